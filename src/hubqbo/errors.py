@@ -1,0 +1,323 @@
+"""Every exception hubqbo raises, under one root.
+
+Why: callers catch one thing (``HubQboError``) or exactly the case they can act on. API errors
+carry what support needs (provider, HTTP status, provider code, request id) and whether a retry
+can help; domain errors say what to do next. Messages never contain tokens or secrets.
+
+The tree::
+
+    HubQboError
+    ├── ApiError                      provider, status_code, code, message, request_id, retryable
+    │   ├── AuthenticationError       401, invalid_grant: reconnect the app
+    │   ├── PermissionDeniedError     403, missing scope
+    │   ├── NotFoundError             404, QBO 610 (not found or inactive)
+    │   ├── ConflictError             409
+    │   │   ├── StaleObjectError      QBO 5010: re-read and re-apply
+    │   │   └── LockedError           HubSpot 423 (retryable after >= 2 s)
+    │   ├── DuplicateError
+    │   │   ├── DuplicateNameError    QBO 6240 (DisplayName), HubSpot unique-value conflicts
+    │   │   └── DuplicateDocNumberError  QBO 6140
+    │   ├── ValidationError           400: QBO 2010/2020/2500/4000/4001/6000/500,
+    │   │                             HubSpot VALIDATION_ERROR
+    │   ├── RateLimitedError          429, QBO 3001; retry_after, policy
+    │   └── ServerError               5xx
+    ├── TransportError                no usable HTTP response (connect, read, reset)
+    │   └── RequestTimeout
+    ├── ConfigurationError            the library was set up wrongly (missing realm, bad settings)
+    └── DomainError                   hubqbo refuses, before any write, and says why
+        ├── CustomTransactionNumbersEnabled
+        ├── QuoteNotUsable
+        ├── TaxCodeRequired
+        ├── AmbiguousCustomerMatch
+        ├── CurrencyMismatch
+        ├── MappingError
+        │   └── MappingTypeError
+        └── SignatureVerificationError
+
+Example:
+    >>> try:
+    ...     raise StaleObjectError(provider="quickbooks", status_code=400, code="5010",
+    ...                            message="Stale Object Error", request_id="tid-1")
+    ... except ApiError as exc:
+    ...     (exc.code, exc.retryable)
+    ('5010', False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AmbiguousCustomerMatch",
+    "ApiError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "ConflictError",
+    "CurrencyMismatch",
+    "CustomTransactionNumbersEnabled",
+    "DomainError",
+    "DuplicateDocNumberError",
+    "DuplicateError",
+    "DuplicateNameError",
+    "HubQboError",
+    "LockedError",
+    "MappingError",
+    "MappingTypeError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuoteNotUsable",
+    "RateLimitedError",
+    "RequestTimeout",
+    "ServerError",
+    "SignatureVerificationError",
+    "StaleObjectError",
+    "TaxCodeRequired",
+    "TransportError",
+    "ValidationError",
+]
+
+
+class HubQboError(Exception):
+    """Root of every exception hubqbo raises."""
+
+
+# --------------------------------------------------------------------------- API errors
+
+
+class ApiError(HubQboError):
+    """An error answer from HubSpot or QuickBooks Online.
+
+    Attributes:
+        provider: ``"hubspot"`` or ``"quickbooks"``.
+        status_code: the HTTP status (QBO can send a Fault with 200).
+        code: the provider's error code (QBO ``Fault.Error.code``, HubSpot ``category``).
+        message: the provider's message (and detail), free of secrets.
+        request_id: QBO ``intuit_tid`` or HubSpot ``correlationId``, for support.
+        retryable: whether sending the same request again may succeed.
+        details: further provider error entries (messages), if any.
+    """
+
+    default_retryable = False
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        status_code: int | None,
+        code: str | None,
+        message: str,
+        request_id: str | None = None,
+        retryable: bool | None = None,
+        details: Sequence[str] = (),
+    ) -> None:
+        self.provider = provider
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.retryable = self.default_retryable if retryable is None else retryable
+        self.details = tuple(details)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = [f"{self.provider}: {self.message}"]
+        meta = []
+        if self.status_code is not None:
+            meta.append(f"HTTP {self.status_code}")
+        if self.code:
+            meta.append(f"code {self.code}")
+        if self.request_id:
+            meta.append(f"request id {self.request_id}")
+        if meta:
+            parts.append(f"({', '.join(meta)})")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(provider={self.provider!r}, status_code={self.status_code!r}, "
+            f"code={self.code!r}, message={self.message!r}, request_id={self.request_id!r}, "
+            f"retryable={self.retryable!r})"
+        )
+
+
+class AuthenticationError(ApiError):
+    """The credentials were refused (expired, revoked, ``invalid_grant``): reconnect the app."""
+
+
+class PermissionDeniedError(ApiError):
+    """The credentials lack a scope or permission for this call."""
+
+
+class NotFoundError(ApiError):
+    """The record does not exist (QBO 610 also means: referenced record is inactive)."""
+
+
+class ConflictError(ApiError):
+    """The request conflicts with the record's current state."""
+
+
+class StaleObjectError(ConflictError):
+    """QBO 5010: the SyncToken is out of date; re-read the record and re-apply the change."""
+
+
+class LockedError(ConflictError):
+    """HubSpot 423 Locked: wait at least two seconds and retry."""
+
+    default_retryable = True
+
+
+class DuplicateError(ApiError):
+    """A record with the same unique value already exists."""
+
+
+class DuplicateNameError(DuplicateError):
+    """QBO 6240: the DisplayName is already used by a customer, vendor or employee."""
+
+
+class DuplicateDocNumberError(DuplicateError):
+    """QBO 6140: the invoice number (DocNumber) is already used."""
+
+
+class ValidationError(ApiError):
+    """The provider refused the request's content (bad field, bad query, business rule)."""
+
+
+class RateLimitedError(ApiError):
+    """Throttled (HTTP 429, QBO fault 3001, HubSpot policy ``TEN_SECONDLY_ROLLING``/``DAILY``).
+
+    Attributes:
+        retry_after: seconds to wait before retrying, when known.
+        policy: HubSpot's ``policyName`` (``DAILY`` is not worth retrying today).
+    """
+
+    default_retryable = True
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        status_code: int | None,
+        code: str | None,
+        message: str,
+        request_id: str | None = None,
+        retryable: bool | None = None,
+        details: Sequence[str] = (),
+        retry_after: float | None = None,
+        policy: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        self.policy = policy
+        super().__init__(
+            provider=provider,
+            status_code=status_code,
+            code=code,
+            message=message,
+            request_id=request_id,
+            retryable=retryable,
+            details=details,
+        )
+
+
+class ServerError(ApiError):
+    """The provider failed (HTTP 5xx); usually worth a retry."""
+
+    default_retryable = True
+
+
+# --------------------------------------------------------------------------- transport
+
+
+class TransportError(HubQboError):
+    """No usable HTTP response arrived (connection refused or reset, protocol error).
+
+    Whether the request was applied is unknown: retry only requests that carry an
+    idempotency key (QBO ``requestid``) or that are reads.
+    """
+
+
+class RequestTimeout(TransportError):
+    """The request timed out."""
+
+
+class ConfigurationError(HubQboError):
+    """hubqbo was set up wrongly (no credentials, unknown realm, inconsistent options)."""
+
+
+# --------------------------------------------------------------------------- domain
+
+
+class DomainError(HubQboError):
+    """hubqbo refuses an operation before writing anything, and says what to do."""
+
+
+class CustomTransactionNumbersEnabled(DomainError):
+    """QBO's custom transaction numbers are on: an API-created invoice would have no number.
+
+    Turn the setting off in QBO (Account and settings → Sales → Custom transaction numbers) or
+    use the policy that supplies a DocNumber.
+    """
+
+    def __init__(self, realm_id: str) -> None:
+        self.realm_id = realm_id
+        super().__init__(
+            f"QuickBooks company {realm_id} has custom transaction numbers turned on, so an "
+            "invoice created through the API would get no number. Turn the setting off in "
+            "QuickBooks (Settings → Account and settings → Sales → Custom transaction numbers), "
+            "or supply the invoice number yourself (doc_number policy)."
+        )
+
+
+class QuoteNotUsable(DomainError):
+    """The quote is not published or has expired, so it cannot become an invoice."""
+
+    def __init__(self, quote_id: str, reason: str) -> None:
+        self.quote_id = quote_id
+        self.reason = reason
+        super().__init__(f"quote {quote_id} cannot be invoiced: {reason}")
+
+
+class TaxCodeRequired(DomainError):
+    """A non-US QBO company needs a tax code on every line."""
+
+    def __init__(self, lines: Sequence[str], realm_id: str | None = None) -> None:
+        self.lines = tuple(lines)
+        self.realm_id = realm_id
+        super().__init__(
+            "a tax code is required on every line for a QuickBooks company outside the US; "
+            f"missing on: {', '.join(self.lines) or 'lines'}. Give the item a default sales tax "
+            "code in QuickBooks or choose one with with_tax_code(...)."
+        )
+
+
+class AmbiguousCustomerMatch(DomainError):
+    """Several accounting customers fit the buyer equally well; a person must choose."""
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        super().__init__(
+            "the buyer matches several QuickBooks customers too closely to choose: "
+            f"{', '.join(self.candidates)}. Pick one with with_customer(...) or create a new "
+            "customer with with_new_customer()."
+        )
+
+
+class CurrencyMismatch(DomainError):
+    """Two currencies that must agree do not (deal vs customer, invoice vs company)."""
+
+    def __init__(self, expected: str, actual: str, what: str = "") -> None:
+        self.expected = expected
+        self.actual = actual
+        suffix = f" ({what})" if what else ""
+        super().__init__(f"currency mismatch{suffix}: expected {expected}, got {actual}")
+
+
+class MappingError(DomainError):
+    """A field mapping is invalid (unknown field, duplicate target, read-only property)."""
+
+
+class MappingTypeError(MappingError):
+    """A field mapping joins incompatible types (e.g. a date field to a number property)."""
+
+
+class SignatureVerificationError(DomainError):
+    """A webhook's signature or timestamp does not verify: do not trust the body."""

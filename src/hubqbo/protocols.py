@@ -1,0 +1,289 @@
+"""Ports: what the application services need from a CRM, a ledger and a token store.
+
+Why: ``InvoiceBuilder`` and ``SyncEngine`` are written against these ``typing.Protocol``s, in
+domain terms (models, not JSON), so another CRM or ledger — or a user's own fake — plugs in
+without inheritance and without touching the pure core. ``HubSpotClient`` and
+``QuickBooksClient`` implement them over HTTP (and may offer more).
+
+Idempotency: every write takes an optional ``request_id``. Adapters send it as the provider's
+idempotency key (QBO ``requestid``); when it is ``None`` they derive one deterministically from
+the operation and its content, so a retried write is never applied twice.
+
+Example:
+    >>> from hubqbo.protocols import AccountingClient
+    >>> def count_active(ledger: AccountingClient) -> int:
+    ...     return sum(1 for _ in ledger.iter_customers())
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from hubqbo.models import (
+    Company,
+    CompanyProfile,
+    Contact,
+    CrmInvoice,
+    CrmObjectType,
+    Customer,
+    Deal,
+    Invoice,
+    Item,
+    LineItem,
+    OAuthToken,
+    Payment,
+    Product,
+    PropertyGroupSpec,
+    PropertySpec,
+    Quote,
+    TaxCode,
+    Term,
+)
+
+__all__ = [
+    "AccountingClient",
+    "Association",
+    "CrmClient",
+    "InvoiceQuery",
+    "PropertyChanges",
+    "TokenStore",
+]
+
+
+@attrs.frozen
+class Association:
+    """One association from a CRM record to another record.
+
+    Attributes:
+        to_id: the other record's id.
+        type_ids: HubSpot association type ids on this link (e.g. ``5`` primary deal→company).
+        labels: the association labels, if any.
+    """
+
+    to_id: str
+    type_ids: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class PropertyChanges:
+    """What ``ensure_properties`` changed: names created (as ``object_type/name``)."""
+
+    groups_created: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    properties_created: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    properties_unchanged: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    @property
+    def changed(self) -> bool:
+        """True when anything was created."""
+        return bool(self.groups_created or self.properties_created)
+
+
+@attrs.frozen
+class InvoiceQuery:
+    """Criteria to search accounting invoices (all optional, combined with AND).
+
+    Example:
+        >>> import datetime as dt
+        >>> InvoiceQuery(customer_id="58", txn_date_from=dt.date(2026, 1, 1)).customer_id
+        '58'
+    """
+
+    customer_id: str | None = None
+    doc_number: str | None = None
+    txn_date_from: dt.date | None = None
+    txn_date_to: dt.date | None = None
+    total_min: Decimal | None = None
+    total_max: Decimal | None = None
+    updated_since: dt.datetime | None = None
+
+
+@runtime_checkable
+class CrmClient(Protocol):
+    """A CRM (HubSpot) in domain terms."""
+
+    def get_deal(self, deal_id: str) -> Deal:
+        """The deal with the ids of its contacts, companies, line items, quotes and invoices."""
+        ...
+
+    def get_quote(self, quote_id: str) -> Quote:
+        """The quote with its buyer contact/company ids, line item ids and deal id."""
+        ...
+
+    def get_contact(self, contact_id: str) -> Contact:
+        """One contact."""
+        ...
+
+    def get_company(self, company_id: str) -> Company:
+        """One company."""
+        ...
+
+    def get_line_items(self, line_item_ids: Sequence[str]) -> list[LineItem]:
+        """Line items by id, in the order asked (batched by the adapter)."""
+        ...
+
+    def get_products(self, product_ids: Sequence[str]) -> list[Product]:
+        """Products by id, in the order asked (batched by the adapter)."""
+        ...
+
+    def associations(
+        self, object_type: CrmObjectType, object_id: str, to_type: CrmObjectType
+    ) -> list[Association]:
+        """Every association of one record to records of ``to_type``."""
+        ...
+
+    def associate(
+        self,
+        object_type: CrmObjectType,
+        object_id: str,
+        to_type: CrmObjectType,
+        to_id: str,
+        *,
+        type_id: int | None = None,
+    ) -> None:
+        """Associate two records (the default association when ``type_id`` is ``None``)."""
+        ...
+
+    def company_currency(self) -> str:
+        """The portal's company currency (ISO 4217)."""
+        ...
+
+    def portal_time_zone(self) -> str:
+        """The portal's IANA time zone name (for quote expiry)."""
+        ...
+
+    def find_invoice(self, *, id_property: str, value: str) -> CrmInvoice | None:
+        """The invoice object whose unique property ``id_property`` equals ``value``, if any.
+
+        Reads by unique property (not search, which lags behind writes).
+        """
+        ...
+
+    def upsert_invoice(self, invoice: CrmInvoice, *, id_property: str) -> CrmInvoice:
+        """Create or update an invoice object keyed by the unique property ``id_property``
+        (whose value must be in ``invoice.properties``)."""
+        ...
+
+    def update_properties(
+        self, object_type: CrmObjectType, object_id: str, properties: Mapping[str, str]
+    ) -> None:
+        """Write raw property values (strings; ``""`` clears) on one record."""
+        ...
+
+    def ensure_properties(
+        self, groups: Sequence[PropertyGroupSpec], properties: Sequence[PropertySpec]
+    ) -> PropertyChanges:
+        """Create the missing property groups and properties; idempotent."""
+        ...
+
+
+@runtime_checkable
+class AccountingClient(Protocol):
+    """A ledger (QuickBooks Online company) in domain terms; one instance per realm."""
+
+    @property
+    def realm_id(self) -> str:
+        """The company (realm) this client writes to."""
+        ...
+
+    def company_profile(self) -> CompanyProfile:
+        """Country, currencies, time zone and the preferences that change invoicing (cached)."""
+        ...
+
+    def get_customer(self, customer_id: str) -> Customer:
+        """One customer (active or not)."""
+        ...
+
+    def iter_customers(self, *, include_inactive: bool = False) -> Iterator[Customer]:
+        """Every customer, lazily, page by page."""
+        ...
+
+    def find_customers(self, *, display_name: str) -> list[Customer]:
+        """Customers whose DisplayName equals ``display_name`` (case-insensitively)."""
+        ...
+
+    def create_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+        """Create a customer; returns it with id and sync token."""
+        ...
+
+    def get_item(self, item_id: str) -> Item:
+        """One item."""
+        ...
+
+    def iter_items(self, *, include_inactive: bool = False) -> Iterator[Item]:
+        """Every item, lazily."""
+        ...
+
+    def list_tax_codes(self) -> list[TaxCode]:
+        """The company's tax codes (active ones)."""
+        ...
+
+    def list_terms(self) -> list[Term]:
+        """The company's payment terms (active ones)."""
+        ...
+
+    def get_invoice(self, invoice_id: str) -> Invoice:
+        """One invoice."""
+        ...
+
+    def find_invoices(self, query: InvoiceQuery) -> Iterator[Invoice]:
+        """Invoices matching ``query``, lazily."""
+        ...
+
+    def create_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+        """Create an invoice; returns QBO's computed totals, number and dates."""
+        ...
+
+    def void_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+        """Void an invoice (QBO zeroes its amounts)."""
+        ...
+
+    def delete_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> None:
+        """Delete an invoice."""
+        ...
+
+    def send_invoice(
+        self, invoice_id: str, *, to: str | None = None, request_id: str | None = None
+    ) -> Invoice:
+        """Email the invoice from QBO (to its BillEmail, or ``to``)."""
+        ...
+
+    def invoice_pdf(self, invoice_id: str) -> bytes:
+        """The invoice as a PDF document."""
+        ...
+
+    def create_payment(self, payment: Payment, *, request_id: str | None = None) -> Payment:
+        """Record a customer payment applied to invoices."""
+        ...
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """Where OAuth tokens live, keyed per realm or portal (e.g. ``"quickbooks:9130..."``).
+
+    ``lock(key)`` serialises refreshes of one token across threads (and, for stores shared
+    between processes, across processes): a refresh happens inside the lock, re-reading the
+    token first, and the rotated refresh token is saved before the new access token is used.
+    """
+
+    def load(self, key: str) -> OAuthToken | None:
+        """The stored token for ``key``, if any."""
+        ...
+
+    def save(self, key: str, token: OAuthToken) -> None:
+        """Store ``token`` for ``key`` (durably, before returning)."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget the token for ``key`` (after a revoke)."""
+        ...
+
+    def lock(self, key: str) -> AbstractContextManager[None]:
+        """A context manager that holds the refresh lock for ``key``."""
+        ...
