@@ -1,0 +1,61 @@
+"""Idempotency keys: the caller's, or one derived deterministically from the write's content.
+
+Why: a write retried after a lost answer must not be applied twice. Providers dedupe on a key
+(QBO ``requestid``, ≤ 50 chars and ≤ 36 on ``/batch``); deriving the key from the operation and
+its canonical JSON content means a retry — even from a new process after a crash — sends the
+same key. Two *intended* identical writes therefore need distinct caller-supplied keys.
+
+Example:
+    >>> a = derive_request_id("create:Customer", {"DisplayName": "Acme"}, namespace="9130")
+    >>> a == derive_request_id("create:Customer", {"DisplayName": "Acme"}, namespace="9130")
+    True
+    >>> len(a)
+    36
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["canonical_json", "derive_request_id", "validate_request_id"]
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot canonicalise {type(value).__name__}")
+
+
+def canonical_json(payload: Any) -> str:
+    """JSON with sorted keys and no whitespace (Decimals and dates as strings)."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_default)
+
+
+def derive_request_id(operation: str, payload: Any, *, namespace: str = "") -> str:
+    """A UUID-shaped (36-char) key from ``namespace``, ``operation`` and ``payload``.
+
+    Args:
+        operation: what the write does, e.g. ``"create:Invoice"`` or ``"void:Invoice:130"``.
+        payload: the JSON body (or any JSON-able content identifying the write).
+        namespace: the account the key is unique within (QBO realm id, HubSpot portal).
+    """
+    digest = hashlib.sha256(
+        f"{namespace}\x1f{operation}\x1f{canonical_json(payload)}".encode()
+    ).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=5))
+
+
+def validate_request_id(request_id: str, *, max_length: int) -> str:
+    """``request_id`` unchanged, or ``ValueError`` when it is empty or too long."""
+    if not request_id or len(request_id) > max_length:
+        raise ValueError(
+            f"request id must be 1..{max_length} characters, got {len(request_id)}: {request_id!r}"
+        )
+    return request_id
