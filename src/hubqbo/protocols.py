@@ -108,8 +108,12 @@ class InvoiceQuery:
 class CrmClient(Protocol):
     """A CRM (HubSpot) in domain terms."""
 
-    def get_deal(self, deal_id: str) -> Deal:
-        """The deal with the ids of its contacts, companies, line items, quotes and invoices."""
+    def get_deal(self, deal_id: str, *, properties: Sequence[str] = ()) -> Deal:
+        """The deal with the ids of its contacts, companies, line items, quotes and invoices.
+
+        ``properties`` names extra properties to read into ``Deal.properties`` besides the
+        adapter's defaults (e.g. the roll-up properties, so ``refresh_deal`` can compare them).
+        """
         ...
 
     def get_quote(self, quote_id: str) -> Quote:
@@ -158,10 +162,14 @@ class CrmClient(Protocol):
         """The portal's IANA time zone name (for quote expiry)."""
         ...
 
-    def find_invoice(self, *, id_property: str, value: str) -> CrmInvoice | None:
+    def find_invoice(
+        self, *, id_property: str, value: str, properties: Sequence[str] = ()
+    ) -> CrmInvoice | None:
         """The invoice object whose unique property ``id_property`` equals ``value``, if any.
 
-        Reads by unique property (not search, which lags behind writes).
+        Reads by unique property (not search, which lags behind writes); ``id_property``
+        ``"hs_object_id"`` reads by record id. ``properties`` names extra properties to read
+        into ``CrmInvoice.properties`` (custom ones such as hubqbo's QBO reference and status).
         """
         ...
 
