@@ -32,7 +32,9 @@ The tree::
         ├── CurrencyMismatch
         ├── MappingError
         │   └── MappingTypeError
-        └── SignatureVerificationError
+        ├── SignatureVerificationError
+        ├── DraftHasProblems           an invoice draft still has problems (each says what to do)
+        └── ContactNotEligible         workflow policy ONLY_IF_ELIGIBLE: contact fails the filter
 
 Example:
     >>> try:
@@ -53,9 +55,11 @@ __all__ = [
     "AuthenticationError",
     "ConfigurationError",
     "ConflictError",
+    "ContactNotEligible",
     "CurrencyMismatch",
     "CustomTransactionNumbersEnabled",
     "DomainError",
+    "DraftHasProblems",
     "DuplicateDocNumberError",
     "DuplicateError",
     "DuplicateNameError",
@@ -321,3 +325,37 @@ class MappingTypeError(MappingError):
 
 class SignatureVerificationError(DomainError):
     """A webhook's signature or timestamp does not verify: do not trust the body."""
+
+
+class DraftHasProblems(DomainError):
+    """An invoice draft still has problems, so nothing was written.
+
+    Attributes:
+        problems: every problem of the draft (``hubqbo.invoices.Problem`` objects; their
+            ``str`` says what is wrong and what to do).
+    """
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        self.problems = tuple(problems)
+        listed = "; ".join(str(p) for p in self.problems)
+        super().__init__(
+            f"the invoice draft has {len(self.problems)} problem(s), nothing was written: {listed}"
+        )
+
+
+class ContactNotEligible(DomainError):
+    """The buyer contact does not meet the sync filter the workflow policy requires.
+
+    Raised by the workflow action under the ``ONLY_IF_ELIGIBLE`` customer-creation policy
+    (HubSpot's newer behaviour) before anything is written.
+    """
+
+    def __init__(self, contact_id: str | None, reason: str = "") -> None:
+        self.contact_id = contact_id
+        self.reason = reason
+        detail = f": {reason}" if reason else ""
+        super().__init__(
+            f"contact {contact_id or '(none)'} does not meet the contact sync filter{detail}; "
+            "no QuickBooks customer was created. Make the contact eligible, or use the ALWAYS "
+            "customer-creation policy."
+        )
