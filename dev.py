@@ -46,11 +46,13 @@ def ensure_venv() -> None:
 
 def check() -> int:
     """Run every gate; fail if any fails."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    lint = [p for p in ("src", "tests", "benchmarks", "dev.py") if (ROOT / p).exists()]
     gates = {
         "pytest": (PY, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
         "mypy --strict": (PY, "-m", "mypy", "--strict", "src/hubqbo"),
-        "ruff check": (PY, "-m", "ruff", "check", "src", "tests", "benchmarks", "dev.py"),
-        "ruff format": (PY, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks"),
+        "ruff check": (PY, "-m", "ruff", "check", *lint),
+        "ruff format": (PY, "-m", "ruff", "format", "--check", *lint),
         "mkdocs build --strict": (
             PY,
             "-m",
@@ -72,15 +74,13 @@ def check() -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``check`` / ``demo`` / ``run <cmd...>``."""
+    """Dispatch ``check`` or ``demo``."""
     command = argv[0] if argv else "check"
     ensure_venv()
     if command == "check":
         return check()
     if command == "demo":
         return _run(BIN / "hubqbo", "demo", *argv[1:])
-    if command == "run":
-        return _run(*(str(BIN / argv[1]) if (BIN / argv[1]).exists() else argv[1], *argv[2:]))
     print(__doc__)
     return 2
 
