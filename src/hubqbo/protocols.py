@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -56,6 +56,14 @@ __all__ = [
 ]
 
 
+def _ints(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Association:
     """One association from a CRM record to another record.
@@ -67,17 +75,17 @@ class Association:
     """
 
     to_id: str
-    type_ids: tuple[int, ...] = attrs.field(default=(), converter=tuple)
-    labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    type_ids: tuple[int, ...] = attrs.field(default=(), converter=_ints)
+    labels: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 
 
 @attrs.frozen
 class PropertyChanges:
     """What ``ensure_properties`` changed: names created (as ``object_type/name``)."""
 
-    groups_created: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    properties_created: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    properties_unchanged: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    groups_created: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    properties_created: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    properties_unchanged: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 
     @property
     def changed(self) -> bool:
