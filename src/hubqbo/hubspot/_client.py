@@ -1,0 +1,777 @@
+"""``HubSpotClient``: the ``CrmClient`` port over HubSpot's REST API (httpx).
+
+Why: services need deals, quotes, line items, products, contacts, companies and invoices as
+domain models; this class turns those calls into real HubSpot requests — paths from
+``ApiPaths``, bodies and parsing from ``_wire``, errors from ``_errors`` — and sends them through
+the shared ``HttpRunner`` (pacing per app, retries with injectable sleep and clock). Batch
+limits (100 objects, 2,000 association creates, 1,000 association reads) and search's
+10,000-result ceiling are handled here so callers pass any number of inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import httpx
+
+from hubqbo._http import (
+    Clock,
+    HttpRunner,
+    RetryPolicy,
+    Sleep,
+    SystemClock,
+    build_http_client,
+    chunked,
+    paginate,
+    real_sleep,
+)
+from hubqbo.auth import OAuth2Auth, StaticToken
+from hubqbo.errors import ApiError, ConfigurationError, NotFoundError
+from hubqbo.hubspot import _wire as wire
+from hubqbo.hubspot._associations import (
+    ASSOCIATION_TYPES,
+    HUBSPOT_DEFINED,
+    primary_type_id,
+)
+from hubqbo.hubspot._errors import PROVIDER, error_from_body, error_from_response
+from hubqbo.hubspot._limits import HeaderAwarePacer, HubSpotRetryPolicy, RateLimits
+from hubqbo.hubspot._oauth import DEFAULT_BASE_URL, HubSpotOAuth, token_key
+from hubqbo.hubspot._paths import DEFAULT_API_VERSION, ApiPaths
+from hubqbo.hubspot._search import (
+    SearchQuery,
+    must_restart,
+)
+from hubqbo.hubspot._values import PropertyKind, WireValue, kind_of
+from hubqbo.hubspot._wire import PropertyDefinition, WireObject
+from hubqbo.models import (
+    Company,
+    Contact,
+    CrmInvoice,
+    CrmObjectType,
+    Deal,
+    LineItem,
+    Product,
+    PropertyGroupSpec,
+    PropertySpec,
+    Quote,
+)
+from hubqbo.protocols import Association, PropertyChanges, TokenStore
+
+__all__ = ["BatchFailure", "BatchResult", "CrmRecord", "HubSpotClient"]
+
+_log = logging.getLogger("hubqbo.hubspot")
+
+MAX_BATCH = 100
+MAX_ASSOCIATION_CREATE = 2_000
+MAX_ASSOCIATION_READ = 1_000
+LIST_PAGE = 100
+ObjectType = CrmObjectType | str
+
+
+def _type(object_type: ObjectType) -> str:
+    return object_type.value if isinstance(object_type, CrmObjectType) else str(object_type)
+
+
+@attrs.frozen
+class CrmRecord:
+    """A raw CRM record: id, property strings, timestamps; ``new`` after an upsert.
+
+    Example:
+        >>> CrmRecord(id="7", properties={"dealname": "Website"}).properties["dealname"]
+        'Website'
+    """
+
+    id: str
+    properties: Mapping[str, str | None] = attrs.field(factory=dict, hash=False)
+    created_at: str | None = None
+    updated_at: str | None = None
+    archived: bool = False
+    new: bool | None = None
+
+    @classmethod
+    def _from_wire(cls, obj: WireObject) -> CrmRecord:
+        return cls(
+            obj.id, dict(obj.properties), obj.created_at, obj.updated_at, obj.archived, obj.new
+        )
+
+
+@attrs.frozen
+class BatchFailure:
+    """One input a batch write could not apply, and why (mapped by ``objectWriteTraceId``).
+
+    ``index`` is the input's position in the sequence the caller passed.
+    """
+
+    index: int
+    input: Mapping[str, Any] = attrs.field(hash=False)
+    error: ApiError = attrs.field(hash=False)
+
+
+@attrs.frozen
+class BatchResult:
+    """What a chunked batch write did: records written and per-input failures (207).
+
+    Example:
+        >>> BatchResult().ok
+        True
+    """
+
+    records: tuple[CrmRecord, ...] = ()
+    failures: tuple[BatchFailure, ...] = ()
+    unmatched_errors: tuple[ApiError, ...] = ()
+    """207 errors that named no ``objectWriteTraceId`` of ours (kept, never dropped)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when every input was applied."""
+        return not (self.failures or self.unmatched_errors)
+
+    def raise_for_failures(self) -> None:
+        """Raise the first failure's typed error, if any."""
+        if self.failures:
+            raise self.failures[0].error
+        if self.unmatched_errors:
+            raise self.unmatched_errors[0]
+
+
+class HubSpotClient:
+    """HubSpot CRM in domain terms (implements ``hubqbo.protocols.CrmClient``).
+
+    Args:
+        auth: an ``httpx.Auth`` (``hubqbo.auth.OAuth2Auth``, ``StaticToken``); or
+        access_token: a private-app or service-key token (sent as a bearer token).
+        base_url: ``https://api.hubapi.com`` (a sandbox or proxy in tests).
+        api_version: ``"2026-03"`` (default), another dated version, or ``"v3"`` for the numbered
+            paths (``/crm/v3``, ``/crm/v4`` associations, ``/settings/v3``).
+        transport: the httpx transport (``hubqbo.sandbox.HubSpotSandbox``, a mock); or
+        http_client: a ready ``httpx.Client``.
+        rate_limits: ``RateLimits`` or a tier name (``"free"``, ``"professional"``,
+            ``"api_add_on"``, ``"public_oauth"`` ...); default 100 requests / 10 s.
+        qbo_item_id_property: the product property holding the QBO item id.
+        retry: retry policy (``HubSpotRetryPolicy()`` by default).
+        clock, sleep: injectable time (``ManualClock().sleep`` in tests: nothing really sleeps).
+
+    Example:
+        >>> import httpx
+        >>> def answer(request: httpx.Request) -> httpx.Response:
+        ...     return httpx.Response(200, json={"id": "GBP", "createdAt": "2026-01-01T00:00:00Z"})
+        >>> client = HubSpotClient(access_token="pat-na1-x", transport=httpx.MockTransport(answer))
+        >>> client.company_currency()
+        'GBP'
+    """
+
+    def __init__(
+        self,
+        *,
+        auth: httpx.Auth | None = None,
+        access_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        api_version: str = DEFAULT_API_VERSION,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        rate_limits: RateLimits | str | None = None,
+        qbo_item_id_property: str = "qbo_item_id",
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        if (auth is None) == (access_token is None):
+            raise ConfigurationError("HubSpotClient needs exactly one of auth= or access_token=")
+        self.paths = ApiPaths(api_version)
+        self.base_url = base_url.rstrip("/")
+        self.limits = (
+            RateLimits.tier(rate_limits)
+            if isinstance(rate_limits, str)
+            else (rate_limits or RateLimits())
+        )
+        self.qbo_item_id_property = qbo_item_id_property
+        self.clock: Clock = clock or SystemClock()
+        self._sleep = sleep or real_sleep
+        resolved_auth = auth if auth is not None else StaticToken(str(access_token))
+        self._http, self._owns_http = build_http_client(
+            base_url=self.base_url,
+            transport=transport,
+            http_client=http_client,
+            auth=resolved_auth,
+            timeout=timeout,
+        )
+        self.pacer = HeaderAwarePacer(self.limits, clock=self.clock, sleep=self._sleep)
+        self._runner = HttpRunner(
+            client=self._http,
+            provider=PROVIDER,
+            raise_for_response=self._raise_for_response,
+            request_id_header="x-hubspot-correlation-id",
+            retry=retry or HubSpotRetryPolicy(),
+            pacer=self.pacer,
+            sleep=self._sleep,
+            auth=resolved_auth if http_client is not None else None,
+        )
+        self._currency: str | None = None
+        self._time_zone: str | None = None
+        self._kinds: dict[str, dict[str, PropertyKind]] = {}
+
+    # ------------------------------------------------------------------ construction helpers
+    @classmethod
+    def from_oauth(
+        cls,
+        oauth: HubSpotOAuth,
+        store: TokenStore,
+        portal_id: str | int,
+        **kwargs: Any,
+    ) -> HubSpotClient:
+        """A client for one portal whose OAuth token lives in ``store`` (refreshed as needed)."""
+        auth = OAuth2Auth(oauth, store, token_key(portal_id), clock=kwargs.get("clock"))
+        kwargs.setdefault("rate_limits", RateLimits.tier("public_oauth"))
+        return cls(auth=auth, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"HubSpotClient(base_url={self.base_url!r}, api_version={self.paths.version!r})"
+
+    def __enter__(self) -> HubSpotClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP client (when this client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    @property
+    def requests_sent(self) -> int:
+        """HTTP requests sent so far, retries included (for measurements)."""
+        return self._runner.requests_sent
+
+    # ------------------------------------------------------------------ transport
+    def _raise_for_response(self, response: httpx.Response) -> None:
+        self.pacer.observe(response.headers)
+        if response.status_code >= 400:
+            raise error_from_response(
+                response.status_code, response.content, response.headers, now=self.clock.now()
+            )
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool,
+        search: bool = False,
+    ) -> Any:
+        request = self._http.build_request(
+            method, f"{self.base_url}{path}", params=params, json=json
+        )
+        response = self._runner.send(
+            request,
+            idempotent=idempotent,
+            pace_key="app",
+            budgets=("search",) if search else ("requests",),
+        )
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    # ------------------------------------------------------------------ generic objects
+    def get_object(
+        self,
+        object_type: ObjectType,
+        object_id: str,
+        *,
+        properties: Sequence[str] = (),
+        associations: Sequence[ObjectType] = (),
+        id_property: str | None = None,
+    ) -> WireObject:
+        """One record with ``properties`` and the ids of its ``associations``."""
+        params: dict[str, str] = {}
+        if properties:
+            params["properties"] = ",".join(properties)
+        if associations:
+            params["associations"] = ",".join(_type(a) for a in associations)
+        if id_property:
+            params["idProperty"] = id_property
+        data = self._request(
+            "GET", self.paths.object(_type(object_type), object_id), params=params, idempotent=True
+        )
+        return wire.parse_object(data)
+
+    def iter_objects(
+        self,
+        object_type: ObjectType,
+        *,
+        properties: Sequence[str] = (),
+        limit: int = LIST_PAGE,
+        archived: bool = False,
+    ) -> Iterator[CrmRecord]:
+        """Every record of ``object_type``, lazily, following ``paging.next.after``."""
+        path = self.paths.objects(_type(object_type))
+
+        def fetch(after: str) -> tuple[list[CrmRecord], str | None]:
+            params: dict[str, Any] = {"limit": limit}
+            if properties:
+                params["properties"] = ",".join(properties)
+            if archived:
+                params["archived"] = "true"
+            if after:
+                params["after"] = after
+            page = wire.parse_page(self._request("GET", path, params=params, idempotent=True))
+            return [CrmRecord._from_wire(o) for o in page.results], page.after
+
+        return paginate(fetch, "")
+
+    def batch_read(
+        self,
+        object_type: ObjectType,
+        ids: Sequence[str],
+        *,
+        properties: Sequence[str] = (),
+        id_property: str | None = None,
+    ) -> list[WireObject]:
+        """Records by id (or by a unique ``id_property``), 100 per request; missing ids are
+        left out (use the ids of the result to tell)."""
+        path = self.paths.batch(_type(object_type), "read")
+        found: list[WireObject] = []
+        for chunk in chunked(list(dict.fromkeys(ids)), MAX_BATCH):
+            body = wire.batch_read_body(chunk, properties, id_property)
+            found.extend(
+                wire.parse_batch(self._request("POST", path, json=body, idempotent=True)).results
+            )
+        return found
+
+    def search(self, object_type: ObjectType, query: SearchQuery) -> Iterator[CrmRecord]:
+        """Every record matching ``query``, lazily, past the 10,000-result ceiling.
+
+        Results come sorted by ``hs_object_id`` ascending; when the next page would cross
+        10,000 results the search restarts with ``hs_object_id GT <last id>``. Paced to 5
+        searches per second. Search is eventually consistent: fresh writes may be missing.
+        """
+        path = self.paths.search(_type(object_type))
+        window = query.by_id_after(None)
+        after: str | None = None
+        last_id: str | None = None
+        while True:
+            if must_restart(after, window.limit):
+                window, after = query.by_id_after(last_id), None
+            data = self._request(
+                "POST", path, json=window.body(after=after), idempotent=True, search=True
+            )
+            page = wire.parse_page(data)
+            for obj in page.results:
+                last_id = obj.id
+                yield CrmRecord._from_wire(obj)
+            if page.after is None or not page.results:
+                return
+            after = page.after
+
+    # ------------------------------------------------------------------ batch writes
+    def _batch_write(
+        self,
+        object_type: ObjectType,
+        operation: str,
+        inputs: Sequence[Mapping[str, Any]],
+        *,
+        idempotent: bool,
+    ) -> BatchResult:
+        path = self.paths.batch(_type(object_type), operation)
+        run = uuid.uuid4().hex[:12]
+        records: list[CrmRecord] = []
+        failures: list[BatchFailure] = []
+        unmatched: list[ApiError] = []
+        for start in range(0, len(inputs), MAX_BATCH):
+            chunk = inputs[start : start + MAX_BATCH]
+            traced = {f"{run}-{start + i}": start + i for i in range(len(chunk))}
+            body_inputs = [
+                {**item, "objectWriteTraceId": trace}
+                for item, trace in zip(chunk, traced, strict=True)
+            ]
+            data = self._request("POST", path, json={"inputs": body_inputs}, idempotent=idempotent)
+            batch = wire.parse_batch(data or {})
+            records.extend(CrmRecord._from_wire(o) for o in batch.results)
+            for entry in batch.errors:
+                error = error_from_body(None, entry)
+                indexes = [traced[t] for t in wire.object_write_trace_ids(entry) if t in traced]
+                if not indexes:
+                    unmatched.append(error)
+                failures.extend(BatchFailure(i, inputs[i], error) for i in indexes)
+        failures.sort(key=lambda f: f.index)
+        return BatchResult(tuple(records), tuple(failures), tuple(unmatched))
+
+    def batch_create(
+        self,
+        object_type: ObjectType,
+        records: Sequence[Mapping[str, WireValue]],
+        *,
+        associations: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+    ) -> BatchResult:
+        """Create records (100 per request); a 207 maps each failure to its input."""
+        inputs: list[dict[str, Any]] = []
+        for index, props in enumerate(records):
+            item: dict[str, Any] = {"properties": wire.properties_body(props)}
+            item["associations"] = list(associations[index]) if associations else []
+            inputs.append(item)
+        return self._batch_write(object_type, "create", inputs, idempotent=False)
+
+    def batch_update(
+        self,
+        object_type: ObjectType,
+        updates: Mapping[str, Mapping[str, WireValue]],
+        *,
+        id_property: str | None = None,
+    ) -> BatchResult:
+        """Update records by id (or unique ``id_property``), 100 per request."""
+        inputs = [
+            {
+                "id": record_id,
+                "properties": wire.properties_body(props),
+                **({"idProperty": id_property} if id_property else {}),
+            }
+            for record_id, props in updates.items()
+        ]
+        return self._batch_write(object_type, "update", inputs, idempotent=True)
+
+    def batch_upsert(
+        self,
+        object_type: ObjectType,
+        records: Sequence[Mapping[str, WireValue]],
+        *,
+        id_property: str,
+    ) -> BatchResult:
+        """Create or update records keyed by the unique property ``id_property`` (whose value
+        each record must carry), 100 per request."""
+        inputs: list[dict[str, Any]] = []
+        for index, props in enumerate(records):
+            body = wire.properties_body(props)
+            key = body.get(id_property)
+            if not key:
+                raise ConfigurationError(
+                    f"upsert record {index} has no value for its id property {id_property!r}"
+                )
+            inputs.append({"id": key, "idProperty": id_property, "properties": body})
+        return self._batch_write(object_type, "upsert", inputs, idempotent=True)
+
+    def batch_archive(self, object_type: ObjectType, ids: Sequence[str]) -> None:
+        """Archive records (100 per request; HubSpot answers 204)."""
+        path = self.paths.batch(_type(object_type), "archive")
+        for chunk in chunked(list(ids), MAX_BATCH):
+            self._request(
+                "POST", path, json={"inputs": [{"id": i} for i in chunk]}, idempotent=True
+            )
+
+    # ------------------------------------------------------------------ associations v4
+    def batch_read_associations(
+        self, from_type: ObjectType, ids: Sequence[str], to_type: ObjectType
+    ) -> dict[str, list[Association]]:
+        """Associations of many records (1,000 inputs per request, each input's pages
+        followed)."""
+        path = self.paths.associations_batch(_type(from_type), _type(to_type), "read")
+        out: dict[str, list[Association]] = {i: [] for i in ids}
+        pending: list[dict[str, str]] = [{"id": i} for i in dict.fromkeys(ids)]
+        while pending:
+            next_round: list[dict[str, str]] = []
+            for chunk in chunked(pending, MAX_ASSOCIATION_READ):
+                data = self._request("POST", path, json={"inputs": list(chunk)}, idempotent=True)
+                for result in wire.parse_association_batch(data or {}).results:
+                    links = out.setdefault(result.from_.id, [])
+                    links.extend(
+                        Association(
+                            to_id=t.to_object_id,
+                            type_ids=tuple(s.type_id for s in t.association_types),
+                            labels=tuple(s.label for s in t.association_types if s.label),
+                        )
+                        for t in result.to
+                    )
+                    if result.paging and result.paging.next:
+                        next_round.append(
+                            {"id": result.from_.id, "after": result.paging.next.after}
+                        )
+            pending = next_round
+        return out
+
+    def associations(
+        self, object_type: CrmObjectType, object_id: str, to_type: CrmObjectType
+    ) -> list[Association]:
+        """Every association of one record to records of ``to_type`` (v4, with type ids)."""
+        return self.batch_read_associations(object_type, [object_id], to_type)[object_id]
+
+    def associate(
+        self,
+        object_type: CrmObjectType,
+        object_id: str,
+        to_type: CrmObjectType,
+        to_id: str,
+        *,
+        type_id: int | None = None,
+        category: str | None = None,
+    ) -> None:
+        """Associate two records: the default association, or the labelled ``type_id``
+        (``HUBSPOT_DEFINED`` when the id is in the table, else ``USER_DEFINED``)."""
+        f, t = _type(object_type), _type(to_type)
+        if type_id is None:
+            self._request(
+                "PUT", self.paths.association_default(f, object_id, t, to_id), idempotent=True
+            )
+            return
+        body = [
+            {"associationCategory": category or _category(type_id), "associationTypeId": type_id}
+        ]
+        self._request(
+            "PUT",
+            self.paths.association_labelled(f, object_id, t, to_id),
+            json=body,
+            idempotent=True,
+        )
+
+    def batch_associate(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        type_id: int | None = None,
+    ) -> None:
+        """Create many associations (2,000 per request): labelled with ``type_id`` or, when
+        ``None``, the HubSpot-defined type of the pair from the table."""
+        chosen = type_id if type_id is not None else _table_type(from_type, to_type)
+        spec = {"associationCategory": _category(chosen), "associationTypeId": chosen}
+        path = self.paths.associations_batch(_type(from_type), _type(to_type), "create")
+        for chunk in chunked(list(pairs), MAX_ASSOCIATION_CREATE):
+            inputs = [{"from": {"id": a}, "to": {"id": b}, "types": [spec]} for a, b in chunk]
+            data = self._request("POST", path, json={"inputs": inputs}, idempotent=True)
+            errors = (data or {}).get("errors") or []
+            if errors:
+                raise error_from_body(None, errors[0])
+
+    # ------------------------------------------------------------------ properties
+    def property_definitions(self, object_type: ObjectType) -> list[PropertyDefinition]:
+        """Every property definition of ``object_type``."""
+        data = self._request("GET", self.paths.properties(_type(object_type)), idempotent=True)
+        definitions = wire.parse_properties(data or {})
+        self._kinds[_type(object_type)] = {
+            d.name: kind_of(d.type, d.field_type) for d in definitions
+        }
+        return definitions
+
+    def property_kinds(self, object_type: ObjectType) -> Mapping[str, PropertyKind]:
+        """How to read each property of ``object_type`` (definitions read once, cached)."""
+        key = _type(object_type)
+        if key not in self._kinds:
+            self.property_definitions(object_type)
+        return self._kinds[key]
+
+    def ensure_properties(
+        self, groups: Sequence[PropertyGroupSpec], properties: Sequence[PropertySpec]
+    ) -> PropertyChanges:
+        """Create the missing property groups and properties; idempotent.
+
+        Existing properties are left as they are (``hasUniqueValue`` cannot be changed later);
+        a difference in type or uniqueness is logged as a warning.
+        """
+        groups_created: list[str] = []
+        created: list[str] = []
+        unchanged: list[str] = []
+        types = list(
+            dict.fromkeys([g.object_type for g in groups] + [p.object_type for p in properties])
+        )
+        for object_type in types:
+            t = object_type.value
+            existing_groups = {
+                g.name
+                for g in wire.parse_property_groups(
+                    self._request("GET", self.paths.property_groups(t), idempotent=True) or {}
+                )
+            }
+            needed_groups = [g for g in groups if g.object_type is object_type]
+            needed_groups += [
+                PropertyGroupSpec(object_type, p.group_name, p.group_name)
+                for p in properties
+                if p.object_type is object_type
+                and p.group_name not in {g.name for g in needed_groups}
+            ]
+            for group in needed_groups:
+                if group.name in existing_groups:
+                    continue
+                self._request(
+                    "POST",
+                    self.paths.property_groups(t),
+                    json=wire.property_group_body(group),
+                    idempotent=False,
+                )
+                existing_groups.add(group.name)
+                groups_created.append(f"{t}/{group.name}")
+            definitions = {d.name: d for d in self.property_definitions(object_type)}
+            for spec in (p for p in properties if p.object_type is object_type):
+                current = definitions.get(spec.name)
+                if current is not None:
+                    if (current.type, current.has_unique_value) != (
+                        spec.type,
+                        spec.has_unique_value,
+                    ):
+                        _log.warning(
+                            "HubSpot property %s/%s exists as %s (unique=%s), "
+                            "wanted %s (unique=%s)",
+                            t,
+                            spec.name,
+                            current.type,
+                            current.has_unique_value,
+                            spec.type,
+                            spec.has_unique_value,
+                        )
+                    unchanged.append(f"{t}/{spec.name}")
+                    continue
+                self._request(
+                    "POST",
+                    self.paths.properties(t),
+                    json=wire.property_body(spec),
+                    idempotent=False,
+                )
+                created.append(f"{t}/{spec.name}")
+            self._kinds.pop(t, None)
+        return PropertyChanges(tuple(groups_created), tuple(created), tuple(unchanged))
+
+    # ------------------------------------------------------------------ portal settings
+    def company_currency(self) -> str:
+        """The portal's company currency (read once, cached)."""
+        if self._currency is None:
+            data = self._request("GET", self.paths.company_currency(), idempotent=True)
+            self._currency = str(data["id"]).upper()
+        return self._currency
+
+    def portal_time_zone(self) -> str:
+        """The portal's time zone (``/account-info/v3/details`` ``timeZone``; cached)."""
+        if self._time_zone is None:
+            data = self._request("GET", self.paths.account_details(), idempotent=True)
+            self._time_zone = str(data["timeZone"])
+        return self._time_zone
+
+    # ------------------------------------------------------------------ CrmClient: reads
+    def _get(self, object_type: CrmObjectType, object_id: str, **kw: Any) -> WireObject:
+        return self.get_object(
+            object_type,
+            object_id,
+            properties=wire.PROPERTIES[object_type],
+            associations=wire.ASSOCIATIONS.get(object_type, ()),
+            **kw,
+        )
+
+    def get_deal(self, deal_id: str) -> Deal:
+        """The deal with its contact, company, line item, quote and invoice ids; the primary
+        company comes from the v4 association type (deal→company primary, id 5)."""
+        obj = self._get(CrmObjectType.DEAL, deal_id)
+        primary = None
+        if wire.associated_ids(obj, CrmObjectType.COMPANY):
+            primary_id = primary_type_id(CrmObjectType.DEAL, CrmObjectType.COMPANY)
+            links = self.associations(CrmObjectType.DEAL, obj.id, CrmObjectType.COMPANY)
+            primary = next((a.to_id for a in links if primary_id in a.type_ids), None)
+        return wire.to_deal(obj, primary_company_id=primary)
+
+    def get_quote(self, quote_id: str) -> Quote:
+        """The quote with buyer contact/company ids, line item ids and deal id."""
+        return wire.to_quote(self._get(CrmObjectType.QUOTE, quote_id))
+
+    def get_contact(self, contact_id: str) -> Contact:
+        """One contact (with its company ids)."""
+        return wire.to_contact(self._get(CrmObjectType.CONTACT, contact_id))
+
+    def get_company(self, company_id: str) -> Company:
+        """One company."""
+        return wire.to_company(self._get(CrmObjectType.COMPANY, company_id))
+
+    def _ordered(
+        self,
+        object_type: CrmObjectType,
+        ids: Sequence[str],
+        properties: Sequence[str],
+        build: Callable[[WireObject], Any],
+    ) -> list[Any]:
+        by_id = {o.id: o for o in self.batch_read(object_type, ids, properties=properties)}
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise NotFoundError(
+                provider=PROVIDER,
+                status_code=404,
+                code="OBJECT_NOT_FOUND",
+                message=f"{object_type.value} not found: {', '.join(missing)}",
+            )
+        return [build(by_id[i]) for i in ids]
+
+    def get_line_items(self, line_item_ids: Sequence[str]) -> list[LineItem]:
+        """Line items by id, in the order asked (batch read, 100 per request)."""
+        props = wire.PROPERTIES[CrmObjectType.LINE_ITEM]
+        return self._ordered(CrmObjectType.LINE_ITEM, line_item_ids, props, wire.to_line_item)
+
+    def get_products(self, product_ids: Sequence[str]) -> list[Product]:
+        """Products by id, in the order asked, with their QBO item id property."""
+        props = (*wire.PROPERTIES[CrmObjectType.PRODUCT], self.qbo_item_id_property)
+        qbo = self.qbo_item_id_property
+        return self._ordered(
+            CrmObjectType.PRODUCT,
+            product_ids,
+            props,
+            lambda o: wire.to_product(o, qbo_id_property=qbo),
+        )
+
+    # ------------------------------------------------------------------ CrmClient: invoices
+    def find_invoice(self, *, id_property: str, value: str) -> CrmInvoice | None:
+        """The invoice whose unique ``id_property`` equals ``value`` (a read by unique value,
+        not a search, so it sees fresh writes)."""
+        try:
+            obj = self.get_object(
+                CrmObjectType.INVOICE,
+                value,
+                properties=(*wire.PROPERTIES[CrmObjectType.INVOICE], id_property),
+                id_property=id_property,
+            )
+        except NotFoundError:
+            return None
+        return wire.to_crm_invoice(obj)
+
+    def upsert_invoice(self, invoice: CrmInvoice, *, id_property: str) -> CrmInvoice:
+        """Create or update the invoice keyed by ``id_property`` (batch upsert of one)."""
+        props = wire.crm_invoice_properties(invoice)
+        result = self.batch_upsert(CrmObjectType.INVOICE, [props], id_property=id_property)
+        result.raise_for_failures()
+        record = result.records[0]
+        merged: dict[str, str | None] = {
+            **props,
+            **{k: v for k, v in record.properties.items() if v is not None},
+        }
+        return wire.to_crm_invoice(
+            WireObject(id=record.id, properties=merged, updated_at=record.updated_at)
+        )
+
+    def update_properties(
+        self, object_type: CrmObjectType, object_id: str, properties: Mapping[str, str]
+    ) -> None:
+        """Write raw property values on one record (``""`` clears)."""
+        self._request(
+            "PATCH",
+            self.paths.object(object_type.value, object_id),
+            json={"properties": dict(properties)},
+            idempotent=True,
+        )
+
+
+def _table_type(from_type: CrmObjectType, to_type: CrmObjectType) -> int:
+    found = ASSOCIATION_TYPES.get((from_type, to_type))
+    if found is None:
+        raise ConfigurationError(
+            f"no HubSpot-defined association from {from_type.value} to {to_type.value}; "
+            "pass type_id="
+        )
+    return found.type_id
+
+
+_DEFINED_IDS = frozenset(
+    i for t in ASSOCIATION_TYPES.values() for i in (t.type_id, t.primary_type_id) if i is not None
+)
+
+
+def _category(type_id: int) -> str:
+    return HUBSPOT_DEFINED if type_id in _DEFINED_IDS else "USER_DEFINED"

@@ -1,0 +1,189 @@
+"""HubSpot's error answers mapped to hubqbo's exception classes, by one pure function.
+
+Why: every HubSpot error body (``{status, message, correlationId, category, subCategory,
+errors[], context, links}``; the 429 body adds ``policyName`` and ``errorType``) may lack any of
+its fields, and the status code alone decides most of the class. Keeping the mapping pure makes
+it testable without HTTP and shared by the client, batch 207 parsing and the OAuth exchange.
+
+Status → class:
+
+* 400 → ``ValidationError`` (``VALIDATION_ERROR``), 401 → ``AuthenticationError``,
+  403 → ``PermissionDeniedError``, 404 → ``NotFoundError``;
+* 409 → ``DuplicateNameError`` for "already exists"/unique-value conflicts, else
+  ``ConflictError``; 423 → ``LockedError`` (retry after >= 2 s);
+* 429 → ``RateLimitedError``: ``TEN_SECONDLY_ROLLING`` waits out the window (``Retry-After`` or
+  ``X-HubSpot-RateLimit-Interval-Milliseconds``, else 10 s), the search secondly limit 1 s,
+  ``DAILY`` is not retryable (the budget resets at midnight in the portal's time zone);
+* 477 Migration in Progress and 5xx (502/503/504/521/523/524 ...) → ``ServerError`` (retryable).
+
+Example:
+    >>> err = error_from_response(429, b'{"status":"error","message":"You have reached your '
+    ...     b'daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY"}', {})
+    >>> type(err).__name__, err.policy, err.retryable
+    ('RateLimitedError', 'DAILY', False)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from hubqbo._http import parse_retry_after
+from hubqbo.errors import (
+    ApiError,
+    AuthenticationError,
+    ConflictError,
+    DuplicateNameError,
+    LockedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    ValidationError,
+)
+
+__all__ = [
+    "LOCKED_MIN_WAIT",
+    "PROVIDER",
+    "TEN_SECONDLY_WAIT",
+    "error_from_body",
+    "error_from_response",
+    "parse_error_body",
+]
+
+PROVIDER = "hubspot"
+LOCKED_MIN_WAIT = 2.0
+"""HubSpot: after 423 Locked wait at least two seconds."""
+TEN_SECONDLY_WAIT = 10.0
+"""HubSpot's rolling window length, the wait after a ten-secondly 429 without headers."""
+SECONDLY_WAIT = 1.0
+"""Search's per-second limit: wait one second."""
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: ValidationError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    423: LockedError,
+}
+_DUPLICATE_HINTS = ("already exist", "unique", "duplicate")
+
+
+def parse_error_body(body: bytes | str | Mapping[str, Any] | None) -> dict[str, Any]:
+    """The error JSON as a dict (``{}`` when absent or not a JSON object)."""
+    if body is None:
+        return {}
+    if isinstance(body, Mapping):
+        return dict(body)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        return {"message": text.strip()[:500]} if text.strip() else {}
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def _details(data: Mapping[str, Any]) -> list[str]:
+    details: list[str] = []
+    for entry in data.get("errors") or ():
+        if not isinstance(entry, Mapping):
+            continue
+        message = str(entry.get("message") or "")
+        where = entry.get("in")
+        code = entry.get("code")
+        prefix = ", ".join(str(p) for p in (where, code) if p)
+        details.append(f"{prefix}: {message}" if prefix else message)
+    context = data.get("context")
+    if isinstance(context, Mapping):
+        for key, values in context.items():
+            if key == "objectWriteTraceId":
+                continue
+            if isinstance(values, list):
+                details.append(f"{key}: {', '.join(str(v) for v in values)}")
+    return details
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def _throttle_wait(
+    data: Mapping[str, Any], headers: Mapping[str, str], now: dt.datetime
+) -> float | None:
+    retry_after = parse_retry_after(_header(headers, "Retry-After"), now=now)
+    if retry_after is not None:
+        return retry_after
+    message = str(data.get("message") or "").lower()
+    if "secondly" in message and "ten" not in message:
+        return SECONDLY_WAIT
+    interval = _header(headers, "X-HubSpot-RateLimit-Interval-Milliseconds")
+    if interval and interval.strip().isdigit():
+        return int(interval) / 1000
+    return TEN_SECONDLY_WAIT
+
+
+def error_from_body(
+    status: int | None,
+    body: bytes | str | Mapping[str, Any] | None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> ApiError:
+    """The typed error for a HubSpot error JSON (one batch ``errors[]`` entry or a response).
+
+    ``status`` may be ``None`` (batch entries carry it as a string in the body).
+    """
+    data = parse_error_body(body)
+    headers = headers or {}
+    if status is None:
+        raw_status = str(data.get("status") or "")
+        status = int(raw_status) if raw_status.isdigit() else None
+    category = data.get("category") or data.get("errorType")
+    category = str(category) if category else None
+    request_id = data.get("correlationId") or _header(headers, "X-HubSpot-Correlation-Id")
+    message = str(data.get("message") or data.get("error_description") or "").strip()
+    if not message:
+        message = f"HTTP {status}" if status else "error"
+    common: dict[str, Any] = {
+        "provider": PROVIDER,
+        "status_code": status,
+        "code": category,
+        "message": message,
+        "request_id": str(request_id) if request_id else None,
+        "details": _details(data),
+    }
+    if status == 429:
+        policy = data.get("policyName")
+        policy = str(policy) if policy else None
+        wait = _throttle_wait(data, headers, now or dt.datetime.now(dt.timezone.utc))
+        return RateLimitedError(
+            **common, retry_after=wait, policy=policy, retryable=policy != "DAILY"
+        )
+    if status == 477 or (status is not None and status >= 500):
+        return ServerError(**common)
+    if status == 409 and any(h in message.lower() for h in _DUPLICATE_HINTS):
+        return DuplicateNameError(**common)
+    if status == 400 and data.get("error") == "invalid_grant":
+        return AuthenticationError(**common)
+    cls = _BY_STATUS.get(status or 0)
+    if cls is None:
+        cls = ValidationError if status is not None and 400 <= status < 500 else ApiError
+    return cls(**common)
+
+
+def error_from_response(
+    status: int,
+    body: bytes | str | Mapping[str, Any] | None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> ApiError:
+    """The typed error for an HTTP error answer (``status`` >= 400)."""
+    return error_from_body(status, body, headers, now=now)

@@ -1,0 +1,156 @@
+"""HubSpot's rate limits: tiers, a header-aware pacer, and the retry rules HubSpot adds.
+
+Why: HubSpot counts requests per app in a rolling 10-second window (100/190/250 for private
+apps by tier, 110 for a public OAuth app per installing account) and search separately at 5 per
+second. The shared ``Pacer`` keeps our own count; this module also reads the
+``X-HubSpot-RateLimit-Remaining``/``-Interval-Milliseconds`` headers HubSpot returns, so requests
+that other processes of the same app sent are accounted for too, and a well-behaved run never
+sees a 429. ``HubSpotRetryPolicy`` adds one rule to the shared policy: 423 Locked means the
+write was not applied, so it is retried (after at least 2 s) even for non-idempotent calls.
+
+Example:
+    >>> RateLimits.tier("professional").per_ten_seconds
+    190
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+
+import attrs
+
+from hubqbo._http import Clock, Pacer, RateWindow, RetryPolicy, Sleep
+from hubqbo.errors import ConfigurationError, LockedError
+from hubqbo.hubspot._errors import LOCKED_MIN_WAIT
+
+__all__ = ["HeaderAwarePacer", "HubSpotRetryPolicy", "RateLimits"]
+
+_TIERS = {
+    "free": 100,
+    "starter": 100,
+    "professional": 190,
+    "enterprise": 190,
+    "api_add_on": 250,
+    "public_oauth": 110,
+}
+WINDOW_SECONDS = 10.0
+
+
+@attrs.frozen
+class RateLimits:
+    """Client-side budgets: requests per 10 s (per app) and searches per second.
+
+    ``per_ten_seconds`` is HubSpot's burst limit for the app: 100 (private app, Free/Starter),
+    190 (Professional/Enterprise), 250 (API limit increase), 110 (public OAuth app).
+
+    Example:
+        >>> RateLimits(per_ten_seconds=110).search_per_second
+        5
+    """
+
+    per_ten_seconds: int = attrs.field(default=100, validator=attrs.validators.ge(1))
+    search_per_second: int = attrs.field(default=5, validator=attrs.validators.ge(1))
+    reserve: int = attrs.field(default=1, validator=attrs.validators.ge(0))
+    """Requests left unused in HubSpot's reported window before pausing (shared headroom)."""
+
+    @classmethod
+    def tier(cls, name: str) -> RateLimits:
+        """Limits for a named tier: free, starter, professional, enterprise, api_add_on,
+        public_oauth."""
+        try:
+            return cls(per_ten_seconds=_TIERS[name])
+        except KeyError:
+            raise ConfigurationError(
+                f"unknown HubSpot rate-limit tier {name!r}; use one of {sorted(_TIERS)}"
+            ) from None
+
+    def windows(self) -> dict[str, RateWindow]:
+        """The shared ``Pacer``'s budgets: ``requests`` (10 s) and ``search`` (1 s)."""
+        return {
+            "requests": RateWindow(self.per_ten_seconds, WINDOW_SECONDS),
+            "search": RateWindow(self.search_per_second, 1.0),
+        }
+
+
+def _int(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+class HeaderAwarePacer(Pacer):
+    """A ``Pacer`` that also waits when HubSpot reports its window (nearly) spent.
+
+    Call :meth:`observe` with each response's headers; before the next request in the
+    ``requests`` budget, if ``X-HubSpot-RateLimit-Remaining`` was at or below ``reserve``, it
+    sleeps until that window has rolled (``-Interval-Milliseconds`` after the response).
+    """
+
+    def __init__(
+        self,
+        limits: RateLimits,
+        *,
+        clock: Clock,
+        sleep: Sleep | None = None,
+    ) -> None:
+        super().__init__(limits.windows(), clock=clock, sleep=sleep)
+        self.limits = limits
+        self._header_lock = threading.Lock()
+        self._blocked_until: float | None = None
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Note HubSpot's reported remaining budget (search answers carry no headers)."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        remaining = _int(lowered, "x-hubspot-ratelimit-remaining")
+        if remaining is None:
+            return
+        interval = _int(lowered, "x-hubspot-ratelimit-interval-milliseconds") or 10_000
+        with self._header_lock:
+            if remaining <= self.limits.reserve:
+                self._blocked_until = self._clock.now().timestamp() + interval / 1000
+            else:
+                self._blocked_until = None
+
+    @contextlib.contextmanager
+    def slot(self, key: str, budgets: Sequence[str] = ("requests",)) -> Iterator[None]:
+        """Wait for HubSpot's reported window when spent, then for our own budgets."""
+        if "requests" in budgets:
+            with self._header_lock:
+                until, self._blocked_until = self._blocked_until, None
+            if until is not None:
+                wait = until - self._clock.now().timestamp()
+                if wait > 0:
+                    self.waited += wait
+                    self._sleep(wait)
+        with super().slot(key, budgets):
+            yield
+
+
+@attrs.frozen
+class HubSpotRetryPolicy(RetryPolicy):
+    """The shared retry policy plus HubSpot's 423 rule (retry, after >= 2 s, even writes).
+
+    Example:
+        >>> from hubqbo._http import no_jitter
+        >>> from hubqbo.errors import LockedError
+        >>> err = LockedError(provider="hubspot", status_code=423, code=None, message="locked")
+        >>> p = HubSpotRetryPolicy(base_delay=0.2, jitter=no_jitter)
+        >>> p.should_retry(err, idempotent=False), p.delay(err, 1)
+        (True, 2.0)
+    """
+
+    throttle_delay: float = 10.0
+
+    def should_retry(self, error: BaseException, *, idempotent: bool) -> bool:
+        """As the shared policy, but a 423 Locked is always worth another try."""
+        if isinstance(error, LockedError):
+            return True
+        return super().should_retry(error, idempotent=idempotent)
+
+    def delay(self, error: BaseException, attempt: int) -> float:
+        """As the shared policy, but at least 2 s after a 423 Locked."""
+        seconds = super().delay(error, attempt)
+        if isinstance(error, LockedError):
+            return max(LOCKED_MIN_WAIT, seconds)
+        return seconds
