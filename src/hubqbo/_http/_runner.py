@@ -75,7 +75,8 @@ class HttpRunner:
         provider: ``"quickbooks"`` or ``"hubspot"`` (used in log lines).
         raise_for_response: raises the provider's typed ``ApiError`` for an error answer
             (including errors hidden in a 2xx body) and returns ``None`` otherwise.
-        request_id_header: the response header naming the provider's transaction id.
+        request_id_header: the response header naming the provider's transaction id (or
+            several spellings, the first present is logged).
         retry: the retry policy.
         pacer: client-side pacing, or ``None``.
         sleep: how to wait between retries.
@@ -95,7 +96,7 @@ class HttpRunner:
         client: httpx.Client,
         provider: str,
         raise_for_response: Callable[[httpx.Response], None],
-        request_id_header: str,
+        request_id_header: str | Sequence[str],
         retry: RetryPolicy | None = None,
         pacer: Pacer | None = None,
         sleep: Sleep | None = None,
@@ -104,13 +105,23 @@ class HttpRunner:
         self.client = client
         self.provider = provider
         self.raise_for_response = raise_for_response
-        self.request_id_header = request_id_header
+        self.request_id_headers = (
+            (request_id_header,) if isinstance(request_id_header, str) else tuple(request_id_header)
+        )
         self.retry = retry or RetryPolicy()
         self.pacer = pacer
         self.sleep = sleep or real_sleep
         self.auth = auth
         self.requests_sent = 0
         """Number of HTTP requests sent (attempts, including retries), for measurements."""
+
+    def request_id(self, response: httpx.Response) -> str | None:
+        """The provider's transaction id from ``response``'s headers, if any."""
+        for name in self.request_id_headers:
+            value = response.headers.get(name)
+            if value:
+                return value
+        return None
 
     def send(
         self,
@@ -169,8 +180,8 @@ class HttpRunner:
             request.method,
             url,
             response.status_code,
-            self.request_id_header,
-            response.headers.get(self.request_id_header, "-"),
+            self.request_id_headers[0],
+            self.request_id(response) or "-",
             (time.perf_counter() - started) * 1000,
         )
         self.raise_for_response(response)
