@@ -118,7 +118,7 @@ class HttpRunner:
     def request_id(self, response: httpx.Response) -> str | None:
         """The provider's transaction id from ``response``'s headers, if any."""
         for name in self.request_id_headers:
-            value = response.headers.get(name)
+            value: str | None = response.headers.get(name)
             if value:
                 return value
         return None
