@@ -1,0 +1,406 @@
+"""Record features and the field-by-field comparison that scores one buyer against one customer.
+
+Why: a match decision must be explainable ("same e-mail, family name one typo apart, phone
+agrees"), so the comparison returns its evidence as a list of reasons, each with the weight it
+contributed; the score is simply their sum. Similarity comes from rapidfuzz (C-implemented OSA
+distance and token ratios), never a hand-written edit distance.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from hubqbo.matching._config import MatchConfig
+from hubqbo.matching._lexicon import LEGAL_SUFFIXES, NAME_PARTICLES, NICKNAMES
+from hubqbo.matching._normalize import (
+    PersonName,
+    StreetAddress,
+    company_domain,
+    fold,
+    is_role_email,
+    normalize_address_line,
+    normalize_company_name,
+    normalize_email,
+    normalize_postcode,
+    parse_person_name,
+    phone_digits,
+)
+
+__all__ = ["Agreement", "MatchKey", "Record", "compare", "make_record"]
+
+
+class MatchKey(str, enum.Enum):
+    """The facts the matcher compares.
+
+    Example:
+        >>> MatchKey.EMAIL.value
+        'email'
+    """
+
+    EMAIL = "email"
+    EMAIL_DOMAIN = "email_domain"
+    COMPANY_NAME = "company_name"
+    FAMILY_NAME = "family_name"
+    GIVEN_NAME = "given_name"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    ADDRESS_LINE = "address_line"
+    CITY = "city"
+
+
+class Agreement(str, enum.Enum):
+    """How strongly one key agreed (or that it disagreed).
+
+    Example:
+        >>> Agreement.NICKNAME.value
+        'nickname'
+    """
+
+    EXACT = "exact"
+    NICKNAME = "nickname"
+    FUZZY = "fuzzy"
+    PARTIAL = "partial"
+    INITIAL = "initial"
+    MIDDLE = "middle name"
+    ROLE = "shared mailbox"
+    LOCAL = "same local part"
+    DISAGREE = "disagree"
+
+
+# Words that make a display name read as an organisation rather than a person.
+_COMPANY_WORDS = frozenset(
+    (
+        LEGAL_SUFFIXES
+        - {"de", "rl", "sc", "as", "ab", "se", "nl", "pt", "ad", "dd", "sa", "co", "m", "pc"}
+    )
+    | set(
+        """
+        and associates services solutions consulting consultants systems trading design studio
+        partners enterprises industries technologies technology tech labs agency foods motors
+        construction plumbing electric electrical builders bakery cafe restaurant shop store
+        clinic dental medical legal law logistics transport media marketing software digital
+        farm farms garage hotel academy school university church club foundation trust
+        council bank capital ventures investments properties realty homes supplies supply
+        """.split()
+    )
+)
+
+Reason = tuple[MatchKey, Agreement, float, str, str, bool]
+"""(key, agreement, weight, buyer value, customer value, swapped)."""
+
+
+class Record:
+    """The normalized facts of one buyer or customer, computed once."""
+
+    __slots__ = (
+        "address",
+        "city",
+        "company",
+        "domain",
+        "email",
+        "email_role",
+        "local",
+        "name",
+        "phone",
+        "postcode",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: PersonName,
+        company: str | None,
+        email: str | None,
+        domain: str | None,
+        phone: str | None,
+        postcode: str | None,
+        address: StreetAddress | None,
+        city: str | None,
+    ) -> None:
+        self.name = name
+        self.company = company
+        self.email = email
+        self.email_role = bool(email) and is_role_email(email or "")
+        self.local = email.partition("@")[0] if email else None
+        self.domain = domain
+        self.phone = phone
+        self.postcode = postcode
+        self.address = address
+        self.city = city
+
+
+def looks_like_company(text: str) -> bool:
+    """True when a display name reads as an organisation (legal form, business word, digits).
+
+    Example:
+        >>> looks_like_company("Smith Plumbing"), looks_like_company("Anna de la Cruz")
+        (True, False)
+    """
+    if "&" in text or any(c.isdigit() for c in text):
+        return True
+    tokens = fold(text).split()
+    return len(tokens) > 4 or any(t in _COMPANY_WORDS for t in tokens)
+
+
+def make_record(
+    *,
+    given: str | None,
+    family: str | None,
+    display: str | None,
+    company: str | None,
+    email: str | None,
+    domain: str | None,
+    phone: str | None,
+    address_line: str | None,
+    postcode: str | None,
+    city: str | None,
+) -> Record:
+    """Normalize the raw fields of either side into a :class:`Record`.
+
+    ``display`` is a QBO display name (or a HubSpot full name): it becomes the person's name when
+    no given/family name is known and it does not read as a company, else the company name when
+    none is known.
+    """
+    name = parse_person_name(given, family)
+    company_norm = normalize_company_name(company)
+    if display:
+        if name.is_empty and not (company and fold(company) == fold(display)):
+            if looks_like_company(display):
+                company_norm = company_norm or normalize_company_name(display)
+            else:
+                name = parse_person_name(display=display)
+        elif company_norm is None and looks_like_company(display):
+            company_norm = normalize_company_name(display)
+    email_norm = normalize_email(email)
+    return Record(
+        name=name,
+        company=company_norm,
+        email=email_norm,
+        domain=company_domain(domain) or company_domain(email_norm),
+        phone=phone_digits(phone),
+        postcode=normalize_postcode(postcode),
+        address=normalize_address_line(address_line),
+        city=fold(city) or None if city else None,
+    )
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _significant(tokens: tuple[str, ...]) -> set[str]:
+    return {t for t in tokens if len(t) > 1 and t not in NAME_PARTICLES}
+
+
+def _close(a: str, b: str) -> bool:
+    """One edit apart (OSA: a transposition counts once), two for long strings."""
+    shortest = min(len(a), len(b))
+    if shortest < 4:
+        return False
+    limit = 2 if shortest >= 8 else 1
+    return OSA.distance(a, b, score_cutoff=limit) <= limit
+
+
+def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
+    """Compare two family names given as folded tokens; ``None`` when one is missing.
+
+    Example:
+        >>> family_agreement(("smtih",), ("smith",))
+        <Agreement.FUZZY: 'fuzzy'>
+    """
+    if not b or not c:
+        return None
+    jb, jc = "".join(b), "".join(c)
+    if jb == jc:
+        return Agreement.EXACT
+    if _significant(b) & _significant(c):
+        return Agreement.PARTIAL
+    if _close(jb, jc):
+        return Agreement.FUZZY
+    return Agreement.DISAGREE
+
+
+def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
+    """Compare two given names given as folded tokens; ``None`` when one is missing.
+
+    Example:
+        >>> given_agreement(("bill",), ("william", "h"))
+        <Agreement.NICKNAME: 'nickname'>
+        >>> given_agreement(("j",), ("john",))
+        <Agreement.INITIAL: 'initial'>
+    """
+    if not b or not c:
+        return None
+    x, y = b[0], c[0]
+    if x == y:
+        return Agreement.INITIAL if len(x) == 1 else Agreement.EXACT
+    if len(x) == 1 or len(y) == 1:
+        return Agreement.INITIAL if x[0] == y[0] else Agreement.DISAGREE
+    if y in NICKNAMES.get(x, ()):
+        return Agreement.NICKNAME
+    if min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
+        return Agreement.NICKNAME
+    if _close(x, y):
+        return Agreement.FUZZY
+    if x in c[1:] or y in b[1:]:
+        return Agreement.MIDDLE
+    return Agreement.DISAGREE
+
+
+def _discounted(weight: float, floor: float, count: int) -> float:
+    """``weight`` less one bit per doubling of the customers sharing the value."""
+    return max(floor, weight - math.log2(count)) if count > 1 else weight
+
+
+def _name_reasons(
+    b: PersonName, c: PersonName, cfg: MatchConfig, family_counts: Mapping[str, int]
+) -> tuple[float, list[Reason]]:
+    best: tuple[float, list[Reason]] = (0.0, [])
+    for swapped in (False, True):
+        bg, bf = (b.family, b.given) if swapped else (b.given, b.family)
+        reasons: list[Reason] = []
+        fam = family_agreement(bf, c.family)
+        if fam is not None:
+            if fam is Agreement.EXACT:
+                w = _discounted(cfg.family_exact, cfg.family_min, family_counts.get("".join(c.family), 1))
+            else:
+                w = {
+                    Agreement.PARTIAL: cfg.family_partial,
+                    Agreement.FUZZY: cfg.family_fuzzy,
+                    Agreement.DISAGREE: cfg.family_disagree,
+                }[fam]
+            reasons.append(
+                (MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
+            )
+        giv = given_agreement(bg, c.given)
+        if giv is not None:
+            w = {
+                Agreement.EXACT: cfg.given_exact,
+                Agreement.NICKNAME: cfg.given_nickname,
+                Agreement.FUZZY: cfg.given_fuzzy,
+                Agreement.INITIAL: cfg.given_initial,
+                Agreement.MIDDLE: cfg.given_middle,
+                Agreement.DISAGREE: cfg.given_disagree,
+            }[giv]
+            reasons.append((MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped))
+        total = sum(r[2] for r in reasons) - (cfg.swapped_penalty if swapped and reasons else 0.0)
+        if not best[1] or total > best[0]:
+            best = (total, reasons)
+    return best
+
+
+# --------------------------------------------------------------------------- the comparison
+
+
+def compare(
+    b: Record, c: Record, cfg: MatchConfig, counts: Mapping[str, Mapping[str, int]]
+) -> tuple[float, list[Reason]]:
+    """Score buyer record ``b`` against customer record ``c``: (bits of evidence, reasons).
+
+    ``counts`` maps a key family (``"family"``, ``"email"``, ``"phone"``, ``"company"``,
+    ``"domain"``) to how many indexed customers share each value, for frequency discounts.
+    """
+    score = 0.0
+    reasons: list[Reason] = []
+
+    def add(key: MatchKey, agreement: Agreement, weight: float, bv: str, cv: str) -> None:
+        nonlocal score
+        score += weight
+        reasons.append((key, agreement, weight, bv, cv, False))
+
+    # e-mail and company domain
+    same_email = False
+    if b.email and c.email:
+        if b.email == c.email:
+            same_email = True
+            if b.email_role:
+                add(MatchKey.EMAIL, Agreement.ROLE, cfg.email_role, b.email, c.email)
+            else:
+                count = counts["email"].get(c.email, 1)
+                w = _discounted(cfg.email_exact, cfg.email_role, count)
+                add(MatchKey.EMAIL, Agreement.EXACT, w, b.email, c.email)
+        elif (
+            b.local == c.local
+            and not b.email_role
+            and len(b.local or "") >= 5
+            and b.domain != c.domain
+        ):
+            add(MatchKey.EMAIL, Agreement.LOCAL, cfg.email_local, b.email, c.email)
+        elif b.domain != c.domain or b.domain is None:
+            add(MatchKey.EMAIL, Agreement.DISAGREE, cfg.email_disagree, b.email, c.email)
+    if b.domain and c.domain and not same_email:
+        if b.domain == c.domain:
+            w = _discounted(cfg.domain_agree, 1.0, counts["domain"].get(c.domain, 1))
+            add(MatchKey.EMAIL_DOMAIN, Agreement.EXACT, w, b.domain, c.domain)
+        else:
+            add(MatchKey.EMAIL_DOMAIN, Agreement.DISAGREE, cfg.domain_disagree, b.domain, c.domain)
+
+    # person name
+    if not b.name.is_empty and not c.name.is_empty:
+        w, name_reasons = _name_reasons(b.name, c.name, cfg, counts["family"])
+        score += w
+        reasons.extend(name_reasons)
+
+    # company name
+    if b.company and c.company:
+        if b.company == c.company:
+            w = _discounted(cfg.company_exact, cfg.company_min, counts["company"].get(c.company, 1))
+            add(MatchKey.COMPANY_NAME, Agreement.EXACT, w, b.company, c.company)
+        elif fuzz.token_sort_ratio(b.company, c.company, score_cutoff=92):
+            add(MatchKey.COMPANY_NAME, Agreement.FUZZY, cfg.company_fuzzy, b.company, c.company)
+        elif fuzz.token_set_ratio(b.company, c.company, score_cutoff=100) and max(
+            map(len, (b.company, c.company))
+        ) >= 4:
+            add(MatchKey.COMPANY_NAME, Agreement.PARTIAL, cfg.company_partial, b.company, c.company)
+        elif fuzz.token_set_ratio(b.company, c.company) < 60:
+            add(
+                MatchKey.COMPANY_NAME, Agreement.DISAGREE, cfg.company_disagree, b.company, c.company
+            )
+
+    # phone
+    if b.phone and c.phone:
+        bp, cp = b.phone, c.phone
+        if len(bp) >= 9 and len(cp) >= 9 and bp[-9:] == cp[-9:]:
+            w = _discounted(cfg.phone_exact, cfg.phone_min, counts["phone"].get(cp[-7:], 1))
+            add(MatchKey.PHONE, Agreement.EXACT, w, bp, cp)
+        elif bp[-7:] == cp[-7:] and (len(bp) < 9 or len(cp) < 9):
+            add(MatchKey.PHONE, Agreement.PARTIAL, cfg.phone_local, bp, cp)
+        elif OSA.distance(bp[-10:], cp[-10:], score_cutoff=1) <= 1:
+            add(MatchKey.PHONE, Agreement.FUZZY, cfg.phone_fuzzy, bp, cp)
+        else:
+            add(MatchKey.PHONE, Agreement.DISAGREE, cfg.phone_disagree, bp, cp)
+
+    # postcode, address line, city
+    if b.postcode and c.postcode:
+        if b.postcode == c.postcode:
+            add(MatchKey.POSTCODE, Agreement.EXACT, cfg.postcode_agree, b.postcode, c.postcode)
+        elif len(b.postcode) >= 5 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
+            add(MatchKey.POSTCODE, Agreement.FUZZY, cfg.postcode_fuzzy, b.postcode, c.postcode)
+        else:
+            add(
+                MatchKey.POSTCODE, Agreement.DISAGREE, cfg.postcode_disagree, b.postcode, c.postcode
+            )
+    elif b.city and c.city:
+        if b.city == c.city or fuzz.ratio(b.city, c.city, score_cutoff=85):
+            add(MatchKey.CITY, Agreement.EXACT, cfg.city_agree, b.city, c.city)
+        else:
+            add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
+    if b.address and c.address:
+        ba, ca = b.address, c.address
+        bv = f"{ba.number or ''} {ba.street}".strip()
+        cv = f"{ca.number or ''} {ca.street}".strip()
+        street_ratio = fuzz.ratio(ba.street, ca.street)
+        if ba.number and ca.number:
+            if ba.number == ca.number and street_ratio >= 80:
+                add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
+            else:
+                add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
+        elif street_ratio >= 90:
+            add(MatchKey.ADDRESS_LINE, Agreement.PARTIAL, cfg.address_partial, bv, cv)
+        elif street_ratio < 60:
+            add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
+    return score, reasons

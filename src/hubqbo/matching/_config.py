@@ -1,0 +1,150 @@
+"""The matcher's weights and thresholds, with the reasoning behind each number.
+
+Why: "a wrong customer on an invoice is worse than no customer" is a policy, and policies belong
+in data a caller can read and change, not in constants buried in code. Every weight is *evidence in
+bits*: roughly ``log2(P(observation | same customer) / P(observation | different customer))``,
+the Fellegi–Sunter match weight. Adding weights multiplies likelihood ratios, so a score of 15 bits
+means the observations are about 30,000 times likelier for the same customer than for a random
+other one. Disagreements carry negative weights; a field missing on either side carries none.
+
+The defaults were set from those probabilities (estimated from how CRM and ledger records of one
+customer typically differ) and then checked — not fitted — against generated data
+(``benchmarks/_linkage_data.py``); see ``docs/matching.md``.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["MatchConfig"]
+
+
+def _positive(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be positive, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class MatchConfig:
+    """Thresholds and key weights (in bits of evidence) for :class:`CustomerMatcher`.
+
+    Decision rule: the best candidate is chosen when its score reaches ``match_threshold`` *and*
+    beats the runner-up by at least ``ambiguity_margin``; when the best two are closer the result
+    is ``ambiguous`` and no customer is chosen.
+
+    Example:
+        >>> strict = MatchConfig(match_threshold=20.0)
+        >>> strict.match_threshold, strict.ambiguity_margin
+        (20.0, 4.0)
+    """
+
+    # ------------------------------------------------------------------ decision
+    match_threshold: float = attrs.field(default=14.0, validator=_positive)
+    """Minimum score to choose a customer. 14 bits needs two independent agreeing facts: a full
+    name (≤ 13 bits) alone never reaches it, nor does a phone or a company name alone; a full
+    name plus postcode, phone, address or e-mail does, and so do company name plus domain. An exact personal e-mail with nothing
+    contradicting it reaches it by itself (an address is practically an identifier)."""
+    ambiguity_margin: float = attrs.field(default=4.0, validator=_positive)
+    """The best candidate must beat the second by this many bits (a 16× likelihood ratio);
+    closer than that and a person must choose (duplicated customers land here)."""
+    candidate_floor: float = 0.0
+    """Candidates scoring below this are not listed for a person to pick from."""
+    max_listed: int = 5
+    """How many ranked candidates a result lists."""
+    include_jobs: bool = False
+    """Also match sub-customers (QBO jobs). Off: invoices normally go to the parent customer."""
+
+    # ------------------------------------------------------------------ blocking
+    max_block: int = 500
+    """A blocking key shared by more customers than this is too common to narrow anything
+    down (a frequent surname with a frequent initial); it is skipped rather than scanned."""
+    max_candidates: int = 40
+    """At most this many candidates (those sharing most blocking keys) are scored per buyer,
+    which bounds the latency of one match whatever the number of customers."""
+
+    # ------------------------------------------------------------------ e-mail
+    email_exact: float = 15.0
+    """Same personal e-mail address. Addresses are nearly unique (u ≈ 1e-6) and a true match
+    has the same address perhaps 60% of the time: log2(0.6 / 1e-6) ≈ 19, capped at 15 so a
+    shared family address cannot outvote a clear name conflict."""
+    email_role: float = 5.0
+    """Same shared mailbox (``accounts@``, ``info@``): it identifies a company, not a person."""
+    email_local: float = 3.0
+    """Same personal local part at different providers (``ann.lee@gmail`` vs ``ann.lee@acme``)."""
+    email_disagree: float = -1.0
+    """Different addresses: people have several, so this is weak evidence against (m ≈ 0.4)."""
+    domain_agree: float = 6.0
+    """Same company e-mail / web domain (free-mail domains never count)."""
+    domain_disagree: float = -1.0
+    """Different company domains: companies have several, weak evidence against."""
+
+    # ------------------------------------------------------------------ names
+    family_exact: float = 9.0
+    """Same family name. u for a surname is ~0.002 on average (log2 ≈ 9); each doubling of the
+    customers sharing it in the index takes a bit off, down to ``family_min``."""
+    family_min: float = 4.0
+    """Floor of the frequency-discounted family-name weight (Smith still says something)."""
+    family_partial: float = 6.5
+    """One part of a double-barrelled or hyphenated family name agrees (García vs García López)."""
+    family_fuzzy: float = 6.0
+    """Family names one typo apart (two for long names)."""
+    family_disagree: float = -8.0
+    """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.01)."""
+    given_exact: float = 4.0
+    """Same given name: first names are far more common than surnames (u ≈ 0.05)."""
+    given_nickname: float = 3.0
+    """Known nickname or prefix form (Bob/Robert, Bill/William, Alex/Alexander)."""
+    given_fuzzy: float = 2.5
+    """Given names one typo apart."""
+    given_initial: float = 1.0
+    """An initial consistent with the other side's given name (J. vs John)."""
+    given_middle: float = 1.0
+    """The given name is the other side's middle name (people go by either)."""
+    given_disagree: float = -6.0
+    """Given names clearly differ (not a nickname, initial or typo): a different person, often of
+    the same family, so strong evidence against."""
+    swapped_penalty: float = 0.5
+    """Subtracted when the names only agree with given and family swapped."""
+
+    # ------------------------------------------------------------------ company
+    company_exact: float = 8.0
+    """Same normalized company name (frequency-discounted like family names)."""
+    company_min: float = 3.0
+    """Floor of the frequency-discounted company weight."""
+    company_fuzzy: float = 6.0
+    """Company names that differ by a typo or word order (token-sort ratio ≥ 92)."""
+    company_partial: float = 3.0
+    """One company name's words all appear in the other (Acme vs Acme Widgets)."""
+    company_disagree: float = -2.0
+    """Company names clearly differ (a person's employer may still change)."""
+
+    # ------------------------------------------------------------------ phone
+    phone_exact: float = 11.0
+    """Same last nine digits: the subscriber number, whatever the country-code or trunk prefix.
+    Shared switchboards are discounted by frequency down to ``phone_min``."""
+    phone_min: float = 4.0
+    """Floor of the frequency-discounted phone weight."""
+    phone_local: float = 6.0
+    """Same last seven digits only (one side without an area code)."""
+    phone_fuzzy: float = 3.0
+    """One digit wrong or two swapped in the last ten."""
+    phone_disagree: float = -1.5
+    """Different numbers: people have mobile and office numbers, weak evidence against."""
+
+    # ------------------------------------------------------------------ address
+    postcode_agree: float = 3.5
+    """Same postcode (shared by hundreds to thousands of addresses)."""
+    postcode_fuzzy: float = 1.0
+    """Postcodes one character apart."""
+    postcode_disagree: float = -1.5
+    """Different postcodes (people move; billing and contact addresses differ)."""
+    address_exact: float = 6.0
+    """Same house number and street (abbreviations normalized, typos tolerated)."""
+    address_partial: float = 2.0
+    """Same street, house number missing on one side."""
+    address_disagree: float = -2.0
+    """Different house numbers or streets."""
+    city_agree: float = 0.5
+    """Same city (used only when a postcode is missing on one side)."""
+    city_disagree: float = -1.0
+    """Different cities (used only when a postcode is missing on one side)."""

@@ -1,0 +1,258 @@
+"""Word lists the matcher's normalizers rely on.
+
+Why: normalization decisions (which e-mail domains say nothing about a company, which words are
+legal forms rather than names, which given names are the same person) are data, not code. Keeping
+them here, as frozen sets and mappings, lets the rules read plainly and the lists grow without
+touching the logic. They are deliberately conservative: a word listed here is *ignored* when
+comparing, so a wrong entry costs evidence, never invents it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = [
+    "ADDRESS_ABBREVIATIONS",
+    "FREE_MAIL_DOMAINS",
+    "LEGAL_SUFFIXES",
+    "NAME_PARTICLES",
+    "NICKNAMES",
+    "PERSON_SUFFIXES",
+    "PERSON_TITLES",
+    "ROLE_MAILBOXES",
+    "UNIT_DESIGNATORS",
+]
+
+FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
+    """
+    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de yahoo.es yahoo.it yahoo.ca
+    yahoo.com.au yahoo.co.in yahoo.co.jp ymail.com rocketmail.com hotmail.com hotmail.co.uk
+    hotmail.fr hotmail.de hotmail.es hotmail.it outlook.com outlook.fr outlook.de live.com
+    live.co.uk live.fr live.de msn.com aol.com aim.com icloud.com me.com mac.com mail.com
+    email.com gmx.com gmx.de gmx.net gmx.at gmx.ch web.de t-online.de freenet.de posteo.de
+    mailbox.org protonmail.com proton.me pm.me tutanota.com tutanota.de zoho.com zohomail.com
+    yandex.com yandex.ru mail.ru bk.ru inbox.ru list.ru rambler.ru qq.com 163.com 126.com
+    sina.com sohu.com yeah.net naver.com daum.net hanmail.net rediffmail.com orange.fr wanadoo.fr
+    free.fr laposte.net sfr.fr libero.it virgilio.it tiscali.it alice.it btinternet.com
+    sky.com virginmedia.com talktalk.net ntlworld.com bigpond.com optusnet.com.au shaw.ca
+    rogers.com sympatico.ca comcast.net verizon.net att.net sbcglobal.net bellsouth.net cox.net
+    charter.net earthlink.net juno.com seznam.cz wp.pl o2.pl onet.pl interia.pl terra.com.br
+    bol.com.br uol.com.br ig.com.br telenet.be skynet.be ziggo.nl kpnmail.nl planet.nl home.nl
+    bluewin.ch hispeed.ch telia.com bredband.net online.no hushmail.com fastmail.com fastmail.fm
+    """.split()
+)
+"""Consumer mail providers: sharing one of these domains says nothing about a shared company."""
+
+ROLE_MAILBOXES: frozenset[str] = frozenset(
+    """
+    accounts account accounting accountspayable ap admin administration billing bookkeeping
+    contact contactus enquiries enquiry finance hello help info information invoice invoices
+    mail office orders payables purchasing reception sales service support team
+    """.split()
+)
+"""Local parts of shared mailboxes: they name a company's function, not a person."""
+
+LEGAL_SUFFIXES: frozenset[str] = frozenset(
+    """
+    inc incorporated corp corporation co company cos llc llp lp ltd limited plc pllc pc
+    gmbh mbh ag kg ohg ug kgaa ev eg bv nv vof sa sas sasu sarl sca snc spa srl sl slu sau
+    sab sapi cv de rl ab oy oyj as asa aps hf kk pty pte bhd sdn tbk pt nl sro spol zoo
+    kft zrt nyrt doo dd ad ood eood lda ltda sc se scs sccl ooo zao oao pao
+    holding holdings group intl international
+    """.split()
+)
+"""Legal forms (after punctuation is removed: ``B.V.`` reads ``bv``) dropped from company names.
+
+``holding(s)``, ``group`` and ``international`` are not legal forms but are used and omitted so
+freely (``Acme Group`` vs ``Acme Ltd``) that keeping them costs more matches than it saves.
+"""
+
+PERSON_TITLES: frozenset[str] = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady rev fr herr frau sr sra srta mme mlle m".split()
+)
+"""Honorifics dropped from person names (``m`` only when followed by more of the name)."""
+
+PERSON_SUFFIXES: frozenset[str] = frozenset(
+    "jr jnr sr snr ii iii iv phd md dds esq cpa mba msc bsc obe mbe".split()
+)
+"""Generational and professional suffixes dropped from person names."""
+
+NAME_PARTICLES: frozenset[str] = frozenset(
+    "van von der den de del della di da dos das du la le los las st ter ten al el bin ibn".split()
+)
+"""Surname particles: kept in the joined surname but never used alone as a blocking key."""
+
+UNIT_DESIGNATORS: frozenset[str] = frozenset(
+    "apt apartment unit ste suite flat fl floor rm room bldg building no po box #".split()
+)
+"""Words that introduce a unit/suite number inside an address line."""
+
+ADDRESS_ABBREVIATIONS: Mapping[str, str] = {
+    "street": "st",
+    "str": "st",
+    "strasse": "str",
+    "road": "rd",
+    "avenue": "ave",
+    "av": "ave",
+    "boulevard": "blvd",
+    "drive": "dr",
+    "lane": "ln",
+    "court": "ct",
+    "place": "pl",
+    "square": "sq",
+    "terrace": "ter",
+    "crescent": "cres",
+    "highway": "hwy",
+    "parkway": "pkwy",
+    "circle": "cir",
+    "close": "cl",
+    "gardens": "gdns",
+    "grove": "gr",
+    "mount": "mt",
+    "point": "pt",
+    "route": "rte",
+    "way": "wy",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    "apartment": "apt",
+    "suite": "ste",
+    "floor": "fl",
+    "building": "bldg",
+    "number": "no",
+}
+"""Street words and their postal abbreviations (USPS / Royal Mail style)."""
+
+
+def _groups() -> dict[str, frozenset[str]]:
+    """Build name → equivalence set from the nickname groups below.
+
+    A name may belong to several groups (``alex`` is Alexander and Alexandra), so the value is the
+    union of every group it appears in.
+    """
+    out: dict[str, set[str]] = {}
+    for line in _NICKNAME_GROUPS.strip().splitlines():
+        names = line.split()
+        for name in names:
+            out.setdefault(name, set()).update(names)
+    return {name: frozenset(group) for name, group in out.items()}
+
+
+# One group per line: a formal given name first, then the forms people use for it. Several
+# cultures; names are written as the normalizer leaves them (lower case, no accents).
+_NICKNAME_GROUPS = """
+abigail abby abbie gail
+albert al bert bertie
+alexander alex alec sandy xander lex sasha
+alexandra alex alexa sandra sasha lexi sandy
+alfred al alf alfie fred freddie
+andrew andy drew
+angela angie
+anthony tony
+antonio toni tonio
+arthur art artie
+barbara barb barbie babs
+benjamin ben benny benji
+bernard bernie
+beatrice bea trixie
+catherine cathy kate katie cat kathy cate
+katherine kathy kate katie kat kathryn kitty
+charles charlie chuck chas charley
+christina chris tina christine chrissy kristina kristin
+christopher chris kit topher
+cynthia cindy
+daniel dan danny dani
+david dave davy
+deborah debbie deb debra
+dennis denny
+dominic dom
+donald don donnie
+dorothy dot dottie dolly
+douglas doug
+edward ed eddie ted teddy ned
+edwin ed eddie
+elizabeth liz lizzie beth betty betsy eliza libby
+eleanor ellie nora elle
+emily em emmy
+eugene gene
+frances fran frannie
+francis frank fran
+frederick fred freddie fritz
+gabriel gabe
+gerald gerry jerry
+geoffrey geoff jeff
+jeffrey jeff
+gregory greg
+harold harry hal
+henry harry hank hal
+isabella bella izzy
+jacob jake
+james jim jimmy jamie jimbo
+jennifer jen jenny jenn
+jessica jess jessie
+john jack johnny jon
+jonathan jon jonny
+joseph joe joey jo
+joshua josh
+judith judy
+julia julie
+kenneth ken kenny
+lawrence larry laurie
+leonard leo len lenny
+louis lou louie
+margaret maggie meg peggy marge margie greta
+matthew matt matty
+michael mike mikey mick mickey micky
+mitchell mitch
+nancy nan
+nathan nate nat
+nathaniel nate nat nathan
+nicholas nick nicky
+nicole nicky nikki
+patricia pat patty trish tricia
+patrick pat paddy
+peter pete
+philip phil pip
+rebecca becky becca
+richard rick ricky dick rich richie
+robert rob robbie bob bobby bert
+ronald ron ronnie
+samantha sam sammy
+samuel sam sammy
+sarah sara sally
+stephen steve stevie steven
+susan sue susie suzy
+theodore ted teddy theo
+thomas tom tommy thom
+timothy tim timmy
+victoria vicky tori
+vincent vince vinny
+walter walt wally
+william will bill billy willy liam
+zachary zach zack
+francisco paco pancho curro
+jose pepe
+manuel manolo
+enrique quique
+guadalupe lupe
+giuseppe beppe peppe
+giovanni gianni
+johann hans
+wolfgang wolf
+aleksandr sasha shura
+aleksei alexei alyosha
+dmitri dmitry dima
+vladimir vlad volodya
+yekaterina ekaterina katya
+mariya masha
+natalia natasha
+mohammed muhammad mohamed mohammad mohamad
+"""
+
+NICKNAMES: Mapping[str, frozenset[str]] = _groups()
+"""Given name → every given name that may denote the same person (itself included)."""

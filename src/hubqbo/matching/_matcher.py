@@ -1,0 +1,357 @@
+"""The customer index and the match decision.
+
+Why: matching a deal's buyer against every accounting customer would be slow and, worse, would
+invite coincidental matches. The index keeps *blocking keys* — exact e-mail, company domain, the
+last seven phone digits, normalized company name and its words, family name with given-name
+initial (typo-tolerant through a one-deletion neighbourhood of each family name), postcode with
+house number — so one match looks only at the few customers that share something specific with
+the buyer, scores those field by field, and decides conservatively.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+from hubqbo.matching._compare import Record, compare, make_record
+from hubqbo.matching._config import MatchConfig
+from hubqbo.matching._lexicon import NAME_PARTICLES, NICKNAMES
+from hubqbo.matching._types import (
+    Buyer,
+    MatchCandidate,
+    MatchResult,
+    MatchStatus,
+    reasons_from,
+)
+from hubqbo.models import Customer
+
+__all__ = ["CustomerMatcher"]
+
+_log = logging.getLogger(__name__)
+
+# How much sharing one blocking key says, to rank candidates before scoring (not a score).
+_KEY_PRIORITY: Final = {"e": 5, "p": 4, "a": 3, "c": 3, "n": 3, "d": 1, "t": 1}
+_COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
+_COUNTED: Final = ("email", "domain", "phone", "company", "family")
+
+
+def _customer_record(customer: Customer) -> Record:
+    address = customer.billing_address
+    return make_record(
+        given=customer.given_name,
+        family=customer.family_name,
+        display=customer.display_name,
+        company=customer.company_name,
+        email=customer.email,
+        domain=None,
+        phone=customer.phone,
+        address_line=", ".join(address.lines) if address and address.lines else None,
+        postcode=address.postal_code if address else None,
+        city=address.city if address else None,
+    )
+
+
+def _buyer_record(buyer: Buyer) -> Record:
+    address = buyer.address
+    return make_record(
+        given=buyer.first_name,
+        family=buyer.last_name,
+        display=None if (buyer.first_name or buyer.last_name) else buyer.full_name,
+        company=buyer.company_name,
+        email=buyer.email,
+        domain=buyer.domain,
+        phone=buyer.phone,
+        address_line=", ".join(address.lines) if address and address.lines else None,
+        postcode=address.postal_code if address else None,
+        city=address.city if address else None,
+    )
+
+
+def _initials(given: tuple[str, ...]) -> set[str]:
+    """First letters of a given name and of every name it may be short for (Bob → b, r)."""
+    if not given:
+        return set()
+    first = given[0]
+    return {first[0]} | {n[0] for n in NICKNAMES.get(first, ())}
+
+
+def _family_tokens(family: tuple[str, ...]) -> set[str]:
+    tokens = {t for t in family if len(t) > 1 and t not in NAME_PARTICLES}
+    if len(family) > 1:
+        tokens.add("".join(family))
+    return tokens
+
+
+def _deletions(token: str) -> set[str]:
+    """The token and every string one deletion away (typo-tolerant blocking, SymSpell-style)."""
+    if len(token) < 4:
+        return {token}
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _sort_key(customer: Customer) -> tuple[str, str]:
+    return (customer.id or "", customer.display_name or "")
+
+
+class CustomerMatcher:
+    """Find the accounting customer that a deal's or quote's buyer is, or say there is none.
+
+    Index the customers once (inactive customers, and sub-customers unless
+    ``config.include_jobs``, are left out), keep the index current with :meth:`add`,
+    :meth:`update` and :meth:`remove`, then :meth:`match` buyers. A customer is chosen only when
+    the evidence is strong and unambiguous; otherwise the result lists ranked candidates for a
+    person to pick from. See ``docs/matching.md`` for how the decision is made.
+
+    Example:
+        >>> from hubqbo.models import Address
+        >>> matcher = CustomerMatcher([
+        ...     Customer(id="1", display_name="Smith & Co", company_name="Smith & Co",
+        ...              phone="+44 20 7946 0958"),
+        ...     Customer(id="2", given_name="Robert", family_name="Jones",
+        ...              billing_address=Address(("12 High Street",), postal_code="LS1 4AP")),
+        ... ])
+        >>> matcher.match(Buyer(company_name="Smith and Co Ltd", phone="020 7946 0958")).customer_id
+        '1'
+        >>> matcher.match(Buyer(first_name="Bob", last_name="Jnoes",
+        ...     address=Address(("12 High St.",), postal_code="ls14ap"))).customer_id
+        '2'
+        >>> matcher.match(Buyer(first_name="Robert")).status.value
+        'no_match'
+    """
+
+    def __init__(self, customers: Iterable[Customer] = (), *, config: MatchConfig | None = None):
+        self._config = config or MatchConfig()
+        self._customers: list[Customer | None] = []
+        self._records: list[Record | None] = []
+        self._keys: list[tuple[str, ...]] = []
+        self._free: list[int] = []
+        self._slot_by_id: dict[str, int] = {}
+        self._blocks: dict[str, list[int]] = {}
+        self._variants: dict[str, set[str]] = {}
+        self._token_refs: dict[str, int] = {}
+        self._counts: dict[str, dict[str, int]] = {name: {} for name in _COUNTED}
+        for customer in customers:
+            self.add(customer)
+
+    # ------------------------------------------------------------------ the index
+
+    @property
+    def config(self) -> MatchConfig:
+        """The weights and thresholds in force."""
+        return self._config
+
+    def __len__(self) -> int:
+        """The number of customers in the index."""
+        return len(self._customers) - len(self._free)
+
+    def __contains__(self, customer_id: object) -> bool:
+        """True when a customer with this id is in the index."""
+        return customer_id in self._slot_by_id
+
+    def __iter__(self) -> Iterator[Customer]:
+        """The indexed customers."""
+        return (c for c in self._customers if c is not None)
+
+    def _eligible(self, customer: Customer) -> bool:
+        return customer.active and (self._config.include_jobs or not customer.is_job)
+
+    def add(self, customer: Customer) -> bool:
+        """Index a customer; returns False when it is not eligible (inactive, or a job).
+
+        A customer whose id is already indexed replaces the indexed one (as :meth:`update`).
+        """
+        if customer.id is not None and customer.id in self._slot_by_id:
+            self.remove(customer.id)
+        if not self._eligible(customer):
+            return False
+        record = _customer_record(customer)
+        keys = self._record_keys(record)
+        slot = self._free.pop() if self._free else len(self._customers)
+        if slot == len(self._customers):
+            self._customers.append(customer)
+            self._records.append(record)
+            self._keys.append(keys)
+        else:
+            self._customers[slot], self._records[slot], self._keys[slot] = customer, record, keys
+        if customer.id is not None:
+            self._slot_by_id[customer.id] = slot
+        blocks = self._blocks
+        for key in keys:
+            posting = blocks.get(key)
+            if posting is None:
+                blocks[key] = [slot]
+            else:
+                posting.append(slot)
+        self._count(record, +1)
+        return True
+
+    def update(self, customer: Customer) -> bool:
+        """Re-index a changed customer (by id); one that became inactive is dropped.
+
+        Returns whether the customer is in the index afterwards.
+        """
+        if customer.id is None:
+            raise ValueError("update() needs a customer with an id")
+        return self.add(customer)
+
+    def remove(self, customer: Customer | str) -> bool:
+        """Drop a customer (or customer id) from the index; False when it was not indexed."""
+        customer_id = customer if isinstance(customer, str) else customer.id
+        if customer_id is None:
+            raise ValueError("remove() needs a customer id")
+        slot = self._slot_by_id.pop(customer_id, None)
+        if slot is None:
+            return False
+        record = self._records[slot]
+        assert record is not None
+        for key in self._keys[slot]:
+            posting = self._blocks[key]
+            posting.remove(slot)
+            if not posting:
+                del self._blocks[key]
+        self._count(record, -1)
+        self._customers[slot] = None
+        self._records[slot] = None
+        self._keys[slot] = ()
+        self._free.append(slot)
+        return True
+
+    def _count(self, record: Record, delta: int) -> None:
+        values = {
+            "email": record.email,
+            "domain": record.domain,
+            "phone": record.phone[-7:] if record.phone else None,
+            "company": record.company,
+            "family": "".join(record.name.family) or None,
+        }
+        for name, value in values.items():
+            if value is None:
+                continue
+            table = self._counts[name]
+            table[value] = table.get(value, 0) + delta
+            if table[value] <= 0:
+                del table[value]
+        for token in _family_tokens(record.name.family):
+            refs = self._token_refs.get(token, 0) + delta
+            if refs > 0:
+                self._token_refs[token] = refs
+                if refs == delta:  # first time seen
+                    for variant in _deletions(token):
+                        self._variants.setdefault(variant, set()).add(token)
+            else:
+                self._token_refs.pop(token, None)
+                for variant in _deletions(token):
+                    tokens = self._variants.get(variant)
+                    if tokens is not None:
+                        tokens.discard(token)
+                        if not tokens:
+                            del self._variants[variant]
+
+    def _record_keys(self, record: Record) -> tuple[str, ...]:
+        """The blocking keys a customer is filed under."""
+        keys: list[str] = []
+        if record.email:
+            keys.append("e:" + record.email)
+        if record.domain:
+            keys.append("d:" + record.domain)
+        if record.phone:
+            keys.append("p:" + record.phone[-7:])
+        if record.company:
+            keys.append("c:" + record.company)
+            words = record.company.split()
+            if len(words) > 1:
+                keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
+        if record.postcode and record.address and record.address.number:
+            keys.append(f"a:{record.postcode}:{record.address.number}")
+        family = _family_tokens(record.name.family)
+        initials = _initials(record.name.given)
+        for token in family:
+            keys.append(f"n:{token}:*")
+            keys.extend(f"n:{token}:{i}" for i in initials)
+        return tuple(keys)
+
+    # ------------------------------------------------------------------ matching
+
+    def _query_keys(self, record: Record) -> Iterator[str]:
+        """The blocking keys to look up for a buyer (names in both orders, typo-tolerant)."""
+        for key in self._record_keys(record):
+            if key[0] != "n":
+                yield key
+        name = record.name
+        for given, family in ((name.given, name.family), (name.family, name.given)):
+            initials = _initials(given)
+            for token in _family_tokens(family):
+                known: set[str] = set()
+                for variant in _deletions(token):
+                    known.update(self._variants.get(variant, ()))
+                for surname in known:
+                    if initials:
+                        yield from (f"n:{surname}:{i}" for i in initials)
+                    else:
+                        yield f"n:{surname}:*"
+
+    def _candidates(self, record: Record) -> list[int]:
+        cfg = self._config
+        hits: dict[int, int] = {}
+        for key in set(self._query_keys(record)):
+            posting = self._blocks.get(key)
+            if posting is None or len(posting) > cfg.max_block:
+                continue
+            priority = _KEY_PRIORITY[key[0]]
+            for slot in posting:
+                hits[slot] = hits.get(slot, 0) + priority
+        if len(hits) <= cfg.max_candidates:
+            return list(hits)
+        customers = self._customers
+
+        def rank(slot: int) -> tuple[int, tuple[str, str]]:
+            customer = customers[slot]
+            assert customer is not None
+            return (-hits[slot], _sort_key(customer))
+
+        return sorted(hits, key=rank)[: cfg.max_candidates]
+
+    def match(self, buyer: Buyer) -> MatchResult:
+        """Match one buyer: the chosen customer or none, the score, reasons and candidates.
+
+        Example:
+            >>> m = CustomerMatcher([Customer(id="1", display_name="Acme Ltd",
+            ...                               email="accounts@acme.com")])
+            >>> m.match(Buyer(company_name="ACME Limited", domain="acme.com")).customer_id
+            '1'
+        """
+        cfg = self._config
+        record = _buyer_record(buyer)
+        scored: list[tuple[float, int, list[tuple[object, ...]]]] = []
+        for slot in self._candidates(record):
+            customer_record = self._records[slot]
+            assert customer_record is not None
+            score, reasons = compare(record, customer_record, cfg, self._counts)
+            scored.append((score, slot, reasons))  # type: ignore[arg-type]
+        customers = self._customers
+
+        def rank(item: tuple[float, int, list[tuple[object, ...]]]) -> tuple[float, tuple[str, str]]:
+            customer = customers[item[1]]
+            assert customer is not None
+            return (-item[0], _sort_key(customer))
+
+        scored.sort(key=rank)
+        if not scored or scored[0][0] < cfg.match_threshold:
+            status = MatchStatus.NO_MATCH
+        elif len(scored) > 1 and scored[0][0] - scored[1][0] < cfg.ambiguity_margin:
+            status = MatchStatus.AMBIGUOUS
+        else:
+            status = MatchStatus.MATCHED
+        listed = [
+            MatchCandidate(customers[slot], round(score, 3), reasons_from(reasons))  # type: ignore[arg-type]
+            for score, slot, reasons in scored[: cfg.max_listed]
+            if score >= cfg.candidate_floor or (status is not MatchStatus.NO_MATCH)
+        ]
+        if status is not MatchStatus.NO_MATCH:
+            _log.debug("buyer %s: %s (%d candidates scored)", "match", status.value, len(scored))
+        return MatchResult(buyer, status, listed, cfg.match_threshold)
+
+    def match_many(self, buyers: Iterable[Buyer]) -> list[MatchResult]:
+        """Match several buyers, in order (one result per buyer)."""
+        return [self.match(buyer) for buyer in buyers]
