@@ -11,7 +11,6 @@ limits (100 objects, 2,000 association creates, 1,000 association reads) and sea
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -380,13 +379,12 @@ class HubSpotClient:
         idempotent: bool,
     ) -> BatchResult:
         path = self.paths.batch(_type(object_type), operation)
-        run = uuid.uuid4().hex[:12]
         records: list[CrmRecord] = []
         failures: list[BatchFailure] = []
         unmatched: list[ApiError] = []
         for start in range(0, len(inputs), MAX_BATCH):
             chunk = inputs[start : start + MAX_BATCH]
-            traced = {f"{run}-{start + i}": start + i for i in range(len(chunk))}
+            traced = {trace_id(start + i): start + i for i in range(len(chunk))}
             body_inputs = [
                 {**item, "objectWriteTraceId": trace}
                 for item, trace in zip(chunk, traced, strict=True)
@@ -756,6 +754,12 @@ class HubSpotClient:
             json={"properties": dict(properties)},
             idempotent=True,
         )
+
+
+def trace_id(index: int) -> str:
+    """The ``objectWriteTraceId`` of the input at ``index`` of a batch write call (unique
+    within the call, deterministic so recorded exchanges replay)."""
+    return f"hubqbo-{index}"
 
 
 def _table_type(from_type: CrmObjectType, to_type: CrmObjectType) -> int:

@@ -69,6 +69,18 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     409: ConflictError,
     423: LockedError,
 }
+_BY_CATEGORY: dict[str, int] = {
+    "VALIDATION_ERROR": 400,
+    "INVALID_AUTHENTICATION": 401,
+    "EXPIRED_AUTHENTICATION": 401,
+    "MISSING_SCOPES": 403,
+    "OBJECT_NOT_FOUND": 404,
+    "CONFLICT": 409,
+    "OBJECT_ALREADY_EXISTS": 409,
+    "RATE_LIMIT": 429,
+    "RATE_LIMITS": 429,
+}
+"""Batch ``errors[]`` entries carry ``status: "error"``, not a number: the category decides."""
 _DUPLICATE_HINTS = ("already exist", "unique", "duplicate")
 
 
@@ -142,11 +154,12 @@ def error_from_body(
     """
     data = parse_error_body(body)
     headers = headers or {}
+    category = data.get("category") or data.get("errorType")
+    category = str(category) if category else None
     if status is None:
         raw_status = str(data.get("status") or "")
         status = int(raw_status) if raw_status.isdigit() else None
-    category = data.get("category") or data.get("errorType")
-    category = str(category) if category else None
+    kind = status if status is not None else _BY_CATEGORY.get(category or "")
     request_id = data.get("correlationId") or _header(headers, "X-HubSpot-Correlation-Id")
     message = str(data.get("message") or data.get("error_description") or "").strip()
     if not message:
@@ -159,22 +172,22 @@ def error_from_body(
         "request_id": str(request_id) if request_id else None,
         "details": _details(data),
     }
-    if status == 429:
+    if kind == 429:
         policy = data.get("policyName")
         policy = str(policy) if policy else None
         wait = _throttle_wait(data, headers, now or dt.datetime.now(dt.timezone.utc))
         return RateLimitedError(
             **common, retry_after=wait, policy=policy, retryable=policy != "DAILY"
         )
-    if status == 477 or (status is not None and status >= 500):
+    if kind == 477 or (kind is not None and kind >= 500):
         return ServerError(**common)
-    if status == 409 and any(h in message.lower() for h in _DUPLICATE_HINTS):
+    if kind == 409 and any(h in message.lower() for h in _DUPLICATE_HINTS):
         return DuplicateNameError(**common)
-    if status == 400 and data.get("error") == "invalid_grant":
+    if kind == 400 and data.get("error") == "invalid_grant":
         return AuthenticationError(**common)
-    cls = _BY_STATUS.get(status or 0)
+    cls = _BY_STATUS.get(kind or 0)
     if cls is None:
-        cls = ValidationError if status is not None and 400 <= status < 500 else ApiError
+        cls = ValidationError if kind is not None and 400 <= kind < 500 else ApiError
     return cls(**common)
 
 
