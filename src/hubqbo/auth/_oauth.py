@@ -62,6 +62,10 @@ class RevokeStyle(str, enum.Enum):
     """``DELETE revoke_url/<token>`` (HubSpot v1 refresh tokens)."""
 
 
+def _headers(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
 @attrs.frozen
 class OAuthProvider:
     """A provider's OAuth endpoints and conventions.
@@ -92,7 +96,7 @@ class OAuthProvider:
     client_auth: ClientAuthMethod = ClientAuthMethod.BASIC
     revoke_style: RevokeStyle = RevokeStyle.JSON_BODY
     account_param: str | None = None
-    token_headers: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    token_headers: Mapping[str, str] = attrs.field(factory=dict, converter=_headers)
     scope_separator: str = " "
 
 
