@@ -10,6 +10,12 @@ Example:
     'tax_code_required'
 """
 
+from hubqbo.invoices._builder import (
+    BuyerMatcher,
+    DealRefresh,
+    InvoiceBuilder,
+    InvoiceProperties,
+)
 from hubqbo.invoices._draft import (
     CustomerMatch,
     DocNumberPolicy,
@@ -43,18 +49,24 @@ from hubqbo.invoices._rules import (
     resolve_item,
     resolve_terms,
 )
+from hubqbo.invoices._workflow import CustomerCreationPolicy, create_invoice_for_deal
 
 __all__ = [
     "USABLE_QUOTE_STATUSES",
+    "BuyerMatcher",
+    "CustomerCreationPolicy",
     "CustomerMatch",
+    "DealRefresh",
     "DealRollupChanged",
     "DocNumberPolicy",
     "DraftLine",
     "DraftSource",
     "InvoiceBecameOverdue",
+    "InvoiceBuilder",
     "InvoiceDraft",
     "InvoiceEvent",
     "InvoicePaid",
+    "InvoiceProperties",
     "InvoiceSent",
     "InvoiceVoided",
     "ItemIndex",
@@ -67,6 +79,7 @@ __all__ = [
     "RealmCatalog",
     "ResolvedBy",
     "check_quote_usable",
+    "create_invoice_for_deal",
     "customer_from_buyer",
     "default_tax_code",
     "invoice_events",

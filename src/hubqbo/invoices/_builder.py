@@ -1,0 +1,984 @@
+"""InvoiceBuilder: HubSpot deal or quote → reviewed draft → QBO invoice, recorded in HubSpot.
+
+Why a service over ports: it speaks only :class:`~hubqbo.protocols.CrmClient` and
+:class:`~hubqbo.protocols.AccountingClient` (plus the pure core), so it runs the same against
+the real APIs, the sandboxes, or a user's own implementations.
+
+Safety (A9): ``create`` refuses a draft with problems; it is idempotent per (realm, deal or
+quote, attempt id). Before writing it looks for the invoice an earlier attempt made (in QBO, by
+a key in the invoice's private note among the customer's invoices; in HubSpot, by the unique
+QBO-reference property), and every write carries a deterministic idempotency key, so retries
+— even after a crash or a lost answer — never make a second customer or invoice.
+
+Write order: customer (if new) → invoice → HubSpot invoice record → associations → deal
+roll-up. Each step is idempotent, so a run that stopped half-way is completed by the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from hubqbo._http._idempotency import derive_request_id
+from hubqbo.errors import (
+    ConfigurationError,
+    CustomTransactionNumbersEnabled,
+    DraftHasProblems,
+    DuplicateDocNumberError,
+    NotFoundError,
+)
+from hubqbo.invoices._draft import (
+    CustomerMatch,
+    DocNumberPolicy,
+    DraftSource,
+    InvoiceDraft,
+    LineDiscountMode,
+    RealmCatalog,
+    customer_from_buyer,
+)
+from hubqbo.invoices._problems import Problem, ProblemCode, as_tuple
+from hubqbo.invoices._results import (
+    DealRollupChanged,
+    InvoiceEvent,
+    InvoiceVoided,
+    LinkedInvoice,
+    invoice_events,
+    qbo_ref,
+)
+from hubqbo.invoices._rules import check_quote_usable, resolve_terms
+from hubqbo.matching import Buyer, CustomerMatcher, MatchResult
+from hubqbo.models import (
+    Company,
+    CompanyProfile,
+    Contact,
+    CrmInvoice,
+    CrmObjectType,
+    Customer,
+    Deal,
+    Invoice,
+    LineItem,
+    Product,
+    PropertyGroupSpec,
+    PropertySpec,
+    Quote,
+    Ref,
+)
+from hubqbo.protocols import AccountingClient, CrmClient, InvoiceQuery
+from hubqbo.rollups import (
+    DEFAULT_ROLLUP_PROPERTIES,
+    DealRollup,
+    RollupProperties,
+    deal_rollup,
+    pick_rollup_invoice,
+)
+from hubqbo.status import InvoiceStatus, invoice_status
+from hubqbo.timezones import local_date
+
+__all__ = [
+    "BuyerMatcher",
+    "DealRefresh",
+    "InvoiceBuilder",
+    "InvoiceProperties",
+]
+
+logger = logging.getLogger("hubqbo.invoices")
+
+_KEY_RE = re.compile(r"hubqbo-key:\s*([0-9a-f-]{36})")
+
+
+class BuyerMatcher(Protocol):
+    """The narrow part of :class:`hubqbo.matching.CustomerMatcher` the builder uses."""
+
+    def match(self, buyer: Buyer) -> MatchResult:
+        """Match one buyer."""
+        ...
+
+    def add(self, customer: Customer) -> bool:
+        """Index one more customer."""
+        ...
+
+
+@attrs.frozen
+class InvoiceProperties:
+    """Names of hubqbo's custom HubSpot invoice-object properties (J).
+
+    Attributes:
+        qbo_ref: unique property holding ``realm:invoice id`` (QBO ids are unique per realm
+            only); upserts and reads go through it, never through search (which lags).
+        status: hubqbo's six-state status (``hs_invoice_status`` knows only four states).
+        realm: the QBO company id.
+
+    Example:
+        >>> InvoiceProperties().qbo_ref
+        'qbo_invoice_ref'
+    """
+
+    qbo_ref: str = "qbo_invoice_ref"
+    status: str = "hubqbo_invoice_status"
+    realm: str = "qbo_realm_id"
+
+
+@attrs.frozen
+class DealRefresh:
+    """What ``refresh_deal`` found and wrote.
+
+    Attributes:
+        deal_id: the deal.
+        invoices: the deal's QBO invoices with their statuses now.
+        rollup: the roll-up computed (``None``: foreign-currency winner, nothing written, C3).
+        written: whether the deal's properties were updated.
+        events: what changed since HubSpot last knew (for workflows, C4).
+    """
+
+    deal_id: str
+    invoices: tuple[LinkedInvoice, ...] = attrs.field(converter=as_tuple)
+    rollup: DealRollup | None
+    written: bool
+    events: tuple[InvoiceEvent | DealRollupChanged, ...] = attrs.field(converter=as_tuple)
+
+
+@attrs.define
+class _Realm:
+    """Cached reference data of one realm (profile, items, tax codes, terms, customers)."""
+
+    client: AccountingClient
+    catalog: RealmCatalog
+    matcher: BuyerMatcher
+    customers: dict[str, Customer]
+    loaded_at: dt.datetime
+
+
+def _system_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _matcher(customers: Iterable[Customer]) -> BuyerMatcher:
+    return CustomerMatcher(customers)
+
+
+class InvoiceBuilder:
+    """Make QBO invoices from HubSpot deals and quotes (A1–A10), and keep deals up to date (C).
+
+    Args:
+        crm: the HubSpot side (:class:`~hubqbo.protocols.CrmClient`).
+        accounting: one QBO company, or a mapping realm id → client for several (A1).
+        item_map: explicit HubSpot product id → QBO item id mapping (tried first).
+        fee_item_id: the QBO service item quote fees are billed with.
+        doc_number_policy: what to do when QBO custom transaction numbers are on (A10).
+        line_discount_mode: line discounts as net unit prices (default) or a discount line.
+        now: the clock (aware ``datetime``); injectable for tests and demos.
+        cache_ttl: how long a realm's items, tax codes, terms and customers are reused.
+        matcher_factory: builds the customer matcher from a realm's customers.
+        rollup_properties: the deal roll-up property names (C1).
+        invoice_properties: hubqbo's invoice-object property names (J).
+
+    Example:
+        >>> from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox  # doctest: +SKIP
+        >>> builder = InvoiceBuilder(crm, qbo)                            # doctest: +SKIP
+        >>> draft = builder.from_deal("7")                                 # doctest: +SKIP
+        >>> print(draft)            # review: lines, customer, problems    # doctest: +SKIP
+        >>> invoice = builder.create(draft.with_tax_code("2"))             # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        crm: CrmClient,
+        accounting: AccountingClient | Mapping[str, AccountingClient],
+        *,
+        item_map: Mapping[str, str] | None = None,
+        fee_item_id: str | None = None,
+        doc_number_policy: DocNumberPolicy = DocNumberPolicy.REFUSE,
+        line_discount_mode: LineDiscountMode = LineDiscountMode.NET_PRICE,
+        now: Callable[[], dt.datetime] | None = None,
+        cache_ttl: dt.timedelta = dt.timedelta(minutes=15),
+        matcher_factory: Callable[[Iterable[Customer]], BuyerMatcher] = _matcher,
+        rollup_properties: RollupProperties = DEFAULT_ROLLUP_PROPERTIES,
+        invoice_properties: InvoiceProperties | None = None,
+    ) -> None:
+        self._crm = crm
+        if isinstance(accounting, Mapping):
+            self._ledgers: dict[str, AccountingClient] = dict(accounting)
+        else:
+            self._ledgers = {accounting.realm_id: accounting}
+        if not self._ledgers:
+            raise ConfigurationError("InvoiceBuilder needs at least one QuickBooks company")
+        self._item_map = dict(item_map or {})
+        self._fee_item_id = fee_item_id
+        self._doc_policy = doc_number_policy
+        self._discount_mode = line_discount_mode
+        self._now = now or _system_now
+        self._ttl = cache_ttl
+        self._matcher_factory = matcher_factory
+        self._rollup_names = rollup_properties
+        self._inv_props = invoice_properties or InvoiceProperties()
+        self._realms: dict[str, _Realm] = {}
+        self._properties_ensured = False
+        self._company_currency: str | None = None
+        self._portal_tz: str | None = None
+
+    # ------------------------------------------------------------------ realms, A1
+
+    @property
+    def realm_ids(self) -> tuple[str, ...]:
+        """The QBO companies this builder can write to."""
+        return tuple(self._ledgers)
+
+    def _ledger(self, realm: str | None) -> AccountingClient:
+        if realm is None:
+            if len(self._ledgers) > 1:
+                raise ConfigurationError(
+                    f"several QuickBooks companies are connected ({', '.join(self._ledgers)}); "
+                    "pick one with realm=..."
+                )
+            return next(iter(self._ledgers.values()))
+        try:
+            return self._ledgers[realm]
+        except KeyError:
+            raise ConfigurationError(
+                f"QuickBooks company {realm} is not connected (known: {', '.join(self._ledgers)})"
+            ) from None
+
+    def _realm(self, realm: str | None) -> _Realm:
+        client = self._ledger(realm)
+        cached = self._realms.get(client.realm_id)
+        now = self._now()
+        if cached is not None and now - cached.loaded_at < self._ttl:
+            return cached
+        profile = client.company_profile()
+        customers = {c.id: c for c in client.iter_customers() if c.id is not None}
+        catalog = RealmCatalog.of(
+            profile,
+            items=client.iter_items(include_inactive=True),
+            tax_codes=client.list_tax_codes() if not profile.is_us else (),
+            terms=client.list_terms(),
+            customer_names=[c.display_name or "" for c in customers.values()],
+        )
+        state = _Realm(
+            client=client,
+            catalog=catalog,
+            matcher=self._matcher_factory(customers.values()),
+            customers=customers,
+            loaded_at=now,
+        )
+        self._realms[client.realm_id] = state
+        return state
+
+    def refresh_catalog(self, realm: str | None = None) -> None:
+        """Forget the cached items, tax codes, terms and customers (all realms by default)."""
+        if realm is None:
+            self._realms.clear()
+        else:
+            self._realms.pop(realm, None)
+
+    def _remember_customer(self, realm: _Realm, customer: Customer) -> None:
+        if customer.id is None or customer.id in realm.customers:
+            return
+        realm.customers[customer.id] = customer
+        realm.matcher.add(customer)
+        realm.catalog = realm.catalog.with_customer_name(customer.display_name or "")
+
+    def _today(self, profile: CompanyProfile) -> dt.date:
+        return profile.today(self._now())
+
+    def _check_txn_numbers(self, profile: CompanyProfile) -> None:
+        if profile.custom_txn_numbers and self._doc_policy is DocNumberPolicy.REFUSE:
+            raise CustomTransactionNumbersEnabled(profile.realm_id)
+
+    def _hubspot_currency(self) -> str:
+        if self._company_currency is None:
+            self._company_currency = self._crm.company_currency()
+        return self._company_currency
+
+    # ------------------------------------------------------------------ drafts, A2–A8
+
+    def from_deal(
+        self,
+        deal_id: str,
+        *,
+        realm: str | None = None,
+        attempt_id: str | None = None,
+        contact_id: str | None = None,
+        item_map: Mapping[str, str] | None = None,
+        fee_item_id: str | None = None,
+        message: str | None = None,
+    ) -> InvoiceDraft:
+        """A draft invoice made from scratch from a deal and its line items (A2).
+
+        Raises:
+            CustomTransactionNumbersEnabled: the realm numbers invoices itself only when the
+                setting is off, and the policy is ``REFUSE``.
+        """
+        state = self._realm(realm)
+        self._check_txn_numbers(state.catalog.profile)
+        deal = self._crm.get_deal(deal_id)
+        return self._draft(
+            state,
+            source=DraftSource(deal_id=deal.id, attempt_id=attempt_id),
+            deal=deal,
+            quote=None,
+            line_item_ids=deal.line_item_ids,
+            contact_ids=deal.contact_ids,
+            company_ids=_deal_companies(deal),
+            contact_id=contact_id,
+            item_map=item_map,
+            fee_item_id=fee_item_id,
+            message=message,
+        )
+
+    def from_quote(
+        self,
+        quote_id: str,
+        *,
+        realm: str | None = None,
+        attempt_id: str | None = None,
+        contact_id: str | None = None,
+        item_map: Mapping[str, str] | None = None,
+        fee_item_id: str | None = None,
+        message: str | None = None,
+    ) -> InvoiceDraft:
+        """A draft invoice made from a published, unexpired HubSpot quote (A2).
+
+        Raises:
+            QuoteNotUsable: the quote is not published (``hs_status``) or expired (judged on
+                the portal's calendar day).
+            CustomTransactionNumbersEnabled: as for :meth:`from_deal`.
+        """
+        quote = self._crm.get_quote(quote_id)
+        if self._portal_tz is None:
+            self._portal_tz = self._crm.portal_time_zone()
+        check_quote_usable(quote, today=local_date(self._now(), self._portal_tz))
+        state = self._realm(realm)
+        self._check_txn_numbers(state.catalog.profile)
+        deal = self._crm.get_deal(quote.deal_id) if quote.deal_id else None
+        return self._draft(
+            state,
+            source=DraftSource(deal_id=quote.deal_id, quote_id=quote.id, attempt_id=attempt_id),
+            deal=deal,
+            quote=quote,
+            line_item_ids=quote.line_item_ids,
+            contact_ids=quote.buyer_contact_ids or (deal.contact_ids if deal else ()),
+            company_ids=quote.buyer_company_ids or (_deal_companies(deal) if deal else ()),
+            contact_id=contact_id,
+            item_map=item_map,
+            fee_item_id=fee_item_id,
+            message=message,
+        )
+
+    def _draft(
+        self,
+        state: _Realm,
+        *,
+        source: DraftSource,
+        deal: Deal | None,
+        quote: Quote | None,
+        line_item_ids: Sequence[str],
+        contact_ids: Sequence[str],
+        company_ids: Sequence[str],
+        contact_id: str | None,
+        item_map: Mapping[str, str] | None,
+        fee_item_id: str | None,
+        message: str | None,
+    ) -> InvoiceDraft:
+        crm = self._crm
+        line_items = crm.get_line_items(list(line_item_ids)) if line_item_ids else []
+        products = _products(crm, line_items)
+        company = crm.get_company(company_ids[0]) if company_ids else None
+        contact: Contact | None = None
+        choices: list[Contact] = []
+        if contact_id is not None:
+            contact = crm.get_contact(contact_id)
+        elif len(contact_ids) == 1:
+            contact = crm.get_contact(contact_ids[0])
+        elif len(contact_ids) > 1 and company is None:
+            choices = [crm.get_contact(cid) for cid in contact_ids]
+        currency = (
+            (quote.currency if quote else None)
+            or (deal.currency if deal else None)
+            or self._hubspot_currency()
+        )
+        matches: dict[str, CustomerMatch] = {}
+        if choices:
+            for c in choices:
+                matches[c.id or ""] = self._match(state, c, None)
+            match = None
+        elif contact is not None or company is not None:
+            match = self._match(state, contact, company)
+        else:
+            match = None
+        customer = match.customer if match is not None and not match.ambiguous else None
+        profile = state.catalog.profile
+        return InvoiceDraft.build(
+            source=source,
+            catalog=state.catalog,
+            currency=currency,
+            txn_date=self._today(profile),
+            line_items=line_items,
+            products=products,
+            item_map={**self._item_map, **(item_map or {})},
+            customer=customer,
+            match=match,
+            contact=contact,
+            company=company,
+            contact_choices=choices,
+            contact_matches=matches,
+            deal=deal,
+            quote=quote,
+            fee_item_id=fee_item_id or self._fee_item_id,
+            line_discount_mode=self._discount_mode,
+            terms=resolve_terms(customer, profile, state.catalog.terms),
+            message=message,
+            doc_number_policy=self._doc_policy,
+        )
+
+    def _match(
+        self, state: _Realm, contact: Contact | None, company: Company | None
+    ) -> CustomerMatch:
+        if contact is not None:
+            buyer = Buyer.from_contact(contact, company)
+        elif company is not None:
+            buyer = Buyer.from_company(company)
+        else:
+            return CustomerMatch(customer=None)
+        result = state.matcher.match(buyer)
+        return CustomerMatch(
+            customer=result.customer,
+            candidates=tuple(c.customer for c in result.candidates),
+            ambiguous=result.ambiguous,
+            score=result.score if result.candidates else None,
+            reasons=tuple(str(r) for r in result.reasons) if result.matched else (),
+        )
+
+    def match(
+        self,
+        contact: Contact | None = None,
+        company: Company | None = None,
+        *,
+        realm: str | None = None,
+    ) -> CustomerMatch:
+        """Match a HubSpot buyer against the realm's QBO customers (A3), without a draft."""
+        return self._match(self._realm(realm), contact, company)
+
+    # ------------------------------------------------------------------ create, A9
+
+    def idempotency_key(self, draft: InvoiceDraft) -> str:
+        """The key ``create`` is idempotent on: (realm, deal or quote, attempt id)."""
+        src = draft.source
+        return derive_request_id(
+            "hubqbo:invoice",
+            {"kind": src.kind, "id": src.source_id, "attempt": src.attempt_id or ""},
+            namespace=draft.realm_id,
+        )
+
+    def create(self, draft: InvoiceDraft) -> LinkedInvoice:
+        """Create the draft's invoice in QBO and record it in HubSpot; idempotent.
+
+        Returns the invoice (``created`` is ``False`` when an earlier attempt had made it).
+
+        Raises:
+            DraftHasProblems: the draft still has problems (nothing written).
+            CustomTransactionNumbersEnabled: policy ``REFUSE`` and the setting is on.
+            DuplicateDocNumberError: the caller's DocNumber is already used by another invoice.
+        """
+        problems = draft.problems()
+        if problems:
+            raise DraftHasProblems(problems)
+        state = self._realm(draft.realm_id)
+        client = state.client
+        profile = client.company_profile()
+        self._check_txn_numbers(profile)
+        if profile.custom_txn_numbers and not draft.doc_number:
+            raise DraftHasProblems(
+                attrs.evolve(draft, catalog=attrs.evolve(draft.catalog, profile=profile)).problems()
+            )
+        key = self.idempotency_key(draft)
+        customer, customer_created = self._ensure_customer(state, draft, key)
+        invoice = None if customer_created else self._find_made(client, customer, key)
+        created = invoice is None
+        if invoice is None:
+            if draft.doc_number:
+                self._check_doc_number(client, draft.doc_number)
+            note = _note(draft, key)
+            to_create = draft.to_invoice(
+                Ref(customer.id or "", customer.display_name), private_note=note
+            )
+            invoice = client.create_invoice(
+                to_create, request_id=derive_request_id("create:Invoice", key, namespace=key)
+            )
+            logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
+        status = invoice_status(invoice, today=self._today(profile))
+        crm_id = self._record(client.realm_id, invoice, status, created=created)
+        self._associate(crm_id, draft.source.deal_id, draft.contact, draft.company)
+        rollup = None
+        if draft.source.deal_id:
+            others = [i for i in (draft.deal.invoice_ids if draft.deal else ()) if i != crm_id]
+            rollup = self._write_rollup(
+                draft.source.deal_id,
+                [invoice, *self._deal_invoices(others)],
+                realm=client.realm_id,
+            )
+        return LinkedInvoice(
+            realm_id=client.realm_id,
+            invoice=invoice,
+            status=status,
+            crm_invoice_id=crm_id,
+            deal_id=draft.source.deal_id,
+            created=created,
+            customer=customer,
+            customer_created=customer_created,
+            rollup=rollup,
+        )
+
+    def _ensure_customer(
+        self, state: _Realm, draft: InvoiceDraft, key: str
+    ) -> tuple[Customer, bool]:
+        client = state.client
+        if draft.customer is not None:
+            customer = draft.customer
+            if customer.display_name is None and customer.id is not None:
+                customer = client.get_customer(customer.id)
+                recheck = attrs.evolve(draft, customer=customer).problems()
+                if recheck:
+                    raise DraftHasProblems(recheck)
+            return customer, False
+        new = draft.new_customer
+        if new is None:  # pragma: no cover - problems() reports it first
+            raise DraftHasProblems(draft.problems())
+        same_name = client.find_customers(display_name=new.display_name or "")
+        for existing in same_name:
+            if _same_customer(existing, new):
+                # An earlier attempt made it (or someone made exactly this customer).
+                self._remember_customer(state, existing)
+                return existing, False
+        if same_name:
+            raise DraftHasProblems(
+                (
+                    Problem(
+                        ProblemCode.CUSTOMER_NAME_TAKEN,
+                        f"a QuickBooks customer named {new.display_name!r} already exists",
+                        fix="pick it with with_customer(...) or name the new one "
+                        "with_new_customer(display_name=...)",
+                        candidates=tuple(f"{c.id}: {c.display_name}" for c in same_name),
+                    ),
+                )
+            )
+        made = client.create_customer(
+            new, request_id=derive_request_id("create:Customer", key, namespace=key)
+        )
+        logger.info("created QBO customer %s in realm %s", made.id, client.realm_id)
+        self._remember_customer(state, made)
+        return made, True
+
+    def _find_made(self, client: AccountingClient, customer: Customer, key: str) -> Invoice | None:
+        """The invoice an earlier attempt made for ``key`` (its private note carries the key)."""
+        if customer.id is None:
+            return None
+        for invoice in client.find_invoices(InvoiceQuery(customer_id=customer.id)):
+            found = _KEY_RE.search(invoice.private_note or "")
+            if found and found.group(1) == key and not invoice.deleted:
+                return invoice
+        return None
+
+    def _check_doc_number(self, client: AccountingClient, doc_number: str) -> None:
+        clash = next(iter(client.find_invoices(InvoiceQuery(doc_number=doc_number))), None)
+        if clash is not None:
+            raise DuplicateDocNumberError(
+                provider="quickbooks",
+                status_code=None,
+                code="6140",
+                message=(
+                    f"invoice number {doc_number!r} is already used by invoice {clash.id} in "
+                    f"QuickBooks company {client.realm_id}; choose another with "
+                    "with_doc_number(...) (checked before writing)"
+                ),
+            )
+
+    # ------------------------------------------------------------------ HubSpot side, C and J
+
+    def ensure_properties(self) -> None:
+        """Create hubqbo's deal roll-up and invoice-object properties in HubSpot (once)."""
+        if self._properties_ensured:
+            return
+        names = self._rollup_names
+        deal = CrmObjectType.DEAL
+        inv = CrmObjectType.INVOICE
+        status_options = tuple((s.value, s.label) for s in InvoiceStatus)
+        specs = [
+            PropertySpec(deal, names.amount_billed, "Invoice amount billed", "number", "number"),
+            PropertySpec(deal, names.recipient, "Invoice recipient"),
+            PropertySpec(deal, names.number, "Invoice number"),
+            PropertySpec(
+                deal,
+                names.status,
+                "Invoice status",
+                "enumeration",
+                "select",
+                options=status_options,
+            ),
+            PropertySpec(deal, names.due_date, "Invoice due date", "date", "date"),
+            PropertySpec(
+                inv,
+                self._inv_props.qbo_ref,
+                "QuickBooks invoice (realm:id)",
+                has_unique_value=True,
+                description="Set by hubqbo; unique, used to find the record without search.",
+            ),
+            PropertySpec(
+                inv,
+                self._inv_props.status,
+                "QuickBooks invoice status",
+                "enumeration",
+                "select",
+                options=status_options,
+            ),
+            PropertySpec(inv, self._inv_props.realm, "QuickBooks company id"),
+        ]
+        self._crm.ensure_properties([PropertyGroupSpec(deal), PropertyGroupSpec(inv)], specs)
+        self._properties_ensured = True
+
+    def _crm_invoice(self, realm_id: str, invoice: Invoice, status: InvoiceStatus) -> CrmInvoice:
+        props = self._inv_props
+        return CrmInvoice(
+            id=None,
+            currency=invoice.currency,
+            number=invoice.doc_number,
+            amount_billed=invoice.total,
+            balance_due=invoice.balance,
+            invoice_date=invoice.txn_date,
+            due_date=invoice.due_date,
+            billable=False,
+            properties={
+                props.qbo_ref: qbo_ref(realm_id, invoice.id or ""),
+                props.status: status.value,
+                props.realm: realm_id,
+            },
+        )
+
+    def _record(
+        self, realm_id: str, invoice: Invoice, status: InvoiceStatus, *, created: bool
+    ) -> str | None:
+        """Upsert the HubSpot invoice record by the unique QBO reference; its id."""
+        self.ensure_properties()
+        ref = qbo_ref(realm_id, invoice.id or "")
+        wanted = self._crm_invoice(realm_id, invoice, status)
+        if not created:
+            existing = self._crm.find_invoice(
+                id_property=self._inv_props.qbo_ref, value=ref, properties=self._read_props()
+            )
+            if existing is not None and _record_current(existing, wanted, self._inv_props):
+                return existing.id
+        saved = self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
+        return saved.id
+
+    def _read_props(self) -> list[str]:
+        p = self._inv_props
+        return [p.qbo_ref, p.status, p.realm]
+
+    def _associate(
+        self,
+        crm_id: str | None,
+        deal_id: str | None,
+        contact: Contact | None,
+        company: Company | None,
+    ) -> None:
+        if crm_id is None:
+            return
+        inv = CrmObjectType.INVOICE
+        for to_type, to_id in (
+            (CrmObjectType.DEAL, deal_id),
+            (CrmObjectType.CONTACT, contact.id if contact else None),
+            (CrmObjectType.COMPANY, company.id if company else None),
+        ):
+            if to_id:
+                self._crm.associate(inv, crm_id, to_type, to_id)
+
+    def _deal_invoices(self, crm_ids: Iterable[str]) -> list[Invoice]:
+        """The QBO invoices behind HubSpot invoice records (records without a QBO ref skipped)."""
+        return [linked.invoice for linked, _ in self._linked_records(crm_ids)]
+
+    def _linked_records(self, crm_ids: Iterable[str]) -> list[tuple[LinkedInvoice, CrmInvoice]]:
+        out: list[tuple[LinkedInvoice, CrmInvoice]] = []
+        for crm_id in crm_ids:
+            record = self._crm.find_invoice(
+                id_property="hs_object_id", value=crm_id, properties=self._read_props()
+            )
+            if record is None:
+                continue
+            ref = record.properties.get(self._inv_props.qbo_ref) or ""
+            realm_id, _, invoice_id = ref.partition(":")
+            if not invoice_id or realm_id not in self._ledgers:
+                continue
+            client = self._ledgers[realm_id]
+            try:
+                invoice = client.get_invoice(invoice_id)
+            except NotFoundError:
+                invoice = Invoice(
+                    id=invoice_id, customer=Ref(""), currency=record.currency, deleted=True
+                )
+            status = invoice_status(invoice, today=self._today(client.company_profile()))
+            out.append(
+                (
+                    LinkedInvoice(
+                        realm_id=realm_id,
+                        invoice=invoice,
+                        status=status,
+                        crm_invoice_id=record.id,
+                        created=False,
+                    ),
+                    record,
+                )
+            )
+        return out
+
+    def _write_rollup(
+        self,
+        deal_id: str,
+        invoices: Sequence[Invoice],
+        *,
+        realm: str,
+        current: Mapping[str, str | None] | None = None,
+    ) -> DealRollup | None:
+        today = self._today(self._ledger(realm).company_profile())
+        rollup = deal_rollup(invoices, company_currency=self._hubspot_currency(), today=today)
+        if rollup is None:
+            return None
+        props = rollup.to_properties(self._rollup_names)
+        if current is not None and all((current.get(k) or "") == v for k, v in props.items()):
+            return rollup
+        self.ensure_properties()
+        self._crm.update_properties(CrmObjectType.DEAL, deal_id, props)
+        return rollup
+
+    # ------------------------------------------------------------------ after creation, A9
+
+    def preview_pdf(self, invoice: LinkedInvoice) -> bytes:
+        """The invoice as QBO renders it (PDF bytes)."""
+        return self._ledger(invoice.realm_id).invoice_pdf(invoice.invoice.id or "")
+
+    def send(self, invoice: LinkedInvoice, to: str | None = None) -> LinkedInvoice:
+        """Email the invoice from QBO (to its bill-to address, or ``to``); updates HubSpot."""
+        client = self._ledger(invoice.realm_id)
+        sent = client.send_invoice(
+            invoice.invoice.id or "",
+            to=to,
+            request_id=derive_request_id(
+                "send:Invoice",
+                {"id": invoice.invoice.id, "to": to or ""},
+                namespace=invoice.realm_id,
+            ),
+        )
+        status = invoice_status(sent, today=self._today(client.company_profile()))
+        crm_id = self._record(invoice.realm_id, sent, status, created=True)
+        result = attrs.evolve(invoice, invoice=sent, status=status, crm_invoice_id=crm_id)
+        if invoice.deal_id:
+            refreshed = self.refresh_deal(invoice.deal_id)
+            result = attrs.evolve(result, rollup=refreshed.rollup)
+        return result
+
+    # ------------------------------------------------------------------ refresh, C4
+
+    def refresh_deal(self, deal_id: str) -> DealRefresh:
+        """Recompute a deal's roll-up from all its invoices, write it, and report events.
+
+        Statuses change as payments arrive and time passes; the events compare what HubSpot
+        last knew (each invoice record's status and balance, and the deal's roll-up) with QBO
+        now. Each changed invoice record is updated too, so an event is reported once.
+        """
+        names = self._rollup_names
+        deal = self._crm.get_deal(deal_id, properties=list(names.names()))
+        linked = self._linked_records(deal.invoice_ids)
+        events: list[InvoiceEvent | DealRollupChanged] = []
+        before = {k: deal.properties.get(k) or "" for k in names.names()}
+        for item, record in linked:
+            previous = _status_of(record.properties.get(self._inv_props.status))
+            if (
+                previous is None
+                and before[names.number]
+                and (before[names.number] == (item.invoice.doc_number or ""))
+            ):
+                previous = _status_of(before[names.status])
+            if item.invoice.deleted and previous is not InvoiceStatus.VOIDED:
+                events.append(
+                    InvoiceVoided(
+                        realm_id=item.realm_id, invoice_id=item.invoice.id or "", deal_id=deal_id
+                    )
+                )
+            else:
+                events.extend(
+                    invoice_events(
+                        item.invoice,
+                        realm_id=item.realm_id,
+                        deal_id=deal_id,
+                        previous_status=previous,
+                        previous_balance=record.balance_due,
+                        status=item.status,
+                    )
+                )
+            wanted = self._crm_invoice(item.realm_id, item.invoice, item.status)
+            if not item.invoice.deleted and not _record_current(record, wanted, self._inv_props):
+                self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
+        invoices = [item.invoice for item, _ in linked]
+        realm = linked[0][0].realm_id if linked else next(iter(self._ledgers))
+        winner_realm = next(
+            (i.realm_id for i, _ in linked if i.invoice is pick_rollup_invoice(invoices)), realm
+        )
+        rollup = self._write_rollup(deal_id, invoices, realm=winner_realm, current=before)
+        written = False
+        if rollup is not None:
+            after = rollup.to_properties(names)
+            if after != before:
+                written = True
+                events.append(DealRollupChanged(deal_id=deal_id, before=before, after=after))
+        return DealRefresh(
+            deal_id=deal_id,
+            invoices=tuple(attrs.evolve(i, deal_id=deal_id) for i, _ in linked),
+            rollup=rollup,
+            written=written,
+            events=events,
+        )
+
+    # ------------------------------------------------------------------ attach, D
+
+    def search_invoices(
+        self,
+        *,
+        realm: str | None = None,
+        customer_id: str | None = None,
+        doc_number: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        amount_min: Decimal | None = None,
+        amount_max: Decimal | None = None,
+        status: InvoiceStatus | Iterable[InvoiceStatus] | None = None,
+    ) -> list[LinkedInvoice]:
+        """QBO invoices made anywhere, by customer, number, date range, amount and status (D).
+
+        The status filter is applied after reading (QBO cannot query a derived status).
+        """
+        client = self._ledger(realm)
+        today = self._today(client.company_profile())
+        wanted = (
+            None
+            if status is None
+            else {status}
+            if isinstance(status, InvoiceStatus)
+            else set(status)
+        )
+        query = InvoiceQuery(
+            customer_id=customer_id,
+            doc_number=doc_number,
+            txn_date_from=date_from,
+            txn_date_to=date_to,
+            total_min=amount_min,
+            total_max=amount_max,
+        )
+        found = []
+        for invoice in client.find_invoices(query):
+            st = invoice_status(invoice, today=today)
+            if wanted is None or st in wanted:
+                found.append(
+                    LinkedInvoice(
+                        realm_id=client.realm_id, invoice=invoice, status=st, created=False
+                    )
+                )
+        return found
+
+    def attach_existing(
+        self,
+        record_type: CrmObjectType,
+        record_id: str,
+        invoices: Iterable[LinkedInvoice | Invoice],
+        *,
+        realm: str | None = None,
+    ) -> list[LinkedInvoice]:
+        """Attach QBO invoices made elsewhere to a contact, company or deal (D).
+
+        Each becomes (or stays) one HubSpot invoice record, associated with the record; a
+        deal's roll-up is recomputed afterwards.
+        """
+        if record_type not in (CrmObjectType.CONTACT, CrmObjectType.COMPANY, CrmObjectType.DEAL):
+            raise ValueError(f"invoices attach to contacts, companies or deals, not {record_type}")
+        out: list[LinkedInvoice] = []
+        for given in invoices:
+            realm_id = given.realm_id if isinstance(given, LinkedInvoice) else None
+            client = self._ledger(realm_id or realm)
+            invoice = given.invoice if isinstance(given, LinkedInvoice) else given
+            status = invoice_status(invoice, today=self._today(client.company_profile()))
+            crm_id = self._record(client.realm_id, invoice, status, created=False)
+            if crm_id is not None:
+                self._crm.associate(CrmObjectType.INVOICE, crm_id, record_type, record_id)
+            out.append(
+                LinkedInvoice(
+                    realm_id=client.realm_id,
+                    invoice=invoice,
+                    status=status,
+                    crm_invoice_id=crm_id,
+                    deal_id=record_id if record_type is CrmObjectType.DEAL else None,
+                    created=False,
+                )
+            )
+        if record_type is CrmObjectType.DEAL and out:
+            refreshed = self.refresh_deal(record_id)
+            out = [attrs.evolve(i, rollup=refreshed.rollup) for i in out]
+        return out
+
+    def new_customer_for(self, draft: InvoiceDraft) -> Customer:
+        """The customer ``with_new_customer()`` would create for this draft's buyer."""
+        return customer_from_buyer(draft.contact, draft.company, draft.currency)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _deal_companies(deal: Deal) -> tuple[str, ...]:
+    """The deal's primary company first; a single company counts as primary."""
+    if deal.primary_company_id:
+        return (deal.primary_company_id,)
+    return deal.company_ids if len(deal.company_ids) == 1 else ()
+
+
+def _products(crm: CrmClient, line_items: Sequence[LineItem]) -> dict[str, Product]:
+    ids = list(dict.fromkeys(li.product_id for li in line_items if li.product_id))
+    if not ids:
+        return {}
+    return {p.id: p for p in crm.get_products(ids) if p.id is not None}
+
+
+def _fold(text: str | None) -> str:
+    return (text or "").strip().casefold()
+
+
+def _same_customer(existing: Customer, new: Customer) -> bool:
+    """An existing customer is the one we would create: same name, and same email if any."""
+    if _fold(existing.display_name) != _fold(new.display_name):
+        return False
+    return _fold(existing.email) == _fold(new.email)
+
+
+def _note(draft: InvoiceDraft, key: str) -> str:
+    src = draft.source
+    what = f"quote {src.quote_id} on deal {src.deal_id}" if src.quote_id else f"deal {src.deal_id}"
+    return f"Created by hubqbo from HubSpot {what}. hubqbo-key: {key}"
+
+
+def _status_of(value: str | None) -> InvoiceStatus | None:
+    try:
+        return InvoiceStatus(value) if value else None
+    except ValueError:
+        return None
+
+
+def _record_current(record: CrmInvoice, wanted: CrmInvoice, props: InvoiceProperties) -> bool:
+    """True when the HubSpot record already says what we would write."""
+    return (
+        record.properties.get(props.status) == wanted.properties.get(props.status)
+        and record.balance_due == wanted.balance_due
+        and record.amount_billed == wanted.amount_billed
+        and (record.number or None) == (wanted.number or None)
+        and record.due_date == wanted.due_date
+    )
