@@ -5,5 +5,6 @@ agree are evidence; one shared reading proves nothing.
 """
 
 from hubqbo.sandbox._common import Clock, Fault, FaultKind, FaultPlan, ManualClock, SystemClock
+from hubqbo.sandbox.quickbooks import QuickBooksSandbox
 
-__all__ = ["Clock", "Fault", "FaultKind", "FaultPlan", "ManualClock", "SystemClock"]
+__all__ = ["Clock", "Fault", "FaultKind", "FaultPlan", "ManualClock", "QuickBooksSandbox", "SystemClock"]

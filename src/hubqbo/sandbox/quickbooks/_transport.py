@@ -1,0 +1,752 @@
+"""``QuickBooksSandbox``: an ``httpx.BaseTransport`` that answers as QuickBooks Online does.
+
+Why: the demo, our tests and users' tests of their own integrations need a QBO that behaves
+like the real one (paths, envelopes, Faults, SyncTokens, ``requestid`` replay, batch, CDC,
+throttling, 401 shapes) without a network, a developer account or sleeping. This module routes
+requests and applies the cross-cutting rules (auth, throttling, fault plan, replay); the entity
+rules live in ``_entities``, the query language in ``_query``.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import json
+import logging
+import secrets
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+from dateutil import parser as date_parser
+
+from hubqbo.sandbox._common import Clock, FaultKind, FaultPlan, SystemClock
+from hubqbo.sandbox.quickbooks import _entities
+from hubqbo.sandbox.quickbooks._query import (
+    EMULATED_ENTITIES,
+    KNOWN_ENTITIES,
+    canonical_entity,
+    evaluate,
+    parse_query,
+)
+from hubqbo.sandbox.quickbooks._store import Realm
+from hubqbo.sandbox.quickbooks._wire import (
+    SERVER_TIME_ZONE,
+    QboFault,
+    dumps,
+    fault_body,
+    loads,
+    qbo_time_ms,
+)
+from hubqbo.timezones import resolve_time_zone
+
+__all__ = ["QuickBooksSandbox"]
+
+logger = logging.getLogger(__name__)
+
+API_HOSTS = frozenset({"quickbooks.api.intuit.com", "sandbox-quickbooks.api.intuit.com"})
+OAUTH_HOST = "oauth.platform.intuit.com"
+REVOKE_HOST = "developer.api.intuit.com"
+_JSON = "application/json;charset=utf-8"
+_FAULT_JSON = "application/json"
+_BATCH_MAX = 30
+_CDC_MAX_OBJECTS = 1000
+_CDC_WINDOW = dt.timedelta(days=30)
+_REQUEST_ID_MAX = 50
+_BATCH_REQUEST_ID_MAX = 36
+_ACCESS_TOKEN_SECONDS = 3600
+_REFRESH_TOKEN_SECONDS = 8_726_400  # 101 days, as Intuit's token responses say
+_QUERYABLE: dict[str, frozenset[str]] = {
+    entity: frozenset(name.lower() for name in names)
+    for entity, names in _entities.KNOWN_PROPERTIES.items()
+}
+_READ_PATHS = {name.lower(): name for name in EMULATED_ENTITIES}
+_SEED_LISTS = (
+    ("customers", "Customer"),
+    ("items", "Item"),
+    ("invoices", "Invoice"),
+    ("payments", "Payment"),
+)
+
+_Response = tuple[int, dict[str, str], bytes]
+
+
+class QuickBooksSandbox(httpx.BaseTransport):
+    """An in-memory QuickBooks Online, served through httpx.
+
+    Base URLs ``https://quickbooks.api.intuit.com`` and ``https://sandbox-quickbooks.api.intuit.com``
+    answer under ``/v3/company/{realmId}/...``; the OAuth token endpoint
+    ``https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer`` issues and rotates tokens.
+
+    Args:
+        clock: where ``MetaData`` timestamps, throttling windows and token expiry come from
+            (``ManualClock`` in tests; the real clock by default).
+        faults: a ``FaultPlan`` (429, 5xx, timeouts, reset after apply, stale SyncToken).
+        access_tokens: bearer tokens to accept; ``None`` accepts any non-empty bearer (plus
+            the tokens the OAuth endpoint issued, until they expire).
+        requests_per_minute: per realm per clock minute before 429 + Fault 3001.
+        batch_per_minute: ``/batch`` requests per realm per clock minute.
+        client_id: OAuth client id (with ``client_secret``) the token endpoint accepts.
+        client_secret: its secret.
+
+    Example:
+        >>> sandbox = QuickBooksSandbox()
+        >>> realm = sandbox.add_realm(country="GB")
+        >>> client = httpx.Client(transport=sandbox, headers={"Authorization": "Bearer t"})
+        >>> url = f"https://quickbooks.api.intuit.com/v3/company/{realm}/preferences"
+        >>> client.get(url).json()["Preferences"]["CurrencyPrefs"]["HomeCurrency"]
+        {'value': 'GBP'}
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+        access_tokens: Iterable[str] | None = None,
+        requests_per_minute: int = 500,
+        batch_per_minute: int = 40,
+        client_id: str = "sandbox-client-id",
+        client_secret: str = "sandbox-client-secret",  # noqa: S107 - a fake for tests
+    ) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self.faults = faults or FaultPlan.none()
+        self._access_tokens = None if access_tokens is None else set(access_tokens)
+        self.requests_per_minute = requests_per_minute
+        self.batch_per_minute = batch_per_minute
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._realms: dict[str, Realm] = {}
+        self._lock = threading.RLock()
+        self._tid = 0
+        self._next_realm = 9341450000000001
+        self._issued: dict[str, dt.datetime] = {}
+        self._refresh_tokens: dict[str, tuple[str, dt.datetime]] = {}
+        self._codes: dict[str, str] = {}
+        self._revoked: set[str] = set()
+        self.request_count = 0
+        """Requests answered so far (all hosts, including faults); handy for cost figures."""
+
+    def __repr__(self) -> str:
+        return f"QuickBooksSandbox(realms={sorted(self._realms)!r})"
+
+    # --- realms and seeding --------------------------------------------------------------
+    def add_realm(
+        self,
+        *,
+        country: str = "US",
+        home_currency: str | None = None,
+        custom_txn_numbers: bool = False,
+        multi_currency: bool = False,
+        automated_sales_tax: bool | None = None,
+        sales_tax_percent: Decimal | str = Decimal("8.25"),
+        time_zone: str | None = None,
+        company_name: str | None = None,
+        tax_rates: Mapping[str, Decimal | str] | None = None,
+        realm_id: str | None = None,
+    ) -> str:
+        """Create a company seeded as a new QBO company is, and return its realm id.
+
+        Args:
+            country: ``"US"``, ``"GB"`` (``"UK"``), ``"CA"``, ``"AU"`` or another ISO code.
+            home_currency: defaults from the country (USD, GBP, CAD, AUD...).
+            custom_txn_numbers: ``Preferences.SalesFormsPrefs.CustomTxnNumbers``.
+            multi_currency: ``CurrencyPrefs.MultiCurrencyEnabled``.
+            automated_sales_tax: ``TaxPrefs.PartnerTaxEnabled`` (default: on for US).
+            sales_tax_percent: the rate US automated sales tax applies to ``TAX`` lines.
+            time_zone: ``CompanyInfo.DefaultTimeZone`` (default from the country).
+            company_name: ``CompanyInfo.CompanyName``.
+            tax_rates: for other countries, ``{code name: percent}`` to seed as tax codes.
+            realm_id: a fixed realm id instead of a generated one.
+        """
+        with self._lock:
+            if realm_id is None:
+                realm_id = str(self._next_realm)
+                self._next_realm += 1
+            if realm_id in self._realms:
+                raise ValueError(f"realm {realm_id} already exists")
+            self._realms[realm_id] = Realm(
+                realm_id,
+                country=country,
+                now=self.clock.now(),
+                home_currency=home_currency,
+                custom_txn_numbers=custom_txn_numbers,
+                multi_currency=multi_currency,
+                automated_sales_tax=automated_sales_tax,
+                sales_tax_percent=Decimal(sales_tax_percent),
+                time_zone=time_zone,
+                company_name=company_name,
+                tax_rates=None
+                if tax_rates is None
+                else {k: Decimal(v) for k, v in tax_rates.items()},
+            )
+            return realm_id
+
+    @property
+    def realm_ids(self) -> list[str]:
+        """The realms this sandbox holds."""
+        return list(self._realms)
+
+    def _realm(self, realm_id: str) -> Realm:
+        try:
+            return self._realms[str(realm_id)]
+        except KeyError:
+            raise KeyError(f"no realm {realm_id!r} in this sandbox") from None
+
+    def set_exchange_rate(self, realm_id: str, currency: str, rate: Decimal | str) -> None:
+        """Home-currency units per one ``currency`` unit, used when a request omits ExchangeRate."""
+        self._realm(realm_id).exchange_rates[currency.upper()] = Decimal(rate)
+
+    def create(self, realm_id: str, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Create (or update, with Id + SyncToken) a record as ``POST /{entity}`` would.
+
+        Raises ``ValueError`` with the QBO Fault text when QBO would refuse the record.
+        """
+        realm = self._realm(realm_id)
+        name = canonical_entity(entity)
+        if name not in _entities.WRITABLE_ENTITIES:
+            raise ValueError(f"the sandbox cannot write {entity!r}")
+        with self._lock:
+            try:
+                return copy.deepcopy(_entities.write(realm, name, dict(body), self.clock.now()))
+            except QboFault as fault:
+                raise ValueError(
+                    f"QBO Fault {fault.code}: {fault.message}: {fault.detail}"
+                ) from None
+
+    def get(self, realm_id: str, entity: str, record_id: str) -> dict[str, Any] | None:
+        """A copy of a stored record, or None."""
+        name = canonical_entity(entity) or entity
+        return self._realm(realm_id).snapshot(name, str(record_id))
+
+    def add_customer(self, realm_id: str, display_name: str, **fields: Any) -> str:
+        """Seed a customer; returns its id. ``fields`` are QBO Customer properties."""
+        return str(self.create(realm_id, "Customer", {"DisplayName": display_name, **fields})["Id"])
+
+    def add_item(
+        self, realm_id: str, name: str, unit_price: Decimal | str | int = 0, **fields: Any
+    ) -> str:
+        """Seed a service item (income account "Services" unless given); returns its id."""
+        body = {"Name": name, "UnitPrice": Decimal(unit_price), "Type": "Service", **fields}
+        body.setdefault("IncomeAccountRef", {"value": "1"})
+        return str(self.create(realm_id, "Item", body)["Id"])
+
+    def add_invoice(
+        self,
+        realm_id: str,
+        customer_id: str,
+        lines: Sequence[tuple[str, Decimal | str | int, Decimal | str | int] | Mapping[str, Any]],
+        **fields: Any,
+    ) -> str:
+        """Seed an invoice; ``lines`` are ``(item_id, qty, unit_price)`` or wire Line dicts.
+
+        Non-US realms need ``TaxCodeRef`` on each line: pass wire dicts, or set
+        ``tax_code=`` in ``fields`` to put one code on every tuple line.
+        """
+        tax_code = fields.pop("tax_code", None)
+        wire_lines: list[Mapping[str, Any]] = []
+        for line in lines:
+            if isinstance(line, Mapping):
+                wire_lines.append(line)
+                continue
+            item_id, qty, price = line
+            detail: dict[str, Any] = {
+                "ItemRef": {"value": str(item_id)},
+                "Qty": Decimal(qty),
+                "UnitPrice": Decimal(price),
+            }
+            if tax_code is not None:
+                detail["TaxCodeRef"] = {"value": str(tax_code)}
+            wire_lines.append(
+                {
+                    "Amount": Decimal(qty) * Decimal(price),
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": detail,
+                }
+            )
+        body = {"CustomerRef": {"value": str(customer_id)}, "Line": wire_lines, **fields}
+        return str(self.create(realm_id, "Invoice", body)["Id"])
+
+    def add_payment(self, realm_id: str, invoice_id: str, amount: Decimal | str | int) -> str:
+        """Seed a payment applied to one invoice; returns its id."""
+        invoice = self.get(realm_id, "Invoice", invoice_id)
+        if invoice is None:
+            raise KeyError(f"no invoice {invoice_id!r}")
+        body = {
+            "CustomerRef": invoice["CustomerRef"],
+            "TotalAmt": Decimal(amount),
+            "Line": [
+                {
+                    "Amount": Decimal(amount),
+                    "LinkedTxn": [{"TxnId": str(invoice_id), "TxnType": "Invoice"}],
+                }
+            ],
+        }
+        return str(self.create(realm_id, "Payment", body)["Id"])
+
+    def seed(self, source: str | Path | Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
+        """Seed realms from a JSON file (or the parsed mapping).
+
+        Shape: ``{"realms": [{"country": "GB", ..., "customers": [...], "items": [...],
+        "invoices": [...], "payments": [...]}]}``; each record is a QBO wire object. A
+        ``CustomerRef``/``ItemRef`` may give only ``name`` (DisplayName / Name) instead of an id.
+        Returns ``{realm_id: {"Customer": [ids], "Item": [...], ...}}``.
+        """
+        if isinstance(source, Mapping):
+            data: Any = source
+        else:
+            data = json.loads(Path(source).read_text(encoding="utf-8"), parse_float=Decimal)
+        created: dict[str, dict[str, list[str]]] = {}
+        for spec in data.get("realms", []):
+            options = {k: v for k, v in spec.items() if k not in {key for key, _ in _SEED_LISTS}}
+            realm_id = self.add_realm(**options)
+            created[realm_id] = {}
+            for key, entity in _SEED_LISTS:
+                for body in spec.get(key, []):
+                    record = self.create(realm_id, entity, self._resolve_names(realm_id, body))
+                    created[realm_id].setdefault(entity, []).append(str(record["Id"]))
+        return created
+
+    def _resolve_names(self, realm_id: str, body: Any) -> Any:
+        if isinstance(body, list):
+            return [self._resolve_names(realm_id, item) for item in body]
+        if not isinstance(body, Mapping):
+            return body
+        out: dict[str, Any] = {}
+        realm = self._realm(realm_id)
+        for key, value in body.items():
+            if (
+                key in ("CustomerRef", "ItemRef")
+                and isinstance(value, Mapping)
+                and "value" not in value
+            ):
+                entity, field = (
+                    ("Customer", "DisplayName") if key == "CustomerRef" else ("Item", "Name")
+                )
+                match = next(
+                    (r for r in realm.records(entity) if r.get(field) == value.get("name")), None
+                )
+                if match is None:
+                    raise ValueError(f"seed: no {entity} named {value.get('name')!r}")
+                out[key] = {"value": match["Id"]}
+            else:
+                out[key] = self._resolve_names(realm_id, value)
+        return out
+
+    # --- OAuth ---------------------------------------------------------------------------
+    def authorize(self, realm_id: str) -> str:
+        """An authorization code for ``realm_id``, as the redirect after consent carries it."""
+        self._realm(realm_id)
+        code = "AB" + secrets.token_urlsafe(24)
+        with self._lock:
+            self._codes[code] = realm_id
+        return code
+
+    def _issue(self, now: dt.datetime) -> dict[str, Any]:
+        access = "eyJ" + secrets.token_urlsafe(32)
+        refresh = "RT1-" + secrets.token_urlsafe(24)
+        self._issued[access] = now + dt.timedelta(seconds=_ACCESS_TOKEN_SECONDS)
+        self._refresh_tokens[refresh] = (
+            access,
+            now + dt.timedelta(seconds=_REFRESH_TOKEN_SECONDS),
+        )
+        return {
+            "token_type": "bearer",
+            "expires_in": _ACCESS_TOKEN_SECONDS,
+            "refresh_token": refresh,
+            "x_refresh_token_expires_in": _REFRESH_TOKEN_SECONDS,
+            "access_token": access,
+        }
+
+    def _oauth(self, request: httpx.Request) -> _Response:
+        form = {k: v[-1] for k, v in parse_qs(request.content.decode("utf-8")).items()}
+        client_id, client_secret = form.get("client_id"), form.get("client_secret")
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("basic "):
+            try:
+                decoded = base64.b64decode(header[6:].strip()).decode("utf-8")
+                client_id, _, client_secret = decoded.partition(":")
+            except ValueError:
+                client_id = None
+        if client_id != self._client_id or client_secret != self._client_secret:
+            return 401, {"Content-Type": _JSON}, dumps({"error": "invalid_client"})
+        now = self.clock.now()
+        grant = form.get("grant_type")
+        if grant == "authorization_code":
+            realm_id = self._codes.pop(form.get("code", ""), None)
+            if realm_id is None:
+                return 400, {"Content-Type": _JSON}, dumps({"error": "invalid_grant"})
+            return 200, {"Content-Type": _JSON}, dumps(self._issue(now))
+        if grant == "refresh_token":
+            entry = self._refresh_tokens.pop(form.get("refresh_token", ""), None)
+            if entry is None or entry[1] <= now:
+                return 400, {"Content-Type": _JSON}, dumps({"error": "invalid_grant"})
+            return 200, {"Content-Type": _JSON}, dumps(self._issue(now))
+        return 400, {"Content-Type": _JSON}, dumps({"error": "unsupported_grant_type"})
+
+    def _revoke(self, request: httpx.Request) -> _Response:
+        try:
+            token = str(json.loads(request.content or b"{}").get("token", ""))
+        except ValueError:
+            token = ""
+        entry = self._refresh_tokens.pop(token, None)
+        self._revoked.add(token)
+        if entry is not None:
+            self._revoked.add(entry[0])
+        self._issued.pop(token, None)
+        return 200, {"Content-Type": _JSON}, b""
+
+    def _authorized(self, request: httpx.Request) -> str | None:
+        """None when authorized, else a short reason (never the token)."""
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return "Authorization header is missing or is not a bearer token"
+        if token in self._revoked:
+            return "Token revoked"
+        expiry = self._issued.get(token)
+        if expiry is not None:
+            return None if expiry > self.clock.now() else "Token expired"
+        if self._access_tokens is None or token in self._access_tokens:
+            return None
+        return "Token invalid"
+
+    # --- the transport -------------------------------------------------------------------
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request (httpx calls this)."""
+        with self._lock:
+            self.request_count += 1
+            host = request.url.host
+            if host == OAUTH_HOST and request.url.path == "/oauth2/v1/tokens/bearer":
+                return self._respond(request, self._oauth(request))
+            if host == REVOKE_HOST and request.url.path.startswith("/v2/oauth2/tokens/revoke"):
+                return self._respond(request, self._revoke(request))
+            if host not in API_HOSTS:
+                raise httpx.ConnectError(
+                    f"QuickBooksSandbox does not serve {host}", request=request
+                )
+            return self._api(request)
+
+    def _respond(self, request: httpx.Request, answer: _Response) -> httpx.Response:
+        status, headers, body = answer
+        self._tid += 1
+        seconds = int(self.clock.now().timestamp())
+        headers = {
+            **headers,
+            "intuit_tid": f"1-{seconds:08x}-{self._tid:024x}",
+            "QBO-Version": "1950.200",
+        }
+        return httpx.Response(status, headers=headers, content=body, request=request)
+
+    def _fault(self, fault: QboFault) -> _Response:
+        return (
+            fault.status,
+            {"Content-Type": _FAULT_JSON},
+            dumps(fault_body(fault, self.clock.now())),
+        )
+
+    def _unauthorized(self, reason: str) -> _Response:
+        body = {
+            "warnings": None,
+            "intuitObject": None,
+            "fault": {
+                "error": [
+                    {
+                        "message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
+                        "detail": f"{reason}: the access token is not valid for this request",
+                        "code": "3200",
+                        "element": None,
+                    }
+                ],
+                "type": "AUTHENTICATION",
+            },
+            "report": None,
+            "queryResponse": None,
+            "batchItemResponse": [],
+            "attachableResponse": [],
+            "syncErrorResponse": None,
+            "requestId": None,
+            "time": int(self.clock.now().timestamp() * 1000),
+            "status": None,
+            "cdcresponse": [],
+        }
+        headers = {
+            "Content-Type": _FAULT_JSON,
+            "WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"',
+        }
+        return 401, headers, dumps(body)
+
+    def _api(self, request: httpx.Request) -> httpx.Response:
+        segments = [s for s in request.url.path.split("/") if s]
+        reason = self._authorized(request)
+        if reason is not None:
+            logger.debug("QBO sandbox: 401 (%s)", reason)
+            return self._respond(request, self._unauthorized(reason))
+        if len(segments) < 3 or segments[0] != "v3" or segments[1].lower() != "company":
+            return self._respond(request, self._fault(self._no_resource(request)))
+        realm = self._realms.get(segments[2])
+        if realm is None:
+            denied = QboFault(
+                "3100",
+                "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
+                "",
+                element=None,
+                status=403,
+                fault_type="AUTHORIZATION",
+            )
+            return self._respond(request, self._fault(denied))
+        rest = segments[3:]
+        is_batch = bool(rest) and rest[0].lower() == "batch"
+        if self._throttled(realm, is_batch):
+            return self._respond(request, self._fault(QboFault.throttled()))
+        injected = self.faults.next_fault(request.method, request.url.path)
+        reset_after = False
+        if injected is not None:
+            if injected.kind is FaultKind.TIMEOUT:
+                raise httpx.ReadTimeout("QuickBooksSandbox: injected read timeout", request=request)
+            if injected.kind is FaultKind.RATE_LIMIT:
+                status, headers, body = self._fault(QboFault.throttled())
+                if injected.retry_after is not None:
+                    headers["Retry-After"] = str(int(injected.retry_after))
+                return self._respond(request, (status, headers, body))
+            if injected.kind is FaultKind.SERVER_ERROR:
+                server = QboFault.server_error(injected.status or 500)
+                return self._respond(request, self._fault(server))
+            if injected.kind is FaultKind.STALE and request.method == "POST":
+                return self._respond(request, self._fault(QboFault.stale()))
+            reset_after = injected.kind is FaultKind.RESET_AFTER_APPLY
+        answer = self._replayable(realm, request, rest, is_batch)
+        response = self._respond(request, answer)
+        if reset_after:
+            raise httpx.RemoteProtocolError(
+                "QuickBooksSandbox: connection reset after the request was applied",
+                request=request,
+            )
+        return response
+
+    def _throttled(self, realm: Realm, is_batch: bool) -> bool:
+        minute = int(self.clock.now().timestamp() // 60)
+        for stale in [key for key in realm.minute_counts if key[1] != minute]:
+            del realm.minute_counts[stale]
+        limits = [("all", self.requests_per_minute)]
+        if is_batch:
+            limits.append(("batch", self.batch_per_minute))
+        over = False
+        for kind, limit in limits:
+            count = realm.minute_counts.get((kind, minute), 0) + 1
+            realm.minute_counts[(kind, minute)] = count
+            over = over or count > limit
+        return over
+
+    def _replayable(
+        self, realm: Realm, request: httpx.Request, rest: list[str], is_batch: bool
+    ) -> _Response:
+        request_id = request.url.params.get("requestid")
+        if request_id:
+            limit = _BATCH_REQUEST_ID_MAX if is_batch else _REQUEST_ID_MAX
+            if len(request_id) > limit:
+                return self._fault(
+                    QboFault.business(
+                        f"You cannot enter more than {limit} characters in the request_id field. "
+                        f"You tried entering {request_id[:10]}..., which is {len(request_id)} "
+                        f"characters."
+                    )
+                )
+            replay = realm.replays.get(request_id)
+            if replay is not None:
+                return replay
+        try:
+            answer = self._route(realm, request, rest)
+        except QboFault as fault:
+            answer = self._fault(fault)
+        if request_id and answer[0] < 500:
+            realm.replays[request_id] = answer
+        return answer
+
+    def _no_resource(self, request: httpx.Request) -> QboFault:
+        path = request.url.path
+        return QboFault.unsupported_operation(
+            f"Operation Could not find resource for relative : {path} of full path: "
+            f"{request.url.copy_with(query=None)} is not supported."
+        )
+
+    # --- routing ---------------------------------------------------------------------------
+    def _ok(self, payload: Mapping[str, Any]) -> _Response:
+        body = {**payload, "time": qbo_time_ms(self.clock.now())}
+        return 200, {"Content-Type": _JSON}, dumps(body)
+
+    def _body(self, request: httpx.Request) -> Any:
+        try:
+            return loads(request.content) if request.content else {}
+        except ValueError:
+            raise QboFault(
+                "2010",
+                "Request has invalid or unsupported property",
+                "Property Name:Could not parse the request body as JSON specified is unsupported "
+                "or invalid",
+                element=None,
+            ) from None
+
+    def _route(self, realm: Realm, request: httpx.Request, rest: list[str]) -> _Response:
+        method = request.method.upper()
+        now = self.clock.now()
+        head = rest[0].lower() if rest else ""
+        if head == "query" and len(rest) == 1 and method in ("GET", "POST"):
+            text = request.url.params.get("query")
+            if text is None and method == "POST":
+                text = request.content.decode("utf-8")
+            return self._ok({"QueryResponse": self._query(realm, text or "")})
+        if head == "batch" and len(rest) == 1 and method == "POST":
+            return self._ok({"BatchItemResponse": self._batch(realm, self._body(request), now)})
+        if head == "cdc" and len(rest) == 1 and method == "GET":
+            return self._ok({"CDCResponse": [{"QueryResponse": self._cdc(realm, request, now)}]})
+        if head == "preferences" and len(rest) == 1 and method == "GET":
+            return self._ok({"Preferences": copy.deepcopy(realm.preferences)})
+        if head == "companyinfo" and len(rest) == 2 and method == "GET":
+            if rest[1] != realm.realm_id:
+                raise QboFault.not_found()
+            return self._ok({"CompanyInfo": copy.deepcopy(realm.company_info)})
+        entity = _READ_PATHS.get(head)
+        if entity is None or entity in ("Preferences", "CompanyInfo"):
+            raise self._no_resource(request)
+        if len(rest) == 1 and method == "POST":
+            operation = (request.url.params.get("operation") or "").lower()
+            return self._ok(self._operation(realm, entity, operation, self._body(request), now))
+        if len(rest) == 2 and method == "GET":
+            record = realm.get(
+                entity,
+                _entities._valid_id(rest[1])
+                if rest[1].isdigit() or entity not in ("TaxCode",)
+                else rest[1],
+            )
+            if record is None:
+                raise QboFault.not_found()
+            return self._ok({entity: copy.deepcopy(record)})
+        if len(rest) == 3 and entity == "Invoice":
+            action = rest[2].lower()
+            if action == "pdf" and method == "GET":
+                pdf = _entities.invoice_pdf(realm, rest[1])
+                return 200, {"Content-Type": "application/pdf"}, pdf
+            if action == "send" and method == "POST":
+                send_to = request.url.params.get("sendTo")
+                record = _entities.send_invoice(realm, rest[1], send_to, now)
+                return self._ok({"Invoice": copy.deepcopy(record)})
+        raise self._no_resource(request)
+
+    def _operation(
+        self, realm: Realm, entity: str, operation: str, body: Any, now: dt.datetime
+    ) -> dict[str, Any]:
+        if entity not in _entities.WRITABLE_ENTITIES:
+            raise QboFault.unsupported_operation(
+                f"Operation {operation or 'create'} is not supported for {entity} by the hubqbo "
+                f"QuickBooksSandbox."
+            )
+        if operation == "delete":
+            return {entity: _entities.delete(realm, entity, body, now)}
+        if operation == "void":
+            return {entity: copy.deepcopy(_entities.void(realm, entity, body, now))}
+        if operation in ("", "update", "create"):
+            return {entity: copy.deepcopy(_entities.write(realm, entity, body, now))}
+        raise QboFault.unsupported_operation(f"Operation {operation} is not supported.")
+
+    def _query(self, realm: Realm, text: str) -> dict[str, Any]:
+        query = parse_query(text)
+        records = copy.deepcopy(realm.records(query.entity))
+        return evaluate(query, records, _QUERYABLE)
+
+    def _batch(self, realm: Realm, body: Any, now: dt.datetime) -> list[dict[str, Any]]:
+        items = body.get("BatchItemRequest") if isinstance(body, Mapping) else None
+        if not isinstance(items, list):
+            raise QboFault.required("BatchItemRequest")
+        if len(items) > _BATCH_MAX:
+            raise QboFault.business(
+                f"The batch request has {len(items)} items; at most {_BATCH_MAX} are allowed."
+            )
+        results: list[dict[str, Any]] = []
+        for item in items:
+            bid = str(item.get("bId", "")) if isinstance(item, Mapping) else ""
+            try:
+                payload = self._batch_item(realm, item, now)
+            except QboFault as fault:
+                payload = {"Fault": fault.fault()}
+            results.append({**payload, "bId": bid})
+        return results
+
+    def _batch_item(self, realm: Realm, item: Any, now: dt.datetime) -> dict[str, Any]:
+        if not isinstance(item, Mapping):
+            raise QboFault.required("BatchItemRequest")
+        if "Query" in item:
+            return {"QueryResponse": self._query(realm, str(item["Query"]))}
+        keys = [k for k in item if k not in ("bId", "operation", "optionsData")]
+        if len(keys) != 1:
+            raise QboFault.required("operation entity")
+        entity = canonical_entity(keys[0])
+        if entity is None:
+            raise QboFault.unsupported_property(keys[0], "BatchItemRequest")
+        operation = str(item.get("operation", "create")).lower()
+        if entity not in _entities.WRITABLE_ENTITIES and entity in KNOWN_ENTITIES.values():
+            raise QboFault.unsupported_operation(
+                f"Operation {operation} for {entity} is not emulated by the hubqbo "
+                "QuickBooksSandbox."
+            )
+        return self._operation(realm, entity, operation, item[keys[0]], now)
+
+    def _cdc(self, realm: Realm, request: httpx.Request, now: dt.datetime) -> list[dict[str, Any]]:
+        names = [
+            name.strip()
+            for raw in request.url.params.get_list("entities")
+            for name in raw.split(",")
+            if name.strip()
+        ]
+        if not names:
+            raise QboFault.required("entities")
+        since_text = request.url.params.get("changedSince")
+        if not since_text:
+            raise QboFault.required("changedSince")
+        try:
+            since = date_parser.isoparse(since_text)
+        except ValueError:
+            raise QboFault.invalid_query(f"changedSince {since_text} is not a valid date") from None
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=resolve_time_zone(SERVER_TIME_ZONE))
+        if since < now - _CDC_WINDOW:
+            raise QboFault.invalid_query(
+                "changedSince can not be more than 30 days in the past (maximum lookback "
+                "period of 30 days exceeded)"
+            )
+        responses: list[dict[str, Any]] = []
+        budget = _CDC_MAX_OBJECTS
+        for name in names:
+            entity = canonical_entity(name)
+            if entity is None:
+                raise QboFault.invalid_query(f"invalid context declaration: {name}")
+            changed: list[tuple[dt.datetime, dict[str, Any]]] = []
+            for record in realm.records(entity):
+                stamp = date_parser.isoparse(record["MetaData"]["LastUpdatedTime"])
+                if stamp >= since:
+                    changed.append((stamp, copy.deepcopy(record)))
+            for record_id, when in realm.tombstones.get(entity, {}).items():
+                if when >= since:
+                    tombstone = {
+                        "domain": "QBO",
+                        "status": "Deleted",
+                        "Id": record_id,
+                        "MetaData": {
+                            "LastUpdatedTime": qbo_time_ms(when)[:19] + qbo_time_ms(when)[23:]
+                        },
+                    }
+                    changed.append((when, tombstone))
+            changed.sort(key=lambda pair: pair[0])
+            page = [record for _, record in changed[:budget]]
+            budget -= len(page)
+            if page:
+                responses.append({entity: page, "startPosition": 1, "maxResults": len(page)})
+            else:
+                responses.append({})
+        return responses
