@@ -5,6 +5,16 @@ agree are evidence; one shared reading proves nothing.
 """
 
 from hubqbo.sandbox._common import Clock, Fault, FaultKind, FaultPlan, ManualClock, SystemClock
+from hubqbo.sandbox.hubspot import HubSpotSandbox
 from hubqbo.sandbox.quickbooks import QuickBooksSandbox
 
-__all__ = ["Clock", "Fault", "FaultKind", "FaultPlan", "ManualClock", "QuickBooksSandbox", "SystemClock"]
+__all__ = [
+    "Clock",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "HubSpotSandbox",
+    "ManualClock",
+    "QuickBooksSandbox",
+    "SystemClock",
+]
