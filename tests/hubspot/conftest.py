@@ -1,9 +1,8 @@
-"""Fixtures for the HubSpot client tests: cassettes (vcrpy, replay only) and the contract harness."""
+"""Fixtures for the HubSpot client tests: cassettes (vcrpy, replay only), contract harness."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -62,6 +61,6 @@ def validating(inner: httpx.BaseTransport, specs: object | None) -> httpx.BaseTr
 
 
 @pytest.fixture
-def contract(hubspot_specs: object | None) -> Iterator[httpx.BaseTransport]:
+def contract(hubspot_specs: object | None) -> httpx.BaseTransport:
     """A real ``HTTPTransport`` (intercepted by vcrpy) inside the contract harness."""
-    yield validating(httpx.HTTPTransport(), hubspot_specs)
+    return validating(httpx.HTTPTransport(), hubspot_specs)
