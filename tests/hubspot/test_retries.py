@@ -79,7 +79,7 @@ def rate_limited(policy: str, message: str) -> httpx.Response:
 
 def test_ten_secondly_429_waits_the_window_then_succeeds() -> None:
     """TEN_SECONDLY_ROLLING: wait 10 s (clock), send again, succeed."""
-    client, script, clock = client_for(
+    client, script, _ = client_for(
         [
             rate_limited(
                 "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit."
@@ -103,7 +103,7 @@ def test_daily_429_raises_without_spinning() -> None:
 
 def test_locked_423_retries_a_create_after_two_seconds() -> None:
     """423 means not applied: even a (non-idempotent) batch create is sent again, >= 2 s later."""
-    client, script, clock = client_for(
+    client, script, _ = client_for(
         [
             httpx.Response(
                 423, json={"status": "error", "message": "Locked", "category": "LOCKED"}
