@@ -124,6 +124,11 @@ class Fault:
         return cls(FaultKind.SERVER_ERROR, status, None, method, path)
 
     @classmethod
+    def locked(cls, *, method: str | None = None, path: str | None = None) -> Fault:
+        """A 423 Locked answer (HubSpot asks clients to wait at least 2 seconds)."""
+        return cls(FaultKind.LOCKED, 423, None, method, path)
+
+    @classmethod
     def timeout(cls, *, method: str | None = None, path: str | None = None) -> Fault:
         """A read timeout before the request is applied."""
         return cls(FaultKind.TIMEOUT, None, None, method, path)
