@@ -33,6 +33,7 @@ __all__ = [
     "delete",
     "invoice_pdf",
     "send_invoice",
+    "valid_id",
     "void",
     "write",
 ]
@@ -149,7 +150,7 @@ def _bool(value: Any) -> bool:
     return bool(value)
 
 
-def _valid_id(value: Any) -> str:
+def valid_id(value: Any) -> str:
     text = str(value).strip()
     if not re.fullmatch(r"\d+", text):
         raise QboFault(
@@ -579,7 +580,8 @@ def _build_invoice(realm: Realm, data: Record, existing: Record | None, now: dt.
 
     apply_after = _bool(data.get("ApplyTaxAfterDiscount", False))
     scale = (subtotal - discount_total) / subtotal if apply_after and subtotal else Decimal(1)
-    requested = data.get("TxnTaxDetail") if isinstance(data.get("TxnTaxDetail"), Mapping) else {}
+    requested_raw = data.get("TxnTaxDetail")
+    requested: Mapping[str, Any] = requested_raw if isinstance(requested_raw, Mapping) else {}
     tax = tax_detail(
         realm,
         taxed,
@@ -635,6 +637,7 @@ def _build_invoice(realm: Realm, data: Record, existing: Record | None, now: dt.
         if address not in data and address in customer:
             record[address] = copy.deepcopy(customer[address])
     term_id = _ref(data.get("SalesTermRef")) or _ref(customer.get("SalesTermRef"))
+    term: Record | None
     if term_id is not None:
         term = _active(realm, "Term", term_id)
         record["SalesTermRef"] = {"value": term["Id"], "name": term["Name"]}
@@ -787,7 +790,7 @@ _BUILDERS: dict[str, Callable[[Realm, Record, Record | None, dt.datetime], Recor
 def _current(realm: Realm, entity: str, body: Mapping[str, Any]) -> Record:
     if body.get("Id") in (None, ""):
         raise QboFault.required("Id")
-    record_id = _valid_id(body["Id"])
+    record_id = valid_id(body["Id"])
     existing = realm.get(entity, record_id)
     if existing is None:
         raise QboFault.not_found()
@@ -908,7 +911,7 @@ def delete(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
 
 def send_invoice(realm: Realm, invoice_id: str, send_to: str | None, now: dt.datetime) -> Record:
     """``POST /invoice/{id}/send[?sendTo=]``: EmailStatus EmailSent, DeliveryInfo, BillEmail."""
-    invoice = realm.get("Invoice", _valid_id(invoice_id))
+    invoice = realm.get("Invoice", valid_id(invoice_id))
     if invoice is None:
         raise QboFault.not_found()
     address = send_to.strip() if send_to else _ref_address(invoice.get("BillEmail"))
@@ -932,7 +935,7 @@ def _ref_address(value: Any) -> str | None:
 
 def invoice_pdf(realm: Realm, invoice_id: str) -> bytes:
     """``GET /invoice/{id}/pdf``: a one-page PDF of the invoice."""
-    invoice = realm.get("Invoice", _valid_id(invoice_id))
+    invoice = realm.get("Invoice", valid_id(invoice_id))
     if invoice is None:
         raise QboFault.not_found()
     currency = _ref(invoice.get("CurrencyRef")) or realm.home_currency

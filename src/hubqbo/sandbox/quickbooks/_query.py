@@ -252,8 +252,8 @@ class _Parser:
                 conditions.append(self._condition())
         order_by: list[tuple[str, bool]] = []
         start, maximum = 1, _DEFAULT_RESULTS
-        while (token := self._peek()) is not None:
-            word = token.text.lower() if token.kind == "ident" else ""
+        while (clause := self._peek()) is not None:
+            word = clause.text.lower() if clause.kind == "ident" else ""
             if word in ("orderby", "order"):
                 self.index += 1
                 if word == "order":
@@ -269,7 +269,7 @@ class _Parser:
                 self.index += 1
                 maximum = self._int(word)
             else:
-                raise self._error(token, '"ORDERBY" | "STARTPOSITION" | "MAXRESULTS"')
+                raise self._error(clause, '"ORDERBY" | "STARTPOSITION" | "MAXRESULTS"')
         return Query(
             entity=entity,
             count=count,
@@ -426,6 +426,13 @@ def _validate(query: Query, known_fields: Mapping[str, frozenset[str]]) -> None:
             raise QboFault.invalid_query(f"property '{condition.field}' is not queryable")
 
 
+def _sort_key(path: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
+    def key(record: dict[str, Any]) -> tuple[int, Any]:
+        return _key(get_path(record, path), path)
+
+    return key
+
+
 def _sort(records: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
     order = list(query.order_by)
     if not order:
@@ -437,7 +444,7 @@ def _sort(records: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
     for path, descending in reversed(order):
         present = [r for r in result if get_path(r, path) is not None]
         missing = [r for r in result if get_path(r, path) is None]
-        present.sort(key=lambda r, p=path: _key(get_path(r, p), p), reverse=descending)
+        present.sort(key=_sort_key(path), reverse=descending)
         result = missing + present if not descending else present + missing
     return result
 

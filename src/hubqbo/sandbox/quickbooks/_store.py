@@ -294,8 +294,8 @@ class Realm:
             self.put("TaxRate", rate)
             rate_ids[name] = rate
         for name, rate_names in codes:
-            code = self._base("TaxCode", now)
-            code.update(
+            tax_code = self._base("TaxCode", now)
+            tax_code.update(
                 {
                     "Name": name,
                     "Description": name,
@@ -320,7 +320,7 @@ class Realm:
                     "TaxCodeConfigType": "SYSTEM_GENERATED",
                 }
             )
-            self.put("TaxCode", code)
+            self.put("TaxCode", tax_code)
 
     def _preferences(self, now: dt.datetime) -> Record:
         return {

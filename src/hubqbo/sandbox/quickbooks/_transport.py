@@ -41,6 +41,7 @@ from hubqbo.sandbox.quickbooks._wire import (
     dumps,
     fault_body,
     loads,
+    qbo_time,
     qbo_time_ms,
 )
 from hubqbo.timezones import resolve_time_zone
@@ -452,7 +453,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
         )
 
     def _unauthorized(self, reason: str) -> _Response:
-        body = {
+        body: dict[str, Any] = {
             "warnings": None,
             "intuitObject": None,
             "fault": {
@@ -619,12 +620,8 @@ class QuickBooksSandbox(httpx.BaseTransport):
             operation = (request.url.params.get("operation") or "").lower()
             return self._ok(self._operation(realm, entity, operation, self._body(request), now))
         if len(rest) == 2 and method == "GET":
-            record = realm.get(
-                entity,
-                _entities._valid_id(rest[1])
-                if rest[1].isdigit() or entity not in ("TaxCode",)
-                else rest[1],
-            )
+            record_id = rest[1] if entity == "TaxCode" else _entities.valid_id(rest[1])
+            record = realm.get(entity, record_id)
             if record is None:
                 raise QboFault.not_found()
             return self._ok({entity: copy.deepcopy(record)})
@@ -737,9 +734,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
                         "domain": "QBO",
                         "status": "Deleted",
                         "Id": record_id,
-                        "MetaData": {
-                            "LastUpdatedTime": qbo_time_ms(when)[:19] + qbo_time_ms(when)[23:]
-                        },
+                        "MetaData": {"LastUpdatedTime": qbo_time(when)},
                     }
                     changed.append((when, tombstone))
             changed.sort(key=lambda pair: pair[0])
