@@ -152,7 +152,9 @@ def _nullable_property_values(spec: dict[str, Any]) -> None:
 
 
 def _search_request(spec: dict[str, Any]) -> None:
-    _drop_required("PublicObjectSearchRequest", "after", "limit", "properties", "sorts")(spec)
+    _drop_required(
+        "PublicObjectSearchRequest", "after", "filterGroups", "limit", "properties", "sorts"
+    )(spec)
     schema = _schemas(spec).get("PublicObjectSearchRequest")
     if schema is not None:
         schema["properties"]["sorts"] = {
@@ -193,7 +195,14 @@ _OAUTH_ERROR_BODY = {
         "status": {"type": "string"},
         "message": {"type": "string"},
         "correlationId": {"type": "string"},
-        "error": {"enum": ["invalid_grant", "invalid_request", "invalid_client"]},
+        "error": {
+            "enum": [
+                "invalid_grant",
+                "invalid_request",
+                "invalid_client",
+                "unsupported_grant_type",
+            ]
+        },
         "error_description": {"type": "string"},
     },
 }
@@ -203,9 +212,10 @@ SPEC_DEFECTS: tuple[SpecDefect, ...] = (
         key="search-request-sorts-and-required",
         files="crm-*",
         description=(
-            "PublicObjectSearchRequest types `sorts` as string[] and requires after, limit, "
-            "properties and sorts; the docs send `sorts: [{propertyName, direction}]` and treat "
-            "every field but filterGroups as optional. Both sort forms are accepted."
+            "PublicObjectSearchRequest types `sorts` as string[] and requires after, "
+            "filterGroups, limit, properties and sorts; the docs send `sorts: [{propertyName, "
+            "direction}]`, search by `query` alone, and treat every field as optional. Both "
+            "sort forms are accepted."
         ),
         doc="https://developers.hubspot.com/docs/api/crm/search (Sort search results; examples)",
         patch=_search_request,
@@ -245,6 +255,16 @@ SPEC_DEFECTS: tuple[SpecDefect, ...] = (
         patch=_drop_required(
             "BatchReadInputSimplePublicObjectId", "properties", "propertiesWithHistory"
         ),
+    ),
+    SpecDefect(
+        key="property-batch-read-data-sensitivity",
+        files="crm-properties-*",
+        description=(
+            "BatchReadInputPropertyName requires `dataSensitivity`; the docs read properties "
+            "in batch with `{archived, inputs: [{name}]}`."
+        ),
+        doc="https://developers.hubspot.com/docs/api/crm/properties (Read properties in batch)",
+        patch=_drop_required("BatchReadInputPropertyName", "dataSensitivity"),
     ),
     SpecDefect(
         key="batch-error-links-optional",
@@ -351,12 +371,36 @@ class HubSpotSpecs:
         """The patched openapi-core object for one file."""
         if name not in self._loaded:
             data = copy.deepcopy(self._raw[name])
+            _drop_empty_content(data)
             for defect in SPEC_DEFECTS:
                 if defect.patch is not None and fnmatch.fnmatch(name, defect.files):
                     defect.patch(data)
-            config = Config(spec_validator_cls=None, security_provider_factory=_NoSecurity())
+            config = Config(
+                spec_validator_cls=None,
+                security_provider_factory=_NoSecurity(),
+                # error responses are described as */*; HubSpot sends JSON, so parse it as JSON
+                extra_media_type_deserializers={"*/*": _json_or_bytes},
+            )
             self._loaded[name] = _LoadedSpec(name, OpenAPI.from_dict(data, config=config), [])
         return self._loaded[name].openapi
+
+
+def _drop_empty_content(spec: dict[str, Any]) -> None:
+    """``content: {}`` means "no body" (a 204); openapi-core would demand one."""
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                if isinstance(response, dict) and response.get("content") == {}:
+                    del response["content"]
+
+
+def _json_or_bytes(content: bytes, **_parameters: Any) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content
 
 
 class _NoSecurity:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from tests.contract.hubspot_openapi import (
     SPEC_DEFECTS,
     ContractViolation,

@@ -34,7 +34,9 @@ class AssociationType:
     is_default: bool = True
 
 
-def _pair(a: str, b: str, a_to_b: int, b_to_a: int, label: str | None = None) -> list[AssociationType]:
+def _pair(
+    a: str, b: str, a_to_b: int, b_to_a: int, label: str | None = None
+) -> list[AssociationType]:
     default = label is None
     return [
         AssociationType(a, b, a_to_b, b_to_a, label, is_default=default),
@@ -42,24 +44,22 @@ def _pair(a: str, b: str, a_to_b: int, b_to_a: int, label: str | None = None) ->
     ]
 
 
-_TABLE: tuple[AssociationType, ...] = tuple(
-    [
-        *_pair("deals", "line_items", 19, 20),
-        *_pair("deals", "quotes", 63, 64),
-        *_pair("quotes", "line_items", 67, 68),
-        *_pair("quotes", "contacts", 69, 70),
-        *_pair("quotes", "companies", 71, 72),
-        *_pair("invoices", "contacts", 177, 178),
-        *_pair("invoices", "companies", 179, 180),
-        *_pair("invoices", "deals", 175, 176),
-        *_pair("invoices", "line_items", 409, 410),
-        *_pair("invoices", "quotes", 407, 408),
-        *_pair("contacts", "companies", 279, 280),
-        *_pair("contacts", "companies", 1, 2, "Primary"),
-        *_pair("deals", "contacts", 3, 4),
-        *_pair("deals", "companies", 341, 342),
-        *_pair("deals", "companies", 5, 6, "Primary"),
-    ]
+_TABLE: tuple[AssociationType, ...] = (
+    *_pair("deals", "line_items", 19, 20),
+    *_pair("deals", "quotes", 63, 64),
+    *_pair("quotes", "line_items", 67, 68),
+    *_pair("quotes", "contacts", 69, 70),
+    *_pair("quotes", "companies", 71, 72),
+    *_pair("invoices", "contacts", 177, 178),
+    *_pair("invoices", "companies", 179, 180),
+    *_pair("invoices", "deals", 175, 176),
+    *_pair("invoices", "line_items", 409, 410),
+    *_pair("invoices", "quotes", 407, 408),
+    *_pair("contacts", "companies", 279, 280),
+    *_pair("contacts", "companies", 1, 2, "Primary"),
+    *_pair("deals", "contacts", 3, 4),
+    *_pair("deals", "companies", 341, 342),
+    *_pair("deals", "companies", 5, 6, "Primary"),
 )
 _BY_ID = {(t.from_type, t.to_type, t.type_id): t for t in _TABLE}
 
@@ -106,14 +106,20 @@ class AssociationStore:
     def __init__(self) -> None:
         self._edges: dict[_Key, dict[_Key, set[AssociationType]]] = {}
 
-    def add(self, from_type: str, from_id: str, to_type: str, to_id: str, kind: AssociationType | None) -> None:
+    def add(
+        self, from_type: str, from_id: str, to_type: str, to_id: str, kind: AssociationType | None
+    ) -> None:
         """Link two records with ``kind`` (and its inverse)."""
         if kind is None:
             return
         inverse = association_type(to_type, from_type, kind.inverse_id)
-        self._edges.setdefault((from_type, from_id), {}).setdefault((to_type, to_id), set()).add(kind)
+        self._edges.setdefault((from_type, from_id), {}).setdefault((to_type, to_id), set()).add(
+            kind
+        )
         if inverse is not None:
-            self._edges.setdefault((to_type, to_id), {}).setdefault((from_type, from_id), set()).add(inverse)
+            self._edges.setdefault((to_type, to_id), {}).setdefault(
+                (from_type, from_id), set()
+            ).add(inverse)
 
     def remove(
         self, from_type: str, from_id: str, to_type: str, to_id: str, kinds: set[int] | None = None
@@ -135,15 +141,19 @@ class AssociationStore:
 
     def remove_record(self, object_type: str, object_id: str) -> None:
         """Forget every link of a record (on archive)."""
-        for (to_type, to_id) in list(self._edges.get((object_type, object_id), {})):
+        for to_type, to_id in list(self._edges.get((object_type, object_id), {})):
             self.remove(object_type, object_id, to_type, to_id)
 
-    def types(self, from_type: str, from_id: str, to_type: str, to_id: str) -> list[AssociationType]:
+    def types(
+        self, from_type: str, from_id: str, to_type: str, to_id: str
+    ) -> list[AssociationType]:
         """The types linking one record to another, by type id."""
         found = self._edges.get((from_type, from_id), {}).get((to_type, to_id), set())
         return sorted(found, key=lambda t: t.type_id)
 
-    def linked(self, from_type: str, from_id: str, to_type: str) -> Iterator[tuple[str, list[AssociationType]]]:
+    def linked(
+        self, from_type: str, from_id: str, to_type: str
+    ) -> Iterator[tuple[str, list[AssociationType]]]:
         """(id, types) of each ``to_type`` record linked to one record, by numeric id."""
         edges = self._edges.get((from_type, from_id), {})
         ids = sorted((i for (t, i) in edges if t == to_type), key=lambda i: (len(i), i))

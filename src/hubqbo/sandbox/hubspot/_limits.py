@@ -78,7 +78,9 @@ class RateLimiter:
         }
         if not oauth:  # the daily headers are absent on OAuth-authenticated calls
             headers["X-HubSpot-RateLimit-Daily"] = str(self.daily)
-            headers["X-HubSpot-RateLimit-Daily-Remaining"] = str(max(0, self.daily - self._day_count))
+            headers["X-HubSpot-RateLimit-Daily-Remaining"] = str(
+                max(0, self.daily - self._day_count)
+            )
         return headers
 
     def take(self, *, oauth: bool) -> dict[str, str]:
@@ -86,7 +88,9 @@ class RateLimiter:
         now = self.clock.now()
         self._purge(now)
         if self.enabled and self._day_count >= self.daily:
-            raise _rate_limit_error("DAILY", "You have reached your daily limit.", self._headers(oauth=oauth))
+            raise _rate_limit_error(
+                "DAILY", "You have reached your daily limit.", self._headers(oauth=oauth)
+            )
         if self.enabled and len(self._window) >= self.per_ten_seconds:
             raise _rate_limit_error(
                 "TEN_SECONDLY_ROLLING",

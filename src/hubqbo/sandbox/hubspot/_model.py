@@ -60,7 +60,14 @@ _TYPES = (
         "0-1",
         "CONTACT",
         modified_property="lastmodifieddate",
-        default_properties=("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
+        default_properties=(
+            "createdate",
+            "email",
+            "firstname",
+            "hs_object_id",
+            "lastmodifieddate",
+            "lastname",
+        ),
         query_properties=("firstname", "lastname", "email", "phone", "company"),
     ),
     ObjectType(
@@ -93,7 +100,14 @@ _TYPES = (
         "product",
         "0-7",
         "PRODUCT",
-        default_properties=("createdate", "description", "hs_lastmodifieddate", "hs_object_id", "name", "price"),
+        default_properties=(
+            "createdate",
+            "description",
+            "hs_lastmodifieddate",
+            "hs_object_id",
+            "name",
+            "price",
+        ),
         query_properties=("name", "description", "hs_sku"),
     ),
     ObjectType(
@@ -151,7 +165,13 @@ _TYPES = (
 
 _BY_KEY: dict[str, ObjectType] = {}
 for _t in _TYPES:
-    for _key in (_t.name, _t.singular, _t.type_id, _t.name.replace("_", ""), _t.singular.replace("_", "")):
+    for _key in (
+        _t.name,
+        _t.singular,
+        _t.type_id,
+        _t.name.replace("_", ""),
+        _t.singular.replace("_", ""),
+    ):
         _BY_KEY[_key.lower()] = _t
 
 
@@ -169,7 +189,9 @@ def object_types() -> tuple[ObjectType, ...]:
 # Property definitions
 # ------------------------------------------------------------------------------------------
 
-PROPERTY_TYPES = frozenset({"bool", "date", "datetime", "enumeration", "number", "phone_number", "string"})
+PROPERTY_TYPES = frozenset(
+    {"bool", "date", "datetime", "enumeration", "number", "phone_number", "string"}
+)
 FIELD_TYPES = frozenset(
     {
         "booleancheckbox",
@@ -207,8 +229,8 @@ class PropertyDef:
     """A property definition, as ``GET /crm/v3/properties/{type}`` describes it.
 
     Example:
-        >>> PropertyDef("qbo_id", "QBO id", "string", "text", "hubqbo", has_unique_value=True).to_wire(
-        ...     "2026-11-25T09:00:00.000Z")["hasUniqueValue"]
+        >>> qbo_id = PropertyDef("qbo_id", "QBO id", "string", "text", "g", has_unique_value=True)
+        >>> qbo_id.to_wire("2026-11-25T09:00:00.000Z")["hasUniqueValue"]
         True
     """
 
@@ -317,7 +339,14 @@ DEAL_STAGES = (
     "closedwon",
     "closedlost",
 )
-QUOTE_STATUSES = ("DRAFT", "APPROVAL_NOT_NEEDED", "PENDING_APPROVAL", "APPROVED", "REJECTED", "ACCEPTED")
+QUOTE_STATUSES = (
+    "DRAFT",
+    "APPROVAL_NOT_NEEDED",
+    "PENDING_APPROVAL",
+    "APPROVED",
+    "REJECTED",
+    "ACCEPTED",
+)
 INVOICE_STATUSES = ("draft", "open", "paid", "voided")
 LIFECYCLE_STAGES = (
     "subscriber",
@@ -383,7 +412,10 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
     g = f"{kind.singular}information"
     props = _system(kind, g)
     if kind.name == "contacts":
-        props += [_p(n, group=g) for n in ("firstname", "lastname", "email", "company", "jobtitle", "website")]
+        props += [
+            _p(n, group=g)
+            for n in ("firstname", "lastname", "email", "company", "jobtitle", "website")
+        ]
         props += [_p(n, group=g) for n in ("address", "city", "state", "zip", "country")]
         props += [
             _p("phone", "string", "phonenumber", group=g),
@@ -391,7 +423,9 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
             _p("lifecyclestage", "enumeration", "radio", group=g, options=LIFECYCLE_STAGES),
         ]
     elif kind.name == "companies":
-        props += [_p(n, group=g) for n in ("name", "domain", "website", "address", "address2", "city")]
+        props += [
+            _p(n, group=g) for n in ("name", "domain", "website", "address", "address2", "city")
+        ]
         props += [_p(n, group=g) for n in ("state", "zip", "country", "industry", "description")]
         props += [_p("phone", "string", "phonenumber", group=g)]
     elif kind.name == "deals":
@@ -413,7 +447,12 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
             _p("hs_sku", group=g),
             _p("hs_cost_of_goods_sold", "number", group=g),
             _p("hs_recurring_billing_period", group=g),
-            _p("recurringbillingfrequency", "enumeration", group=g, options=("monthly", "quarterly", "annually")),
+            _p(
+                "recurringbillingfrequency",
+                "enumeration",
+                group=g,
+                options=("monthly", "quarterly", "annually"),
+            ),
         ]
     elif kind.name == "line_items":
         props += [
@@ -429,7 +468,12 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
             _p("hs_line_item_currency_code", "enumeration", group=g, options=CURRENCY_CODES),
             _p("hs_tax_rate_group_id", group=g),
             _p("hs_recurring_billing_period", group=g),
-            _p("recurringbillingfrequency", "enumeration", group=g, options=("monthly", "quarterly", "annually")),
+            _p(
+                "recurringbillingfrequency",
+                "enumeration",
+                group=g,
+                options=("monthly", "quarterly", "annually"),
+            ),
             _p("hs_position_on_quote", "number", group=g),
         ]
     elif kind.name == "quotes":
@@ -553,7 +597,9 @@ def normalize_value(definition: PropertyDef, raw: str, previous: str | None) -> 
     if definition.type == "bool":
         lowered = raw.strip().lower()
         if lowered not in {"true", "false"}:
-            return ValueProblem(name, "INVALID_BOOLEAN", f'"{raw}" is not a valid boolean; use true or false.')
+            return ValueProblem(
+                name, "INVALID_BOOLEAN", f'"{raw}" is not a valid boolean; use true or false.'
+            )
         return lowered
     if definition.type == "date":
         instant = parse_instant(raw)
@@ -577,7 +623,10 @@ def normalize_value(definition: PropertyDef, raw: str, previous: str | None) -> 
             if bad:
                 return _option_problem(definition, bad[0])
             if append and previous:
-                chosen = [*previous.split(";"), *[v for v in chosen if v not in previous.split(";")]]
+                chosen = [
+                    *previous.split(";"),
+                    *[v for v in chosen if v not in previous.split(";")],
+                ]
             return ";".join(chosen)
         if raw not in allowed:
             return _option_problem(definition, raw)

@@ -97,7 +97,9 @@ def _int(value: Any, name: str, default: int) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise ApiError.validation(f"Invalid value for {name}: {value!r} is not an integer.") from None
+        raise ApiError.validation(
+            f"Invalid value for {name}: {value!r} is not an integer."
+        ) from None
 
 
 def _parse_sorts(raw: Any) -> tuple[str, bool] | None:
@@ -131,7 +133,9 @@ def _parse_filter(raw: Any, defs: Mapping[str, PropertyDef]) -> Filter:
     if operator not in OPERATORS:
         raise ApiError.validation(f"Invalid filter operator {raw.get('operator')!r}.")
     if name not in defs and not _ASSOCIATION_PSEUDO.match(name):
-        raise ApiError.validation(f"There was a problem with the request: unknown property {name!r}.")
+        raise ApiError.validation(
+            f"There was a problem with the request: unknown property {name!r}."
+        )
     value = wire_string(raw.get("value"))
     high = wire_string(raw.get("highValue"))
     raw_values = raw.get("values")
@@ -165,12 +169,15 @@ def parse_search(body: Any, defs: Mapping[str, PropertyDef]) -> SearchRequest:
             raise ApiError.validation("Each filter group needs a filters array.")
         if len(filters) > MAX_FILTERS_PER_GROUP:
             raise ApiError.validation(
-                f"Too many filters in a group ({len(filters)}); the limit is {MAX_FILTERS_PER_GROUP}."
+                f"Too many filters in a group ({len(filters)}); "
+                f"the limit is {MAX_FILTERS_PER_GROUP}."
             )
         total += len(filters)
         groups.append(tuple(_parse_filter(f, defs) for f in filters))
     if total > MAX_FILTERS:
-        raise ApiError.validation(f"Too many filters ({total}); the limit is {MAX_FILTERS} in total.")
+        raise ApiError.validation(
+            f"Too many filters ({total}); the limit is {MAX_FILTERS} in total."
+        )
     limit = _int(body.get("limit"), "limit", 10)
     if limit < 0 or limit > MAX_SEARCH_LIMIT:
         raise ApiError.validation(f"limit must be between 0 and {MAX_SEARCH_LIMIT}; got {limit}.")
@@ -182,7 +189,9 @@ def parse_search(body: Any, defs: Mapping[str, PropertyDef]) -> SearchRequest:
         )
     query = body.get("query")
     if query is not None and (not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH):
-        raise ApiError.validation(f"query must be a string of at most {MAX_QUERY_LENGTH} characters.")
+        raise ApiError.validation(
+            f"query must be a string of at most {MAX_QUERY_LENGTH} characters."
+        )
     properties = body.get("properties")
     props = None
     if isinstance(properties, list) and properties:
@@ -208,7 +217,7 @@ def _key(definition: PropertyDef | None, raw: str) -> Any:
     if kind in {"date", "datetime"}:
         instant = parse_instant(raw)
         return None if instant is None else int(instant.timestamp() * 1000)
-    if kind == "enumeration" or kind == "bool":
+    if kind in {"enumeration", "bool"}:
         return raw if kind == "enumeration" else raw.lower()
     return raw.lower()
 
@@ -258,11 +267,13 @@ def _filter_matches(
         return hit if op == "CONTAINS_TOKEN" else not hit
     kind = definition.type if definition is not None else "string"
     if op in {"IN", "NOT_IN"}:
-        if kind == "string" or kind == "phone_number":
+        if kind in {"string", "phone_number"}:
             # documented: string IN values must be lowercase; stored values compare lowercased
-            candidates = {v for v in flt.values}
+            candidates = set(flt.values)
             hit = stored.lower() in candidates
-        elif kind == "enumeration" and definition is not None and definition.field_type == "checkbox":
+        elif (
+            kind == "enumeration" and definition is not None and definition.field_type == "checkbox"
+        ):
             hit = bool(set(stored.split(";")) & set(flt.values))
         else:
             hit = _key(definition, stored) in {_key(definition, v) for v in flt.values}
@@ -304,7 +315,15 @@ def matches(
             return False
     if not request.groups:
         return True
-    return any(all(_filter_matches(f, props, defs, associated) for f in group) for group in request.groups)
+    return any(
+        all(_filter_matches(f, props, defs, associated) for f in group) for group in request.groups
+    )
+
+
+def _bind(
+    associated: Callable[[str, str, str], bool], record_id: str
+) -> Callable[[str, str], bool]:
+    return lambda to_type, to_id: associated(record_id, to_type, to_id)
 
 
 def run_search(
@@ -318,13 +337,7 @@ def run_search(
     hits = [
         (record_id, props)
         for record_id, props in records
-        if matches(
-            request,
-            props,
-            defs,
-            lambda to_type, to_id, rid=record_id: associated(rid, to_type, to_id),
-            query_properties,
-        )
+        if matches(request, props, defs, _bind(associated, record_id), query_properties)
     ]
     hits.sort(key=lambda item: int(item[0]) if item[0].isdigit() else 0)
     if request.sort is not None:

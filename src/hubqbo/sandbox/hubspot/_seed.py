@@ -88,7 +88,9 @@ def apply_seed(sandbox: HubSpotSandbox, data: Mapping[str, Any]) -> dict[str, st
                     pending_links.append((kind.name, new_id, to_type, target))
     for from_type, from_id, to_type, target in pending_links:
         if isinstance(target, Mapping):
-            sandbox.associate(from_type, from_id, to_type, ids[str(target["key"])], int(target["typeId"]))
+            sandbox.associate(
+                from_type, from_id, to_type, ids[str(target["key"])], int(target["typeId"])
+            )
         else:
             sandbox.associate(from_type, from_id, to_type, ids[str(target)])
     for object_type, object_id, deferred in late:
@@ -125,7 +127,12 @@ def demo_seed() -> dict[str, Any]:
             "companyCurrency": "USD",
             "additionalCurrencies": ["EUR"],
         },
-        "propertyGroups": {"deals": [group], "contacts": [group], "products": [group], "invoices": [group]},
+        "propertyGroups": {
+            "deals": [group],
+            "contacts": [group],
+            "products": [group],
+            "invoices": [group],
+        },
         "properties": {
             "contacts": [unique("qbo_customer_id", "QuickBooks customer id")],
             "products": [unique("qbo_item_id", "QuickBooks item id")],
@@ -133,56 +140,142 @@ def demo_seed() -> dict[str, Any]:
         },
         "records": {
             "products": [
-                {"key": "consulting", "properties": {"name": "Consulting hour", "price": "150", "hs_sku": "CONS-1"}},
-                {"key": "widget", "properties": {"name": "Widget", "price": "25.50", "hs_sku": "WID-1"}},
-                {"key": "support", "properties": {"name": "Support plan", "price": "99", "hs_sku": "SUP-12",
-                                                  "hs_recurring_billing_period": "P12M"}},
+                {
+                    "key": "consulting",
+                    "properties": {"name": "Consulting hour", "price": "150", "hs_sku": "CONS-1"},
+                },
+                {
+                    "key": "widget",
+                    "properties": {"name": "Widget", "price": "25.50", "hs_sku": "WID-1"},
+                },
+                {
+                    "key": "support",
+                    "properties": {
+                        "name": "Support plan",
+                        "price": "99",
+                        "hs_sku": "SUP-12",
+                        "hs_recurring_billing_period": "P12M",
+                    },
+                },
             ],
             "companies": [
-                {"key": "acme", "properties": {"name": "Acme Corp", "domain": "acme.example", "city": "Boston",
-                                               "country": "United States"}},
-                {"key": "globex", "properties": {"name": "Globex GmbH", "domain": "globex.example",
-                                                 "city": "Berlin", "country": "Germany"}},
+                {
+                    "key": "acme",
+                    "properties": {
+                        "name": "Acme Corp",
+                        "domain": "acme.example",
+                        "city": "Boston",
+                        "country": "United States",
+                    },
+                },
+                {
+                    "key": "globex",
+                    "properties": {
+                        "name": "Globex GmbH",
+                        "domain": "globex.example",
+                        "city": "Berlin",
+                        "country": "Germany",
+                    },
+                },
             ],
             "contacts": [
-                {"key": "ada", "properties": {"firstname": "Ada", "lastname": "Lovelace",
-                                              "email": "ada@acme.example", "phone": "+1 617 555 0100",
-                                              "address": "1 Main St", "city": "Boston", "zip": "02110",
-                                              "country": "United States"},
-                 "associations": {"companies": ["acme", {"key": "acme", "typeId": 1}]}},
-                {"key": "hans", "properties": {"firstname": "Hans", "lastname": "Gruber",
-                                               "email": "hans@globex.example", "city": "Berlin",
-                                               "country": "Germany"},
-                 "associations": {"companies": ["globex"]}},
+                {
+                    "key": "ada",
+                    "properties": {
+                        "firstname": "Ada",
+                        "lastname": "Lovelace",
+                        "email": "ada@acme.example",
+                        "phone": "+1 617 555 0100",
+                        "address": "1 Main St",
+                        "city": "Boston",
+                        "zip": "02110",
+                        "country": "United States",
+                    },
+                    "associations": {"companies": ["acme", {"key": "acme", "typeId": 1}]},
+                },
+                {
+                    "key": "hans",
+                    "properties": {
+                        "firstname": "Hans",
+                        "lastname": "Gruber",
+                        "email": "hans@globex.example",
+                        "city": "Berlin",
+                        "country": "Germany",
+                    },
+                    "associations": {"companies": ["globex"]},
+                },
             ],
             "deals": [
-                {"key": "deal-acme", "properties": {"dealname": "Acme rollout", "amount": "1053",
-                                                    "dealstage": "closedwon", "pipeline": "default",
-                                                    "deal_currency_code": "USD",
-                                                    "closedate": "2026-11-20T15:00:00Z"},
-                 "associations": {"contacts": ["ada"], "companies": ["acme"]}},
-                {"key": "deal-globex", "properties": {"dealname": "Globex support", "amount": "99",
-                                                      "dealstage": "contractsent", "pipeline": "default",
-                                                      "deal_currency_code": "EUR"},
-                 "associations": {"contacts": ["hans"], "companies": ["globex"]}},
+                {
+                    "key": "deal-acme",
+                    "properties": {
+                        "dealname": "Acme rollout",
+                        "amount": "1053",
+                        "dealstage": "closedwon",
+                        "pipeline": "default",
+                        "deal_currency_code": "USD",
+                        "closedate": "2026-11-20T15:00:00Z",
+                    },
+                    "associations": {"contacts": ["ada"], "companies": ["acme"]},
+                },
+                {
+                    "key": "deal-globex",
+                    "properties": {
+                        "dealname": "Globex support",
+                        "amount": "99",
+                        "dealstage": "contractsent",
+                        "pipeline": "default",
+                        "deal_currency_code": "EUR",
+                    },
+                    "associations": {"contacts": ["hans"], "companies": ["globex"]},
+                },
             ],
             "line_items": [
-                {"key": "li-acme-1", "product": "consulting", "properties": {"quantity": "6"},
-                 "associations": {"deals": ["deal-acme"]}},
-                {"key": "li-acme-2", "product": "widget", "properties": {"quantity": "6"},
-                 "associations": {"deals": ["deal-acme"]}},
-                {"key": "li-globex-1", "product": "support", "properties": {"quantity": "1"},
-                 "associations": {"deals": ["deal-globex"]}},
-                {"key": "li-quote-1", "product": "consulting", "properties": {"quantity": "6"},
-                 "associations": {"quotes": ["quote-acme"]}},
-                {"key": "li-quote-2", "product": "widget", "properties": {"quantity": "6"},
-                 "associations": {"quotes": ["quote-acme"]}},
+                {
+                    "key": "li-acme-1",
+                    "product": "consulting",
+                    "properties": {"quantity": "6"},
+                    "associations": {"deals": ["deal-acme"]},
+                },
+                {
+                    "key": "li-acme-2",
+                    "product": "widget",
+                    "properties": {"quantity": "6"},
+                    "associations": {"deals": ["deal-acme"]},
+                },
+                {
+                    "key": "li-globex-1",
+                    "product": "support",
+                    "properties": {"quantity": "1"},
+                    "associations": {"deals": ["deal-globex"]},
+                },
+                {
+                    "key": "li-quote-1",
+                    "product": "consulting",
+                    "properties": {"quantity": "6"},
+                    "associations": {"quotes": ["quote-acme"]},
+                },
+                {
+                    "key": "li-quote-2",
+                    "product": "widget",
+                    "properties": {"quantity": "6"},
+                    "associations": {"quotes": ["quote-acme"]},
+                },
             ],
             "quotes": [
-                {"key": "quote-acme", "properties": {"hs_title": "Acme rollout quote",
-                                                     "hs_expiration_date": "2026-12-31T00:00:00Z",
-                                                     "hs_status": "APPROVAL_NOT_NEEDED"},
-                 "associations": {"deals": ["deal-acme"], "contacts": ["ada"], "companies": ["acme"]}},
+                {
+                    "key": "quote-acme",
+                    "properties": {
+                        "hs_title": "Acme rollout quote",
+                        "hs_expiration_date": "2026-12-31T00:00:00Z",
+                        "hs_status": "APPROVAL_NOT_NEEDED",
+                    },
+                    "associations": {
+                        "deals": ["deal-acme"],
+                        "contacts": ["ada"],
+                        "companies": ["acme"],
+                    },
+                },
             ],
         },
     }

@@ -96,7 +96,9 @@ class PortalStore:
         self.properties: dict[str, dict[str, PropertyDef]] = {
             t.name: default_properties(t) for t in object_types()
         }
-        self.groups: dict[str, dict[str, PropertyGroupDef]] = {t.name: default_groups(t) for t in object_types()}
+        self.groups: dict[str, dict[str, PropertyGroupDef]] = {
+            t.name: default_groups(t) for t in object_types()
+        }
         self.records: dict[str, dict[str, Record]] = {t.name: {} for t in object_types()}
         self.unique: dict[tuple[str, str], dict[str, str]] = {}
         self.associations = AssociationStore()
@@ -123,7 +125,9 @@ class PortalStore:
             raise ApiError.not_found(record_id)
         return record
 
-    def find(self, kind: str, value: str, id_property: str | None, *, archived: bool = False) -> Record | None:
+    def find(
+        self, kind: str, value: str, id_property: str | None, *, archived: bool = False
+    ) -> Record | None:
         """A record by id or by the value of a unique ``id_property``."""
         if id_property in (None, "", "hs_object_id"):
             record = self.records[kind].get(value)
@@ -138,7 +142,9 @@ class PortalStore:
     def check_id_property(self, kind: str, id_property: str) -> None:
         """400 unless ``id_property`` is a unique-value property of ``kind``."""
         definition = self.definitions(kind).get(id_property)
-        unique = definition is not None and (definition.has_unique_value or (kind, id_property) == ("contacts", "email"))
+        unique = definition is not None and (
+            definition.has_unique_value or (kind, id_property) == ("contacts", "email")
+        )
         if not unique:
             raise ApiError.validation(
                 f"{id_property} is not a unique identifier property for {self.kind(kind).label}; "
@@ -172,11 +178,17 @@ class PortalStore:
         for name, raw_value in incoming.items():
             definition = definitions.get(name)
             if definition is None:
-                problems.append(ValueProblem(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist'))
+                problems.append(
+                    ValueProblem(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+                )
                 continue
             if definition.read_only and name not in allowed_read_only:
                 problems.append(
-                    ValueProblem(name, "READ_ONLY_VALUE", f'"{name}" is a read only property; its value cannot be set.')
+                    ValueProblem(
+                        name,
+                        "READ_ONLY_VALUE",
+                        f'"{name}" is a read only property; its value cannot be set.',
+                    )
                 )
                 continue
             raw = wire_string(raw_value)
@@ -184,7 +196,9 @@ class PortalStore:
                 if raw_value is None:
                     values[name] = ""
                     continue
-                problems.append(ValueProblem(name, "INVALID_VALUE", f'"{name}" needs a string value.'))
+                problems.append(
+                    ValueProblem(name, "INVALID_VALUE", f'"{name}" needs a string value.')
+                )
                 continue
             previous = existing.properties.get(name) if existing is not None else None
             normalized = normalize_value(definition, raw, previous)
@@ -308,7 +322,9 @@ class PortalStore:
                 if line is not None and not line.archived:
                     self.archive("line_items", line)
 
-    def associate(self, from_kind: str, from_id: str, to_kind: str, to_id: str, kind: AssociationType) -> None:
+    def associate(
+        self, from_kind: str, from_id: str, to_kind: str, to_id: str, kind: AssociationType
+    ) -> None:
         """Link two existing records (404 when either is missing)."""
         self.get(from_kind, from_id)
         self.get(to_kind, to_id)
@@ -359,7 +375,8 @@ class PortalStore:
                 )
             if values.get("price", "").startswith("-"):
                 raise property_problems_error(
-                    [ValueProblem("price", "INVALID_VALUE", "price cannot be negative.")], self.portal_id
+                    [ValueProblem("price", "INVALID_VALUE", "price cannot be negative.")],
+                    self.portal_id,
                 )
 
     def _check_state_rules(
@@ -376,9 +393,9 @@ class PortalStore:
                 lines = list(self.associations.linked("invoices", record.id, "line_items"))
                 if len(contacts) != 1 or not lines:
                     raise ApiError.validation(
-                        "An invoice can move to open only with exactly one associated contact and at "
-                        f"least one associated line item (has {len(contacts)} contact(s), {len(lines)} "
-                        "line item(s)).",
+                        "An invoice can move to open only with exactly one associated contact "
+                        "and at least one associated line item (it has "
+                        f"{len(contacts)} contact(s), {len(lines)} line item(s)).",
                         context={"hs_invoice_status": ["open"]},
                     )
         if kind.name == "quotes" and previous is not None and previous.get("hs_locked") == "true":
@@ -412,7 +429,9 @@ class PortalStore:
             status = props.get("hs_status")
             if status in _PUBLISHED_QUOTE_STATES:
                 props["hs_locked"] = "true"
-                props.setdefault("hs_quote_link", f"https://sandbox.hubspot.invalid/quotes/{record.id}")
+                props.setdefault(
+                    "hs_quote_link", f"https://sandbox.hubspot.invalid/quotes/{record.id}"
+                )
             elif status in QUOTE_STATUSES:
                 props["hs_locked"] = "false"
         elif name == "invoices":
@@ -445,7 +464,9 @@ class PortalStore:
         from hubqbo.sandbox.hubspot._model import FIELD_TYPES, PROPERTY_TYPES, valid_field_type
 
         if type_ not in PROPERTY_TYPES:
-            raise ApiError.validation(f"Invalid property type {type_!r}.", context={"type": [type_]})
+            raise ApiError.validation(
+                f"Invalid property type {type_!r}.", context={"type": [type_]}
+            )
         if field_type not in FIELD_TYPES or not valid_field_type(type_, field_type):
             raise ApiError.validation(
                 f"fieldType {field_type!r} is not valid for a property of type {type_!r}.",
@@ -457,7 +478,9 @@ class PortalStore:
             )
         existing = self.properties[kind].get(name)
         if existing is not None and not existing.archived:
-            raise ApiError(409, f"A property named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
+            raise ApiError(
+                409, f"A property named '{name}' already exists.", "OBJECT_ALREADY_EXISTS"
+            )
         if str(body["groupName"]) not in self.groups[kind]:
             raise ApiError.validation(f"Property group {body['groupName']!r} does not exist.")
         options_raw = body.get("options") or []
@@ -468,12 +491,16 @@ class PortalStore:
         )
         if type_ == "enumeration" and field_type != "booleancheckbox" and not options:
             raise ApiError.validation("Enumeration properties need at least one option.")
-        if type_ == "bool" or (type_ == "enumeration" and field_type == "booleancheckbox" and not options):
+        if type_ == "bool" or (
+            type_ == "enumeration" and field_type == "booleancheckbox" and not options
+        ):
             options = (("true", "Yes"), ("false", "No"))
         unique = bool(body.get("hasUniqueValue", False))
         if unique:
             count = sum(
-                1 for p in self.definitions(kind).values() if p.has_unique_value and not p.hubspot_defined
+                1
+                for p in self.definitions(kind).values()
+                if p.has_unique_value and not p.hubspot_defined
             )
             if count >= MAX_UNIQUE_PROPERTIES:
                 raise ApiError.validation(
@@ -505,11 +532,19 @@ class PortalStore:
         if definition is None:
             raise ApiError(404, f"Unable to find property {name} for {kind}", "OBJECT_NOT_FOUND")
         if definition.hubspot_defined:
-            raise ApiError.validation(f"Property {name} is defined by HubSpot and cannot be modified.")
+            raise ApiError.validation(
+                f"Property {name} is defined by HubSpot and cannot be modified."
+            )
         if "hasUniqueValue" in body and bool(body["hasUniqueValue"]) != definition.has_unique_value:
-            raise ApiError.validation("hasUniqueValue cannot be changed once a property is created.")
+            raise ApiError.validation(
+                "hasUniqueValue cannot be changed once a property is created."
+            )
         changes: dict[str, Any] = {}
-        for wire, attr in (("label", "label"), ("description", "description"), ("groupName", "group_name")):
+        for wire, attr in (
+            ("label", "label"),
+            ("description", "description"),
+            ("groupName", "group_name"),
+        ):
             if wire in body:
                 changes[attr] = str(body[wire])
         if "hidden" in body:
@@ -518,7 +553,9 @@ class PortalStore:
             changes["display_order"] = int(body["displayOrder"])
         if "options" in body and isinstance(body["options"], list):
             changes["options"] = tuple(
-                (str(o["value"]), str(o.get("label", o["value"]))) for o in body["options"] if isinstance(o, dict)
+                (str(o["value"]), str(o.get("label", o["value"])))
+                for o in body["options"]
+                if isinstance(o, dict)
             )
         updated = attrs.evolve(definition, **changes)
         self.properties[kind][name] = updated
@@ -530,7 +567,9 @@ class PortalStore:
         if definition is None:
             raise ApiError(404, f"Unable to find property {name} for {kind}", "OBJECT_NOT_FOUND")
         if definition.hubspot_defined:
-            raise ApiError.validation(f"Property {name} is defined by HubSpot and cannot be archived.")
+            raise ApiError.validation(
+                f"Property {name} is defined by HubSpot and cannot be archived."
+            )
         self.properties[kind][name] = attrs.evolve(definition, archived=True)
         self.unique.pop((kind, name), None)
 
@@ -540,15 +579,19 @@ class PortalStore:
         if not isinstance(name, str) or not name or not isinstance(label, str) or not label:
             raise ApiError.validation("A property group needs a name and a label.")
         if name in self.groups[kind] and not self.groups[kind][name].archived:
-            raise ApiError(409, f"A property group named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
+            raise ApiError(
+                409, f"A property group named '{name}' already exists.", "OBJECT_ALREADY_EXISTS"
+            )
         group = PropertyGroupDef(name, label, int(body.get("displayOrder", -1)))
         self.groups[kind][name] = group
         return group
 
     def association_for(self, from_kind: str, to_kind: str, spec: Any) -> AssociationType:
-        """The association type named by ``{associationCategory, associationTypeId}`` (400 if unknown)."""
+        """The type named by ``{associationCategory, associationTypeId}`` (400 if unknown)."""
         if not isinstance(spec, dict):
-            raise ApiError.validation("Each association type needs associationCategory and associationTypeId.")
+            raise ApiError.validation(
+                "Each association type needs associationCategory and associationTypeId."
+            )
         category = str(spec.get("associationCategory", "")).upper()
         try:
             type_id = int(spec.get("associationTypeId"))  # type: ignore[arg-type]

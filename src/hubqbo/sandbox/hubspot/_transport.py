@@ -49,6 +49,10 @@ MAX_ASSOCIATION_LIST_LIMIT = 500
 ACCESS_TOKEN_SECONDS = 1800
 _DATED = re.compile(r"^\d{4}-\d{2}$")
 _JSON = "application/json;charset=utf-8"
+_NO_CREDENTIALS = (
+    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
+    "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+)
 
 
 @attrs.frozen
@@ -87,7 +91,9 @@ class _Call:
         try:
             return json.loads(self.content)
         except ValueError as exc:
-            raise ApiError.validation(f"Invalid input JSON on line 1, column {getattr(exc, 'colno', 1)}") from None
+            raise ApiError.validation(
+                f"Invalid input JSON on line 1, column {getattr(exc, 'colno', 1)}"
+            ) from None
 
     def json_object(self) -> dict[str, Any]:
         body = self.json()
@@ -99,7 +105,9 @@ class _Call:
         """A list parameter sent repeated (``a=1&a=2``) or comma-joined (``a=1,2``)."""
         if key not in self.query:
             return None
-        return [part.strip() for value in self.query[key] for part in value.split(",") if part.strip()]
+        return [
+            part.strip() for value in self.query[key] for part in value.split(",") if part.strip()
+        ]
 
     def flag(self, key: str) -> bool:
         return any(v.strip().lower() == "true" for v in self.query.get(key, []))
@@ -111,7 +119,9 @@ class _Call:
         try:
             return int(values[-1])
         except ValueError:
-            raise ApiError.validation(f"Invalid value for query parameter {key}: {values[-1]!r}") from None
+            raise ApiError.validation(
+                f"Invalid value for query parameter {key}: {values[-1]!r}"
+            ) from None
 
     def text(self, key: str) -> str | None:
         values = self.query.get(key)
@@ -210,7 +220,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             response = self._answer(call)
             if reset:
                 self.requests.append(SandboxRequest(call.method, call.path, response.status_code))
-                raise httpx.RemoteProtocolError("sandbox: connection reset after the request was applied")
+                raise httpx.RemoteProtocolError(
+                    "sandbox: connection reset after the request was applied"
+                )
             return self._finish(call, response)
 
     def _finish(self, call: _Call, response: httpx.Response) -> httpx.Response:
@@ -222,10 +234,12 @@ class HubSpotSandbox(httpx.BaseTransport):
     def _correlation_id(self) -> str:
         return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
 
-    def _json(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> httpx.Response:
+    def _json(
+        self, status: int, body: Any, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        if body is None:  # 204: no body, no content type
+            return httpx.Response(status, headers=dict(headers or {}))
         all_headers = {"Content-Type": _JSON, **(headers or {})}
-        if body is None:
-            return httpx.Response(status, headers=all_headers)
         return httpx.Response(status, headers=all_headers, content=json.dumps(body).encode())
 
     def _error(self, error: ApiError, headers: Mapping[str, str] | None = None) -> httpx.Response:
@@ -235,7 +249,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             body.setdefault("requestId", self._correlation_id())
         return self._json(error.status, body, {**error.headers, **(headers or {})})
 
-    def _fault_response(self, kind: FaultKind, status: int | None, retry_after: float | None) -> httpx.Response | None:
+    def _fault_response(
+        self, kind: FaultKind, status: int | None, retry_after: float | None
+    ) -> httpx.Response | None:
         headers = {} if retry_after is None else {"Retry-After": str(int(retry_after))}
         if kind is FaultKind.RATE_LIMIT:
             body = {
@@ -247,7 +263,8 @@ class HubSpotSandbox(httpx.BaseTransport):
             return self._error(ApiError(429, body["message"], "RATE_LIMIT", body=body), headers)
         if kind is FaultKind.LOCKED:
             return self._error(
-                ApiError(423, "The resource is locked; retry in at least 2 seconds.", "LOCKED"), headers
+                ApiError(423, "The resource is locked; retry in at least 2 seconds.", "LOCKED"),
+                headers,
             )
         if kind is FaultKind.SERVER_ERROR:
             code = status or 500
@@ -257,7 +274,12 @@ class HubSpotSandbox(httpx.BaseTransport):
     def _answer(self, call: _Call) -> httpx.Response:
         segs = call.segments
         try:
-            if len(segs) == 3 and segs[0] == "oauth" and segs[2] == "token" and call.method == "POST":
+            if (
+                len(segs) == 3
+                and segs[0] == "oauth"
+                and segs[2] == "token"
+                and call.method == "POST"
+            ):
                 return self._json(200, self._oauth_token(call))
             is_oauth = self._authenticate(call)
             headers = self._count(call, is_oauth)
@@ -273,8 +295,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         if scheme.lower() != "bearer" or not token:
             raise ApiError(
                 401,
-                "Authentication credentials not found. This API supports OAuth 2.0 authentication and "
-                "you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+                _NO_CREDENTIALS,
                 "INVALID_AUTHENTICATION",
             )
         grant = self._access.get(token)
@@ -291,8 +312,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         if self._static_tokens is not None and token not in self._static_tokens:
             raise ApiError(
                 401,
-                "Authentication credentials not found. This API supports OAuth 2.0 authentication and "
-                "you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+                _NO_CREDENTIALS,
                 "INVALID_AUTHENTICATION",
             )
         return False
@@ -318,22 +338,31 @@ class HubSpotSandbox(httpx.BaseTransport):
                 return self._objects(call, segs[3:])
             if family == "objects" and _DATED.match(version):
                 return self._objects(call, segs[3:])
-            if family == "v4" and version == "objects" and len(segs) >= 6 and segs[5] == "associations":
+            if (
+                family == "v4"
+                and version == "objects"
+                and len(segs) >= 6
+                and segs[5] == "associations"
+            ):
                 return self._objects(call, segs[3:])
             if (family == "v4" and version == "associations") or (
                 family == "associations" and _DATED.match(version)
             ):
                 return self._association_batch(call, segs[3:])
-            if (family == "v3" and version == "properties") or (family == "properties" and _DATED.match(version)):
+            if (family == "v3" and version == "properties") or (
+                family == "properties" and _DATED.match(version)
+            ):
                 return self._properties(call, segs[3:])
         if segs in (["settings", "v3", "currencies", "company-currency"],) or (
-            len(segs) == 4 and segs[:2] == ["settings", "currencies"] and _DATED.match(segs[2])
+            len(segs) == 4
+            and segs[:2] == ["settings", "currencies"]
+            and _DATED.match(segs[2])
             and segs[3] == "company-currency"
         ):
             return self._company_currency(call)
-        if len(segs) == 3 and segs[0] == "account-info" and segs[2] == "details" and call.method == "GET":
-            if segs[1] == "v3" or _DATED.match(segs[1]):
-                return 200, self._account_details()
+        account = len(segs) == 3 and segs[0] == "account-info" and segs[2] == "details"
+        if account and call.method == "GET" and (segs[1] == "v3" or _DATED.match(segs[1])):
+            return 200, self._account_details()
         raise ApiError(404, f"No route for {call.method} {call.path}", "OBJECT_NOT_FOUND")
 
     # ================================================================== records
@@ -394,7 +423,12 @@ class HubSpotSandbox(httpx.BaseTransport):
         if history:
             body["propertiesWithHistory"] = {
                 n: [
-                    {"value": v, "timestamp": format_datetime(t), "sourceType": "API", "sourceId": "sandbox"}
+                    {
+                        "value": v,
+                        "timestamp": format_datetime(t),
+                        "sourceType": "API",
+                        "sourceId": "sandbox",
+                    }
                     for v, t in record.history.get(n, [])
                 ]
                 for n in history
@@ -406,7 +440,9 @@ class HubSpotSandbox(httpx.BaseTransport):
                 to_kind = self.store.kind(name)
                 results = [
                     {"id": to_id, "type": _v3_type_name(record.kind, to_kind, t)}
-                    for to_id, types in self.store.associations.linked(record.kind.name, record.id, to_kind.name)
+                    for to_id, types in self.store.associations.linked(
+                        record.kind.name, record.id, to_kind.name
+                    )
                     for t in types
                 ]
                 if results:
@@ -446,7 +482,9 @@ class HubSpotSandbox(httpx.BaseTransport):
         return body
 
     def _get_one(self, call: _Call, kind: ObjectType, object_id: str) -> dict[str, Any]:
-        record = self.store.find(kind.name, object_id, call.text("idProperty"), archived=call.flag("archived"))
+        record = self.store.find(
+            kind.name, object_id, call.text("idProperty"), archived=call.flag("archived")
+        )
         if record is None:
             raise ApiError.not_found(object_id)
         return self._render(
@@ -456,7 +494,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             associations=call.names("associations"),
         )
 
-    def _create_associations(self, kind: ObjectType, raw: Any) -> list[tuple[str, str, AssociationType]]:
+    def _create_associations(
+        self, kind: ObjectType, raw: Any
+    ) -> list[tuple[str, str, AssociationType]]:
         if raw is None:
             return []
         if not isinstance(raw, list):
@@ -468,9 +508,17 @@ class HubSpotSandbox(httpx.BaseTransport):
             if not to_id or not isinstance(types, list) or not types:
                 raise ApiError.validation("Each association needs to.id and at least one type.")
             for spec in types:
-                category = str(spec.get("associationCategory", "")).upper() if isinstance(spec, dict) else ""
+                category = (
+                    str(spec.get("associationCategory", "")).upper()
+                    if isinstance(spec, dict)
+                    else ""
+                )
                 type_id = spec.get("associationTypeId") if isinstance(spec, dict) else None
-                found = association_from(kind.name, int(type_id), category) if isinstance(type_id, int) else None
+                found = (
+                    association_from(kind.name, int(type_id), category)
+                    if isinstance(type_id, int)
+                    else None
+                )
                 if found is None:
                     raise ApiError.validation(
                         f"{category} {type_id} is not a valid association type from {kind.label}.",
@@ -529,12 +577,15 @@ class HubSpotSandbox(httpx.BaseTransport):
             raise ApiError.validation("inputs must be an array.")
         if len(inputs) > limit:
             raise ApiError.validation(
-                f"Batch input limit exceeded: {len(inputs)} inputs were sent, at most {limit} are allowed.",
+                f"Batch input limit exceeded: {len(inputs)} inputs were sent, "
+                f"at most {limit} are allowed.",
                 context={"inputs": [str(len(inputs))]},
             )
         return inputs
 
-    def _batch_envelope(self, started: dt.datetime, results: list[Any], errors: list[Any]) -> dict[str, Any]:
+    def _batch_envelope(
+        self, started: dt.datetime, results: list[Any], errors: list[Any]
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "status": "COMPLETE",
             "results": results,
@@ -561,18 +612,20 @@ class HubSpotSandbox(httpx.BaseTransport):
         if operation not in {"create", "update", "upsert"}:
             raise ApiError(404, f"No route for {call.method} {call.path}", "OBJECT_NOT_FOUND")
         if operation in {"update", "upsert"}:
-            seen: set[str] = set()
-            duplicates = sorted({str(_id_of(i)) for i in inputs if str(_id_of(i)) in seen or seen.add(str(_id_of(i)))})
+            all_ids = [str(_id_of(i)) for i in inputs]
+            duplicates = sorted({i for i in all_ids if all_ids.count(i) > 1})
             if duplicates:
                 raise ApiError.validation(
                     f"Duplicate IDs found in batch input: {duplicates}. IDs must be unique",
                     context={"ids": duplicates},
                 )
-        traces = [item.get("objectWriteTraceId") if isinstance(item, dict) else None for item in inputs]
+        traces = [
+            item.get("objectWriteTraceId") if isinstance(item, dict) else None for item in inputs
+        ]
         partial = all(isinstance(t, str) and t for t in traces) and len(set(traces)) == len(traces)
         results: list[Any] = []
         errors: list[Any] = []
-        for item, trace in zip(inputs, traces):
+        for item, trace in zip(inputs, traces, strict=True):
             try:
                 if not isinstance(item, dict):
                     raise ApiError.validation("Each input must be an object.")
@@ -580,7 +633,11 @@ class HubSpotSandbox(httpx.BaseTransport):
             except ApiError as error:
                 if not partial:
                     raise
-                errors.append(error.batch_entry(str(trace), ids=[str(item.get("id"))] if item.get("id") else []))
+                errors.append(
+                    error.batch_entry(
+                        str(trace), ids=[str(item.get("id"))] if item.get("id") else []
+                    )
+                )
                 continue
             if trace:
                 result["objectWriteTraceId"] = str(trace)
@@ -588,7 +645,9 @@ class HubSpotSandbox(httpx.BaseTransport):
         status = {"create": 201, "update": 200, "upsert": 200}[operation]
         return (207 if errors else status), self._batch_envelope(started, results, errors)
 
-    def _batch_one(self, call: _Call, kind: ObjectType, operation: str, item: dict[str, Any]) -> dict[str, Any]:
+    def _batch_one(
+        self, call: _Call, kind: ObjectType, operation: str, item: dict[str, Any]
+    ) -> dict[str, Any]:
         properties = item.get("properties")
         if not isinstance(properties, dict):
             raise ApiError.validation("Each input needs a properties object.")
@@ -618,7 +677,9 @@ class HubSpotSandbox(httpx.BaseTransport):
         inputs = self._inputs(body)
         id_property = body.get("idProperty")
         properties = body.get("properties")
-        names = [str(p) for p in properties] if isinstance(properties, list) and properties else None
+        names = (
+            [str(p) for p in properties] if isinstance(properties, list) and properties else None
+        )
         history = body.get("propertiesWithHistory")
         history_names = [str(p) for p in history] if isinstance(history, list) else None
         archived = call.flag("archived")
@@ -644,7 +705,9 @@ class HubSpotSandbox(httpx.BaseTransport):
 
     # ================================================================== associations
 
-    def _labels_pair(self, from_kind: ObjectType, from_id: str, to_kind: ObjectType, to_id: str) -> dict[str, Any]:
+    def _labels_pair(
+        self, from_kind: ObjectType, from_id: str, to_kind: ObjectType, to_id: str
+    ) -> dict[str, Any]:
         types = self.store.associations.types(from_kind.name, from_id, to_kind.name, to_id)
         return {
             "fromObjectTypeId": from_kind.type_id,
@@ -654,7 +717,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             "labels": [t.label for t in types if t.label],
         }
 
-    def _default_link(self, from_kind: ObjectType, from_id: str, to_kind: ObjectType, to_id: str) -> list[Any]:
+    def _default_link(
+        self, from_kind: ObjectType, from_id: str, to_kind: ObjectType, to_id: str
+    ) -> list[Any]:
         kind = default_type(from_kind.name, to_kind.name)
         if kind is None:
             raise ApiError.validation(
@@ -668,7 +733,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             {"from": {"id": to_id}, "to": {"id": from_id}, "associationSpec": back},
         ]
 
-    def _record_associations(self, call: _Call, kind: ObjectType, object_id: str, tail: list[str]) -> _Result:
+    def _record_associations(
+        self, call: _Call, kind: ObjectType, object_id: str, tail: list[str]
+    ) -> _Result:
         m = call.method
         if len(tail) == 3 and tail[0] == "default" and m == "PUT":
             to_kind = self.store.kind(tail[1])
@@ -678,7 +745,10 @@ class HubSpotSandbox(httpx.BaseTransport):
         to_kind = self.store.kind(tail[0])
         if len(tail) == 1 and m == "GET":
             self.store.get(kind.name, object_id)
-            limit = min(max(call.integer("limit", MAX_ASSOCIATION_LIST_LIMIT), 1), MAX_ASSOCIATION_LIST_LIMIT)
+            limit = min(
+                max(call.integer("limit", MAX_ASSOCIATION_LIST_LIMIT), 1),
+                MAX_ASSOCIATION_LIST_LIMIT,
+            )
             offset = call.integer("after", 0)
             linked = list(self.store.associations.linked(kind.name, object_id, to_kind.name))
             page = linked[offset : offset + limit]
@@ -694,11 +764,15 @@ class HubSpotSandbox(httpx.BaseTransport):
         if len(tail) == 2 and m == "PUT":
             specs = call.json()
             if not isinstance(specs, list) or not specs:
-                raise ApiError.validation("The body must be a non-empty array of association types.")
+                raise ApiError.validation(
+                    "The body must be a non-empty array of association types."
+                )
             kinds = [self.store.association_for(kind.name, to_kind.name, s) for s in specs]
             self.store.get(kind.name, object_id)
             self.store.get(to_kind.name, tail[1])
-            labelled = {t.type_id for t in types_between(kind.name, to_kind.name) if not t.is_default}
+            labelled = {
+                t.type_id for t in types_between(kind.name, to_kind.name) if not t.is_default
+            }
             self.store.associations.remove(kind.name, object_id, to_kind.name, tail[1], labelled)
             default = default_type(kind.name, to_kind.name)
             for association in [*kinds, *([default] if default is not None else [])]:
@@ -736,7 +810,10 @@ class HubSpotSandbox(httpx.BaseTransport):
                     {
                         "from": {"id": from_id},
                         "to": [
-                            {"toObjectId": to_id, "associationTypes": [_type_with_label(t) for t in types]}
+                            {
+                                "toObjectId": to_id,
+                                "associationTypes": [_type_with_label(t) for t in types],
+                            }
                             for to_id, types in linked
                         ],
                     }
@@ -749,35 +826,54 @@ class HubSpotSandbox(httpx.BaseTransport):
             try:
                 if operation == "create":
                     to_id = str((item.get("to") or {}).get("id", ""))
-                    kinds = [self.store.association_for(from_kind.name, to_kind.name, s) for s in item.get("types") or []]
+                    kinds = [
+                        self.store.association_for(from_kind.name, to_kind.name, s)
+                        for s in item.get("types") or []
+                    ]
                     if not kinds:
                         raise ApiError.validation("Each input needs at least one association type.")
                     for association in kinds:
-                        self.store.associate(from_kind.name, from_id, to_kind.name, to_id, association)
+                        self.store.associate(
+                            from_kind.name, from_id, to_kind.name, to_id, association
+                        )
                     results.append(self._labels_pair(from_kind, from_id, to_kind, to_id))
                 elif operation == "associate/default":
                     to_id = str((item.get("to") or {}).get("id", ""))
                     results.extend(self._default_link(from_kind, from_id, to_kind, to_id))
                 elif operation == "archive":
                     for target in item.get("to") or []:
-                        self.store.associations.remove(from_kind.name, from_id, to_kind.name, str(_id_of(target)))
+                        self.store.associations.remove(
+                            from_kind.name, from_id, to_kind.name, str(_id_of(target))
+                        )
                 elif operation == "labels/archive":
                     to_id = str((item.get("to") or {}).get("id", ""))
-                    kinds = [self.store.association_for(from_kind.name, to_kind.name, s) for s in item.get("types") or []]
+                    kinds = [
+                        self.store.association_for(from_kind.name, to_kind.name, s)
+                        for s in item.get("types") or []
+                    ]
                     self.store.associations.remove(
                         from_kind.name, from_id, to_kind.name, to_id, {k.type_id for k in kinds}
                     )
                 else:
-                    raise ApiError(404, f"No route for {call.method} {call.path}", "OBJECT_NOT_FOUND")
+                    raise ApiError(
+                        404, f"No route for {call.method} {call.path}", "OBJECT_NOT_FOUND"
+                    )
             except ApiError as error:
                 if error.status == 404 and "No route" in error.message:
                     raise
                 errors.append(error.batch_entry(ids=[from_id]))
         if operation in {"archive", "labels/archive"}:
+            if call.segments[1] == "associations":  # dated versions answer 200 with a batch body
+                return 200, self._batch_envelope(started, [], errors)
             return 204, None
         if errors and not results:
             first = errors[0]
-            raise ApiError(400 if first["category"] == "VALIDATION_ERROR" else 404, first["message"], first["category"], context=first["context"])
+            raise ApiError(
+                400 if first["category"] == "VALIDATION_ERROR" else 404,
+                first["message"],
+                first["category"],
+                context=first["context"],
+            )
         success = 201 if operation == "create" else 200
         return (207 if errors else success), self._batch_envelope(started, results, errors)
 
@@ -800,7 +896,9 @@ class HubSpotSandbox(httpx.BaseTransport):
         if not tail:
             if m == "GET":
                 archived = call.flag("archived")
-                return 200, {"results": [p.to_wire(stamp) for p in defs.values() if p.archived == archived]}
+                return 200, {
+                    "results": [p.to_wire(stamp) for p in defs.values() if p.archived == archived]
+                }
             if m == "POST":
                 return 201, self.store.create_property(kind.name, call.json_object()).to_wire(stamp)
         elif tail[0] == "groups":
@@ -812,7 +910,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             if len(tail) == 2:
                 group = groups.get(tail[1])
                 if group is None or group.archived:
-                    raise ApiError(404, f"Unable to find property group {tail[1]}", "OBJECT_NOT_FOUND")
+                    raise ApiError(
+                        404, f"Unable to find property group {tail[1]}", "OBJECT_NOT_FOUND"
+                    )
                 if m == "GET":
                     return 200, group.to_wire()
                 if m == "PATCH":
@@ -833,7 +933,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             started = self.clock.now()
             if tail[1] == "read":
                 names = [str(_name_of(i)) for i in inputs]
-                found = [defs[n].to_wire(stamp) for n in names if n in defs and not defs[n].archived]
+                found = [
+                    defs[n].to_wire(stamp) for n in names if n in defs and not defs[n].archived
+                ]
                 missing = [n for n in names if n not in defs or defs[n].archived]
                 errors = [self._property_not_found(kind, n).batch_entry() for n in missing]
                 return (207 if errors else 200), self._batch_envelope(started, found, errors)
@@ -860,7 +962,9 @@ class HubSpotSandbox(httpx.BaseTransport):
                     raise self._property_not_found(kind, name)
                 return 200, definition.to_wire(stamp)
             if m == "PATCH":
-                return 200, self.store.update_property(kind.name, name, call.json_object()).to_wire(stamp)
+                return 200, self.store.update_property(kind.name, name, call.json_object()).to_wire(
+                    stamp
+                )
             if m == "DELETE":
                 self.store.archive_property(kind.name, name)
                 return 204, None
@@ -871,13 +975,23 @@ class HubSpotSandbox(httpx.BaseTransport):
     def _company_currency(self, call: _Call) -> _Result:
         if call.method == "PUT":
             code = call.json_object().get("currencyCode")
-            if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
+            if (
+                not isinstance(code, str)
+                or len(code) != 3
+                or not code.isalpha()
+                or not code.isupper()
+            ):
                 raise ApiError.validation(f"Invalid currency code {code!r}.")
             self.store.company_currency = code
             self.store.currency_created_at = self.clock.now()
         elif call.method != "GET":
-            raise ApiError(405, f"{call.method} is not supported on {call.path}", "VALIDATION_ERROR")
-        return 200, {"id": self.store.company_currency, "createdAt": format_datetime(self.store.currency_created_at)}
+            raise ApiError(
+                405, f"{call.method} is not supported on {call.path}", "VALIDATION_ERROR"
+            )
+        return 200, {
+            "id": self.store.company_currency,
+            "createdAt": format_datetime(self.store.currency_created_at),
+        }
 
     def _account_details(self) -> dict[str, Any]:
         now = self.clock.now().astimezone(resolve_time_zone(self.store.time_zone))
@@ -909,24 +1023,38 @@ class HubSpotSandbox(httpx.BaseTransport):
             form = dict(parse_qsl(call.content.decode("utf-8"), keep_blank_values=True))
         grant_type = form.get("grant_type", "")
         if grant_type not in {"authorization_code", "refresh_token"}:
-            raise self._oauth_error("BAD_GRANT_TYPE", "unsupported_grant_type", f"unsupported grant_type {grant_type!r}")
+            raise self._oauth_error(
+                "BAD_GRANT_TYPE", "unsupported_grant_type", f"unsupported grant_type {grant_type!r}"
+            )
         if form.get("client_id") != self._client_id:
-            raise self._oauth_error("BAD_CLIENT_ID", "invalid_client", "missing or unknown client_id")
+            raise self._oauth_error(
+                "BAD_CLIENT_ID", "invalid_client", "missing or unknown client_id"
+            )
         if form.get("client_secret") != self._client_secret:
-            raise self._oauth_error("BAD_CLIENT_SECRET", "invalid_client", "missing or invalid client_secret")
+            raise self._oauth_error(
+                "BAD_CLIENT_SECRET", "invalid_client", "missing or invalid client_secret"
+            )
         if grant_type == "authorization_code":
             grant = self._codes.pop(form.get("code", ""), None)
             if grant is None:
-                raise self._oauth_error("BAD_AUTH_CODE", "invalid_grant", "missing or unknown auth code")
+                raise self._oauth_error(
+                    "BAD_AUTH_CODE", "invalid_grant", "missing or unknown auth code"
+                )
             if form.get("redirect_uri") != grant.redirect_uri:
-                raise self._oauth_error("BAD_REDIRECT_URI", "invalid_grant", "redirect_uri does not match the authorization request")
+                raise self._oauth_error(
+                    "BAD_REDIRECT_URI",
+                    "invalid_grant",
+                    "redirect_uri does not match the authorization request",
+                )
             refresh = self._new_token("rt")
             self._refresh[refresh] = grant
         else:
             old = form.get("refresh_token", "")
             grant_or_none = self._refresh.get(old)
             if grant_or_none is None:
-                raise self._oauth_error("BAD_REFRESH_TOKEN", "invalid_grant", "missing or unknown refresh token")
+                raise self._oauth_error(
+                    "BAD_REFRESH_TOKEN", "invalid_grant", "missing or unknown refresh token"
+                )
             grant = grant_or_none
             refresh = old
             if self._rotate:
@@ -951,10 +1079,12 @@ class HubSpotSandbox(httpx.BaseTransport):
     def _new_token(self, prefix: str) -> str:
         return f"sandbox-{prefix}-{self._random.getrandbits(128):032x}"
 
-    # ================================================================== Python API (seeding, inspection)
+    # ================================================================== Python API
 
-    def authorize(self, *, redirect_uri: str, scopes: Sequence[str] = ("crm.objects.deals.read",)) -> str:
-        """Simulate the user approving the app; returns the ``code`` HubSpot sends to ``redirect_uri``."""
+    def authorize(
+        self, *, redirect_uri: str, scopes: Sequence[str] = ("crm.objects.deals.read",)
+    ) -> str:
+        """Simulate the user approving the app; returns the ``code`` sent to ``redirect_uri``."""
         with self._lock:
             code = self._new_token("code")
             self._codes[code] = _Grant(self.store.portal_id, tuple(scopes), redirect_uri)
@@ -988,7 +1118,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             kind = self.store.kind(object_type)
             self.store.update(kind.name, self.store.get(kind.name, object_id), properties)
 
-    def associate(self, from_type: str, from_id: str, to_type: str, to_id: str, type_id: int | None = None) -> None:
+    def associate(
+        self, from_type: str, from_id: str, to_type: str, to_id: str, type_id: int | None = None
+    ) -> None:
         """Link two records with the default type, or with HubSpot-defined ``type_id``."""
         with self._lock:
             from_kind, to_kind = self.store.kind(from_type), self.store.kind(to_type)
@@ -996,7 +1128,9 @@ class HubSpotSandbox(httpx.BaseTransport):
                 kind = default_type(from_kind.name, to_kind.name)
             else:
                 kind = self.store.association_for(
-                    from_kind.name, to_kind.name, {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}
+                    from_kind.name,
+                    to_kind.name,
+                    {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id},
                 )
             if kind is None:
                 raise ValueError(f"no default association from {from_kind.name} to {to_kind.name}")
@@ -1014,7 +1148,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             kind = self.store.kind(object_type)
             group = str(definition.get("groupName", ""))
             if group and group not in self.store.groups[kind.name]:
-                self.store.create_group(kind.name, {"name": group, "label": group.replace("_", " ").title()})
+                self.store.create_group(
+                    kind.name, {"name": group, "label": group.replace("_", " ").title()}
+                )
             self.store.create_property(kind.name, definition)
 
     def set_company_currency(self, code: str) -> None:
@@ -1039,7 +1175,8 @@ class HubSpotSandbox(httpx.BaseTransport):
         return sum(
             1
             for r in self.requests
-            if (method is None or r.method == method.upper()) and (path_contains is None or path_contains in r.path)
+            if (method is None or r.method == method.upper())
+            and (path_contains is None or path_contains in r.path)
         )
 
 
@@ -1064,4 +1201,3 @@ def _v3_type_name(from_kind: ObjectType, to_kind: ObjectType, kind: AssociationT
     if has_primary and kind.label is None:
         return f"{name}_unlabeled"
     return name
-
