@@ -8,7 +8,6 @@ fails the test. Both path families are exercised: numbered (``/crm/v3``, ``/crm/
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -68,9 +67,9 @@ class Harness:
 
 
 @pytest.fixture(params=sorted(FAMILIES))
-def family(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
+def family(request: pytest.FixtureRequest) -> tuple[str, dict[str, str]]:
     """Each path family in turn."""
-    yield request.param, FAMILIES[request.param]
+    return request.param, FAMILIES[request.param]
 
 
 def test_record_endpoints_validate(specs: HubSpotSpecs, family: tuple[str, dict[str, str]]) -> None:
@@ -302,7 +301,7 @@ def test_settings_account_and_oauth_validate(
 
 
 def test_throttling_auth_and_fault_responses_validate(specs: HubSpotSpecs) -> None:
-    """429 (ten-secondly and search secondly), 401, 423 and 5xx bodies match what HubSpot documents."""
+    """429 (ten-secondly, search secondly), 401, 423 and 5xx bodies match HubSpot's docs."""
     h = Harness(specs, rate_limit_per_ten_seconds=2)
     h.call(200, "GET", "/crm/v3/objects/deals")
     h.call(200, "GET", "/crm/v3/objects/deals")
