@@ -1,0 +1,331 @@
+"""HubSpotClient against HubSpotSandbox, end to end through the public API, every exchange
+validated by the OpenAPI contract harness (strict) when ``../shared`` is present."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from hubqbo.errors import NotFoundError, RateLimitedError, RequestTimeout, ServerError
+from hubqbo.hubspot import Filter, FilterGroup, HubSpotClient, SearchQuery
+from hubqbo.models import CrmInvoice, CrmObjectType, PropertyGroupSpec, PropertySpec
+from hubqbo.protocols import CrmClient
+from hubqbo.sandbox import Fault, FaultKind, FaultPlan, HubSpotSandbox, ManualClock
+from tests.hubspot.conftest import validating
+
+T = CrmObjectType
+START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+GROUPS = [PropertyGroupSpec(T.PRODUCT), PropertyGroupSpec(T.INVOICE), PropertyGroupSpec(T.DEAL)]
+PROPS = [
+    PropertySpec(T.PRODUCT, "qbo_item_id", "QBO item id", has_unique_value=True),
+    PropertySpec(T.INVOICE, "qbo_invoice_id", "QBO invoice id", has_unique_value=True),
+    PropertySpec(T.CONTACT, "qbo_customer_id", "QBO customer id", has_unique_value=True),
+    PropertySpec(T.DEAL, "qbo_amount_billed", "QBO amount billed", "number", "number"),
+]
+
+
+def portal(**kw: Any) -> tuple[HubSpotSandbox, ManualClock]:
+    clock = ManualClock(START)
+    return HubSpotSandbox(
+        clock=clock, time_zone="Europe/London", company_currency="GBP", **kw
+    ), clock
+
+
+def connect(
+    sandbox: HubSpotSandbox, clock: ManualClock, specs: object | None, **kw: Any
+) -> HubSpotClient:
+    return HubSpotClient(
+        access_token="pat-na1-sandbox",
+        transport=validating(sandbox, specs),
+        clock=clock,
+        sleep=clock.sleep,
+        **kw,
+    )
+
+
+def seed_deal(sandbox: HubSpotSandbox) -> dict[str, str]:
+    return sandbox.seed(
+        {
+            "records": {
+                "products": [
+                    {
+                        "key": "p1",
+                        "properties": {"name": "Audit", "hs_sku": "AUD-1", "price": "480.25"},
+                    }
+                ],
+                "companies": [
+                    {
+                        "key": "acme",
+                        "properties": {"name": "Acme Ltd", "city": "Leeds", "zip": "LS1 4AP"},
+                    },
+                    {"key": "other", "properties": {"name": "Other plc"}},
+                ],
+                "contacts": [
+                    {
+                        "key": "ada",
+                        "properties": {
+                            "firstname": "Ada",
+                            "lastname": "Lovelace",
+                            "email": "ada@acme.test",
+                        },
+                        "associations": {"companies": ["acme"]},
+                    },
+                ],
+                "deals": [
+                    {
+                        "key": "d1",
+                        "properties": {
+                            "dealname": "Website",
+                            "amount": "960.50",
+                            "deal_currency_code": "GBP",
+                            "closedate": "2026-11-30T00:00:00Z",
+                        },
+                        "associations": {
+                            "contacts": ["ada"],
+                            "companies": [{"key": "acme", "typeId": 5}, "other"],
+                        },
+                    },
+                ],
+                "line_items": [
+                    {
+                        "key": "l1",
+                        "product": "p1",
+                        "properties": {"quantity": "2", "price": "480.25"},
+                        "associations": {"deals": ["d1"]},
+                    },
+                ],
+                "quotes": [
+                    {
+                        "key": "q1",
+                        "properties": {
+                            "hs_title": "Website quote",
+                            "hs_expiration_date": "2026-12-31",
+                            "hs_currency": "GBP",
+                            "hs_status": "APPROVAL_NOT_NEEDED",
+                        },
+                        "associations": {
+                            "deals": ["d1"],
+                            "contacts": ["ada"],
+                            "companies": ["acme"],
+                        },
+                    },
+                ],
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize("version", ["2026-03", "v3"])
+def test_reads_writes_and_settings_end_to_end(version: str, hubspot_specs: object | None) -> None:
+    """Deal, quote, line items, products, properties, invoice upsert/find, associations,
+    currency and time zone — both path families, every exchange contract-checked."""
+    sandbox, clock = portal()
+    ids = seed_deal(sandbox)
+    client = connect(sandbox, clock, hubspot_specs, api_version=version)
+    assert isinstance(client, CrmClient)
+
+    first = client.ensure_properties(GROUPS, PROPS)
+    again = client.ensure_properties(GROUPS, PROPS)
+    assert {
+        "products/qbo_item_id",
+        "invoices/qbo_invoice_id",
+        "contacts/qbo_customer_id",
+        "deals/qbo_amount_billed",
+    } == set(first.properties_created)
+    assert (False, set(first.properties_created)) == (
+        again.changed,
+        set(again.properties_unchanged),
+    )
+
+    deal = client.get_deal(ids["d1"])
+    assert (Decimal("960.50"), "GBP", (ids["ada"],), ids["acme"], (ids["l1"],), (ids["q1"],)) == (
+        deal.amount,
+        deal.currency,
+        deal.contact_ids,
+        deal.primary_company_id,
+        deal.line_item_ids,
+        deal.quote_ids,
+    )
+    assert {ids["acme"], ids["other"]} == set(deal.company_ids)
+
+    quote = client.get_quote(ids["q1"])
+    assert ("APPROVAL_NOT_NEEDED", dt.date(2026, 12, 31), ids["d1"], (ids["ada"],)) == (
+        quote.status,
+        quote.expiration_date,
+        quote.deal_id,
+        quote.buyer_contact_ids,
+    )
+    [line] = client.get_line_items([ids["l1"]])
+    assert (ids["p1"], Decimal("2"), Decimal("480.25")) == (
+        line.product_id,
+        line.quantity,
+        line.unit_price,
+    )
+
+    client.update_properties(T.PRODUCT, ids["p1"], {"qbo_item_id": "77"})
+    [product] = client.get_products([ids["p1"]])
+    assert ("AUD-1", "77") == (product.sku, product.qbo_item_id)
+    with pytest.raises(NotFoundError):
+        client.get_products(["999999999"])
+
+    contact = client.get_contact(ids["ada"])
+    company = client.get_company(ids["acme"])
+    assert ("Ada Lovelace", (ids["acme"],), "Leeds") == (
+        contact.full_name,
+        contact.company_ids,
+        company.address.city if company.address else None,
+    )
+
+    assert client.find_invoice(id_property="qbo_invoice_id", value="130") is None
+    draft = CrmInvoice(
+        id=None,
+        currency="GBP",
+        status="draft",
+        invoice_date=dt.date(2026, 11, 25),
+        properties={"qbo_invoice_id": "130"},
+    )
+    created = client.upsert_invoice(draft, id_property="qbo_invoice_id")
+    updated = client.upsert_invoice(
+        CrmInvoice(
+            id=None,
+            currency="GBP",
+            due_date=dt.date(2026, 12, 25),
+            properties={"qbo_invoice_id": "130"},
+        ),
+        id_property="qbo_invoice_id",
+    )
+    found = client.find_invoice(id_property="qbo_invoice_id", value="130")
+    assert found is not None and created.id == updated.id == found.id
+    assert (dt.date(2026, 11, 25), dt.date(2026, 12, 25), "draft") == (
+        found.invoice_date,
+        found.due_date,
+        found.status,
+    )
+
+    client.associate(T.INVOICE, found.id or "", T.DEAL, ids["d1"], type_id=175)
+    client.associate(T.INVOICE, found.id or "", T.CONTACT, ids["ada"])
+    links = client.associations(T.INVOICE, found.id or "", T.DEAL)
+    assert [(ids["d1"], True)] == [(a.to_id, 175 in a.type_ids) for a in links]
+    assert [ids["ada"]] == [
+        a.to_id for a in client.associations(T.INVOICE, found.id or "", T.CONTACT)
+    ]
+
+    assert ("GBP", "Europe/London") == (client.company_currency(), client.portal_time_zone())
+    assert [] == [r for r in sandbox.requests if r.status == 429]
+
+
+def test_batches_are_chunked_to_the_documented_limits(hubspot_specs: object | None) -> None:
+    """250 reads → 3 requests of <= 100; 2,500 association creates → 2 requests of <= 2,000;
+    1,500 association reads → 2 requests of <= 1,000."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs)
+    products = client.batch_create(T.PRODUCT, [{"name": f"P{i}"} for i in range(250)])
+    assert (250, True) == (len(products.records), products.ok)
+    deals = client.batch_create(T.DEAL, [{"dealname": f"D{i}"} for i in range(25)])
+    items = client.batch_create(
+        T.LINE_ITEM, [{"name": f"L{i}", "quantity": "1", "price": "1"} for i in range(2500)]
+    )
+    before = len(sandbox.requests)
+    got = client.batch_read(T.PRODUCT, [r.id for r in products.records], properties=["name"])
+    assert (250, 3) == (len(got), len(sandbox.requests) - before)
+
+    pairs = [(items.records[i].id, deals.records[i % 25].id) for i in range(2500)]
+    before = len(sandbox.requests)
+    client.batch_associate(T.LINE_ITEM, T.DEAL, pairs)
+    assert 2 == len(sandbox.requests) - before
+    before = len(sandbox.requests)
+    read = client.batch_read_associations(T.LINE_ITEM, [i.id for i in items.records[:1500]], T.DEAL)
+    assert (2, 1500) == (len(sandbox.requests) - before, sum(len(v) for v in read.values()))
+    assert all(20 in links[0].type_ids for links in read.values())
+
+
+def test_207_failures_map_back_to_inputs(hubspot_specs: object | None) -> None:
+    """A duplicate unique value in a batch create fails only that input (mapped by trace id)."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs)
+    client.ensure_properties([], PROPS[:1])
+    result = client.batch_create(
+        T.PRODUCT,
+        [
+            {"name": "A", "qbo_item_id": "1"},
+            {"name": "B", "qbo_item_id": "2"},
+            {"name": "C", "qbo_item_id": "1"},
+            {"name": "D", "qbo_item_id": "4"},
+        ],
+    )
+    assert ([2], 3) == ([f.index for f in result.failures], len(result.records))
+    assert "C" == result.failures[0].input["properties"]["name"]
+
+
+def test_fault_plan_is_ridden_out(hubspot_specs: object | None) -> None:
+    """429, 423, 503 and a read timeout each cost one retry; the reads still succeed."""
+    faults = FaultPlan.scripted(
+        [
+            Fault.rate_limit(),
+            None,
+            Fault(FaultKind.LOCKED, 423),
+            None,
+            Fault.server_error(503),
+            None,
+            Fault.timeout(),
+            None,
+        ]
+    )
+    sandbox, clock = portal(faults=faults)
+    ids = seed_deal(sandbox)
+    client = connect(sandbox, clock, hubspot_specs)
+    for _ in range(4):
+        assert "Acme Ltd" == client.get_company(ids["acme"]).name
+    assert 8 == client.requests_sent
+    assert clock.now() - START >= dt.timedelta(seconds=10 + 2)
+
+
+def test_writes_that_may_have_been_applied_are_not_retried(hubspot_specs: object | None) -> None:
+    """A 503 or a timeout on a batch create is raised (HubSpot has no idempotency key)."""
+    faults = FaultPlan.scripted(
+        [Fault.server_error(503, method="POST"), Fault.timeout(method="POST")]
+    )
+    sandbox, clock = portal(faults=faults)
+    client = connect(sandbox, clock, hubspot_specs)
+    with pytest.raises(ServerError):
+        client.batch_create(T.PRODUCT, [{"name": "A"}])
+    with pytest.raises(RequestTimeout):
+        client.batch_create(T.PRODUCT, [{"name": "A"}])
+    assert 2 == client.requests_sent
+
+
+def test_daily_limit_raises_at_once(hubspot_specs: object | None) -> None:
+    """When the portal's daily budget is spent the client raises DAILY without waiting."""
+    sandbox, clock = portal(daily_limit=3)
+    client = connect(sandbox, clock, hubspot_specs)
+    for _ in range(3):
+        list(client.iter_objects(T.CONTACT))
+    with pytest.raises(RateLimitedError) as caught:
+        list(client.iter_objects(T.CONTACT))
+    assert ("DAILY", START) == (caught.value.policy, clock.now())
+
+
+def test_search_filters_and_ceiling(hubspot_specs: object | None) -> None:
+    """A search matching 10,450 records returns all of them once, via an hs_object_id restart."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs, rate_limits="api_add_on")
+    for chunk in range(0, 10_500, 100):
+        client.batch_create(
+            T.CONTACT,
+            [
+                {"email": f"c{i}@x.test", "lifecyclestage": "lead" if i % 100 else "customer"}
+                for i in range(chunk, chunk + 100)
+            ],
+        )
+    query = SearchQuery(
+        filter_groups=[FilterGroup([Filter("lifecyclestage", "EQ", "lead")])], properties=["email"]
+    )
+    before = len(sandbox.requests)
+    found = list(client.search(T.CONTACT, query))
+    assert (10_395, 10_395) == (len(found), len({r.id for r in found}))
+    assert 52 == len(sandbox.requests) - before  # 50 pages to the ceiling, 2 after the restart
+    assert [] == [r for r in sandbox.requests if r.status >= 400]
