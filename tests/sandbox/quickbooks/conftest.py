@@ -33,7 +33,7 @@ def connect(sandbox: QuickBooksSandbox) -> Iterator[ClientFactory]:
     """``connect(realm_id)`` -> an httpx client whose base URL is the realm's company path."""
     clients: list[httpx.Client] = []
 
-    def factory(realm_id: str, *, host: str = PRODUCTION, token: str | None = "t") -> httpx.Client:
+    def factory(realm_id: str, *, host: str = PRODUCTION, token: str | None = "t") -> httpx.Client:  # noqa: S107
         headers = {"Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
