@@ -16,7 +16,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from hubqbo.matching._config import MatchConfig
-from hubqbo.matching._lexicon import LEGAL_SUFFIXES, NAME_PARTICLES, NICKNAMES
+from hubqbo.matching._lexicon import (
+    COMMON_FAMILY_NAMES,
+    COMMON_GIVEN_NAMES,
+    LEGAL_SUFFIXES,
+    NAME_PARTICLES,
+    NICKNAMES,
+)
 from hubqbo.matching._normalize import (
     PersonName,
     StreetAddress,
@@ -66,6 +72,8 @@ class Agreement(str, enum.Enum):
     FUZZY = "fuzzy"
     PARTIAL = "partial"
     INITIAL = "initial"
+    SIMILAR = "similar"
+    NAME_IN_EMAIL = "name in e-mail"
     MIDDLE = "middle name"
     ROLE = "shared mailbox"
     LOCAL = "same local part"
@@ -99,6 +107,7 @@ class Record:
 
     __slots__ = (
         "address",
+        "business",
         "city",
         "company",
         "domain",
@@ -121,8 +130,10 @@ class Record:
         postcode: str | None,
         address: StreetAddress | None,
         city: str | None,
+        business: bool = False,
     ) -> None:
         self.name = name
+        self.business = business
         self.company = company
         self.email = email
         self.email_role = bool(email) and is_role_email(email or "")
@@ -168,14 +179,15 @@ def make_record(
     """
     name = parse_person_name(given, family)
     company_norm = normalize_company_name(company)
+    business = False
     if display:
-        if name.is_empty and not (company and fold(company) == fold(display)):
-            if looks_like_company(display):
-                company_norm = company_norm or normalize_company_name(display)
-            else:
-                name = parse_person_name(display=display)
-        elif company_norm is None and looks_like_company(display):
-            company_norm = normalize_company_name(display)
+        if company and fold(company) == fold(display):
+            business = True
+        elif looks_like_company(display):
+            business = True
+            company_norm = company_norm or normalize_company_name(display)
+        elif name.is_empty:
+            name = parse_person_name(display=display)
     email_norm = normalize_email(email)
     return Record(
         name=name,
@@ -186,6 +198,7 @@ def make_record(
         postcode=normalize_postcode(postcode),
         address=normalize_address_line(address_line),
         city=fold(city) or None if city else None,
+        business=business,
     )
 
 
@@ -197,9 +210,13 @@ def _significant(tokens: tuple[str, ...]) -> set[str]:
 
 
 def _close(a: str, b: str) -> bool:
-    """One edit apart (OSA: a transposition counts once), two for long strings."""
+    """One edit apart (OSA: a transposition counts once), two for long strings.
+
+    Two three-letter names one edit apart (Tom, Tim) are different names, so at least one
+    side must have four letters.
+    """
     shortest = min(len(a), len(b))
-    if shortest < 4:
+    if shortest < 3 or max(len(a), len(b)) < 4:
         return False
     limit = 2 if shortest >= 8 else 1
     return OSA.distance(a, b, score_cutoff=limit) <= limit
@@ -242,12 +259,15 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
         return Agreement.INITIAL if x[0] == y[0] else Agreement.DISAGREE
     if y in NICKNAMES.get(x, ()):
         return Agreement.NICKNAME
-    if min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
+    short, long = sorted((x, y), key=len)
+    if len(short) >= 3 and len(long) >= len(short) + 2 and long.startswith(short):
         return Agreement.NICKNAME
     if _close(x, y):
         return Agreement.FUZZY
     if x in c[1:] or y in b[1:]:
         return Agreement.MIDDLE
+    if min(len(x), len(y)) >= 3 and OSA.distance(x, y, score_cutoff=1) <= 1:
+        return Agreement.SIMILAR  # Yan / Jan: maybe a typo, maybe another person
     return Agreement.DISAGREE
 
 
@@ -256,9 +276,31 @@ def _discounted(weight: float, floor: float, count: int) -> float:
     return max(floor, weight - math.log2(count)) if count > 1 else weight
 
 
+_FAMILY_WEIGHTS: Mapping[Agreement, str] = {
+    Agreement.PARTIAL: "family_partial",
+    Agreement.FUZZY: "family_fuzzy",
+}
+_GIVEN_WEIGHTS: Mapping[Agreement, str] = {
+    Agreement.NICKNAME: "given_nickname",
+    Agreement.FUZZY: "given_fuzzy",
+    Agreement.INITIAL: "given_initial",
+    Agreement.SIMILAR: "given_initial",
+    Agreement.MIDDLE: "given_middle",
+}
+
+
 def _name_reasons(
-    b: PersonName, c: PersonName, cfg: MatchConfig, family_counts: Mapping[str, int]
+    b: PersonName,
+    c: PersonName,
+    cfg: MatchConfig,
+    counts: Mapping[str, Mapping[str, int]],
+    business: bool,
 ) -> tuple[float, list[Reason]]:
+    """Compare names in both orders and keep the better reading.
+
+    For a business customer the person on record is only a contact: another employee may be
+    the buyer, so a different name costs ``contact_disagree`` rather than a person's penalty.
+    """
     best: tuple[float, list[Reason]] = (0.0, [])
     for swapped in (False, True):
         bg, bf = (b.family, b.given) if swapped else (b.given, b.family)
@@ -266,26 +308,28 @@ def _name_reasons(
         fam = family_agreement(bf, c.family)
         if fam is not None:
             if fam is Agreement.EXACT:
-                w = _discounted(cfg.family_exact, cfg.family_min, family_counts.get("".join(c.family), 1))
+                key = "".join(c.family)
+                w = _discounted(cfg.family_exact, cfg.family_min, counts["family"].get(key, 1))
+                if key in COMMON_FAMILY_NAMES:
+                    w = min(w, cfg.family_common)
+            elif fam is Agreement.DISAGREE:
+                w = cfg.contact_disagree if business else cfg.family_disagree
             else:
-                w = {
-                    Agreement.PARTIAL: cfg.family_partial,
-                    Agreement.FUZZY: cfg.family_fuzzy,
-                    Agreement.DISAGREE: cfg.family_disagree,
-                }[fam]
+                w = getattr(cfg, _FAMILY_WEIGHTS[fam])
             reasons.append(
                 (MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
             )
         giv = given_agreement(bg, c.given)
         if giv is not None:
-            w = {
-                Agreement.EXACT: cfg.given_exact,
-                Agreement.NICKNAME: cfg.given_nickname,
-                Agreement.FUZZY: cfg.given_fuzzy,
-                Agreement.INITIAL: cfg.given_initial,
-                Agreement.MIDDLE: cfg.given_middle,
-                Agreement.DISAGREE: cfg.given_disagree,
-            }[giv]
+            if giv is Agreement.EXACT:
+                key = c.given[0]
+                w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
+                if key in COMMON_GIVEN_NAMES:
+                    w = min(w, cfg.given_common)
+            elif giv is Agreement.DISAGREE:
+                w = cfg.contact_disagree if business else cfg.given_disagree
+            else:
+                w = getattr(cfg, _GIVEN_WEIGHTS[giv])
             reasons.append((MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped))
         total = sum(r[2] for r in reasons) - (cfg.swapped_penalty if swapped and reasons else 0.0)
         if not best[1] or total > best[0]:
@@ -293,19 +337,34 @@ def _name_reasons(
     return best
 
 
+def _name_in_local(name: PersonName, local: str) -> bool:
+    """True when an e-mail local part spells the name: ann.lee, alee, annlee, lee.ann."""
+    local = "".join(ch for ch in local if ch.isalpha())
+    family = "".join(name.family)
+    if len(family) < 3 or family not in local or not name.given:
+        return False
+    rest = local.replace(family, "", 1)
+    given = name.given[0]
+    return bool(rest) and (rest == given[0] or given.startswith(rest) or rest.startswith(given))
+
+
 # --------------------------------------------------------------------------- the comparison
 
 
 def compare(
     b: Record, c: Record, cfg: MatchConfig, counts: Mapping[str, Mapping[str, int]]
-) -> tuple[float, list[Reason]]:
-    """Score buyer record ``b`` against customer record ``c``: (bits of evidence, reasons).
+) -> tuple[float, list[Reason], bool]:
+    """Score buyer record ``b`` against customer record ``c``: (bits, reasons, vetoed).
+
+    ``vetoed`` is True when ``c`` is a person whose given name conflicts with the buyer's and
+    ``cfg.given_conflict_vetoes`` is on: such a customer may be listed but never chosen.
 
     ``counts`` maps a key family (``"family"``, ``"email"``, ``"phone"``, ``"company"``,
     ``"domain"``) to how many indexed customers share each value, for frequency discounts.
     """
     score = 0.0
     reasons: list[Reason] = []
+    vetoed = False
 
     def add(key: MatchKey, agreement: Agreement, weight: float, bv: str, cv: str) -> None:
         nonlocal score
@@ -339,26 +398,52 @@ def compare(
         else:
             add(MatchKey.EMAIL_DOMAIN, Agreement.DISAGREE, cfg.domain_disagree, b.domain, c.domain)
 
+    # a name on one side spelled out in the other side's personal e-mail address
+    if b.name.is_empty != c.name.is_empty and not same_email:
+        named, mail = (b, c) if c.name.is_empty else (c, b)
+        if mail.email and not mail.email_role and _name_in_local(named.name, mail.local or ""):
+            add(
+                MatchKey.EMAIL,
+                Agreement.NAME_IN_EMAIL,
+                cfg.name_in_email,
+                " ".join(b.name.given + b.name.family) if named is b else (b.email or ""),
+                c.email or "" if named is b else " ".join(c.name.given + c.name.family),
+            )
+
     # person name
     if not b.name.is_empty and not c.name.is_empty:
-        w, name_reasons = _name_reasons(b.name, c.name, cfg, counts["family"])
+        w, name_reasons = _name_reasons(b.name, c.name, cfg, counts, c.business)
         score += w
         reasons.extend(name_reasons)
+        vetoed = (
+            cfg.given_conflict_vetoes
+            and not c.business
+            and any(
+                r[0] is MatchKey.GIVEN_NAME and r[1] is Agreement.DISAGREE for r in name_reasons
+            )
+        )
 
     # company name
     if b.company and c.company:
         if b.company == c.company:
             w = _discounted(cfg.company_exact, cfg.company_min, counts["company"].get(c.company, 1))
             add(MatchKey.COMPANY_NAME, Agreement.EXACT, w, b.company, c.company)
-        elif fuzz.token_sort_ratio(b.company, c.company, score_cutoff=92):
+        elif fuzz.token_sort_ratio(b.company, c.company, score_cutoff=92) or fuzz.ratio(
+            b.company, c.company, score_cutoff=90
+        ):
             add(MatchKey.COMPANY_NAME, Agreement.FUZZY, cfg.company_fuzzy, b.company, c.company)
-        elif fuzz.token_set_ratio(b.company, c.company, score_cutoff=100) and max(
-            map(len, (b.company, c.company))
-        ) >= 4:
+        elif (
+            fuzz.token_set_ratio(b.company, c.company, score_cutoff=100)
+            and max(map(len, (b.company, c.company))) >= 4
+        ):
             add(MatchKey.COMPANY_NAME, Agreement.PARTIAL, cfg.company_partial, b.company, c.company)
         elif fuzz.token_set_ratio(b.company, c.company) < 60:
             add(
-                MatchKey.COMPANY_NAME, Agreement.DISAGREE, cfg.company_disagree, b.company, c.company
+                MatchKey.COMPANY_NAME,
+                Agreement.DISAGREE,
+                cfg.company_disagree,
+                b.company,
+                c.company,
             )
 
     # phone
@@ -393,9 +478,13 @@ def compare(
         ba, ca = b.address, c.address
         bv = f"{ba.number or ''} {ba.street}".strip()
         cv = f"{ca.number or ''} {ca.street}".strip()
-        street_ratio = fuzz.ratio(ba.street, ca.street)
+        street_ratio = max(
+            fuzz.ratio(ba.street, ca.street),
+            fuzz.ratio(ba.street.replace(" ", ""), ca.street.replace(" ", "")),
+        )
         if ba.number and ca.number:
-            if ba.number == ca.number and street_ratio >= 80:
+            same_name = ba.street.split()[:1] == ca.street.split()[:1]
+            if ba.number == ca.number and (street_ratio >= 80 or same_name):
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
@@ -403,4 +492,4 @@ def compare(
             add(MatchKey.ADDRESS_LINE, Agreement.PARTIAL, cfg.address_partial, bv, cv)
         elif street_ratio < 60:
             add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
-    return score, reasons
+    return score, reasons, vetoed

@@ -69,29 +69,45 @@ class MatchConfig:
     shared family address cannot outvote a clear name conflict."""
     email_role: float = 5.0
     """Same shared mailbox (``accounts@``, ``info@``): it identifies a company, not a person."""
-    email_local: float = 3.0
+    email_local: float = 1.5
     """Same personal local part at different providers (``ann.lee@gmail`` vs ``ann.lee@acme``)."""
     email_disagree: float = -1.0
     """Different addresses: people have several, so this is weak evidence against (m ≈ 0.4)."""
-    domain_agree: float = 6.0
-    """Same company e-mail / web domain (free-mail domains never count)."""
+    domain_agree: float = 9.0
+    """Same company e-mail / web domain (free-mail domains never count). A domain names one
+    organisation (u ≈ 1/N), but a person buyer may be a colleague of a customer, so it stays
+    below the threshold alone; discounted one bit per doubling of customers sharing it."""
+    name_in_email: float = 5.0
+    """One side has only an e-mail address, and its local part spells the other side's name
+    (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same
+    person, and rare by chance for the full family name."""
     domain_disagree: float = -1.0
     """Different company domains: companies have several, weak evidence against."""
 
     # ------------------------------------------------------------------ names
-    family_exact: float = 9.0
-    """Same family name. u for a surname is ~0.002 on average (log2 ≈ 9); each doubling of the
-    customers sharing it in the index takes a bit off, down to ``family_min``."""
+    family_exact: float = 10.0
+    """Same family name, when no other indexed customer has it (u ≈ 1/1000); each doubling of
+    the customers sharing it takes a bit off, down to ``family_min``."""
     family_min: float = 4.0
     """Floor of the frequency-discounted family-name weight (Smith still says something)."""
+    family_common: float = 7.0
+    """Cap for a family name on the built-in list of very common ones (Smith, García, Wang),
+    which may be rare in a small index yet is common among buyers."""
     family_partial: float = 6.5
     """One part of a double-barrelled or hyphenated family name agrees (García vs García López)."""
     family_fuzzy: float = 6.0
     """Family names one typo apart (two for long names)."""
-    family_disagree: float = -8.0
-    """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.01)."""
-    given_exact: float = 4.0
-    """Same given name: first names are far more common than surnames (u ≈ 0.05)."""
+    family_disagree: float = -10.0
+    """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.001)."""
+    given_exact: float = 8.0
+    """Same given name, when no other indexed customer has it (u ≈ 1/250); discounted one bit
+    per doubling of the customers sharing it down to ``given_min``. So a full name that is rare
+    in the index (say 4 + 10) identifies a person on its own, a common one (Maria García,
+    at most 4 + 7) never does."""
+    given_min: float = 2.0
+    """Floor of the frequency-discounted given-name weight."""
+    given_common: float = 4.0
+    """Cap for a given name on the built-in list of very common ones (John, Maria, Wei)."""
     given_nickname: float = 3.0
     """Known nickname or prefix form (Bob/Robert, Bill/William, Alex/Alexander)."""
     given_fuzzy: float = 2.5
@@ -100,9 +116,17 @@ class MatchConfig:
     """An initial consistent with the other side's given name (J. vs John)."""
     given_middle: float = 1.0
     """The given name is the other side's middle name (people go by either)."""
-    given_disagree: float = -6.0
-    """Given names clearly differ (not a nickname, initial or typo): a different person, often of
-    the same family, so strong evidence against."""
+    given_disagree: float = -8.0
+    """Given names clearly differ (not a nickname, initial or typo). Used for ranking; see
+    ``given_conflict_vetoes`` for the decision."""
+    given_conflict_vetoes: bool = True
+    """Never choose a *person* customer whose given name clearly conflicts with the buyer's
+    (both written out, not an initial, nickname, middle name or typo). Such a pair is most often
+    two people of one household — same family name, address, even phone — whose shared facts
+    add up to far more evidence than any weight could outvote. The customer is still listed."""
+    contact_disagree: float = -1.0
+    """A business customer's contact person differs from the buyer (either part of the name):
+    companies have many employees, so this is weak evidence against."""
     swapped_penalty: float = 0.5
     """Subtracted when the names only agree with given and family swapped."""
 
@@ -111,7 +135,7 @@ class MatchConfig:
     """Same normalized company name (frequency-discounted like family names)."""
     company_min: float = 3.0
     """Floor of the frequency-discounted company weight."""
-    company_fuzzy: float = 6.0
+    company_fuzzy: float = 7.0
     """Company names that differ by a typo or word order (token-sort ratio ≥ 92)."""
     company_partial: float = 3.0
     """One company name's words all appear in the other (Acme vs Acme Widgets)."""
@@ -126,8 +150,9 @@ class MatchConfig:
     """Floor of the frequency-discounted phone weight."""
     phone_local: float = 6.0
     """Same last seven digits only (one side without an area code)."""
-    phone_fuzzy: float = 3.0
-    """One digit wrong or two swapped in the last ten."""
+    phone_fuzzy: float = 8.0
+    """One digit wrong or two swapped in the last ten: rare by chance (u ≈ 1e-7), rare for a
+    true match too (a typo), so strong but below an exact phone."""
     phone_disagree: float = -1.5
     """Different numbers: people have mobile and office numbers, weak evidence against."""
 
@@ -138,8 +163,9 @@ class MatchConfig:
     """Postcodes one character apart."""
     postcode_disagree: float = -1.5
     """Different postcodes (people move; billing and contact addresses differ)."""
-    address_exact: float = 6.0
-    """Same house number and street (abbreviations normalized, typos tolerated)."""
+    address_exact: float = 9.0
+    """Same house number and street (abbreviations normalized, typos tolerated): u ≈ 1/5000
+    among unrelated customers, m ≈ 0.6 (people move, bill elsewhere)."""
     address_partial: float = 2.0
     """Same street, house number missing on one side."""
     address_disagree: float = -2.0

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 __all__ = [
     "ADDRESS_ABBREVIATIONS",
+    "COMMON_FAMILY_NAMES",
+    "COMMON_GIVEN_NAMES",
     "FREE_MAIL_DOMAINS",
     "LEGAL_SUFFIXES",
     "NAME_PARTICLES",
@@ -127,6 +129,41 @@ ADDRESS_ABBREVIATIONS: Mapping[str, str] = {
     "number": "no",
 }
 """Street words and their postal abbreviations (USPS / Royal Mail style)."""
+
+
+COMMON_GIVEN_NAMES: frozenset[str] = frozenset(
+    """
+    james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander patrick frank raymond jack dennis jerry
+    peter harry oliver henry mary patricia jennifer linda elizabeth barbara susan jessica
+    sarah karen lisa nancy betty margaret sandra ashley kimberly emily donna michelle carol
+    amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela
+    anna emma olivia sophie sophia maria marie jean pierre michel jose juan antonio carlos luis
+    manuel francisco ana carmen giuseppe giovanni mario luigi hans thomas wolfgang michael
+    andreas stefan peter mohammed muhammad ahmed ali wei li min jing yan mohamed ravi raj amit
+    priya anh minh
+    """.split()
+)
+"""Given names so common that sharing one says little (their weight is capped)."""
+
+COMMON_FAMILY_NAMES: frozenset[str] = frozenset(
+    """
+    smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez
+    gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson white harris
+    sanchez clark ramirez lewis robinson walker young allen king wright scott torres nguyen hill
+    flores green adams nelson baker hall rivera campbell mitchell carter roberts evans turner
+    phillips parker collins edwards stewart morris murphy cook rogers morgan cooper peterson
+    bailey reed kelly howard davies patel wood hughes ward wang zhang liu chen yang huang zhao
+    wu zhou xu sun ma zhu hu guo li tran le pham kim park choi singh kumar sharma shah khan
+    muller mueller schmidt schneider fischer weber meyer wagner becker schulz hoffmann
+    bernard dubois durand leroy moreau rossi russo ferrari esposito bianchi romano fernandez
+    gomez diaz silva santos pereira oliveira costa nowak kowalski jansen devries sato suzuki
+    takahashi tanaka watanabe ito yamamoto nakamura
+    """.split()
+)
+"""Family names so common that sharing one says little (their weight is capped)."""
 
 
 def _groups() -> dict[str, frozenset[str]]:

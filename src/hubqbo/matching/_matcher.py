@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from hubqbo.matching._compare import Record, compare, make_record
+from hubqbo.matching._compare import Reason, Record, compare, make_record
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._lexicon import NAME_PARTICLES, NICKNAMES
 from hubqbo.matching._types import (
@@ -31,9 +31,9 @@ __all__ = ["CustomerMatcher"]
 _log = logging.getLogger(__name__)
 
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
-_KEY_PRIORITY: Final = {"e": 5, "p": 4, "a": 3, "c": 3, "n": 3, "d": 1, "t": 1}
+_KEY_PRIORITY: Final = {"e": 5, "p": 4, "a": 3, "s": 2, "c": 3, "n": 3, "d": 1, "t": 1}
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
-_COUNTED: Final = ("email", "domain", "phone", "company", "family")
+_COUNTED: Final = ("email", "domain", "phone", "company", "family", "given")
 
 
 def _customer_record(customer: Customer) -> Record:
@@ -224,6 +224,7 @@ class CustomerMatcher:
             "phone": record.phone[-7:] if record.phone else None,
             "company": record.company,
             "family": "".join(record.name.family) or None,
+            "given": record.name.given[0] if record.name.given else None,
         }
         for name, value in values.items():
             if value is None:
@@ -262,8 +263,13 @@ class CustomerMatcher:
             words = record.company.split()
             if len(words) > 1:
                 keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
-        if record.postcode and record.address and record.address.number:
-            keys.append(f"a:{record.postcode}:{record.address.number}")
+        address = record.address
+        if address and address.number:
+            if record.postcode:
+                keys.append(f"a:{record.postcode}:{address.number}")
+            street = [w for w in address.street.split() if len(w) > 2]
+            if street:
+                keys.append(f"s:{address.number}:{street[0]}")
         family = _family_tokens(record.name.family)
         initials = _initials(record.name.given)
         for token in family:
@@ -323,34 +329,39 @@ class CustomerMatcher:
         """
         cfg = self._config
         record = _buyer_record(buyer)
-        scored: list[tuple[float, int, list[tuple[object, ...]]]] = []
-        for slot in self._candidates(record):
-            customer_record = self._records[slot]
-            assert customer_record is not None
-            score, reasons = compare(record, customer_record, cfg, self._counts)
-            scored.append((score, slot, reasons))  # type: ignore[arg-type]
         customers = self._customers
-
-        def rank(item: tuple[float, int, list[tuple[object, ...]]]) -> tuple[float, tuple[str, str]]:
-            customer = customers[item[1]]
-            assert customer is not None
-            return (-item[0], _sort_key(customer))
-
-        scored.sort(key=rank)
-        if not scored or scored[0][0] < cfg.match_threshold:
+        scored: list[tuple[float, tuple[str, str], int, list[Reason], bool]] = []
+        for slot in self._candidates(record):
+            customer_record, customer = self._records[slot], customers[slot]
+            assert customer_record is not None and customer is not None
+            score, reasons, vetoed = compare(record, customer_record, cfg, self._counts)
+            scored.append((-score, _sort_key(customer), slot, reasons, vetoed))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        eligible = [item for item in scored if not item[4]]
+        chosen_slot: int | None = None
+        if not eligible or -eligible[0][0] < cfg.match_threshold:
             status = MatchStatus.NO_MATCH
-        elif len(scored) > 1 and scored[0][0] - scored[1][0] < cfg.ambiguity_margin:
+        elif len(eligible) > 1 and eligible[1][0] - eligible[0][0] < cfg.ambiguity_margin:
             status = MatchStatus.AMBIGUOUS
         else:
             status = MatchStatus.MATCHED
-        listed = [
-            MatchCandidate(customers[slot], round(score, 3), reasons_from(reasons))  # type: ignore[arg-type]
-            for score, slot, reasons in scored[: cfg.max_listed]
-            if score >= cfg.candidate_floor or (status is not MatchStatus.NO_MATCH)
-        ]
-        if status is not MatchStatus.NO_MATCH:
-            _log.debug("buyer %s: %s (%d candidates scored)", "match", status.value, len(scored))
-        return MatchResult(buyer, status, listed, cfg.match_threshold)
+            chosen_slot = eligible[0][2]
+        listed: list[MatchCandidate] = []
+        chosen: MatchCandidate | None = None
+        for neg_score, _, slot, reasons, vetoed in scored:
+            if slot != chosen_slot and (
+                len(listed) >= cfg.max_listed or -neg_score < cfg.candidate_floor
+            ):
+                continue
+            customer = customers[slot]
+            assert customer is not None
+            candidate = MatchCandidate(
+                customer, round(-neg_score, 3), reasons_from(reasons), vetoed
+            )
+            listed.append(candidate)
+            if slot == chosen_slot:
+                chosen = candidate
+        return MatchResult(buyer, status, listed, cfg.match_threshold, chosen)
 
     def match_many(self, buyers: Iterable[Buyer]) -> list[MatchResult]:
         """Match several buyers, in order (one result per buyer)."""

@@ -356,7 +356,9 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     """
     if not line:
         return None
-    tokens = fold(line.replace("#", " # ")).split()
+    # "4Bridge Lane" -> "4 Bridge Lane"; "14B" and "1st" stay whole.
+    text = re.sub(r"(\d)([a-z]{3,})", r"\1 \2", fold(line.replace("#", " # ")))
+    tokens = text.split()
     kept: list[str] = []
     skip_next = False
     for token in tokens:

@@ -145,6 +145,9 @@ class MatchCandidate:
     score: float
     """Sum of the reasons' weights, in bits (log2 likelihood ratio)."""
     reasons: tuple[MatchReason, ...] = attrs.field(converter=tuple)
+    vetoed: bool = False
+    """True when the customer may not be chosen automatically (a person whose given name
+    conflicts with the buyer's); it is listed for a person to judge."""
 
     @property
     def customer_id(self) -> str | None:
@@ -188,17 +191,22 @@ class MatchResult:
     buyer: Buyer
     status: MatchStatus
     candidates: tuple[MatchCandidate, ...] = attrs.field(converter=tuple)
+    """Ranked by score, best first (at most ``MatchConfig.max_listed``)."""
     threshold: float = 0.0
+    chosen: MatchCandidate | None = None
+    """The chosen candidate (set exactly when ``status`` is ``MATCHED``)."""
 
     @property
     def best(self) -> MatchCandidate | None:
-        """The highest-scoring candidate, chosen or not."""
+        """The chosen candidate, else the highest-scoring one."""
+        if self.chosen is not None:
+            return self.chosen
         return self.candidates[0] if self.candidates else None
 
     @property
     def customer(self) -> Customer | None:
         """The chosen customer, or ``None`` (no match, or ambiguous)."""
-        return self.best.customer if self.status is MatchStatus.MATCHED and self.best else None
+        return self.chosen.customer if self.chosen is not None else None
 
     @property
     def customer_id(self) -> str | None:
@@ -247,7 +255,10 @@ class MatchResult:
     def __str__(self) -> str:
         lines = [self._headline()]
         for rank, cand in enumerate(self.candidates, 1):
-            lines.append(f"  {rank}. {cand.label} (id {cand.customer_id}) score {cand.score:.1f}")
+            note = " [name conflict: never chosen automatically]" if cand.vetoed else ""
+            lines.append(
+                f"  {rank}. {cand.label} (id {cand.customer_id}) score {cand.score:.1f}{note}"
+            )
             lines.extend(f"       {reason}" for reason in cand.reasons)
         return "\n".join(lines)
 
@@ -255,8 +266,10 @@ class MatchResult:
         esc = html.escape
         rows = []
         for rank, cand in enumerate(self.candidates, 1):
-            chosen = self.matched and rank == 1
+            chosen = self.matched and cand is self.chosen
             evidence = "<br>".join(esc(str(r)) for r in cand.reasons)
+            if cand.vetoed:
+                evidence += "<br><em>name conflict: never chosen automatically</em>"
             style = ' style="font-weight:bold"' if chosen else ""
             rows.append(
                 f"<tr{style}><td>{rank}</td><td>{esc(cand.label)}</td>"
@@ -271,8 +284,8 @@ class MatchResult:
         )
 
 
-def reasons_from(raw: Sequence[tuple[MatchKey, Agreement, float, str, str, bool]]) -> tuple[
-    MatchReason, ...
-]:
+def reasons_from(
+    raw: Sequence[tuple[MatchKey, Agreement, float, str, str, bool]],
+) -> tuple[MatchReason, ...]:
     """Turn the comparison's raw reason tuples into :class:`MatchReason` objects."""
     return tuple(MatchReason(*r) for r in raw)
