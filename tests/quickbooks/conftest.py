@@ -18,7 +18,7 @@ from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import ManualClock
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "quickbooks"
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SHARED_QBO = SHARED / "specs" / "qbo"
 REALM = "9130"
 
