@@ -113,6 +113,10 @@ class InvoiceProperties:
             only); upserts and reads go through it, never through search (which lags).
         status: hubqbo's six-state status (``hs_invoice_status`` knows only four states).
         realm: the QBO company id.
+        total: the invoice total as QBO computed it (HubSpot's ``hs_amount_billed`` is
+            computed from HubSpot line items, which hubqbo does not create).
+        balance: the open balance (likewise ``hs_balance_due`` is read-only).
+        number: the QBO DocNumber (HubSpot's ``hs_number`` is read-only).
 
     Example:
         >>> InvoiceProperties().qbo_ref
@@ -122,6 +126,9 @@ class InvoiceProperties:
     qbo_ref: str = "qbo_invoice_ref"
     status: str = "hubqbo_invoice_status"
     realm: str = "qbo_realm_id"
+    number: str = "qbo_invoice_number"
+    total: str = "qbo_invoice_total"
+    balance: str = "qbo_invoice_balance"
 
 
 @attrs.frozen
@@ -451,7 +458,11 @@ class InvoiceBuilder:
             candidates=tuple(c.customer for c in result.candidates),
             ambiguous=result.ambiguous,
             score=result.score if result.candidates else None,
-            reasons=tuple(str(r) for r in result.reasons) if result.matched else (),
+            reasons=tuple(
+                f"{r.key.value} {r.agreement.value}" for r in result.reasons if r.weight > 0
+            )
+            if result.matched
+            else (),
         )
 
     def match(
@@ -512,7 +523,7 @@ class InvoiceBuilder:
             )
             logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
         status = invoice_status(invoice, today=self._today(profile))
-        crm_id = self._record(client.realm_id, invoice, status, created=created)
+        crm_id = self._record(client.realm_id, invoice, status, look_first=not created)
         self._associate(crm_id, draft.source.deal_id, draft.contact, draft.company)
         rollup = None
         if draft.source.deal_id:
@@ -637,6 +648,13 @@ class InvoiceBuilder:
                 options=status_options,
             ),
             PropertySpec(inv, self._inv_props.realm, "QuickBooks company id"),
+            PropertySpec(inv, self._inv_props.number, "QuickBooks invoice number"),
+            PropertySpec(
+                inv, self._inv_props.total, "QuickBooks invoice total", "number", "number"
+            ),
+            PropertySpec(
+                inv, self._inv_props.balance, "QuickBooks open balance", "number", "number"
+            ),
         ]
         self._crm.ensure_properties([PropertyGroupSpec(deal), PropertyGroupSpec(inv)], specs)
         self._properties_ensured = True
@@ -646,9 +664,6 @@ class InvoiceBuilder:
         return CrmInvoice(
             id=None,
             currency=invoice.currency,
-            number=invoice.doc_number,
-            amount_billed=invoice.total,
-            balance_due=invoice.balance,
             invoice_date=invoice.txn_date,
             due_date=invoice.due_date,
             billable=False,
@@ -656,17 +671,20 @@ class InvoiceBuilder:
                 props.qbo_ref: qbo_ref(realm_id, invoice.id or ""),
                 props.status: status.value,
                 props.realm: realm_id,
+                props.number: invoice.doc_number or "",
+                props.total: _plain(invoice.total),
+                props.balance: _plain(invoice.balance),
             },
         )
 
     def _record(
-        self, realm_id: str, invoice: Invoice, status: InvoiceStatus, *, created: bool
+        self, realm_id: str, invoice: Invoice, status: InvoiceStatus, *, look_first: bool
     ) -> str | None:
         """Upsert the HubSpot invoice record by the unique QBO reference; its id."""
         self.ensure_properties()
         ref = qbo_ref(realm_id, invoice.id or "")
         wanted = self._crm_invoice(realm_id, invoice, status)
-        if not created:
+        if look_first:
             existing = self._crm.find_invoice(
                 id_property=self._inv_props.qbo_ref, value=ref, properties=self._read_props()
             )
@@ -677,7 +695,7 @@ class InvoiceBuilder:
 
     def _read_props(self) -> list[str]:
         p = self._inv_props
-        return [p.qbo_ref, p.status, p.realm]
+        return [p.qbo_ref, p.status, p.realm, p.number, p.total, p.balance]
 
     def _associate(
         self,
@@ -728,7 +746,7 @@ class InvoiceBuilder:
                         invoice=invoice,
                         status=status,
                         crm_invoice_id=record.id,
-                        created=False,
+                        created=None,
                     ),
                     record,
                 )
@@ -773,7 +791,7 @@ class InvoiceBuilder:
             ),
         )
         status = invoice_status(sent, today=self._today(client.company_profile()))
-        crm_id = self._record(invoice.realm_id, sent, status, created=True)
+        crm_id = self._record(invoice.realm_id, sent, status, look_first=False)
         result = attrs.evolve(invoice, invoice=sent, status=status, crm_invoice_id=crm_id)
         if invoice.deal_id:
             refreshed = self.refresh_deal(invoice.deal_id)
@@ -815,7 +833,7 @@ class InvoiceBuilder:
                         realm_id=item.realm_id,
                         deal_id=deal_id,
                         previous_status=previous,
-                        previous_balance=record.balance_due,
+                        previous_balance=_decimal(record.properties.get(self._inv_props.balance)),
                         status=item.status,
                     )
                 )
@@ -883,7 +901,7 @@ class InvoiceBuilder:
             if wanted is None or st in wanted:
                 found.append(
                     LinkedInvoice(
-                        realm_id=client.realm_id, invoice=invoice, status=st, created=False
+                        realm_id=client.realm_id, invoice=invoice, status=st, created=None
                     )
                 )
         return found
@@ -909,7 +927,7 @@ class InvoiceBuilder:
             client = self._ledger(realm_id or realm)
             invoice = given.invoice if isinstance(given, LinkedInvoice) else given
             status = invoice_status(invoice, today=self._today(client.company_profile()))
-            crm_id = self._record(client.realm_id, invoice, status, created=False)
+            crm_id = self._record(client.realm_id, invoice, status, look_first=True)
             if crm_id is not None:
                 self._crm.associate(CrmObjectType.INVOICE, crm_id, record_type, record_id)
             out.append(
@@ -919,7 +937,7 @@ class InvoiceBuilder:
                     status=status,
                     crm_invoice_id=crm_id,
                     deal_id=record_id if record_type is CrmObjectType.DEAL else None,
-                    created=False,
+                    created=None,
                 )
             )
         if record_type is CrmObjectType.DEAL and out:
@@ -975,10 +993,23 @@ def _status_of(value: str | None) -> InvoiceStatus | None:
 
 def _record_current(record: CrmInvoice, wanted: CrmInvoice, props: InvoiceProperties) -> bool:
     """True when the HubSpot record already says what we would write."""
+    have, want = record.properties, wanted.properties
     return (
-        record.properties.get(props.status) == wanted.properties.get(props.status)
-        and record.balance_due == wanted.balance_due
-        and record.amount_billed == wanted.amount_billed
-        and (record.number or None) == (wanted.number or None)
+        have.get(props.status) == want.get(props.status)
+        and _decimal(have.get(props.balance)) == _decimal(want.get(props.balance))
+        and _decimal(have.get(props.total)) == _decimal(want.get(props.total))
+        and (have.get(props.number) or "") == (want.get(props.number) or "")
         and record.due_date == wanted.due_date
     )
+
+
+def _plain(amount: Decimal) -> str:
+    """A decimal as HubSpot expects a number: no exponent."""
+    return format(amount, "f")
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value not in (None, "") else None
+    except ArithmeticError:
+        return None

@@ -65,10 +65,15 @@ def _line_rows(draft: InvoiceDraft) -> list[tuple[str, ...]]:
                 str(ln.quantity),
                 str(draft.unit_price_sent(ln)),
                 str(draft.amount_of(ln)),
-                (tax.name or tax.value) if tax else "-",
+                _tax_label(draft, tax.value, tax.name) if tax else "-",
             )
         )
     return rows
+
+
+def _tax_label(draft: InvoiceDraft, code_id: str, name: str | None) -> str:
+    known = draft.catalog.tax_code(code_id)
+    return name or (known.name if known else code_id)
 
 
 _HEAD = ("#", "HubSpot line", "QBO item", "qty", "unit price", "amount", "tax")
@@ -163,9 +168,10 @@ def invoice_text(linked: LinkedInvoice) -> str:
             f"{inv.due_date.isoformat() if inv.due_date else '?'}"
         )
     if linked.crm_invoice_id:
-        out.append(f"  HubSpot invoice record {linked.crm_invoice_id}, deal {linked.deal_id}")
-    if not linked.created:
-        out.append("  (already existed: returned, not created again)")
+        deal = f", deal {linked.deal_id}" if linked.deal_id else ""
+        out.append(f"  HubSpot invoice record {linked.crm_invoice_id}{deal}")
+    if linked.created is False:
+        out.append("  (an earlier attempt made it: returned, not created again)")
     return "\n".join(out)
 
 

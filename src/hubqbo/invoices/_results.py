@@ -52,7 +52,9 @@ class LinkedInvoice:
         status: hubqbo's six-state status (B) on the company's calendar day.
         crm_invoice_id: the HubSpot invoice object's id.
         deal_id: the deal it is associated with, if any.
-        created: ``False`` when an earlier attempt had already made it (idempotent replay).
+        created: ``True`` when this call made it; ``False`` when an earlier attempt had
+            already made it (idempotent replay); ``None`` for invoices hubqbo did not make
+            (found by a search, attached).
         customer: the QBO customer billed.
         customer_created: ``True`` when this call created the customer.
         rollup: the deal roll-up written (``None`` when nothing was written, C3).
@@ -72,7 +74,7 @@ class LinkedInvoice:
     status: InvoiceStatus
     crm_invoice_id: str | None = None
     deal_id: str | None = None
-    created: bool = True
+    created: bool | None = True
     customer: Customer | None = None
     customer_created: bool = False
     rollup: DealRollup | None = None
