@@ -138,7 +138,7 @@ def test_last_updated_time_filter_for_incremental_reads(client: httpx.Client) ->
     """MetaData.LastUpdatedTime >= t (any offset; 'Metadata' in any case) selects later records."""
     since = "2026-11-25T09:20:00Z"
     text = (
-        f"SELECT * FROM Customer WHERE Metadata.LastUpdatedTime >= '{since}' "
+        f"SELECT * FROM Customer WHERE Metadata.LastUpdatedTime >= '{since}' "  # noqa: S608
         "ORDER BY Metadata.LastUpdatedTime ASC STARTPOSITION 1 MAXRESULTS 1000"
     )
     assert ["Cust 21", "Cust 22", "Cust 23", "Cust 24", "Cust 25", "Amy's Bird Sanctuary"] == names(
@@ -181,6 +181,6 @@ def test_backslash_escaping_round_trips_any_display_name(name: str) -> None:
     with httpx.Client(transport=sandbox, headers={"Authorization": "Bearer t"}) as http:
         response = http.get(
             f"https://quickbooks.api.intuit.com/v3/company/{realm}/query",
-            params={"query": f"select * from Customer where DisplayName = '{escaped}'"},
+            params={"query": f"select * from Customer where DisplayName = '{escaped}'"},  # noqa: S608
         )
     assert [name] == names(response)

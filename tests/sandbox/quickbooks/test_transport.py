@@ -1,4 +1,4 @@
-"""Cross-cutting behaviour: hosts, auth, headers, requestid replay, throttling, fault plan, OAuth."""
+"""Cross-cutting: hosts, auth, headers, requestid replay, throttling, fault plan, OAuth."""
 
 from __future__ import annotations
 
@@ -161,9 +161,9 @@ def test_fault_plan_timeout_is_not_applied(clock: ManualClock) -> None:
     """A timeout raises httpx.ReadTimeout and the write did not happen."""
     sandbox = QuickBooksSandbox(clock=clock, faults=FaultPlan.scripted([Fault.timeout()]))
     realm = sandbox.add_realm()
-    with httpx.Client(transport=sandbox, headers={"Authorization": "Bearer t"}) as client:
-        with pytest.raises(httpx.ReadTimeout):
-            client.post(f"{PRODUCTION}/v3/company/{realm}/customer", json=NEW_CUSTOMER)
+    client = httpx.Client(transport=sandbox, headers={"Authorization": "Bearer t"})
+    with client, pytest.raises(httpx.ReadTimeout):
+        client.post(f"{PRODUCTION}/v3/company/{realm}/customer", json=NEW_CUSTOMER)
     assert sandbox.get(realm, "Customer", "1") is None
 
 
@@ -206,7 +206,7 @@ TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
 
 
 def test_oauth_code_exchange_refresh_rotation_and_expiry(clock: ManualClock) -> None:
-    """Code -> tokens; refresh rotates the refresh token; an old one is invalid_grant; 1 h expiry."""
+    """Code -> tokens; refresh rotates the refresh token; old ones are invalid_grant; 1 h expiry."""
     sandbox = QuickBooksSandbox(clock=clock, client_id="cid", client_secret="sec")
     realm = sandbox.add_realm()
     code = sandbox.authorize(realm)

@@ -158,6 +158,7 @@ def valid_id(value: Any) -> str:
             "Invalid ID",
             f"Id should be a valid number. Supplied value:{text}",
             element="Id",
+            timed=False,
         )
     return str(int(text))
 

@@ -242,6 +242,8 @@ class _Parser:
         entity_token = self._next("<IDENTIFIER>")
         if entity_token.kind != "ident":
             raise self._error(entity_token, "<IDENTIFIER>")
+        if entity_token.text.lower() == "null":
+            raise self._error(entity_token, "<IDENTIFIER>")
         entity = canonical_entity(entity_token.text)
         if entity is None:
             raise QboFault.invalid_query(f"invalid context declaration: {entity_token.text}")

@@ -109,6 +109,7 @@ _ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("Undeposited Funds", "Other Current Asset", "UndepositedFunds", "Asset"),
     ("Accounts Receivable (A/R)", "Accounts Receivable", "AccountsReceivable", "Asset"),
     ("Inventory Asset", "Other Current Asset", "Inventory", "Asset"),
+    ("Discounts given", "Income", "DiscountsRefundsGiven", "Revenue"),
 ]
 
 
@@ -340,6 +341,7 @@ class Realm:
                 "CustomTxnNumbers": self.custom_txn_numbers,
                 "AllowDeposit": False,
                 "AllowDiscount": True,
+                "DefaultDiscountAccount": "7",
                 "AllowEstimates": True,
                 "ETransactionEnabledStatus": "NotApplicable",
                 "ETransactionAttachPDF": False,
@@ -355,13 +357,31 @@ class Realm:
                 "InvoiceMessage": {
                     "Subject": f"Invoice from {self.company_name}",
                     "Message": "Your invoice is attached.",
-                }
+                },
+                "EstimateMessage": {
+                    "Subject": f"Estimate from {self.company_name}",
+                    "Message": "Please review the estimate below.",
+                },
+                "SalesReceiptMessage": {
+                    "Subject": f"Sales Receipt from {self.company_name}",
+                    "Message": "Your sales receipt is attached.",
+                },
+                "StatementMessage": {
+                    "Subject": f"Statement from {self.company_name}",
+                    "Message": "Your statement is attached.",
+                },
             },
             "VendorAndPurchasesPrefs": {
                 "TrackingByCustomer": True,
                 "BillableExpenseTracking": True,
             },
-            "TimeTrackingPrefs": {"UseServices": True, "WorkWeekStartDate": "Monday"},
+            "TimeTrackingPrefs": {
+                "UseServices": True,
+                "BillCustomers": True,
+                "ShowBillRateToAll": False,
+                "WorkWeekStartDate": "Monday",
+                "MarkTimeEntriesBillable": True,
+            },
             "TaxPrefs": {
                 "UsingSalesTax": True,
                 "PartnerTaxEnabled": self.automated_sales_tax,
@@ -371,7 +391,16 @@ class Realm:
                 "HomeCurrency": {"value": self.home_currency},
             },
             "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
-            "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultCustomerMessage"}]},
+            "OtherPrefs": {
+                "NameValue": [
+                    {
+                        "Name": "SalesFormsPrefs.DefaultCustomerMessage",
+                        "Value": "Thank you for your business and have a great day!",
+                    },
+                    {"Name": "SalesFormsPrefs.DefaultItem", "Value": "1"},
+                    {"Name": "DTXCopyMemo", "Value": "true"},
+                ]
+            },
             "domain": "QBO",
             "sparse": False,
             "Id": "1",

@@ -59,6 +59,7 @@ class QboFault(Exception):
         element: str | None = "",
         status: int = 400,
         fault_type: str = "ValidationFault",
+        timed: bool = True,
     ) -> None:
         super().__init__(f"{code} {message}: {detail}")
         self.code = code
@@ -67,6 +68,7 @@ class QboFault(Exception):
         self.element = element
         self.status = status
         self.fault_type = fault_type
+        self.timed = timed
 
     def error(self) -> dict[str, Any]:
         """The ``Fault.Error[]`` item."""
@@ -184,8 +186,11 @@ def qbo_date(instant: dt.datetime, time_zone: str) -> str:
 
 
 def fault_body(fault: QboFault, instant: dt.datetime) -> dict[str, Any]:
-    """The full Fault envelope with ``time``."""
-    return {"Fault": fault.fault(), "time": qbo_time_ms(instant)}
+    """The full Fault envelope with ``time`` (QBO leaves ``time`` off a few, e.g. 2030)."""
+    body: dict[str, Any] = {"Fault": fault.fault()}
+    if fault.timed:
+        body["time"] = qbo_time_ms(instant)
+    return body
 
 
 def loads(raw: bytes) -> Any:
