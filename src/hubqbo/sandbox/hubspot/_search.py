@@ -210,6 +210,8 @@ def parse_search(body: Any, defs: Mapping[str, PropertyDef]) -> SearchRequest:
 def _key(definition: PropertyDef | None, raw: str) -> Any:
     kind = definition.type if definition is not None else "string"
     if kind == "number":
+        if raw.isdigit():  # fast path: ids and whole numbers
+            return int(raw)
         try:
             return Decimal(raw)
         except InvalidOperation:
@@ -238,67 +240,102 @@ def _contains_token(stored: str, token: str) -> bool:
     return needle in words
 
 
-def _filter_matches(
-    flt: Filter,
-    props: Mapping[str, str | None],
-    defs: Mapping[str, PropertyDef],
-    associated: Callable[[str, str], bool],
-) -> bool:
+_Predicate = Callable[[Mapping[str, "str | None"], Callable[[str, str], bool]], bool]
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "EQ": lambda a, b: bool(a == b),
+    "NEQ": lambda a, b: bool(a != b),
+    "LT": lambda a, b: bool(a < b),
+    "LTE": lambda a, b: bool(a <= b),
+    "GT": lambda a, b: bool(a > b),
+    "GTE": lambda a, b: bool(a >= b),
+}
+
+
+def _compile(flt: Filter, defs: Mapping[str, PropertyDef]) -> _Predicate:
+    """One filter as a predicate over (properties, associated); right-hand keys computed once."""
+    op = flt.operator
     pseudo = _ASSOCIATION_PSEUDO.match(flt.property_name)
     if pseudo is not None:
         to_type = pseudo.group(1)
-        ids = flt.values if flt.operator in {"IN", "NOT_IN"} else (flt.value or "",)
-        hit = any(associated(to_type, i) for i in ids)
-        return not hit if flt.operator in {"NEQ", "NOT_IN"} else hit
-    definition = defs.get(flt.property_name)
-    stored = props.get(flt.property_name)
-    present = stored is not None and stored != ""
-    op = flt.operator
-    if op == "HAS_PROPERTY":
-        return present
-    if op == "NOT_HAS_PROPERTY":
-        return not present
-    if op in {"NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"} and not present:
-        return True
-    if not present or stored is None:
-        return False
-    if op in {"CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}:
-        hit = _contains_token(stored, flt.value or "")
-        return hit if op == "CONTAINS_TOKEN" else not hit
+        ids = flt.values if op in {"IN", "NOT_IN"} else (flt.value or "",)
+        negate = op in {"NEQ", "NOT_IN"}
+        return lambda props, associated: negate != any(associated(to_type, i) for i in ids)
+    name = flt.property_name
+    definition = defs.get(name)
     kind = definition.type if definition is not None else "string"
-    if op in {"IN", "NOT_IN"}:
+    if op in {"HAS_PROPERTY", "NOT_HAS_PROPERTY"}:
+        wanted = op == "HAS_PROPERTY"
+        return lambda props, associated: bool(props.get(name)) == wanted
+    absent_result = op in {"NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"}
+    test: Callable[[str], bool]
+    if op in {"CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}:
+        token, positive = flt.value or "", op == "CONTAINS_TOKEN"
+
+        def test(stored: str) -> bool:
+            return _contains_token(stored, token) == positive
+
+    elif op in {"IN", "NOT_IN"}:
+        positive = op == "IN"
         if kind in {"string", "phone_number"}:
             # documented: string IN values must be lowercase; stored values compare lowercased
             candidates = set(flt.values)
-            hit = stored.lower() in candidates
-        elif (
-            kind == "enumeration" and definition is not None and definition.field_type == "checkbox"
-        ):
-            hit = bool(set(stored.split(";")) & set(flt.values))
+
+            def test(stored: str) -> bool:
+                return (stored.lower() in candidates) == positive
+
+        elif definition is not None and definition.field_type == "checkbox":
+            options = set(flt.values)
+
+            def test(stored: str) -> bool:
+                return bool(set(stored.split(";")) & options) == positive
+
         else:
-            hit = _key(definition, stored) in {_key(definition, v) for v in flt.values}
-        return hit if op == "IN" else not hit
-    left = _key(definition, stored)
-    right = _key(definition, flt.value or "")
-    if left is None or right is None:
-        return op == "NEQ"
-    if op == "EQ":
-        return bool(left == right)
-    if op == "NEQ":
-        return bool(left != right)
-    if op == "BETWEEN":
-        high = _key(definition, flt.high_value or "")
-        return high is not None and bool(right <= left <= high)
-    comparisons: dict[str, Callable[[Any, Any], bool]] = {
-        "LT": lambda a, b: a < b,
-        "LTE": lambda a, b: a <= b,
-        "GT": lambda a, b: a > b,
-        "GTE": lambda a, b: a >= b,
-    }
-    try:
-        return comparisons[op](left, right)
-    except TypeError:
-        return False
+            keys = {_key(definition, v) for v in flt.values}
+
+            def test(stored: str) -> bool:
+                return (_key(definition, stored) in keys) == positive
+
+    else:
+        right = _key(definition, flt.value or "")
+        high = _key(definition, flt.high_value or "") if op == "BETWEEN" else None
+        compare = _COMPARE.get(op)
+
+        def test(stored: str) -> bool:
+            left = _key(definition, stored)
+            if left is None or right is None:
+                return op == "NEQ"
+            try:
+                if op == "BETWEEN":
+                    return high is not None and bool(right <= left <= high)
+                return compare is not None and compare(left, right)
+            except TypeError:
+                return False
+
+    def predicate(props: Mapping[str, str | None], associated: Callable[[str, str], bool]) -> bool:
+        stored = props.get(name)
+        if not stored:
+            return absent_result
+        return test(stored)
+
+    return predicate
+
+
+def _compile_request(
+    request: SearchRequest, defs: Mapping[str, PropertyDef], query_properties: Sequence[str]
+) -> _Predicate:
+    groups = [[_compile(f, defs) for f in group] for group in request.groups]
+    needle = request.query.lower() if request.query else None
+
+    def predicate(props: Mapping[str, str | None], associated: Callable[[str, str], bool]) -> bool:
+        if needle is not None and not any(
+            needle in (props.get(p) or "").lower() for p in query_properties
+        ):
+            return False
+        if not groups:
+            return True
+        return any(all(f(props, associated) for f in group) for group in groups)
+
+    return predicate
 
 
 def matches(
@@ -308,16 +345,20 @@ def matches(
     associated: Callable[[str, str], bool],
     query_properties: Sequence[str] = (),
 ) -> bool:
-    """Whether a record's properties satisfy the filter groups (ORed groups of ANDed filters)."""
-    if request.query:
-        needle = request.query.lower()
-        if not any(needle in (props.get(p) or "").lower() for p in query_properties):
-            return False
-    if not request.groups:
-        return True
-    return any(
-        all(_filter_matches(f, props, defs, associated) for f in group) for group in request.groups
-    )
+    """Whether a record's properties satisfy the filter groups (ORed groups of ANDed filters).
+
+    Example:
+        >>> defs = {"amount": PropertyDef("amount", "Amount", "number", "number", "g")}
+        >>> gt = parse_search({"filterGroups": [{"filters": [
+        ...     {"propertyName": "amount", "operator": "GT", "value": "9.5"}]}]}, defs)
+        >>> matches(gt, {"amount": "10"}, defs, lambda t, i: False)
+        True
+    """
+    return _compile_request(request, defs, query_properties)(props, associated)
+
+
+def _no_association(to_type: str, to_id: str) -> bool:
+    return False
 
 
 def _bind(
@@ -333,21 +374,28 @@ def run_search(
     associated: Callable[[str, str, str], bool],
     query_properties: Sequence[str] = (),
 ) -> tuple[int, list[str], int | None]:
-    """(total, ids of this page, next ``after`` or None) for ``records`` given as (id, props)."""
+    """(total, ids of this page, next ``after`` or None) for ``records`` given as (id, props).
+
+    ``records`` must come in id order (the store keeps them so); ties keep that order.
+    """
+    predicate = _compile_request(request, defs, query_properties)
+    uses_associations = any(
+        _ASSOCIATION_PSEUDO.match(f.property_name) for group in request.groups for f in group
+    )
+    never: Callable[[str, str], bool] = _no_association
     hits = [
         (record_id, props)
         for record_id, props in records
-        if matches(request, props, defs, _bind(associated, record_id), query_properties)
+        if predicate(props, _bind(associated, record_id) if uses_associations else never)
     ]
-    hits.sort(key=lambda item: int(item[0]) if item[0].isdigit() else 0)
     if request.sort is not None:
         name, descending = request.sort
         definition = defs.get(name)
-        present = [h for h in hits if _key(definition, h[1].get(name) or "") not in (None, "")]
-        present_ids = {h[0] for h in present}
-        missing = [h for h in hits if h[0] not in present_ids]
-        present.sort(key=lambda h: _key(definition, h[1][name] or ""), reverse=descending)
-        hits = present + missing
+        keyed = [(_key(definition, h[1].get(name) or ""), h) for h in hits]
+        present = [(k, h) for k, h in keyed if k not in (None, "")]
+        missing = [h for k, h in keyed if k in (None, "")]
+        present.sort(key=lambda kh: kh[0], reverse=descending)
+        hits = [h for _, h in present] + missing
     page = hits[request.after : request.after + request.limit]
     next_after = request.after + request.limit
     return len(hits), [h[0] for h in page], next_after if next_after < len(hits) else None

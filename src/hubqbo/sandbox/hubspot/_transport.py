@@ -195,6 +195,8 @@ class HubSpotSandbox(httpx.BaseTransport):
         self._refresh: dict[str, _Grant] = {}
         self._access: dict[str, _Grant] = {}
         self._random = random.Random(seed)  # noqa: S311 - ids for a fake service, not secrets
+        self._version = 0  # bumped by every write, so cached search results never go stale
+        self._search_cache: dict[Any, list[str]] = {}
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -206,6 +208,8 @@ class HubSpotSandbox(httpx.BaseTransport):
         """Answer one request (faults, auth, rate limits, then the operation)."""
         with self._lock:
             call = _Call(request)
+            if not _is_read(call):
+                self._version += 1
             fault = self.faults.next_fault(call.method, call.path)
             reset = False
             if fault is not None:
@@ -546,26 +550,41 @@ class HubSpotSandbox(httpx.BaseTransport):
     def _search(self, call: _Call, kind: ObjectType) -> dict[str, Any]:
         definitions = self.store.definitions(kind.name)
         request = parse_search(call.json(), definitions)
-        records = {r.id: r for r in self.store.live(kind.name)}
+        stored = self.store.records[kind.name]  # insertion order is id order
+        cache_key = (self._version, kind.name, attrs.evolve(request, after=0, limit=0))
+        cached = self._search_cache.get(cache_key)
+        if cached is not None:  # paging through one query: evaluate it once per portal state
+            total, page = len(cached), cached[request.after : request.after + request.limit]
+            return self._search_page(stored, request, total, page)
+        live = [(r.id, r.properties) for r in stored.values() if not r.archived]
 
         def associated(record_id: str, to_type: str, to_id: str) -> bool:
             target = self.store.kind(to_type)
             return bool(self.store.associations.types(kind.name, record_id, target.name, to_id))
 
-        for record in records.values():
-            self.store.derive(record)
-        total, ids, next_after = run_search(
-            request,
-            [(r.id, r.properties) for r in records.values()],
+        if kind.name in {"quotes", "invoices"}:  # their totals follow their line items
+            for record_id, _ in live:
+                self.store.derive(stored[record_id])
+        matched = run_search(
+            attrs.evolve(request, after=0, limit=len(live)),
+            live,
             definitions,
             associated,
             kind.query_properties,
-        )
+        )[1]
+        self._search_cache = {cache_key: matched}
+        page = matched[request.after : request.after + request.limit]
+        return self._search_page(stored, request, len(matched), page)
+
+    def _search_page(
+        self, stored: Mapping[str, Record], request: Any, total: int, ids: Sequence[str]
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "total": total,
-            "results": [self._render(records[i], request.properties) for i in ids],
+            "results": [self._render(stored[i], request.properties) for i in ids],
         }
-        if next_after is not None:
+        next_after = request.after + request.limit
+        if next_after < total:
             body["paging"] = {"next": {"after": str(next_after)}}
         return body
 
@@ -1086,6 +1105,7 @@ class HubSpotSandbox(httpx.BaseTransport):
     ) -> str:
         """Simulate the user approving the app; returns the ``code`` sent to ``redirect_uri``."""
         with self._lock:
+            self._version += 1
             code = self._new_token("code")
             self._codes[code] = _Grant(self.store.portal_id, tuple(scopes), redirect_uri)
             return code
@@ -1102,6 +1122,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         ``associations`` are ``(to_type, to_id)`` pairs linked with the default type.
         """
         with self._lock:
+            self._version += 1
             kind = self.store.kind(object_type)
             links: list[tuple[str, str, AssociationType]] = []
             for to_type, to_id in associations:
@@ -1115,6 +1136,7 @@ class HubSpotSandbox(httpx.BaseTransport):
     def update(self, object_type: str, object_id: str, properties: Mapping[str, Any]) -> None:
         """Change a record directly (validated as a PATCH would be)."""
         with self._lock:
+            self._version += 1
             kind = self.store.kind(object_type)
             self.store.update(kind.name, self.store.get(kind.name, object_id), properties)
 
@@ -1123,6 +1145,7 @@ class HubSpotSandbox(httpx.BaseTransport):
     ) -> None:
         """Link two records with the default type, or with HubSpot-defined ``type_id``."""
         with self._lock:
+            self._version += 1
             from_kind, to_kind = self.store.kind(from_type), self.store.kind(to_type)
             if type_id is None:
                 kind = default_type(from_kind.name, to_kind.name)
@@ -1139,12 +1162,14 @@ class HubSpotSandbox(httpx.BaseTransport):
     def record(self, object_type: str, object_id: str) -> dict[str, Any]:
         """A record as HubSpot would send it, with every property that has a value."""
         with self._lock:
+            self._version += 1
             kind = self.store.kind(object_type)
             return self._render(self.store.get(kind.name, object_id), None, all_set=True)
 
     def create_property(self, object_type: str, definition: Mapping[str, Any]) -> None:
         """Add a custom property (creating its group when missing), as the properties API would."""
         with self._lock:
+            self._version += 1
             kind = self.store.kind(object_type)
             group = str(definition.get("groupName", ""))
             if group and group not in self.store.groups[kind.name]:
@@ -1156,6 +1181,7 @@ class HubSpotSandbox(httpx.BaseTransport):
     def set_company_currency(self, code: str) -> None:
         """Change the portal's company currency."""
         with self._lock:
+            self._version += 1
             self.store.company_currency = code
             self.store.currency_created_at = self.clock.now()
 
@@ -1164,6 +1190,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         from hubqbo.sandbox.hubspot._seed import apply_seed
 
         with self._lock:
+            self._version += 1
             return apply_seed(self, data)
 
     def seed_file(self, path: str | Path) -> dict[str, str]:
@@ -1178,6 +1205,14 @@ class HubSpotSandbox(httpx.BaseTransport):
             if (method is None or r.method == method.upper())
             and (path_contains is None or path_contains in r.path)
         )
+
+
+def _is_read(call: _Call) -> bool:
+    """GETs, searches and batch reads change nothing."""
+    if call.method == "GET":
+        return True
+    last = call.segments[-2:]
+    return call.method == "POST" and (last[-1:] == ["search"] or last == ["batch", "read"])
 
 
 def _id_of(item: Any) -> Any:
