@@ -421,3 +421,35 @@ def test_sparse_update_recomputes_totals_and_keeps_doc_number(us_client: httpx.C
         updated["Balance"],
         updated["SyncToken"],
     )
+
+
+def test_deleting_a_payment_restores_the_invoice_balance(
+    sandbox: QuickBooksSandbox, us: str, us_client: httpx.Client
+) -> None:
+    """Payment delete takes its amount back: Balance 100 again, LinkedTxn empty."""
+    invoice = sandbox.add_invoice(us, "1", [("1", 1, 100)])
+    payment = sandbox.add_payment(us, invoice, 100)
+    paid = us_client.get(f"/invoice/{invoice}").json()["Invoice"]
+    deleted = us_client.post(
+        "/payment?operation=delete", json={"Id": payment, "SyncToken": "0"}
+    ).json()["Payment"]
+    restored = us_client.get(f"/invoice/{invoice}").json()["Invoice"]
+    assert (0, "Deleted", 100, []) == (
+        paid["Balance"],
+        deleted["status"],
+        restored["Balance"],
+        restored["LinkedTxn"],
+    )
+
+
+def test_voiding_or_deleting_a_paid_invoice_is_refused(
+    sandbox: QuickBooksSandbox, us: str, us_client: httpx.Client
+) -> None:
+    """An invoice with a payment linked cannot be voided or deleted until the payment goes."""
+    invoice = sandbox.add_invoice(us, "1", [("1", 1, 100)])
+    sandbox.add_payment(us, invoice, 10)
+    token = us_client.get(f"/invoice/{invoice}").json()["Invoice"]["SyncToken"]
+    body = {"Id": invoice, "SyncToken": token}
+    void = us_client.post("/invoice?operation=void", json=body)
+    delete = us_client.post("/invoice?operation=delete", json=body)
+    assert (["6000"], ["6000"]) == (fault_codes(void), fault_codes(delete))

@@ -202,17 +202,18 @@ def _check_name_chars(name: str, element: str) -> None:
             raise QboFault.business(f"The {element} can not contain a {label}.", element)
 
 
-def _unique(realm: Realm, entity: str, field: str, name: str, own_id: str | None) -> None:
-    folded = name.casefold()
-    for other in realm.records(entity):
-        if other["Id"] != own_id and str(other.get(field, "")).casefold() == folded:
-            detail = "The name supplied already exists. : null"
-            if entity == "Item":
-                detail = (
-                    "The name supplied already exists. : Another product or service is already "
-                    "using this name. Please use a different name."
-                )
-            raise QboFault("6240", "Duplicate Name Exists Error", detail, element=None)
+def _unique(realm: Realm, entity: str, name: str, own_id: str | None) -> None:
+    """6240 when another record of ``entity`` already uses ``name`` (case-insensitively)."""
+    owner = realm.owner(entity, name)
+    if owner is None or owner == own_id:
+        return
+    detail = "The name supplied already exists. : null"
+    if entity == "Item":
+        detail = (
+            "The name supplied already exists. : Another product or service is already "
+            "using this name. Please use a different name."
+        )
+    raise QboFault("6240", "Duplicate Name Exists Error", detail, element=None)
 
 
 def _currency(realm: Realm, value: Any) -> str:
@@ -249,11 +250,7 @@ def _display_name(data: Mapping[str, Any]) -> str:
 def customer_balance(realm: Realm, customer_id: str) -> Decimal:
     """Sum of the open balances of the customer's invoices."""
     return sum(
-        (
-            Decimal(inv.get("Balance", 0))
-            for inv in realm.records("Invoice")
-            if _ref(inv.get("CustomerRef")) == customer_id
-        ),
+        (Decimal(inv.get("Balance", 0)) for inv in realm.children("Invoice", customer_id)),
         Decimal(0),
     )
 
@@ -266,11 +263,7 @@ def _refresh_customer(realm: Realm, customer_id: str | None, now: dt.datetime) -
     balance = round_money(customer_balance(realm, customer["Id"]), realm.home_currency)
     customer["Balance"] = balance
     jobs = sum(
-        (
-            Decimal(c.get("BalanceWithJobs", 0))
-            for c in realm.records("Customer")
-            if _ref(c.get("ParentRef")) == customer["Id"]
-        ),
+        (Decimal(c.get("BalanceWithJobs", 0)) for c in realm.children("Customer", customer["Id"])),
         Decimal(0),
     )
     customer["BalanceWithJobs"] = balance + jobs
@@ -287,7 +280,7 @@ def _build_customer(
     stored_name = _name_with_state(name, active)
     own_id = existing["Id"] if existing else None
     if active:
-        _unique(realm, "Customer", "DisplayName", name, own_id)
+        _unique(realm, "Customer", name, own_id)
     code = _currency(realm, data.get("CurrencyRef"))
     record: Record = {key: value for key, value in data.items() if key not in _SYSTEM_KEYS}
     if "Taxable" not in record and realm.is_us:
@@ -346,7 +339,7 @@ def _build_item(realm: Realm, data: Record, existing: Record | None, now: dt.dat
     _check_name_chars(name, "Name")
     own_id = existing["Id"] if existing else None
     if active:
-        _unique(realm, "Item", "Name", name, own_id)
+        _unique(realm, "Item", name, own_id)
     item_type = str(data.get("Type") or "Service")
     if item_type not in _ITEM_TYPES:
         raise QboFault(
@@ -396,7 +389,7 @@ def _build_term(realm: Realm, data: Record, existing: Record | None, now: dt.dat
         raise QboFault.required("Name")
     active = _bool(data.get("Active", True))
     if active:
-        _unique(realm, "Term", "Name", raw_name.strip(), existing["Id"] if existing else None)
+        _unique(realm, "Term", raw_name.strip(), existing["Id"] if existing else None)
     record: Record = {key: value for key, value in data.items() if key not in _SYSTEM_KEYS}
     record["Name"] = raw_name.strip()
     record["Active"] = active
@@ -437,8 +430,7 @@ def _doc_number(
     elif text is None and realm.custom_txn_numbers:
         return None
     if text is None:
-        used = {str(inv.get("DocNumber")) for inv in realm.records("Invoice")}
-        while str(realm.next_doc_number) in used:
+        while realm.owner("Invoice", str(realm.next_doc_number)) is not None:
             realm.next_doc_number += 1
         text = str(realm.next_doc_number)
         realm.next_doc_number += 1
@@ -451,15 +443,15 @@ def _doc_number(
             f"{_DOC_NUMBER_MAX} supplied length:{len(text)}",
             element="DocNumber",
         )
-    for other in realm.records("Invoice"):
-        if other["Id"] != own_id and str(other.get("DocNumber", "")).casefold() == text.casefold():
-            raise QboFault(
-                "6140",
-                "Duplicate Document Number Error",
-                f"Duplicate Document Number Error : You must specify a different number. This "
-                f"number has already been used. DocNumber={text} is assigned to TxnType=Invoice "
-                f"with TxnId={other['Id']}",
-            )
+    other_id = realm.owner("Invoice", text)
+    if other_id is not None and other_id != own_id:
+        raise QboFault(
+            "6140",
+            "Duplicate Document Number Error",
+            f"Duplicate Document Number Error : You must specify a different number. This "
+            f"number has already been used. DocNumber={text} is assigned to TxnType=Invoice "
+            f"with TxnId={other_id}",
+        )
     return text
 
 
@@ -744,12 +736,12 @@ def _build_payment(realm: Realm, data: Record, existing: Record | None, now: dt.
     record["ProcessPayment"] = False
     record["Line"] = lines
     record["LinkedTxn"] = []
-    record["_applied"] = [(inv["Id"], amount) for inv, amount in applied]
     return record
 
 
 def _apply_payment(realm: Realm, payment: Record, now: dt.datetime, sign: int) -> None:
-    for invoice_id, amount in payment.pop("_applied", []) if sign > 0 else _links(payment):
+    """Apply (sign +1) or take back (-1) the payment's invoice lines."""
+    for invoice_id, amount in _links(payment):
         invoice = realm.get("Invoice", invoice_id)
         if invoice is None:
             continue
@@ -846,10 +838,8 @@ def write(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
             },
         }
     stored = {**meta, **record}
-    stored.pop("_applied", None)
     realm.put(entity, stored)
     if entity == "Payment":
-        stored["_applied"] = record.get("_applied", [])
         _apply_payment(realm, stored, now, +1)
     if entity == "Invoice":
         _refresh_customer(realm, _ref(stored.get("CustomerRef")), now)

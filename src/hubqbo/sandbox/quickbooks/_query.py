@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -457,7 +458,7 @@ def _project(record: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]
     for name in ("Id", *fields):
         key = lowered.get(name.lower())
         if key is not None:
-            out[key] = record[key]
+            out[key] = copy.deepcopy(record[key])
     out["domain"] = "QBO"
     out["sparse"] = True
     return out
@@ -468,7 +469,7 @@ def evaluate(
     records: Iterable[dict[str, Any]],
     known_fields: Mapping[str, frozenset[str]],
 ) -> dict[str, Any]:
-    """The ``QueryResponse`` object for ``query`` over ``records`` (already copies)."""
+    """The ``QueryResponse`` object for ``query`` over ``records`` (only the page is copied)."""
     _validate(query, known_fields)
     mentions_active = any(c.field.lower() == "active" for c in query.conditions)
     rows = [
@@ -487,6 +488,7 @@ def evaluate(
     page = rows[query.start_position - 1 : query.start_position - 1 + query.max_results]
     if not page:
         return {}
-    if query.fields:
-        page = [_project(record, query.fields) for record in page]
+    page = (
+        [_project(record, query.fields) for record in page] if query.fields else copy.deepcopy(page)
+    )
     return {query.entity: page, "startPosition": query.start_position, "maxResults": len(page)}

@@ -113,6 +113,17 @@ _ACCOUNTS: list[tuple[str, str, str, str]] = [
 ]
 
 
+# Names QBO keeps unique (case-insensitively) per entity, and references kept as indexes.
+_UNIQUE_FIELDS = {"Customer": "DisplayName", "Item": "Name", "Term": "Name", "Invoice": "DocNumber"}
+_PARENT_FIELDS = {"Invoice": "CustomerRef", "Customer": "ParentRef", "Payment": "CustomerRef"}
+
+
+def _ref_value(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("value")
+    return None if value is None else str(value)
+
+
 def currency_ref(code: str) -> dict[str, str]:
     """``{"value": "USD", "name": "United States Dollar"}``."""
     return {"value": code, "name": CURRENCY_NAMES.get(code, code)}
@@ -162,6 +173,8 @@ class Realm:
         self.exchange_rates: dict[str, Decimal] = {}
         self.lock = threading.RLock()
         self._records: dict[str, dict[str, Record]] = {}
+        self._unique: dict[str, dict[str, str]] = {}
+        self._children: dict[tuple[str, str], dict[str, None]] = {}
         self._next_id: dict[str, int] = {}
         self.tombstones: dict[str, dict[str, dt.datetime]] = {}
         self.next_doc_number = 1001
@@ -190,13 +203,47 @@ class Realm:
         return self._records.get(entity, {}).get(record_id)
 
     def put(self, entity: str, record: Record) -> None:
-        """Store (insert or replace) ``record`` under its ``Id``."""
-        self._records.setdefault(entity, {})[str(record["Id"])] = record
+        """Store (insert or replace) ``record`` under its ``Id``, keeping the indexes."""
+        record_id = str(record["Id"])
+        old = self.get(entity, record_id)
+        if old is not None:
+            self._index(entity, old, add=False)
+        self._records.setdefault(entity, {})[record_id] = record
+        self._index(entity, record, add=True)
 
     def remove(self, entity: str, record_id: str, now: dt.datetime) -> None:
         """Delete and leave a tombstone for CDC."""
-        self._records.get(entity, {}).pop(record_id, None)
+        old = self._records.get(entity, {}).pop(record_id, None)
+        if old is not None:
+            self._index(entity, old, add=False)
         self.tombstones.setdefault(entity, {})[record_id] = now
+
+    def owner(self, entity: str, name: str) -> str | None:
+        """Id of the ``entity`` whose unique name (DisplayName, Name, DocNumber) is ``name``."""
+        return self._unique.get(entity, {}).get(name.casefold())
+
+    def children(self, entity: str, parent_id: str) -> list[Record]:
+        """Records of ``entity`` referring to ``parent_id`` (invoices of a customer, jobs)."""
+        ids = self._children.get((entity, parent_id), {})
+        return [self._records[entity][record_id] for record_id in ids]
+
+    def _index(self, entity: str, record: Record, *, add: bool) -> None:
+        record_id = str(record["Id"])
+        field = _UNIQUE_FIELDS.get(entity)
+        value = record.get(field) if field else None
+        if isinstance(value, str):
+            names = self._unique.setdefault(entity, {})
+            if add:
+                names[value.casefold()] = record_id
+            elif names.get(value.casefold()) == record_id:
+                del names[value.casefold()]
+        parent = _ref_value(record.get(_PARENT_FIELDS.get(entity, "")))
+        if parent is not None:
+            siblings = self._children.setdefault((entity, parent), {})
+            if add:
+                siblings[record_id] = None
+            else:
+                siblings.pop(record_id, None)
 
     def snapshot(self, entity: str, record_id: str) -> Record | None:
         """A deep copy of the stored record, or None."""

@@ -654,8 +654,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
 
     def _query(self, realm: Realm, text: str) -> dict[str, Any]:
         query = parse_query(text)
-        records = copy.deepcopy(realm.records(query.entity))
-        return evaluate(query, records, _QUERYABLE)
+        return evaluate(query, realm.records(query.entity), _QUERYABLE)
 
     def _batch(self, realm: Realm, body: Any, now: dt.datetime) -> list[dict[str, Any]]:
         items = body.get("BatchItemRequest") if isinstance(body, Mapping) else None
