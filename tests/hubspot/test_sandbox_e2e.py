@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 
 from hubqbo.errors import NotFoundError, RateLimitedError, RequestTimeout, ServerError
@@ -199,7 +198,8 @@ def test_reads_writes_and_settings_end_to_end(version: str, hubspot_specs: objec
         id_property="qbo_invoice_id",
     )
     found = client.find_invoice(id_property="qbo_invoice_id", value="130")
-    assert found is not None and created.id == updated.id == found.id
+    assert found is not None
+    assert created.id == updated.id == found.id
     assert (dt.date(2026, 11, 25), dt.date(2026, 12, 25), "draft") == (
         found.invoice_date,
         found.due_date,
@@ -329,3 +329,45 @@ def test_search_filters_and_ceiling(hubspot_specs: object | None) -> None:
     assert (10_395, 10_395) == (len(found), len({r.id for r in found}))
     assert 52 == len(sandbox.requests) - before  # 50 pages to the ceiling, 2 after the restart
     assert [] == [r for r in sandbox.requests if r.status >= 400]
+
+
+@pytest.mark.parametrize("version", ["2026-03", "v3"])
+def test_oauth_connect_refresh_and_rotation(version: str, hubspot_specs: object | None) -> None:
+    """Authorize → callback → code exchange (hub_id captured) → 30-minute token refreshed
+    before expiry → the rotated refresh token is persisted under the portal's key."""
+    from hubqbo.auth import ClientCredentials, MemoryTokenStore
+    from hubqbo.hubspot import HubSpotOAuth, hubspot_provider
+
+    sandbox, clock = portal(portal_id=62515)
+    redirect = "https://app.example/hubspot/callback"
+    oauth = HubSpotOAuth(
+        hubspot_provider(version),
+        ClientCredentials("sandbox-client-id", "sandbox-client-secret", redirect),
+        transport=validating(sandbox, hubspot_specs),
+        clock=clock,
+    )
+    request = oauth.authorization_url(["oauth", "crm.objects.contacts.read"])
+    code = sandbox.authorize(redirect_uri=redirect, scopes=["oauth", "crm.objects.contacts.read"])
+    store = MemoryTokenStore()
+    portal_id, token = oauth.connect(
+        f"{redirect}?code={code}&state={request.state}", state=request.state, store=store
+    )
+    assert ("62515", START + dt.timedelta(minutes=30)) == (portal_id, token.expires_at)
+
+    client = HubSpotClient.from_oauth(
+        oauth,
+        store,
+        portal_id,
+        transport=validating(sandbox, hubspot_specs),
+        clock=clock,
+        sleep=clock.sleep,
+        api_version=version,
+    )
+    assert "GBP" == client.company_currency()
+    clock.advance(seconds=29 * 60)  # inside the refresh margin: refreshed before use
+    assert "Europe/London" == client.portal_time_zone()
+    saved = store.load("hubspot:62515")
+    assert saved is not None
+    assert saved.refresh_token != token.refresh_token
+    assert saved.expires_at == clock.now() + dt.timedelta(minutes=30)
+    assert [] == [r for r in sandbox.requests if r.status == 401]
