@@ -156,6 +156,8 @@ def test_bad_input_is_refused_before_any_request() -> None:
         client.create_invoice(Invoice(customer=Ref("1"), currency="GBP"))
     with pytest.raises(ValidationError, match=r"1\.\.50"):
         client.create_customer(Customer(display_name="X"), request_id="r" * 51)
+    with pytest.raises(ValidationError, match="not a QBO Customer id"):
+        client.get_customer("../preferences")
     assert 0 == client.requests_sent
 
 

@@ -165,7 +165,7 @@ def test_server_error_retried_for_requestid_write_not_code_500() -> None:
             Invoice(id="264", sync_token="0", customer=Ref("1"), currency="USD")
         )
         with pytest.raises(ValidationError) as info:
-            client._get("customer/1/5")
+            client.get_tax_rate("5")
     assert (True, Decimal("0"), "1") == (voided.voided, voided.total, voided.sync_token)
     assert [0.5] == slept
     assert ("500", 400) == (info.value.code, info.value.status_code)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
@@ -86,6 +87,26 @@ NAME_LIST_ENTITIES = frozenset({"Customer", "Item", "Term", "TaxCode", "Vendor",
 """Entities with an ``Active`` flag: full reads add ``Active IN (true,false)``."""
 NOT_IN_CDC = frozenset({"TaxCode", "TaxRate", "TaxAgency", "JournalCode", "TimeActivity"})
 TID_HEADERS = ("intuit_tid", "intuit-tid")
+
+
+_RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _tid(response: httpx.Response) -> str | None:
+    """The ``intuit_tid`` header (recordings also spell it ``Intuit-Tid``)."""
+    for name in TID_HEADERS:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def _record_id(entity: str, record_id: str) -> str:
+    """A record id safe to put in a path (QBO ids are numbers, or ``TAX``/``NON``)."""
+    text = str(record_id).strip()
+    if not _RECORD_ID.match(text):
+        raise _invalid(f"not a QBO {entity} id: {record_id!r}")
+    return text
 
 
 def _invalid(message: str) -> ValidationError:
@@ -242,7 +263,7 @@ class QuickBooksClient:
         ):
             return
         body = _wire.loads(response.content)
-        tid = self.runner.request_id(response) if hasattr(self, "runner") else None
+        tid = _tid(response)
         error = fault_to_error(
             response.status_code,
             body,
@@ -312,9 +333,7 @@ class QuickBooksClient:
     # ------------------------------------------------------------------ reads by id
 
     def _read(self, entity: str, record_id: str) -> Any:
-        if not str(record_id).strip():
-            raise _invalid(f"{entity} id is empty")
-        body = self._get(f"{_wire.entity_path(entity)}/{record_id}") or {}
+        body = self._get(f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}") or {}
         return _wire.parse_entity(entity, body.get(entity) or {})
 
     def get_customer(self, customer_id: str) -> Customer:
@@ -536,8 +555,14 @@ class QuickBooksClient:
     def send_invoice(
         self, invoice_id: str, *, to: str | None = None, request_id: str | None = None
     ) -> Invoice:
-        """Email the invoice from QBO (to its BillEmail, or ``to`` which replaces it)."""
+        """Email the invoice from QBO (to its BillEmail, or ``to`` which replaces it).
+
+        The derived ``requestid`` depends on the invoice and address only, so sending the same
+        invoice to the same address again (a reminder) needs a new ``request_id``; otherwise QBO
+        replays the first answer and sends nothing.
+        """
         params = {"sendTo": to} if to else {}
+        invoice_id = _record_id("Invoice", invoice_id)
         answer = self._write(
             f"invoice/{invoice_id}/send",
             {"invoice": invoice_id, "sendTo": to},
@@ -550,7 +575,8 @@ class QuickBooksClient:
 
     def invoice_pdf(self, invoice_id: str) -> bytes:
         """The invoice as PDF bytes."""
-        request = self._request("GET", f"invoice/{invoice_id}/pdf", accept="application/pdf")
+        path = f"invoice/{_record_id('Invoice', invoice_id)}/pdf"
+        request = self._request("GET", path, accept="application/pdf")
         response = self.runner.send(request, idempotent=True, pace_key=self._realm_id)
         if not response.content.startswith(b"%PDF"):
             raise ApiError(
@@ -558,7 +584,7 @@ class QuickBooksClient:
                 status_code=response.status_code,
                 code=None,
                 message="QuickBooks did not return a PDF document",
-                request_id=self.runner.request_id(response),
+                request_id=_tid(response),
             )
         return response.content
 
@@ -639,7 +665,7 @@ class QuickBooksClient:
                 request, idempotent=True, pace_key=self._realm_id, budgets=("requests", "batch")
             )
             body = _wire.loads(response.content) or {}
-            results.extend(self._batch_results(chunk, body, self.runner.request_id(response)))
+            results.extend(self._batch_results(chunk, body, _tid(response)))
         return results
 
     def _batch_item(
