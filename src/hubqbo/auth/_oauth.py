@@ -43,7 +43,12 @@ _log = logging.getLogger("hubqbo.auth")
 
 
 class ClientAuthMethod(str, enum.Enum):
-    """How the app authenticates at the token endpoint."""
+    """How the app authenticates at the token endpoint.
+
+    Example:
+        >>> ClientAuthMethod("client_secret_post") is ClientAuthMethod.POST
+        True
+    """
 
     BASIC = "client_secret_basic"
     """``Authorization: Basic base64(client_id:client_secret)`` (Intuit)."""
@@ -52,7 +57,12 @@ class ClientAuthMethod(str, enum.Enum):
 
 
 class RevokeStyle(str, enum.Enum):
-    """How a token is revoked."""
+    """How a token is revoked.
+
+    Example:
+        >>> RevokeStyle.PATH.value
+        'path'
+    """
 
     JSON_BODY = "json_body"
     """``POST revoke_url`` with ``{"token": ...}`` and client authentication (Intuit)."""
@@ -120,7 +130,13 @@ class ClientCredentials:
 
 @attrs.frozen
 class AuthorizationRequest:
-    """Where to send the user, and the ``state`` to check on the callback."""
+    """Where to send the user, and the ``state`` to check on the callback (keep it in the
+    user's session; it never shows in ``repr``).
+
+    Example:
+        >>> AuthorizationRequest(url="https://id.test/authorize?state=s", state="s")
+        AuthorizationRequest(url='https://id.test/authorize?state=s')
+    """
 
     url: str
     state: str = attrs.field(repr=False)
@@ -128,7 +144,12 @@ class AuthorizationRequest:
 
 @attrs.frozen
 class AuthorizationResponse:
-    """What the callback brought: the code (secret) and the account (``realmId``) if any."""
+    """What the callback brought: the code (secret) and the account (``realmId``) if any.
+
+    Example:
+        >>> AuthorizationResponse(code="c-1", account_id="9130")
+        AuthorizationResponse(account_id='9130')
+    """
 
     code: str = attrs.field(repr=False)
     account_id: str | None = None

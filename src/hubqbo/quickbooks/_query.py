@@ -77,7 +77,12 @@ def literal(value: Scalar) -> str:
 
 @attrs.frozen
 class Condition:
-    """``field op value`` (``value`` a sequence for ``IN``)."""
+    """``field op value`` (``value`` a tuple for ``IN``); build it with :meth:`Query.where`.
+
+    Example:
+        >>> Condition("Active", "IN", (True, False)).render()
+        'Active IN (true, false)'
+    """
 
     field: str
     op: str

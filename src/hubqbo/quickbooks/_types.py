@@ -18,7 +18,12 @@ __all__ = ["BatchItemResult", "BatchOperation", "CdcResult", "ChangeRecord", "Op
 
 
 class Operation(str, enum.Enum):
-    """A batch item's operation (QBO ``operation``)."""
+    """A batch item's operation (QBO ``operation``).
+
+    Example:
+        >>> Operation("delete") is Operation.DELETE
+        True
+    """
 
     CREATE = "create"
     UPDATE = "update"
@@ -75,6 +80,10 @@ class BatchItemResult:
         record: the created/updated record (model) or, for a delete, the deleted stub.
         records: a query item's records.
         error: the typed error when QBO answered this item with a Fault.
+
+    Example:
+        >>> BatchItemResult(0, BatchOperation.select("SELECT * FROM Item")).ok
+        True
     """
 
     index: int
@@ -99,6 +108,10 @@ class ChangeRecord:
         deleted: QBO reported ``status: "Deleted"``.
         updated_at: ``MetaData.LastUpdatedTime`` when present.
         record: the record as its model (``None`` for deletions and unmodelled entities).
+
+    Example:
+        >>> ChangeRecord(entity="Invoice", id="266", deleted=True).deleted
+        True
     """
 
     entity: str
@@ -119,6 +132,13 @@ class CdcResult:
         unconfirmed_deletions: entities whose deletions could not be confirmed because the
             1,000-object cap forced a fallback to queries (which never return deleted records):
             reconcile those entities another way (e.g. a full id scan).
+
+    Example:
+        >>> import datetime as dt
+        >>> since = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
+        >>> CdcResult(since, (ChangeRecord("Invoice", "1"),), unconfirmed_deletions=("Invoice",)
+        ...           ).deletions_confirmed
+        False
     """
 
     since: dt.datetime

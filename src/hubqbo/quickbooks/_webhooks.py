@@ -58,6 +58,10 @@ class WebhookEvent:
         operation: ``Create``, ``Update``, ``Delete``, ``Merge``, ``Void`` or ``Emailed``.
         occurred_at: ``lastUpdated`` / CloudEvents ``time``.
         event_id: the CloudEvents ``id`` (for de-duplication); ``None`` for legacy events.
+
+    Example:
+        >>> WebhookEvent("9130", "Invoice", "130", "Void").operation
+        'Void'
     """
 
     realm_id: str
