@@ -7,12 +7,11 @@ passing and attaching invoices. Everything runs against the wire-faithful sandbo
 the real HTTP clients, so the demo exercises the same code a production run does.
 
 Example:
-    >>> import io
-    >>> out = io.StringIO()
-    >>> main(["demo"], out=out)
-    0
-    >>> "idempotent" in out.getvalue()
-    True
+    >>> world = build_demo_world()          # what ``hubqbo demo`` runs on
+    >>> world.us.company_profile().country, world.uk.company_profile().home_currency
+    ('US', 'GBP')
+
+Run it with ``hubqbo demo`` (or ``python -m hubqbo.cli demo``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,45 @@
+"""The ``hubqbo`` command: ``hubqbo demo`` tells the whole story, offline, in seconds."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from hubqbo.cli import main
+from tests.invoices.conftest import needs_crm_properties
+
+
+@needs_crm_properties
+def test_demo_walks_the_story_offline_and_fast() -> None:
+    """Every chapter appears, with the outcomes the sandboxes produced, in a few seconds."""
+    out = io.StringIO()
+    started = time.perf_counter()
+    assert 0 == main(["demo"], out=out)
+    elapsed = time.perf_counter() - started
+    text = out.getvalue()
+    for expected in (
+        "matched Acme Corporation",
+        "ambiguous between 2 customers",
+        "no match",
+        "refused: quote",
+        "[tax_code_required]",
+        "0 problem(s)",
+        "second create: created=False, same invoice: True (idempotent)",
+        "qbo_invoice_status: awaiting_send",
+        "payment_received",
+        "invoice_became_overdue",
+        "qbo_invoice_status: overdue",
+        "Invoice A-0999",
+        "custom transaction numbers turned on",
+    ):
+        assert expected in text, expected
+    assert elapsed < 10
+
+
+def test_unknown_command_is_refused() -> None:
+    """argparse refuses an unknown subcommand with exit status 2."""
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"], out=io.StringIO())
+    assert 2 == caught.value.code
