@@ -12,8 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import vcr
 
-from hubqbo._http import no_jitter
-from hubqbo._http._retry import RetryPolicy
+from hubqbo._http import RetryPolicy, no_jitter
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import ManualClock
 

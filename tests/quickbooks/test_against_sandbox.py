@@ -423,3 +423,57 @@ def test_custom_transaction_numbers_leave_doc_number_empty() -> None:
         Invoice(customer=Ref(str(customer.id)), currency="USD", lines=[line])
     )
     assert invoice.doc_number is None
+
+
+def test_reads_by_id_of_every_entity() -> None:
+    """Terms, tax codes, tax rates and payments read by id as their models."""
+    sandbox, client, _, _ = gb_setup()
+    customer = client.create_customer(Customer(display_name="Acme"))
+    item = client.create_item(Item(name="Audit", unit_price=Decimal("50"), income_account=Ref("1")))
+    invoice = client.create_invoice(
+        Invoice(customer=Ref(str(customer.id)), currency="GBP", lines=[sale(item, "1", "50")])
+    )
+    payment_id = sandbox.add_payment(client.realm_id, str(invoice.id), "60.00")
+    code = client.list_tax_codes()[0]
+    assert ("Net 30", 30) == (client.get_term("3").name, client.get_term("3").due_days)
+    assert code == client.get_tax_code(code.id)
+    assert Decimal("20") == client.get_tax_rate(code.sales_rates[0].value).rate_percent
+    payment = client.get_payment(payment_id)
+    assert ((str(invoice.id), Decimal("60.00")),) == tuple(
+        (a.invoice_id, a.amount) for a in payment.applied_to
+    )
+    assert item == client.get_item(str(item.id))
+
+
+def test_sparse_updates_and_item_deactivation() -> None:
+    """update_invoice and update_item send sparse bodies with the SyncToken; deactivate_item
+    hides the item from normal reads."""
+    _, client, _, _ = gb_setup()
+    customer = client.create_customer(Customer(display_name="Acme"))
+    item = client.create_item(Item(name="Audit", unit_price=Decimal("50"), income_account=Ref("1")))
+    invoice = client.create_invoice(
+        Invoice(customer=Ref(str(customer.id)), currency="GBP", lines=[sale(item, "1", "50")])
+    )
+    memo = client.update_invoice(attrs.evolve(invoice, customer_memo="Thank you"))
+    priced = client.update_item(attrs.evolve(item, unit_price=Decimal("75")))
+    assert ("Thank you", "1", Decimal("60.00")) == (memo.customer_memo, memo.sync_token, memo.total)
+    assert (Decimal("75"), "1") == (priced.unit_price, priced.sync_token)
+    client.deactivate_item(priced)
+    assert [] == list(client.iter_items())
+    assert [False] == [i.active for i in client.iter_items(include_inactive=True)]
+
+
+def test_errors_and_debug_logs_carry_intuit_tid_never_the_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A failed call's error and the debug log line name the intuit_tid; the token is absent."""
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="hubqbo")
+    _, client, _, _ = gb_setup(access_token="secret-access-token-123")
+    client.create_customer(Customer(display_name="Acme"))
+    with pytest.raises(DuplicateNameError) as info:
+        client.create_customer(Customer(display_name="acme"))
+    assert info.value.request_id
+    assert info.value.request_id in caplog.text
+    assert "secret-access-token-123" not in caplog.text + repr(client) + str(info.value)
