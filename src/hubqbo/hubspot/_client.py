@@ -747,11 +747,12 @@ class HubSpotClient:
     def update_properties(
         self, object_type: CrmObjectType, object_id: str, properties: Mapping[str, str]
     ) -> None:
-        """Write raw property values on one record (``""`` clears)."""
+        """Write property values on one record: strings as they are (``""`` clears); typed
+        values (``Decimal``, ``bool``, ``date``, aware ``datetime``, tuples) are converted."""
         self._request(
             "PATCH",
             self.paths.object(object_type.value, object_id),
-            json={"properties": dict(properties)},
+            json={"properties": wire.properties_body(properties)},
             idempotent=True,
         )
 
