@@ -354,6 +354,11 @@ class PortalStore:
             return {k: product.properties[k] for k in inherited if k in product.properties}
         return {}
 
+    def check_create(self, kind: str, incoming: Mapping[str, Any]) -> None:
+        """Every check ``create`` makes before writing (for all-or-nothing batches)."""
+        object_kind = self.kind(kind)
+        self._check_create_rules(object_kind, self.validate(object_kind.name, incoming, None))
+
     def _check_create_rules(self, kind: ObjectType, values: Mapping[str, str]) -> None:
         if kind.name == "quotes":
             missing = [p for p in ("hs_title", "hs_expiration_date") if not values.get(p)]

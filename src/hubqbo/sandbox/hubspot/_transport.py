@@ -642,6 +642,9 @@ class HubSpotSandbox(httpx.BaseTransport):
             item.get("objectWriteTraceId") if isinstance(item, dict) else None for item in inputs
         ]
         partial = all(isinstance(t, str) and t for t in traces) and len(set(traces)) == len(traces)
+        if not partial:  # all or nothing: refuse the batch before writing any of it
+            for item in inputs:
+                self._check_batch_input(call, kind, operation, item)
         results: list[Any] = []
         errors: list[Any] = []
         for item, trace in zip(inputs, traces, strict=True):
@@ -663,6 +666,26 @@ class HubSpotSandbox(httpx.BaseTransport):
             results.append(result)
         status = {"create": 201, "update": 200, "upsert": 200}[operation]
         return (207 if errors else status), self._batch_envelope(started, results, errors)
+
+    def _check_batch_input(self, call: _Call, kind: ObjectType, operation: str, item: Any) -> None:
+        """The checks ``_batch_one`` makes, without writing anything."""
+        if not isinstance(item, dict) or not isinstance(item.get("properties"), dict):
+            raise ApiError.validation("Each input needs a properties object.")
+        properties = item["properties"]
+        if operation == "create":
+            self._create_associations(kind, item.get("associations"))
+            self.store.check_create(kind.name, properties)
+            return
+        id_property = item.get("idProperty") or call.text("idProperty")
+        if operation == "upsert" and not id_property:
+            raise ApiError.validation("Upsert inputs need an idProperty naming a unique property.")
+        record = self.store.find(kind.name, str(_id_of(item)), id_property)
+        if record is None and operation == "update":
+            raise ApiError.not_found(str(_id_of(item)))
+        if record is None:
+            self.store.check_create(kind.name, {**properties, str(id_property): str(_id_of(item))})
+        else:
+            self.store.validate(kind.name, properties, record)
 
     def _batch_one(
         self, call: _Call, kind: ObjectType, operation: str, item: dict[str, Any]
