@@ -291,6 +291,49 @@ def _split_names(text: str) -> list[str]:
     return out
 
 
+# The long tail: most real family names are rare. Western-style ones are built from parts (an
+# English "Ashworth", a German "Steinberger", an Italian "Belardini"); Chinese, Vietnamese and
+# Japanese family names really are few, so those cultures get no tail.
+_TAIL_PARTS: dict[str, tuple[str, str]] = {
+    "en": ("Ash Black Brad Brook Cald Chad Dun Fair Fern Gold Hal Hart Hather Kings Lang Mar "
+           "Mor Nor Pen Pres Rad Red Ring Ros Sel Stan Stock Thorn Wake Wal Wey Whit Wins Wood",
+           "ford ley ton worth wood field by well more combe stead ham bury shaw wick ridge "
+           "land cott hurst"),
+    "de": ("Alt Bern Eichen Falken Gold Grün Hagen Hirsch Hoch Lichten Linden Rosen Schwarz "
+           "Stein Wald Weiden Wolfs Adler Bach Kirch",
+           "berger mann bauer hofer feld thal burg stätter huber meier reiter häuser dorf"),
+    "it": ("Bel Cal Fior Gal Lan Mar Pel Ros San Ter Val Ven Bor Cor Fer Mon Pas",
+           "ardini ucci etti ello ini otti asso ieri ano ardi one"),
+    "es": ("Al Bel Cas Ech Gar Ibar Lar Mend Olab Sal Urr Zab Arr Beti Goi",
+           "averría ieta uren oaga iondo ola aga iza abal ondo"),
+    "fr": ("Beau Bel Bon Cham Dela Du Fon Lacro Mont Roche Vau Ville Gren Mar",
+           "champ court fort mont pierre lieu vallon bois ville ret geon"),
+    "pl": ("Bor Chmiel Gr Kr Mal Pias Sob Wier Zaj Lis Dud",
+           "owski ewski iński ecki czak ak ek"),
+    "nl": ("Hoog Brink Haar Kamp Groen Hoeven Ooster Wester Zuider Linde",
+           "veld huis hout broek dijk kamp straten"),
+    "ng": ("Ade Olu Chi Nwa Oke Ife Ola Ogun Eze Obi",
+           "wale kunle nedu chukwu bode femi yemi nna oma"),
+    "in": ("Ra Su Ve Kri Ma Ba Sri Ha Go Na",
+           "manathan bramanian ndran shnan jumdar lasubramanian thuraman"),
+    "ar": ("Al-Ha Al-Ma Al-Sa Ab Khou Na Za Bar Sha",
+           "shimi lki ri dullah ry jjar hrani ghouti"),
+}  # fmt: skip
+_TAIL_SHARE = {"en": 0.45, "gb": 0.45, "de": 0.4, "it": 0.4, "es": 0.3, "fr": 0.4, "pl": 0.4,
+               "nl": 0.3, "ng": 0.3, "in": 0.25, "ar": 0.2}  # fmt: skip
+
+
+def _tail_family(culture: str, rng: random.Random) -> str | None:
+    """A rare family name for ``culture`` (None when the culture has no long tail here)."""
+    parts = _TAIL_PARTS.get("en" if culture == "gb" else culture)
+    if parts is None or rng.random() >= _TAIL_SHARE.get(culture, 0.0):
+        return None
+    head, tail = rng.choice(parts[0].split()), rng.choice(parts[1].split())
+    if culture == "nl":
+        return f"Van {head}{tail}" if rng.random() < 0.3 else head + tail
+    return head + tail
+
+
 _VOCAB = {
     culture: (given.split(), _split_names(family), country)
     for culture, (given, family, country) in _CULTURES.items()
@@ -410,7 +453,7 @@ def _entity(
     if rng.random() < 0.25:  # many people live elsewhere than their name suggests
         country = rng.choice(["US", "GB", "DE", "FR", "ES", "IT", "IN"])
     given = _zipf(given_pool, rng, 0.9)
-    family = family or _zipf(family_pool, rng, 0.8)
+    family = family or _tail_family(culture, rng) or _zipf(family_pool, rng, 0.8)
     if culture == "es" and rng.random() < 0.35:  # two surnames, used inconsistently
         family = f"{family} {_zipf(family_pool, rng, 0.8)}"
     g, f = _ascii(given).lower(), _ascii(family).lower().replace(" ", "")

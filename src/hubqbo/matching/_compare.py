@@ -266,8 +266,9 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
         return Agreement.FUZZY
     if x in c[1:] or y in b[1:]:
         return Agreement.MIDDLE
-    if min(len(x), len(y)) >= 3 and OSA.distance(x, y, score_cutoff=1) <= 1:
-        return Agreement.SIMILAR  # Yan / Jan: maybe a typo, maybe another person
+    shortest = min(len(x), len(y))
+    if shortest >= 3 and OSA.distance(x, y, score_cutoff=2) <= (2 if shortest >= 6 else 1):
+        return Agreement.SIMILAR  # Yan / Jan, Wlliam / Williaum: typo or another person
     return Agreement.DISAGREE
 
 
@@ -275,6 +276,18 @@ def _discounted(weight: float, floor: float, count: int) -> float:
     """``weight`` less one bit per doubling of the customers sharing the value."""
     return max(floor, weight - math.log2(count)) if count > 1 else weight
 
+
+_CORROBORATING = frozenset(
+    {
+        MatchKey.EMAIL,
+        MatchKey.EMAIL_DOMAIN,
+        MatchKey.COMPANY_NAME,
+        MatchKey.PHONE,
+        MatchKey.POSTCODE,
+        MatchKey.ADDRESS_LINE,
+    }
+)
+"""Keys whose agreement corroborates a name (the same local part at two providers does not)."""
 
 _FAMILY_WEIGHTS: Mapping[Agreement, str] = {
     Agreement.PARTIAL: "family_partial",
@@ -327,7 +340,8 @@ def _name_reasons(
                 if key in COMMON_GIVEN_NAMES:
                     w = min(w, cfg.given_common)
             elif giv is Agreement.DISAGREE:
-                w = cfg.contact_disagree if business else cfg.given_disagree
+                colleague = business and fam in (None, Agreement.DISAGREE)
+                w = cfg.contact_disagree if colleague else cfg.given_disagree
             else:
                 w = getattr(cfg, _GIVEN_WEIGHTS[giv])
             reasons.append((MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped))
@@ -335,6 +349,32 @@ def _name_reasons(
         if not best[1] or total > best[0]:
             best = (total, reasons)
     return best
+
+
+def _given_conflict(name_reasons: list[Reason], business: bool) -> bool:
+    """True when the given names conflict for what must be two different people.
+
+    For a person customer any clear given-name conflict counts. For a business customer the
+    person on record is only a contact, so a wholly different name (another employee) does not
+    count — but the same family name with another given name (a relative) does.
+    """
+    agreements = {r[0]: r[1] for r in name_reasons}
+    if agreements.get(MatchKey.GIVEN_NAME) is not Agreement.DISAGREE:
+        return False
+    return not business or agreements.get(MatchKey.FAMILY_NAME) not in (None, Agreement.DISAGREE)
+
+
+def _email_typo(a: str, b: str) -> bool:
+    """One typo apart, same digits: ``mary.jnes@x.com`` ~ ``mary.jones@x.com``."""
+    if min(len(a), len(b)) < 10 or OSA.distance(a, b, score_cutoff=1) > 1:
+        return False
+    if _ALNUM(a) == _ALNUM(b):  # tomasz.szymanski vs tomaszszymanski: two mailboxes
+        return False
+    return [ch for ch in a if ch.isdigit()] == [ch for ch in b if ch.isdigit()]
+
+
+def _ALNUM(text: str) -> str:  # noqa: N802 - reads as a constant transform
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _name_in_local(name: PersonName, local: str) -> bool:
@@ -353,8 +393,10 @@ def _name_in_local(name: PersonName, local: str) -> bool:
 
 def compare(
     b: Record, c: Record, cfg: MatchConfig, counts: Mapping[str, Mapping[str, int]]
-) -> tuple[float, list[Reason], bool]:
-    """Score buyer record ``b`` against customer record ``c``: (bits, reasons, vetoed).
+) -> tuple[float, list[Reason], bool, bool]:
+    """Score buyer record ``b`` against customer record ``c``: (bits, reasons, vetoed, corroborated).
+
+    ``corroborated`` is True when some key other than the names (and the city) agreed.
 
     ``vetoed`` is True when ``c`` is a person whose given name conflicts with the buyer's and
     ``cfg.given_conflict_vetoes`` is on: such a customer may be listed but never chosen.
@@ -382,6 +424,8 @@ def compare(
                 count = counts["email"].get(c.email, 1)
                 w = _discounted(cfg.email_exact, cfg.email_role, count)
                 add(MatchKey.EMAIL, Agreement.EXACT, w, b.email, c.email)
+        elif _email_typo(b.email, c.email):
+            add(MatchKey.EMAIL, Agreement.FUZZY, cfg.email_fuzzy, b.email, c.email)
         elif (
             b.local == c.local
             and not b.email_role
@@ -415,13 +459,7 @@ def compare(
         w, name_reasons = _name_reasons(b.name, c.name, cfg, counts, c.business)
         score += w
         reasons.extend(name_reasons)
-        vetoed = (
-            cfg.given_conflict_vetoes
-            and not c.business
-            and any(
-                r[0] is MatchKey.GIVEN_NAME and r[1] is Agreement.DISAGREE for r in name_reasons
-            )
-        )
+        vetoed = cfg.given_conflict_vetoes and _given_conflict(name_reasons, c.business)
 
     # company name
     if b.company and c.company:
@@ -492,4 +530,6 @@ def compare(
             add(MatchKey.ADDRESS_LINE, Agreement.PARTIAL, cfg.address_partial, bv, cv)
         elif street_ratio < 60:
             add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
-    return score, reasons, vetoed
+    corroborated = any(r[2] > 0 and r[0] in _CORROBORATING and r[1] is not Agreement.LOCAL
+                       for r in reasons)  # fmt: skip
+    return score, reasons, vetoed, corroborated

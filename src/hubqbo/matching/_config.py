@@ -44,6 +44,11 @@ class MatchConfig:
     name (≤ 13 bits) alone never reaches it, nor does a phone or a company name alone; a full
     name plus postcode, phone, address or e-mail does, and so do company name plus domain. An exact personal e-mail with nothing
     contradicting it reaches it by itself (an address is practically an identifier)."""
+    names_only_threshold: float = attrs.field(default=18.0, validator=_positive)
+    """Minimum score when nothing but the names agree (no e-mail, domain, company, phone,
+    postcode or address line). Name weights rest on frequencies estimated from this one ledger
+    — a name unique here may be common among buyers — so a decision resting on them alone
+    needs a wider margin: in practice both names rare, and neither misspelt."""
     ambiguity_margin: float = attrs.field(default=4.0, validator=_positive)
     """The best candidate must beat the second by this many bits (a 16× likelihood ratio);
     closer than that and a person must choose (duplicated customers land here)."""
@@ -67,6 +72,9 @@ class MatchConfig:
     """Same personal e-mail address. Addresses are nearly unique (u ≈ 1e-6) and a true match
     has the same address perhaps 60% of the time: log2(0.6 / 1e-6) ≈ 19, capped at 15 so a
     shared family address cannot outvote a clear name conflict."""
+    email_fuzzy: float = 8.0
+    """Addresses one typo apart with the same digits (``mary.jnes@`` vs ``mary.jones@``);
+    ``ann.lee1@`` vs ``ann.lee2@`` are different people and never count."""
     email_role: float = 5.0
     """Same shared mailbox (``accounts@``, ``info@``): it identifies a company, not a person."""
     email_local: float = 1.5
@@ -85,9 +93,10 @@ class MatchConfig:
     """Different company domains: companies have several, weak evidence against."""
 
     # ------------------------------------------------------------------ names
-    family_exact: float = 10.0
-    """Same family name, when no other indexed customer has it (u ≈ 1/1000); each doubling of
-    the customers sharing it takes a bit off, down to ``family_min``."""
+    family_exact: float = 12.0
+    """Same family name, when no other indexed customer has it (u ≈ 1/4000: most family names
+    are rare); each doubling of the customers sharing it takes a bit off, down to
+    ``family_min``."""
     family_min: float = 4.0
     """Floor of the frequency-discounted family-name weight (Smith still says something)."""
     family_common: float = 7.0
@@ -99,11 +108,11 @@ class MatchConfig:
     """Family names one typo apart (two for long names)."""
     family_disagree: float = -10.0
     """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.001)."""
-    given_exact: float = 8.0
-    """Same given name, when no other indexed customer has it (u ≈ 1/250); discounted one bit
+    given_exact: float = 10.0
+    """Same given name, when no other indexed customer has it (u ≈ 1/1000); discounted one bit
     per doubling of the customers sharing it down to ``given_min``. So a full name that is rare
-    in the index (say 4 + 10) identifies a person on its own, a common one (Maria García,
-    at most 4 + 7) never does."""
+    in the index (Emily Weymore: at most 4 + 12) identifies a person on its own, a common one
+    (Maria García: at most 4 + 7) never does."""
     given_min: float = 2.0
     """Floor of the frequency-discounted given-name weight."""
     given_common: float = 4.0

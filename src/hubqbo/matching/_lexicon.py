@@ -167,16 +167,19 @@ COMMON_FAMILY_NAMES: frozenset[str] = frozenset(
 
 
 def _groups() -> dict[str, frozenset[str]]:
-    """Build name → equivalence set from the nickname groups below.
+    """Build name → the names that may denote the same person, from the groups below.
 
-    A name may belong to several groups (``alex`` is Alexander and Alexandra), so the value is the
-    union of every group it appears in.
+    A formal name and each of its short forms are equivalent (Robert ~ Bob); two short forms
+    only when they start alike (Bob ~ Bobby, Will ~ Willy): Alfie and Freddie are both short
+    for Alfred, but two brothers may well be called so. A name in several groups (Alex) gets
+    the union.
     """
     out: dict[str, set[str]] = {}
     for line in _NICKNAME_GROUPS.strip().splitlines():
-        names = line.split()
-        for name in names:
-            out.setdefault(name, set()).update(names)
+        formal, *short = line.split()
+        out.setdefault(formal, {formal}).update(short)
+        for name in short:
+            out.setdefault(name, {name}).update({formal} | {n for n in short if n[0] == name[0]})
     return {name: frozenset(group) for name, group in out.items()}
 
 

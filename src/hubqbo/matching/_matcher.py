@@ -330,25 +330,29 @@ class CustomerMatcher:
         cfg = self._config
         record = _buyer_record(buyer)
         customers = self._customers
-        scored: list[tuple[float, tuple[str, str], int, list[Reason], bool]] = []
+        scored: list[tuple[float, tuple[str, str], int, list[Reason], bool, bool]] = []
         for slot in self._candidates(record):
             customer_record, customer = self._records[slot], customers[slot]
             assert customer_record is not None and customer is not None
-            score, reasons, vetoed = compare(record, customer_record, cfg, self._counts)
-            scored.append((-score, _sort_key(customer), slot, reasons, vetoed))
+            score, reasons, vetoed, corroborated = compare(
+                record, customer_record, cfg, self._counts
+            )
+            needed = cfg.match_threshold if corroborated else cfg.names_only_threshold
+            scored.append((-score, _sort_key(customer), slot, reasons, vetoed, score >= needed))
         scored.sort(key=lambda item: (item[0], item[1]))
-        eligible = [item for item in scored if not item[4]]
+        # A vetoed customer is another person: it is listed but neither chosen nor a rival.
+        rivals = [item for item in scored if not item[4]]
         chosen_slot: int | None = None
-        if not eligible or -eligible[0][0] < cfg.match_threshold:
+        if not rivals or not rivals[0][5]:
             status = MatchStatus.NO_MATCH
-        elif len(eligible) > 1 and eligible[1][0] - eligible[0][0] < cfg.ambiguity_margin:
+        elif len(rivals) > 1 and rivals[1][0] - rivals[0][0] < cfg.ambiguity_margin:
             status = MatchStatus.AMBIGUOUS
         else:
             status = MatchStatus.MATCHED
-            chosen_slot = eligible[0][2]
+            chosen_slot = rivals[0][2]
         listed: list[MatchCandidate] = []
         chosen: MatchCandidate | None = None
-        for neg_score, _, slot, reasons, vetoed in scored:
+        for neg_score, _, slot, reasons, vetoed, _ in scored:
             if slot != chosen_slot and (
                 len(listed) >= cfg.max_listed or -neg_score < cfg.candidate_floor
             ):

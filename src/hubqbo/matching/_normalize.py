@@ -356,8 +356,9 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     """
     if not line:
         return None
-    # "4Bridge Lane" -> "4 Bridge Lane"; "14B" and "1st" stay whole.
+    # "4Bridge Lane" -> "4 Bridge Lane", "Rue Boulevard339" -> "... 339"; "14B", "1st" stay.
     text = re.sub(r"(\d)([a-z]{3,})", r"\1 \2", fold(line.replace("#", " # ")))
+    text = re.sub(r"([a-z]{3,})(\d)", r"\1 \2", text)
     tokens = text.split()
     kept: list[str] = []
     skip_next = False
