@@ -453,3 +453,23 @@ def test_voiding_or_deleting_a_paid_invoice_is_refused(
     void = us_client.post("/invoice?operation=void", json=body)
     delete = us_client.post("/invoice?operation=delete", json=body)
     assert (["6000"], ["6000"]) == (fault_codes(void), fault_codes(delete))
+
+
+def test_a_voided_invoice_stays_at_zero_when_updated(us_client: httpx.Client) -> None:
+    """A sparse update of a voided invoice (Qty × UnitPrice kept on its lines) stays voided."""
+    us_client.post(
+        "/invoice",
+        json={"CustomerRef": {"value": "1"}, "Line": [line(90, Qty=3, UnitPrice=30)]},
+    )
+    us_client.post("/invoice?operation=void", json={"Id": "1", "SyncToken": "0"})
+    updated = us_client.post(
+        "/invoice",
+        json={"Id": "1", "SyncToken": "1", "sparse": True, "CustomerMemo": {"value": "m"}},
+    )
+    body = updated.json()["Invoice"]
+    assert (200, 0, 0, 3) == (
+        updated.status_code,
+        body["TotalAmt"],
+        body["Balance"],
+        body["Line"][0]["SalesItemLineDetail"]["Qty"],
+    )

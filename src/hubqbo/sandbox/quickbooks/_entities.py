@@ -456,14 +456,16 @@ def _doc_number(
 
 
 def _sales_line(
-    realm: Realm, line: Mapping[str, Any], customer: Record, currency: str
+    realm: Realm, line: Mapping[str, Any], customer: Record, currency: str, *, voided: bool
 ) -> tuple[Record, Decimal, str]:
     detail = dict(line.get("SalesItemLineDetail") or {})
     item = _active(realm, "Item", _ref(detail.get("ItemRef")) or "1")
     if line.get("Amount") in (None, ""):
         raise QboFault.required("Line.Amount")
     amount = _decimal(line["Amount"], "Amount")
-    if detail.get("Qty") is not None and detail.get("UnitPrice") is not None:
+    if voided:
+        amount = Decimal(0)
+    elif detail.get("Qty") is not None and detail.get("UnitPrice") is not None:
         qty = _decimal(detail["Qty"], "Qty")
         price = _decimal(detail["UnitPrice"], "UnitPrice")
         if round_money(qty * price, currency) != round_money(amount, currency):
@@ -533,7 +535,9 @@ def _build_invoice(realm: Realm, data: Record, existing: Record | None, now: dt.
             "SalesItemLineDetail" if "SalesItemLineDetail" in raw else None
         )
         if detail_type == "SalesItemLineDetail":
-            line, amount, code = _sales_line(realm, raw, customer, currency)
+            line, amount, code = _sales_line(
+                realm, raw, customer, currency, voided=own_id in realm.voided
+            )
             lines.append(line)
             taxed.append((amount, code))
             subtotal += amount
@@ -566,6 +570,8 @@ def _build_invoice(realm: Realm, data: Record, existing: Record | None, now: dt.
             )
         else:
             amount = round_money(_decimal(raw.get("Amount", 0), "Amount"), currency)
+        if own_id in realm.voided:
+            amount = Decimal(0)
         discount_total += amount
         lines.append(
             {"Amount": amount, "DetailType": "DiscountLineDetail", "DiscountLineDetail": detail}
@@ -866,6 +872,7 @@ def void(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
         if "Amount" in line:
             line["Amount"] = zero
     existing["TxnTaxDetail"] = {"TotalTax": zero}
+    realm.voided.add(existing["Id"])
     existing["TotalAmt"] = zero
     existing["Balance"] = zero
     for home in ("HomeBalance", "HomeTotalAmt"):
@@ -893,6 +900,7 @@ def delete(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
             "This invoice has payments applied to it. Delete the payments before you delete it."
         )
     realm.remove(entity, existing["Id"], now)
+    realm.voided.discard(existing["Id"])
     if entity == "Payment":
         _apply_payment(realm, existing, now, -1)
     else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -171,7 +170,8 @@ class Realm:
         self.time_zone = time_zone or _DEFAULT_TIME_ZONE.get(country, "UTC")
         self.company_name = company_name or f"Sandbox Company {country}"
         self.exchange_rates: dict[str, Decimal] = {}
-        self.lock = threading.RLock()
+        self.voided: set[str] = set()
+        """Ids of voided invoices (an update keeps their amounts at zero)."""
         self._records: dict[str, dict[str, Record]] = {}
         self._unique: dict[str, dict[str, str]] = {}
         self._children: dict[tuple[str, str], dict[str, None]] = {}
