@@ -50,6 +50,7 @@ __all__ = [
     "TEN_SECONDLY_WAIT",
     "error_from_body",
     "error_from_response",
+    "header_value",
     "parse_error_body",
 ]
 
@@ -118,24 +119,22 @@ def _details(data: Mapping[str, Any]) -> list[str]:
     return details
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """A header from any mapping (a plain dict included), case-insensitively."""
     lowered = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lowered:
-            return value
-    return None
+    return next((v for k, v in headers.items() if k.lower() == lowered), None)
 
 
 def _throttle_wait(
     data: Mapping[str, Any], headers: Mapping[str, str], now: dt.datetime
 ) -> float | None:
-    retry_after = parse_retry_after(_header(headers, "Retry-After"), now=now)
+    retry_after = parse_retry_after(header_value(headers, "Retry-After"), now=now)
     if retry_after is not None:
         return retry_after
     message = str(data.get("message") or "").lower()
     if "secondly" in message and "ten" not in message:
         return SECONDLY_WAIT
-    interval = _header(headers, "X-HubSpot-RateLimit-Interval-Milliseconds")
+    interval = header_value(headers, "X-HubSpot-RateLimit-Interval-Milliseconds")
     if interval and interval.strip().isdigit():
         return int(interval) / 1000
     return TEN_SECONDLY_WAIT
@@ -160,7 +159,7 @@ def error_from_body(
         raw_status = str(data.get("status") or "")
         status = int(raw_status) if raw_status.isdigit() else None
     kind = status if status is not None else _BY_CATEGORY.get(category or "")
-    request_id = data.get("correlationId") or _header(headers, "X-HubSpot-Correlation-Id")
+    request_id = data.get("correlationId") or header_value(headers, "X-HubSpot-Correlation-Id")
     message = str(data.get("message") or data.get("error_description") or "").strip()
     if not message:
         message = f"HTTP {status}" if status else "error"

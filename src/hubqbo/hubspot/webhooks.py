@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from hubqbo.errors import SignatureVerificationError
+from hubqbo.hubspot._errors import header_value
 
 __all__ = [
     "MAX_TIMESTAMP_AGE",
@@ -151,11 +152,6 @@ def verify_signature_v1(*, secret: str, body: bytes | str, signature: str | None
     _verify_hex(secret.encode() + _bytes(body), signature, "v1")
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lowered = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lowered), None)
-
-
 def verify_webhook(
     *,
     secret: str,
@@ -170,7 +166,7 @@ def verify_webhook(
     Raises:
         SignatureVerificationError: when no signature verifies.
     """
-    v3 = _header(headers, "X-HubSpot-Signature-v3")
+    v3 = header_value(headers, "X-HubSpot-Signature-v3")
     if v3 is not None:
         verify_signature_v3(
             secret=secret,
@@ -178,12 +174,12 @@ def verify_webhook(
             uri=uri,
             body=body,
             signature=v3,
-            timestamp=_header(headers, "X-HubSpot-Request-Timestamp"),
+            timestamp=header_value(headers, "X-HubSpot-Request-Timestamp"),
             now=now,
         )
         return
-    version = (_header(headers, "X-HubSpot-Signature-Version") or "").strip().lower()
-    legacy = _header(headers, "X-HubSpot-Signature")
+    version = (header_value(headers, "X-HubSpot-Signature-Version") or "").strip().lower()
+    legacy = header_value(headers, "X-HubSpot-Signature")
     if version == "v2":
         verify_signature_v2(secret=secret, method=method, uri=uri, body=body, signature=legacy)
     elif version == "v1":
