@@ -19,11 +19,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
 import attrs
+import httpx
 
 from hubqbo.errors import CustomTransactionNumbersEnabled, QuoteNotUsable
 from hubqbo.hubspot import HubSpotClient
@@ -77,7 +78,7 @@ def _email(address: str) -> dict[str, str]:
 
 
 def _ledger(
-    qbo: QuickBooksSandbox, realm: str, clock: ManualClock | None = None
+    qbo: httpx.BaseTransport, realm: str, clock: ManualClock | None = None
 ) -> QuickBooksClient:
     """A QuickBooks client on the sandbox (it accepts any bearer token)."""
     clock = clock or ManualClock(DEMO_START)
@@ -381,8 +382,16 @@ def _hubspot_seed() -> dict[str, Any]:
     }
 
 
-def build_demo_world(clock: ManualClock | None = None) -> DemoWorld:
+def build_demo_world(
+    clock: ManualClock | None = None,
+    *,
+    wrap_transport: Callable[[httpx.BaseTransport], httpx.BaseTransport] | None = None,
+) -> DemoWorld:
     """Seed both sandboxes with the demo business and connect clients to them.
+
+    Args:
+        clock: the manual clock (``DEMO_START`` by default).
+        wrap_transport: wraps each sandbox transport the clients use (e.g. to count requests).
 
     Example:
         >>> world = build_demo_world()
@@ -394,9 +403,11 @@ def build_demo_world(clock: ManualClock | None = None) -> DemoWorld:
     us, uk, qbo_ids = _seed_quickbooks(qbo_sandbox)
     hs_sandbox = HubSpotSandbox(clock=clock, time_zone="America/New_York", company_currency="USD")
     hs_ids = hs_sandbox.seed(_hubspot_seed())
+    wrap = wrap_transport or (lambda transport: transport)
+    qbo_transport = wrap(qbo_sandbox)
     crm = HubSpotClient(
         access_token="pat-sandbox",  # noqa: S106 - the sandbox accepts any token
-        transport=hs_sandbox,
+        transport=wrap(hs_sandbox),
         clock=clock,
         sleep=clock.sleep,
     )
@@ -406,8 +417,8 @@ def build_demo_world(clock: ManualClock | None = None) -> DemoWorld:
         hubspot=hs_sandbox,
         quickbooks=qbo_sandbox,
         crm=crm,
-        us=_ledger(qbo_sandbox, us, clock),
-        uk=_ledger(qbo_sandbox, uk, clock),
+        us=_ledger(qbo_transport, us, clock),
+        uk=_ledger(qbo_transport, uk, clock),
         hs=hs_ids,
         qbo=qbo_ids,
     )

@@ -394,7 +394,8 @@ class InvoiceBuilder:
     ) -> InvoiceDraft:
         crm = self._crm
         line_items = crm.get_line_items(list(line_item_ids)) if line_item_ids else []
-        products = _products(crm, line_items)
+        mapping = {**self._item_map, **(item_map or {})}
+        products = _products(crm, line_items, mapped=mapping)
         company = crm.get_company(company_ids[0]) if company_ids else None
         contact: Contact | None = None
         choices: list[Contact] = []
@@ -427,7 +428,7 @@ class InvoiceBuilder:
             txn_date=self._today(profile),
             line_items=line_items,
             products=products,
-            item_map={**self._item_map, **(item_map or {})},
+            item_map=mapping,
             customer=customer,
             match=match,
             contact=contact,
@@ -960,8 +961,15 @@ def _deal_companies(deal: Deal) -> tuple[str, ...]:
     return deal.company_ids if len(deal.company_ids) == 1 else ()
 
 
-def _products(crm: CrmClient, line_items: Sequence[LineItem]) -> dict[str, Product]:
-    ids = list(dict.fromkeys(li.product_id for li in line_items if li.product_id))
+def _products(
+    crm: CrmClient, line_items: Sequence[LineItem], *, mapped: Mapping[str, str]
+) -> dict[str, Product]:
+    """The line items' products, except those the explicit mapping already resolves."""
+    ids = list(
+        dict.fromkeys(
+            li.product_id for li in line_items if li.product_id and li.product_id not in mapped
+        )
+    )
     if not ids:
         return {}
     return {p.id: p for p in crm.get_products(ids) if p.id is not None}
