@@ -28,7 +28,7 @@ HS = "HUBSPOT_DEFINED"
         ("deals", "companies", 341, 342),
     ],
 )
-def test_default_association_type_ids_both_directions(
+def test_default_association_type_ids_both_directions(  # noqa: PLR0917
     client: httpx.Client,
     sandbox: HubSpotSandbox,
     from_type: str,
@@ -61,7 +61,7 @@ def _make(sandbox: HubSpotSandbox, object_type: str) -> str:
 def test_primary_label_and_v3_association_names(
     client: httpx.Client, sandbox: HubSpotSandbox
 ) -> None:
-    """A labelled PUT (primary company, 1) keeps the unlabelled 279; GET ?associations= names both."""
+    """A labelled PUT (primary, 1) keeps the unlabelled 279; GET ?associations= names both."""
     contact, company = sandbox.create("contacts", {}), sandbox.create("companies", {})
     spec = [{"associationCategory": HS, "associationTypeId": 1}]
     put = client.put(
@@ -99,7 +99,7 @@ def test_unknown_type_id_is_refused(client: httpx.Client, sandbox: HubSpotSandbo
 
 
 def test_create_with_associations_in_body(client: httpx.Client, sandbox: HubSpotSandbox) -> None:
-    """A create body's associations[] (type id only) links the new record to the target type it implies."""
+    """A create body's associations[] (type id only) link to the type the id implies."""
     deal = sandbox.create("deals", {})
     created = client.post(
         "/crm/v3/objects/line_items",
@@ -208,7 +208,7 @@ def test_line_item_inherits_product_and_computes_amount(
 def test_quote_needs_title_and_expiration_and_locks_when_published(
     client: httpx.Client, sandbox: HubSpotSandbox
 ) -> None:
-    """Quotes need hs_title and hs_expiration_date, start DRAFT, total their line items, lock on publish."""
+    """Quotes need a title and expiration, start DRAFT, total their lines, lock on publish."""
     missing = client.post("/crm/v3/objects/quotes", json={"properties": {"hs_title": "Q"}})
     quote = client.post(
         "/crm/v3/objects/quotes",

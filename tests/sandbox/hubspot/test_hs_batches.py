@@ -27,7 +27,7 @@ def test_more_than_100_inputs_is_400_and_nothing_is_written(
 
 
 def test_batch_create_with_trace_ids_reports_partial_failure_as_207(client: httpx.Client) -> None:
-    """With a unique objectWriteTraceId per input, good inputs are written and each error names its trace id."""
+    """With a unique objectWriteTraceId per input, good inputs are written; errors name theirs."""
     response = client.post(
         "/crm/v3/objects/products/batch/create",
         json={
@@ -113,7 +113,7 @@ def test_upsert_on_non_unique_property_is_refused(client: httpx.Client) -> None:
 def test_batch_read_reports_missing_ids_in_a_207(
     client: httpx.Client, sandbox: HubSpotSandbox
 ) -> None:
-    """Found records come back with the asked properties; missing ids are one OBJECT_NOT_FOUND error."""
+    """Found records come with the asked properties; missing ids make one OBJECT_NOT_FOUND."""
     product = sandbox.create("products", {"name": "A", "price": "3"})
     response = client.post(
         "/crm/v3/objects/products/batch/read",

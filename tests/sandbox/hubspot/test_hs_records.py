@@ -140,7 +140,7 @@ def test_not_found_body(client: httpx.Client) -> None:
 def test_unknown_and_read_only_properties_are_refused_with_validation_error(
     client: httpx.Client, sandbox: HubSpotSandbox
 ) -> None:
-    """Writing an unknown or read-only property is a 400 VALIDATION_ERROR naming both; nothing changes."""
+    """Unknown or read-only properties: 400 VALIDATION_ERROR naming both; nothing changes."""
     deal_id = sandbox.create("deals", {"dealname": "Boat"})
     response = client.patch(
         f"/crm/v3/objects/deals/{deal_id}",
@@ -170,7 +170,7 @@ def test_unknown_and_read_only_properties_are_refused_with_validation_error(
 def test_invalid_values_are_refused(
     client: httpx.Client, name: str, value: str, error: str
 ) -> None:
-    """Values are checked against the property type and options (enumerations are case-sensitive)."""
+    """Values are checked against type and options (enumerations are case-sensitive)."""
     response = client.post("/crm/v3/objects/deals", json={"properties": {name: value}})
     assert (400, [error]) == (response.status_code, [e["code"] for e in response.json()["errors"]])
 
