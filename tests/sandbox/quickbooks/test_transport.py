@@ -242,3 +242,51 @@ def test_oauth_code_exchange_refresh_rotation_and_expiry(clock: ManualClock) -> 
     assert refreshed["refresh_token"] != tokens["refresh_token"]
     assert ({"error": "invalid_grant"}, {"error": "invalid_grant"}) == (reused.json(), old.json())
     assert (401, 200, 401) == (bad_client.status_code, fresh, expired)
+
+
+def test_oauth_tokens_are_bound_to_their_realm(clock: ManualClock) -> None:
+    """A token granted for one company gets 403 (3100) on another company's path."""
+    sandbox = QuickBooksSandbox(clock=clock, client_id="cid", client_secret="sec")
+    mine, other = sandbox.add_realm(), sandbox.add_realm()
+    with httpx.Client(transport=sandbox) as client:
+        tokens = client.post(
+            TOKEN_URL,
+            data={
+                "grant_type": "authorization_code",
+                "code": sandbox.authorize(mine),
+                "client_id": "cid",
+                "client_secret": "sec",
+            },
+        ).json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        own = client.get(f"{PRODUCTION}/v3/company/{mine}/preferences", headers=bearer)
+        foreign = client.get(f"{PRODUCTION}/v3/company/{other}/preferences", headers=bearer)
+    assert (200, 403, ["3100"]) == (own.status_code, foreign.status_code, fault_codes(foreign))
+
+
+def test_revoked_refresh_token_revokes_its_access_token(clock: ManualClock) -> None:
+    """POST .../tokens/revoke with the refresh token: both stop working."""
+    sandbox = QuickBooksSandbox(clock=clock, client_id="cid", client_secret="sec")
+    realm = sandbox.add_realm()
+    auth = {"Authorization": _basic("cid", "sec")}
+    with httpx.Client(transport=sandbox) as client:
+        tokens = client.post(
+            TOKEN_URL,
+            data={"grant_type": "authorization_code", "code": sandbox.authorize(realm)},
+            headers=auth,
+        ).json()
+        revoked = client.post(
+            "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
+            json={"token": tokens["refresh_token"]},
+            headers=auth,
+        )
+        api = client.get(
+            f"{PRODUCTION}/v3/company/{realm}/preferences",
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
+        refresh = client.post(
+            TOKEN_URL,
+            data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+            headers=auth,
+        )
+    assert (200, 401, 400) == (revoked.status_code, api.status_code, refresh.status_code)

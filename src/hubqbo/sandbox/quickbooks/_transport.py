@@ -126,8 +126,9 @@ class QuickBooksSandbox(httpx.BaseTransport):
         self._lock = threading.RLock()
         self._tid = 0
         self._next_realm = 9341450000000001
-        self._issued: dict[str, dt.datetime] = {}
-        self._refresh_tokens: dict[str, tuple[str, dt.datetime]] = {}
+        # access token -> (expiry, realm); refresh token -> (access token, expiry, realm)
+        self._issued: dict[str, tuple[dt.datetime, str]] = {}
+        self._refresh_tokens: dict[str, tuple[str, dt.datetime, str]] = {}
         self._codes: dict[str, str] = {}
         self._revoked: set[str] = set()
         self.request_count = 0
@@ -348,13 +349,14 @@ class QuickBooksSandbox(httpx.BaseTransport):
             self._codes[code] = realm_id
         return code
 
-    def _issue(self, now: dt.datetime) -> dict[str, Any]:
+    def _issue(self, now: dt.datetime, realm_id: str) -> dict[str, Any]:
         access = "eyJ" + secrets.token_urlsafe(32)
         refresh = "RT1-" + secrets.token_urlsafe(24)
-        self._issued[access] = now + dt.timedelta(seconds=_ACCESS_TOKEN_SECONDS)
+        self._issued[access] = (now + dt.timedelta(seconds=_ACCESS_TOKEN_SECONDS), realm_id)
         self._refresh_tokens[refresh] = (
             access,
             now + dt.timedelta(seconds=_REFRESH_TOKEN_SECONDS),
+            realm_id,
         )
         return {
             "token_type": "bearer",
@@ -382,12 +384,12 @@ class QuickBooksSandbox(httpx.BaseTransport):
             realm_id = self._codes.pop(form.get("code", ""), None)
             if realm_id is None:
                 return 400, {"Content-Type": _JSON}, dumps({"error": "invalid_grant"})
-            return 200, {"Content-Type": _JSON}, dumps(self._issue(now))
+            return 200, {"Content-Type": _JSON}, dumps(self._issue(now, realm_id))
         if grant == "refresh_token":
             entry = self._refresh_tokens.pop(form.get("refresh_token", ""), None)
             if entry is None or entry[1] <= now:
                 return 400, {"Content-Type": _JSON}, dumps({"error": "invalid_grant"})
-            return 200, {"Content-Type": _JSON}, dumps(self._issue(now))
+            return 200, {"Content-Type": _JSON}, dumps(self._issue(now, entry[2]))
         return 400, {"Content-Type": _JSON}, dumps({"error": "unsupported_grant_type"})
 
     def _revoke(self, request: httpx.Request) -> _Response:
@@ -402,6 +404,12 @@ class QuickBooksSandbox(httpx.BaseTransport):
         self._issued.pop(token, None)
         return 200, {"Content-Type": _JSON}, b""
 
+    def _token_realm(self, request: httpx.Request) -> str | None:
+        """The realm an OAuth-issued bearer was granted for (None for other tokens)."""
+        token = request.headers.get("Authorization", "").partition(" ")[2].strip()
+        issued = self._issued.get(token)
+        return issued[1] if issued is not None else None
+
     def _authorized(self, request: httpx.Request) -> str | None:
         """None when authorized, else a short reason (never the token)."""
         header = request.headers.get("Authorization", "")
@@ -411,9 +419,9 @@ class QuickBooksSandbox(httpx.BaseTransport):
             return "Authorization header is missing or is not a bearer token"
         if token in self._revoked:
             return "Token revoked"
-        expiry = self._issued.get(token)
-        if expiry is not None:
-            return None if expiry > self.clock.now() else "Token expired"
+        issued = self._issued.get(token)
+        if issued is not None:
+            return None if issued[0] > self.clock.now() else "Token expired"
         if self._access_tokens is None or token in self._access_tokens:
             return None
         return "Token invalid"
@@ -492,7 +500,8 @@ class QuickBooksSandbox(httpx.BaseTransport):
         if len(segments) < 3 or segments[0] != "v3" or segments[1].lower() != "company":
             return self._respond(request, self._fault(self._no_resource(request)))
         realm = self._realms.get(segments[2])
-        if realm is None:
+        granted = self._token_realm(request)
+        if realm is None or (granted is not None and granted != realm.realm_id):
             denied = QboFault(
                 "3100",
                 "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
