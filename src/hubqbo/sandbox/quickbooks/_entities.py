@@ -23,7 +23,7 @@ from typing import Any
 
 from hubqbo.money import normalize_currency, round_money
 from hubqbo.sandbox.quickbooks._pdf import render_pdf
-from hubqbo.sandbox.quickbooks._store import Realm, currency_ref
+from hubqbo.sandbox.quickbooks._store import Realm, currency_ref, system_fields
 from hubqbo.sandbox.quickbooks._tax import tax_detail
 from hubqbo.sandbox.quickbooks._wire import QboFault, qbo_date, qbo_time
 
@@ -330,12 +330,17 @@ def _account_ref(realm: Realm, value: Any, element: str) -> dict[str, str]:
     return {"value": account["Id"], "name": account["Name"]}
 
 
-def _build_item(realm: Realm, data: Record, existing: Record | None, now: dt.datetime) -> Record:
+def _required_name(data: Mapping[str, Any]) -> str:
+    """``Name`` stripped, or 2020 when missing or blank."""
     raw_name = data.get("Name")
     if not isinstance(raw_name, str) or not raw_name.strip():
         raise QboFault.required("Name")
+    return raw_name.strip()
+
+
+def _build_item(realm: Realm, data: Record, existing: Record | None, now: dt.datetime) -> Record:
     active = _bool(data.get("Active", True))
-    name = _name_with_state(raw_name.strip(), True)
+    name = _name_with_state(_required_name(data), True)
     _check_name_chars(name, "Name")
     own_id = existing["Id"] if existing else None
     if active:
@@ -384,14 +389,12 @@ def _build_item(realm: Realm, data: Record, existing: Record | None, now: dt.dat
 
 
 def _build_term(realm: Realm, data: Record, existing: Record | None, now: dt.datetime) -> Record:
-    raw_name = data.get("Name")
-    if not isinstance(raw_name, str) or not raw_name.strip():
-        raise QboFault.required("Name")
+    name = _required_name(data)
     active = _bool(data.get("Active", True))
     if active:
-        _unique(realm, "Term", raw_name.strip(), existing["Id"] if existing else None)
+        _unique(realm, "Term", name, existing["Id"] if existing else None)
     record: Record = {key: value for key, value in data.items() if key not in _SYSTEM_KEYS}
-    record["Name"] = raw_name.strip()
+    record["Name"] = name
     record["Active"] = active
     if data.get("DayOfMonthDue") is not None:
         record["Type"] = "DATE_DRIVEN"
@@ -817,13 +820,7 @@ def write(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
     if not is_update:
         record = builder(realm, dict(body), None, now)
         stamp = qbo_time(now)
-        meta = {
-            "domain": "QBO",
-            "sparse": False,
-            "Id": realm.new_id(entity),
-            "SyncToken": "0",
-            "MetaData": {"CreateTime": stamp, "LastUpdatedTime": stamp},
-        }
+        meta = system_fields(realm.new_id(entity), "0", stamp, stamp)
     else:
         existing = _current(realm, entity, body)
         strip = {key: value for key, value in body.items() if key not in _SYSTEM_KEYS}
@@ -833,16 +830,12 @@ def write(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
         else:
             data = strip
         record = builder(realm, data, existing, now)
-        meta = {
-            "domain": "QBO",
-            "sparse": False,
-            "Id": existing["Id"],
-            "SyncToken": str(int(existing["SyncToken"]) + 1),
-            "MetaData": {
-                "CreateTime": existing["MetaData"]["CreateTime"],
-                "LastUpdatedTime": qbo_time(now),
-            },
-        }
+        meta = system_fields(
+            existing["Id"],
+            str(int(existing["SyncToken"]) + 1),
+            existing["MetaData"]["CreateTime"],
+            qbo_time(now),
+        )
     stored = {**meta, **record}
     realm.put(entity, stored)
     if entity == "Payment":

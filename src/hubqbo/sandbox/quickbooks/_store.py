@@ -19,7 +19,7 @@ from typing import Any
 from hubqbo.money import normalize_currency
 from hubqbo.sandbox.quickbooks._wire import qbo_time
 
-__all__ = ["CURRENCY_NAMES", "Realm", "TaxRateSeed"]
+__all__ = ["CURRENCY_NAMES", "Realm", "TaxRateSeed", "currency_ref", "system_fields"]
 
 Record = dict[str, Any]
 
@@ -121,6 +121,17 @@ def _ref_value(value: Any) -> str | None:
     if isinstance(value, Mapping):
         value = value.get("value")
     return None if value is None else str(value)
+
+
+def system_fields(record_id: str, sync_token: str, created: str, updated: str) -> Record:
+    """The fields QBO puts on every stored entity: domain, sparse, Id, SyncToken, MetaData."""
+    return {
+        "domain": "QBO",
+        "sparse": False,
+        "Id": record_id,
+        "SyncToken": sync_token,
+        "MetaData": {"CreateTime": created, "LastUpdatedTime": updated},
+    }
 
 
 def currency_ref(code: str) -> dict[str, str]:
@@ -255,14 +266,9 @@ class Realm:
         stamp = qbo_time(now)
         return {"CreateTime": stamp, "LastUpdatedTime": stamp}
 
-    def _base(self, entity: str, now: dt.datetime) -> Record:
-        return {
-            "domain": "QBO",
-            "sparse": False,
-            "Id": self.new_id(entity),
-            "SyncToken": "0",
-            "MetaData": self._meta(now),
-        }
+    def _base(self, entity: str, now: dt.datetime, record_id: str | None = None) -> Record:
+        stamp = qbo_time(now)
+        return system_fields(record_id or self.new_id(entity), "0", stamp, stamp)
 
     def _seed(self, now: dt.datetime, tax_rates: Mapping[str, Decimal] | None) -> None:
         for name, days in _TERMS:
@@ -438,6 +444,7 @@ class Realm:
                 "HomeCurrency": {"value": self.home_currency},
             },
             "ReportPrefs": {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False},
+            **self._base("Preferences", now, "1"),
             "OtherPrefs": {
                 "NameValue": [
                     {
@@ -448,11 +455,6 @@ class Realm:
                     {"Name": "DTXCopyMemo", "Value": "true"},
                 ]
             },
-            "domain": "QBO",
-            "sparse": False,
-            "Id": "1",
-            "SyncToken": "0",
-            "MetaData": self._meta(now),
         }
 
     def _company_info(self, now: dt.datetime) -> Record:
@@ -475,9 +477,5 @@ class Realm:
                 {"Name": "SubscriptionStatus", "Value": "SUBSCRIBED"},
                 {"Name": "OfferingSku", "Value": "QuickBooks Online Plus"},
             ],
-            "domain": "QBO",
-            "sparse": False,
-            "Id": "1",
-            "SyncToken": "0",
-            "MetaData": self._meta(now),
+            **self._base("CompanyInfo", now, "1"),
         }
