@@ -410,3 +410,13 @@ def test_text_and_html_show_lines_totals_and_problems() -> None:
     assert "&lt;Acme &amp; Co&gt;" in html
     assert "<Acme" not in html
     assert "Ready to create." in d.with_tax_code("7")._repr_html_()
+
+
+def test_hubspot_line_amount_must_agree_with_quantity_times_net_price() -> None:
+    """A line whose HubSpot amount disagrees with qty × net price is flagged, not billed."""
+    ok = line("Consulting", "3", "120", discount=Decimal("20"), amount=Decimal("300"))
+    off = line("Consulting", "3", "120", discount=Decimal("20"), amount=Decimal("340"))
+    assert [] == codes(draft(lines=[ok]).with_tax_code("7"))
+    [problem] = draft(lines=[off]).with_tax_code("7").problems()
+    assert (ProblemCode.LINE_AMOUNT_MISMATCH, 1) == (problem.code, problem.line)
+    assert "340.00 GBP" in problem.message

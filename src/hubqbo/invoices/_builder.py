@@ -40,7 +40,6 @@ from hubqbo.invoices._draft import (
     InvoiceDraft,
     LineDiscountMode,
     RealmCatalog,
-    customer_from_buyer,
 )
 from hubqbo.invoices._problems import Problem, ProblemCode, as_tuple
 from hubqbo.invoices._results import (
@@ -945,10 +944,6 @@ class InvoiceBuilder:
             refreshed = self.refresh_deal(record_id)
             out = [attrs.evolve(i, rollup=refreshed.rollup) for i in out]
         return out
-
-    def new_customer_for(self, draft: InvoiceDraft) -> Customer:
-        """The customer ``with_new_customer()`` would create for this draft's buyer."""
-        return customer_from_buyer(draft.contact, draft.company, draft.currency)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -707,9 +707,29 @@ class InvoiceDraft:
                         line=ln.number,
                     )
                 )
+            mismatch = self._hubspot_amount_mismatch(ln)
+            if mismatch is not None:
+                out.append(mismatch)
             if ln.item is None:
                 out.append(self._item_problem(ln))
         return out
+
+    def _hubspot_amount_mismatch(self, ln: DraftLine) -> Problem | None:
+        """HubSpot's own net ``amount`` must equal quantity × net price, rounded: otherwise
+        the discount (or the price) was read differently from how HubSpot computed it."""
+        if ln.source is None or ln.source.amount is None:
+            return None
+        ours = line_amount(ln.quantity, ln.net_price, self.currency)
+        theirs = round_money(ln.source.amount, self.currency)
+        if ours == theirs:
+            return None
+        return Problem(
+            ProblemCode.LINE_AMOUNT_MISMATCH,
+            f"{ln.label}: HubSpot's amount is {theirs} {self.currency} but quantity × net "
+            f"unit price gives {ours} {self.currency}",
+            fix="check the line's price, quantity and discount in HubSpot",
+            line=ln.number,
+        )
 
     def _item_problem(self, ln: DraftLine) -> Problem:
         res = ln.resolution
