@@ -473,3 +473,64 @@ def test_a_voided_invoice_stays_at_zero_when_updated(us_client: httpx.Client) ->
         body["Balance"],
         body["Line"][0]["SalesItemLineDetail"]["Qty"],
     )
+
+
+def test_quebec_group_code_charges_gst_and_qst(
+    sandbox: QuickBooksSandbox, connect: ClientFactory
+) -> None:
+    """A CA group code (GST 5% + QST 9.975%) gives two TaxLines: 5.00 and 9.98 on 100."""
+    realm = sandbox.add_realm(country="CA")
+    sandbox.add_customer(realm, "Montreal Co")
+    sandbox.add_item(realm, "Hours", 100)
+    client = connect(realm)
+    code = vat_code(client, "GST/QST QC - 9.975")
+    invoice = client.post(
+        "/invoice",
+        json={"CustomerRef": {"value": "1"}, "Line": [line(100, TaxCodeRef={"value": code})]},
+    ).json()["Invoice"]
+    assert ([Decimal("5.00"), Decimal("9.98")], Decimal("114.98")) == (
+        [Decimal(str(t["Amount"])) for t in invoice["TxnTaxDetail"]["TaxLine"]],
+        Decimal(str(invoice["TotalAmt"])),
+    )
+
+
+def test_date_driven_term_due_date(
+    sandbox: QuickBooksSandbox, us: str, us_client: httpx.Client
+) -> None:
+    """A date-driven term (due the 10th, next month if within 5 days) sets DueDate that way."""
+    term = sandbox.create(us, "Term", {"Name": "10th", "DayOfMonthDue": 10, "DueNextMonthDays": 5})
+    assert "DATE_DRIVEN" == term["Type"]
+    early, late = (
+        us_client.post(
+            "/invoice",
+            json={
+                "CustomerRef": {"value": "1"},
+                "Line": [line(1)],
+                "TxnDate": txn_date,
+                "SalesTermRef": {"value": term["Id"]},
+            },
+        ).json()["Invoice"]["DueDate"]
+        for txn_date in ("2026-03-02", "2026-03-07")
+    )
+    assert ("2026-03-10", "2026-04-10") == (early, late)
+
+
+def test_unemulated_line_type_says_so(us_client: httpx.Client) -> None:
+    """A GroupLineDetail line gets fault 500 naming the sandbox; it is not silently dropped."""
+    response = us_client.post(
+        "/invoice",
+        json={
+            "CustomerRef": {"value": "1"},
+            "Line": [{"Amount": 1, "DetailType": "GroupLineDetail", "GroupLineDetail": {}}],
+        },
+    )
+    assert (["500"], True) == (
+        fault_codes(response),
+        "QuickBooksSandbox" in response.json()["Fault"]["Error"][0]["Detail"],
+    )
+
+
+def test_us_pseudo_tax_codes_read_by_id(us_client: httpx.Client) -> None:
+    """GET /taxcode/TAX answers the pseudo-code."""
+    body = us_client.get("/taxcode/TAX").json()["TaxCode"]
+    assert ("TAX", True) == (body["Name"], body["Taxable"])
