@@ -335,3 +335,43 @@ def test_every_sandbox_operation_was_validated(specs: HubSpotSpecs) -> None:
         "settings-multicurrency-v3.json",
         "settings-multicurrency-2026-03.json",
     } == specs_seen
+
+
+CREATE = {
+    "0-3": {"dealname": "Contract deal", "amount": "10"},
+    "contacts": {"email": "contract@example.test"},
+    "companies": {"name": "Contract Co"},
+    "products": {"name": "Contract product", "price": "3"},
+    "line_items": {"name": "Contract line", "price": "3", "quantity": "2"},
+    "quotes": {"hs_title": "Contract quote", "hs_expiration_date": "2026-12-31T00:00:00Z"},
+    "invoices": {"hs_currency": "USD"},
+}
+SPEC_NAMES = {
+    "0-3": "deals",
+    "contacts": "contacts",
+    "companies": "companies",
+    "products": "products",
+    "line_items": "line-items",
+    "quotes": "quotes",
+    "invoices": "invoices",
+}
+
+
+@pytest.mark.parametrize("object_type", sorted(CREATE))
+def test_each_object_type_against_its_own_description(
+    specs: HubSpotSpecs, family: tuple[str, dict[str, str]], object_type: str
+) -> None:
+    """Create, get, list, search, batch read, patch and delete each object type, validated
+    against that type's own description (crm-quotes-v3.json, crm-invoices-2026-03.json ...)."""
+    name, paths = family
+    h = Harness(specs)
+    base = f"{paths['objects']}/{object_type}"
+    record = h.call(201, "POST", base, json={"properties": CREATE[object_type]})
+    h.call(200, "GET", f"{base}/{record['id']}")
+    h.call(200, "GET", base, params={"limit": 2})
+    h.call(200, "POST", f"{base}/search", json={"filterGroups": [], "limit": 1})
+    h.call(200, "POST", f"{base}/batch/read", json={"inputs": [{"id": record["id"]}]})
+    h.call(200, "PATCH", f"{base}/{record['id']}", json={"properties": {}})
+    h.call(204, "DELETE", f"{base}/{record['id']}")
+    expected = f"crm-{SPEC_NAMES[object_type]}-{name}.json"
+    assert {expected} == {e.spec for e in h.transport.exchanges if "/search" not in e.path}
