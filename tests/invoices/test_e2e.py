@@ -94,6 +94,19 @@ def test_several_realms_need_a_choice(world: DemoWorld, builder: InvoiceBuilder)
         builder.from_deal(world.hs["deal-acme"])
 
 
+def test_realm_registry_picks_the_company(world: DemoWorld) -> None:
+    """The QuickBooks RealmRegistry plugs in as the accounting side (A1)."""
+    from hubqbo.quickbooks import RealmRegistry
+
+    b = InvoiceBuilder(world.crm, RealmRegistry([world.us, world.uk]), now=world.clock.now)
+    with pytest.raises(ConfigurationError, match="name the realm_id"):
+        b.from_deal(world.hs["deal-acme"])
+    assert ("GB", "US") == (
+        b.from_deal(world.hs["deal-harbour"], realm=world.uk.realm_id).profile.country,
+        b.from_deal(world.hs["deal-acme"], realm=world.us.realm_id).profile.country,
+    )
+
+
 def test_foreign_currency_without_multicurrency_is_a_problem(
     world: DemoWorld, builder: InvoiceBuilder
 ) -> None:

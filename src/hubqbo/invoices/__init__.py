@@ -15,6 +15,7 @@ from hubqbo.invoices._builder import (
     DealRefresh,
     InvoiceBuilder,
     InvoiceProperties,
+    LedgerRegistry,
 )
 from hubqbo.invoices._draft import (
     CustomerMatch,
@@ -71,6 +72,7 @@ __all__ = [
     "InvoiceVoided",
     "ItemIndex",
     "ItemResolution",
+    "LedgerRegistry",
     "LineDiscountMode",
     "LinkedInvoice",
     "PaymentReceived",

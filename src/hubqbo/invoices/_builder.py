@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -84,11 +84,55 @@ __all__ = [
     "DealRefresh",
     "InvoiceBuilder",
     "InvoiceProperties",
+    "LedgerRegistry",
 ]
 
 logger = logging.getLogger("hubqbo.invoices")
 
 _KEY_RE = re.compile(r"hubqbo-key:\s*([0-9a-f-]{36})")
+
+
+@runtime_checkable
+class LedgerRegistry(Protocol):
+    """Several QBO companies (A1), e.g. ``hubqbo.quickbooks.RealmRegistry``."""
+
+    @property
+    def realm_ids(self) -> Sequence[str]:
+        """The connected realms."""
+        ...
+
+    def get(self, realm_id: str | None = None) -> AccountingClient:
+        """The client for ``realm_id``; without one, the only client (else an error)."""
+        ...
+
+
+class _Ledgers:
+    """A mapping or a single client seen as a :class:`LedgerRegistry`."""
+
+    def __init__(self, clients: Mapping[str, AccountingClient]) -> None:
+        if not clients:
+            raise ConfigurationError("InvoiceBuilder needs at least one QuickBooks company")
+        self._clients = dict(clients)
+
+    @property
+    def realm_ids(self) -> Sequence[str]:
+        return tuple(self._clients)
+
+    def get(self, realm_id: str | None = None) -> AccountingClient:
+        if realm_id is None:
+            if len(self._clients) > 1:
+                raise ConfigurationError(
+                    f"several QuickBooks companies are connected ({', '.join(self._clients)}); "
+                    "pick one with realm=..."
+                )
+            return next(iter(self._clients.values()))
+        try:
+            return self._clients[realm_id]
+        except KeyError:
+            raise ConfigurationError(
+                f"QuickBooks company {realm_id} is not connected "
+                f"(known: {', '.join(self._clients)})"
+            ) from None
 
 
 class BuyerMatcher(Protocol):
@@ -173,7 +217,8 @@ class InvoiceBuilder:
 
     Args:
         crm: the HubSpot side (:class:`~hubqbo.protocols.CrmClient`).
-        accounting: one QBO company, or a mapping realm id → client for several (A1).
+        accounting: one QBO company, or several (A1): a mapping realm id → client, or a
+            registry such as ``hubqbo.quickbooks.RealmRegistry``.
         item_map: explicit HubSpot product id → QBO item id mapping (tried first).
         fee_item_id: the QBO service item quote fees are billed with.
         doc_number_policy: what to do when QBO custom transaction numbers are on (A10).
@@ -195,7 +240,7 @@ class InvoiceBuilder:
     def __init__(
         self,
         crm: CrmClient,
-        accounting: AccountingClient | Mapping[str, AccountingClient],
+        accounting: AccountingClient | Mapping[str, AccountingClient] | LedgerRegistry,
         *,
         item_map: Mapping[str, str] | None = None,
         fee_item_id: str | None = None,
@@ -209,11 +254,11 @@ class InvoiceBuilder:
     ) -> None:
         self._crm = crm
         if isinstance(accounting, Mapping):
-            self._ledgers: dict[str, AccountingClient] = dict(accounting)
+            self._ledgers: LedgerRegistry = _Ledgers(accounting)
+        elif isinstance(accounting, AccountingClient):
+            self._ledgers = _Ledgers({accounting.realm_id: accounting})
         else:
-            self._ledgers = {accounting.realm_id: accounting}
-        if not self._ledgers:
-            raise ConfigurationError("InvoiceBuilder needs at least one QuickBooks company")
+            self._ledgers = accounting
         self._item_map = dict(item_map or {})
         self._fee_item_id = fee_item_id
         self._doc_policy = doc_number_policy
@@ -233,22 +278,10 @@ class InvoiceBuilder:
     @property
     def realm_ids(self) -> tuple[str, ...]:
         """The QBO companies this builder can write to."""
-        return tuple(self._ledgers)
+        return tuple(self._ledgers.realm_ids)
 
     def _ledger(self, realm: str | None) -> AccountingClient:
-        if realm is None:
-            if len(self._ledgers) > 1:
-                raise ConfigurationError(
-                    f"several QuickBooks companies are connected ({', '.join(self._ledgers)}); "
-                    "pick one with realm=..."
-                )
-            return next(iter(self._ledgers.values()))
-        try:
-            return self._ledgers[realm]
-        except KeyError:
-            raise ConfigurationError(
-                f"QuickBooks company {realm} is not connected (known: {', '.join(self._ledgers)})"
-            ) from None
+        return self._ledgers.get(realm)
 
     def _realm(self, realm: str | None) -> _Realm:
         client = self._ledger(realm)
@@ -729,9 +762,10 @@ class InvoiceBuilder:
                 continue
             ref = record.properties.get(self._inv_props.qbo_ref) or ""
             realm_id, _, invoice_id = ref.partition(":")
-            if not invoice_id or realm_id not in self._ledgers:
+            if not invoice_id or realm_id not in self._ledgers.realm_ids:
+                logger.warning("invoice record %s: realm %r is not connected", crm_id, realm_id)
                 continue
-            client = self._ledgers[realm_id]
+            client = self._ledgers.get(realm_id)
             try:
                 invoice = client.get_invoice(invoice_id)
             except NotFoundError:
@@ -841,7 +875,7 @@ class InvoiceBuilder:
             if not item.invoice.deleted and not _record_current(record, wanted, self._inv_props):
                 self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
         invoices = [item.invoice for item, _ in linked]
-        realm = linked[0][0].realm_id if linked else next(iter(self._ledgers))
+        realm = linked[0][0].realm_id if linked else self._ledgers.realm_ids[0]
         winner_realm = next(
             (i.realm_id for i, _ in linked if i.invoice is pick_rollup_invoice(invoices)), realm
         )
