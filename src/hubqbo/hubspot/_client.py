@@ -649,19 +649,26 @@ class HubSpotClient:
         return self._time_zone
 
     # ------------------------------------------------------------------ CrmClient: reads
-    def _get(self, object_type: CrmObjectType, object_id: str, **kw: Any) -> WireObject:
+    def _get(
+        self,
+        object_type: CrmObjectType,
+        object_id: str,
+        extra: Sequence[str] = (),
+        **kw: Any,
+    ) -> WireObject:
         return self.get_object(
             object_type,
             object_id,
-            properties=wire.PROPERTIES[object_type],
+            properties=_with_extra(wire.PROPERTIES[object_type], extra),
             associations=wire.ASSOCIATIONS.get(object_type, ()),
             **kw,
         )
 
-    def get_deal(self, deal_id: str) -> Deal:
+    def get_deal(self, deal_id: str, *, properties: Sequence[str] = ()) -> Deal:
         """The deal with its contact, company, line item, quote and invoice ids; the primary
-        company comes from the v4 association type (deal→company primary, id 5)."""
-        obj = self._get(CrmObjectType.DEAL, deal_id)
+        company comes from the v4 association type (deal→company primary, id 5).
+        ``properties`` names extra properties to read into ``Deal.properties``."""
+        obj = self._get(CrmObjectType.DEAL, deal_id, properties)
         primary = None
         if wire.associated_ids(obj, CrmObjectType.COMPANY):
             primary_id = primary_type_id(CrmObjectType.DEAL, CrmObjectType.COMPANY)
@@ -716,14 +723,18 @@ class HubSpotClient:
         )
 
     # ------------------------------------------------------------------ CrmClient: invoices
-    def find_invoice(self, *, id_property: str, value: str) -> CrmInvoice | None:
+    def find_invoice(
+        self, *, id_property: str, value: str, properties: Sequence[str] = ()
+    ) -> CrmInvoice | None:
         """The invoice whose unique ``id_property`` equals ``value`` (a read by unique value,
-        not a search, so it sees fresh writes)."""
+        not a search, so it sees fresh writes); ``properties`` are extra properties to read."""
         try:
             obj = self.get_object(
                 CrmObjectType.INVOICE,
                 value,
-                properties=(*wire.PROPERTIES[CrmObjectType.INVOICE], id_property),
+                properties=_with_extra(
+                    wire.PROPERTIES[CrmObjectType.INVOICE], (id_property, *properties)
+                ),
                 id_property=id_property,
             )
         except NotFoundError:
@@ -755,6 +766,11 @@ class HubSpotClient:
             json={"properties": wire.properties_body(properties)},
             idempotent=True,
         )
+
+
+def _with_extra(base: Sequence[str], extra: Sequence[str]) -> tuple[str, ...]:
+    """``base`` followed by the names of ``extra`` it lacks, in order, without repeats."""
+    return tuple(dict.fromkeys((*base, *extra)))
 
 
 def trace_id(index: int) -> str:
