@@ -292,3 +292,79 @@ def test_json_fixture_has_the_same_shape(name: str) -> None:
     assert fault_codes(expected) == fault_codes(actual)
     assert sorted(expected) == sorted(actual)
     assert [] == shape_diff(expected, actual)
+
+
+XSD = SAMPLES.parent / "xsd"
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def xsd_fields() -> dict[str, frozenset[str]]:
+    """Element/attribute names per complex type, inherited ones included, from Intuit's XSD."""
+    import xml.etree.ElementTree as ET
+
+    types: dict[str, Any] = {}
+    for name in ("Finance.xsd", "IntuitNamesTypes.xsd", "IntuitBaseTypes.xsd"):
+        root = ET.parse(XSD / name).getroot()  # noqa: S314 - trusted local schema
+        for complex_type in root.findall(f"{_XS}complexType"):
+            types[complex_type.get("name")] = complex_type
+
+    def fields(type_name: str) -> set[str]:
+        node = types.get(type_name)
+        if node is None:
+            return set()
+        out: set[str] = set()
+        extension = node.find(f".//{_XS}extension")
+        if extension is not None:
+            out |= fields(extension.get("base", "").split(":")[-1])
+        for tag in ("element", "attribute"):
+            for child in node.iter(f"{_XS}{tag}"):
+                ref = child.get("name") or (child.get("ref") or "").split(":")[-1]
+                if ref:
+                    out.add(ref)
+        return out
+
+    wanted = ("Customer", "Item", "Invoice", "Payment", "Term", "TaxCode", "TaxRate", "Account",
+              "Preferences", "CompanyInfo", "Line", "SalesItemLineDetail")  # fmt: skip
+    return {name: frozenset(fields(name)) for name in wanted}
+
+
+@pytest.mark.skipif(not XSD.is_dir(), reason="../shared/specs/qbo/xsd is absent")
+def test_every_field_the_sandbox_writes_is_in_intuits_schema() -> None:
+    """No invented fields: entity, Line and SalesItemLineDetail keys all exist in the XSD."""
+    schema = xsd_fields()
+    sandbox, realm, ids = seeded(ManualClock())
+    sandbox.add_payment(realm, ids["inv:266"], 10)
+    sandbox.create(realm, "Term", {"Name": "Net 45", "DueDays": 45})
+    base = f"https://quickbooks.api.intuit.com/v3/company/{realm}"
+    unknown: list[str] = []
+    with httpx.Client(transport=sandbox, headers={"Authorization": "Bearer t"}) as client:
+        client.post(f"{base}/invoice/{ids['inv:266']}/send", params={"sendTo": "a@b.c"})
+        for entity in (
+            "Customer",
+            "Item",
+            "Invoice",
+            "Payment",
+            "Term",
+            "TaxCode",
+            "TaxRate",
+            "Account",
+        ):
+            text = f"select * from {entity}"  # noqa: S608 - a QBO query, not SQL
+            page = client.get(f"{base}/query", params={"query": text}).json()
+            for record in page["QueryResponse"][entity]:
+                unknown += [f"{entity}.{k}" for k in record if k not in schema[entity]]
+                for line in record.get("Line", []) if entity == "Invoice" else []:
+                    unknown += [f"Line.{k}" for k in line if k not in schema["Line"]]
+                    detail = line.get("SalesItemLineDetail", {})
+                    unknown += [
+                        f"SalesItemLineDetail.{k}"
+                        for k in detail
+                        if k not in schema["SalesItemLineDetail"]
+                    ]
+        for entity, path in (
+            ("Preferences", "preferences"),
+            ("CompanyInfo", f"companyinfo/{realm}"),
+        ):
+            record = client.get(f"{base}/{path}").json()[entity]
+            unknown += [f"{entity}.{k}" for k in record if k not in schema[entity]]
+    assert [] == sorted(set(unknown))
