@@ -68,6 +68,20 @@ def test_draft_from_published_quote_and_refusal_of_an_expired_one(
         builder.from_quote(world.hs["quote-old"], realm=world.us.realm_id)
 
 
+def test_quote_expiry_is_judged_on_the_portals_calendar_day(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """The quote expires on 2026-12-31: still usable at 22:00 that day in New York (03:00 UTC
+    on January 1st), refused once January 1st begins in New York."""
+    world.clock.set(dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.timezone.utc))
+    assert (
+        "quote" == builder.from_quote(world.hs["quote-acme"], realm=world.us.realm_id).source.kind
+    )
+    world.clock.set(dt.datetime(2027, 1, 1, 6, 0, tzinfo=dt.timezone.utc))
+    with pytest.raises(QuoteNotUsable, match="expired on 2026-12-31"):
+        builder.from_quote(world.hs["quote-acme"], realm=world.us.realm_id)
+
+
 def test_unpublished_quote_is_refused(world: DemoWorld, builder: InvoiceBuilder) -> None:
     """A quote moved back to DRAFT cannot be invoiced."""
     world.hubspot.update("quotes", world.hs["quote-acme"], {"hs_status": "DRAFT"})

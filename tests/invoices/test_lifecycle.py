@@ -127,3 +127,17 @@ def test_search_and_attach_existing_invoice_to_deal_and_contact(
         )
     )
     assert newer.invoice.doc_number == deal_props(world, "deal-globex")["qbo_invoice_number"]
+
+
+def test_linked_invoice_renders_for_terminal_and_jupyter(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """Text names number, status, customer and amounts; HTML carries the same, escaped."""
+    made = acme_invoice(world, builder)
+    text, html = str(made), made._repr_html_()
+    number = made.invoice.doc_number or ""
+    assert f"Invoice {number} (QBO {made.invoice.id}" in text
+    assert "Awaiting send" in text
+    assert f"total {made.invoice.total} USD" in text
+    assert "<b>Invoice" in html
+    assert "Acme Corporation" in html
