@@ -875,11 +875,13 @@ class InvoiceBuilder:
             if not item.invoice.deleted and not _record_current(record, wanted, self._inv_props):
                 self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
         invoices = [item.invoice for item, _ in linked]
-        realm = linked[0][0].realm_id if linked else self._ledgers.realm_ids[0]
-        winner_realm = next(
-            (i.realm_id for i, _ in linked if i.invoice is pick_rollup_invoice(invoices)), realm
+        winner = pick_rollup_invoice(invoices)
+        # "today" is the winning invoice's company calendar day (statuses are per company).
+        realm = next(
+            (i.realm_id for i, _ in linked if i.invoice is winner),
+            linked[0][0].realm_id if linked else self._ledgers.realm_ids[0],
         )
-        rollup = self._write_rollup(deal_id, invoices, realm=winner_realm, current=before)
+        rollup = self._write_rollup(deal_id, invoices, realm=realm, current=before)
         written = False
         if rollup is not None:
             after = rollup.to_properties(names)
