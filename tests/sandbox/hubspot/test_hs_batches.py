@@ -121,7 +121,14 @@ def test_batch_read_reports_missing_ids_in_a_207(
     )
     body = response.json()
     assert 207 == response.status_code
-    assert [{"price": "3", "hs_object_id": product}] == [r["properties"] for r in body["results"]]
+    stamp = "2026-11-25T09:00:00.000Z"
+    expected = {
+        "price": "3",
+        "hs_object_id": product,
+        "createdate": stamp,
+        "hs_lastmodifieddate": stamp,
+    }
+    assert [expected] == [r["properties"] for r in body["results"]]
     assert [("OBJECT_NOT_FOUND", ["5", "6"])] == [
         (e["category"], e["context"]["ids"]) for e in body["errors"]
     ]

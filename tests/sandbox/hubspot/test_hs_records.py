@@ -9,6 +9,9 @@ import pytest
 
 from hubqbo.sandbox import HubSpotSandbox, ManualClock
 
+STAMP = "2026-11-25T09:00:00.000Z"
+STAMPS = {"createdate": STAMP, "hs_lastmodifieddate": STAMP}
+
 
 def test_create_returns_string_id_timestamps_and_system_properties(
     client: httpx.Client, clock: ManualClock
@@ -51,13 +54,14 @@ def test_unknown_object_type_is_refused(client: httpx.Client) -> None:
 def test_properties_param_repeated_or_comma_joined(
     client: httpx.Client, sandbox: HubSpotSandbox
 ) -> None:
-    """``properties=a,b`` and ``properties=a&properties=b`` return the same properties."""
+    """``properties=a,b`` and ``properties=a&properties=b`` return the same properties (plus
+    hs_object_id, createdate and hs_lastmodifieddate, which HubSpot always sends)."""
     deal_id = sandbox.create("deals", {"dealname": "Boat", "amount": "5", "description": "x"})
     joined = client.get(f"/crm/v3/objects/deals/{deal_id}?properties=amount,description").json()
     repeated = client.get(
         f"/crm/v3/objects/deals/{deal_id}?properties=amount&properties=description"
     ).json()
-    expected = {"amount": "5", "description": "x", "hs_object_id": deal_id}
+    expected = {"amount": "5", "description": "x", "hs_object_id": deal_id, **STAMPS}
     assert expected == joined["properties"] == repeated["properties"]
 
 
@@ -69,7 +73,7 @@ def test_requested_unset_property_is_null_and_unknown_one_ignored(
     props = client.get(f"/crm/v3/objects/deals/{deal_id}?properties=amount,nope").json()[
         "properties"
     ]
-    assert {"amount": None, "hs_object_id": deal_id} == props
+    assert {"amount": None, "hs_object_id": deal_id, **STAMPS} == props
 
 
 def test_list_pages_with_paging_next_after(client: httpx.Client, sandbox: HubSpotSandbox) -> None:

@@ -8,7 +8,9 @@ published API: it never imports ``hubqbo.hubspot``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import json
 import logging
 import random
@@ -287,10 +289,13 @@ class HubSpotSandbox(httpx.BaseTransport):
                 return self._json(200, self._oauth_token(call))
             is_oauth = self._authenticate(call)
             headers = self._count(call, is_oauth)
-            status, body = self._route(call)
-            return self._json(status, body, headers)
         except ApiError as error:
             return self._error(error)
+        try:
+            status, body = self._route(call)
+        except ApiError as error:
+            return self._error(error, headers)
+        return self._json(status, body, headers)
 
     def _authenticate(self, call: _Call) -> bool:
         header = call.request.headers.get("authorization", "")
@@ -414,7 +419,12 @@ class HubSpotSandbox(httpx.BaseTransport):
         else:
             names = record.kind.default_properties if properties is None else properties
             props = {n: record.properties.get(n) for n in names if n in definitions}
-            props["hs_object_id"] = record.id
+            for always in (
+                "hs_object_id",
+                record.kind.created_property,
+                record.kind.modified_property,
+            ):
+                props[always] = record.properties.get(always)  # HubSpot always sends these
         body: dict[str, Any] = {
             "id": record.id,
             "properties": props,
@@ -459,14 +469,20 @@ class HubSpotSandbox(httpx.BaseTransport):
         limit = min(max(call.integer("limit", 10), 1), MAX_LIST_LIMIT)
         after = call.text("after")
         archived = call.flag("archived")
-        records = sorted(
-            (r for r in self.store.records[kind.name].values() if r.archived == archived),
-            key=lambda r: int(r.id),
-        )
+        stored = self.store.records[kind.name]  # insertion order is id order
+        ids = list(stored)
+        start = 0
         if after:
             if not after.isdigit():
                 raise ApiError.validation(f"Invalid paging cursor after={after!r}.")
-            records = [r for r in records if int(r.id) >= int(after)]
+            start = bisect.bisect_left(ids, int(after), key=int)
+        records: list[Record] = []
+        for record_id in itertools.islice(ids, start, None):
+            record = stored[record_id]
+            if record.archived == archived:
+                records.append(record)
+                if len(records) > limit:
+                    break
         page = records[:limit]
         body: dict[str, Any] = {
             "results": [
