@@ -151,6 +151,9 @@ def _seed_quickbooks(qbo: QuickBooksSandbox) -> tuple[str, str, dict[str, str]]:
     vat20 = next(c.id for c in _ledger(qbo, uk).list_tax_codes() if c.name == "20.0% S")
     ids["uk:tax:20.0% S"] = vat20
     ids["uk:item:Brand workshop"] = qbo.add_item(uk, "Brand workshop", "1200", Sku="BRAND-WS")
+    ids["uk:item:Photography (day rate)"] = qbo.add_item(
+        uk, "Photography (day rate)", "800", SalesTaxCodeRef={"value": vat20}
+    )
     ids["uk:item:Print run"] = qbo.add_item(
         uk, "Print run", "350", Sku="PRINT-1", SalesTaxCodeRef={"value": vat20}
     )
@@ -185,6 +188,7 @@ def _hubspot_seed() -> dict[str, Any]:
         ("p-support", "Support hours", "95", "SUP-H"),
         ("p-brand", "Brand workshop", "1200", "BRAND-WS"),
         ("p-print", "Print run", "350", "PRINT-1"),
+        ("p-photo", "Photography day", "800", "PHOTO-D"),
     ]
     company = [
         ("acme", "Acme Corporation", "acme.example", "Phoenix", "United States"),
@@ -202,7 +206,7 @@ def _hubspot_seed() -> dict[str, Any]:
         ("deal-acme", "Acme website relaunch", "6035", "USD", "wile", "acme"),
         ("deal-globex", "Globex support retainer", "1900", "USD", "hank", "globex"),
         ("deal-initech", "Initech intranet", "4500", "USD", "peter", "initech"),
-        ("deal-harbour", "Harbour rebrand", "3100", "GBP", "mary", "harbour"),
+        ("deal-harbour", "Harbour rebrand", "3900", "GBP", "mary", "harbour"),
     ]
     line_items = [
         _line(
@@ -268,6 +272,15 @@ def _hubspot_seed() -> dict[str, Any]:
             name="Print run",
             price="350",
             hs_sku="PRINT-1",
+        ),
+        _line(
+            "li-harbour-3",
+            "p-photo",
+            "1",
+            ("deals", "deal-harbour"),
+            name="Photography day",
+            price="800",
+            hs_sku="PHOTO-D",
         ),
         _line(
             "li-q1",
@@ -475,13 +488,15 @@ def run_demo(out: TextIO) -> int:
     except QuoteNotUsable as exc:
         s.say(f"   refused: {exc}")
 
-    s.title("A UK draft without tax codes: every problem at once, then the fix (A5, A8)")
+    s.title("A UK draft: every problem at once, each with its fix (A4, A5, A8)")
     uk_draft = builder.from_deal(hs["deal-harbour"], realm=uk)
     s.block(uk_draft)
-    fixed = uk_draft.with_tax_code(qbo["uk:tax:20.0% S"], line=1)
+    vat, photo = qbo["uk:tax:20.0% S"], qbo["uk:item:Photography (day rate)"]
+    fixed = uk_draft.with_tax_code(vat, line=1).with_item(3, photo)
     s.say(
-        f"   after with_tax_code('{qbo['uk:tax:20.0% S']}', line=1): "
-        f"{len(fixed.problems())} problem(s)"
+        f"   after .with_tax_code('{vat}', line=1)  # 20.0% S\n"
+        f"         .with_item(3, '{photo}')          # Photography (day rate)\n"
+        f"   → {len(fixed.problems())} problem(s)"
     )
     uk_invoice = builder.create(fixed)
     s.block(uk_invoice)

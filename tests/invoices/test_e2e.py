@@ -248,15 +248,20 @@ def test_new_customer_name_checked_case_insensitively(
     assert ["customer_name_taken"] == codes(d.with_new_customer("ACME CORPORATION"))
 
 
-def test_uk_draft_needs_tax_codes_then_creates_with_vat(
+def test_uk_draft_lists_every_problem_then_creates_with_vat(
     world: DemoWorld, builder: InvoiceBuilder
 ) -> None:
-    """UK: the item without a default VAT code is a problem; fixed, QBO adds 20% VAT; the GBP
-    invoice does not touch the USD portal's deal roll-up (C3)."""
+    """UK: an item without a default VAT code and a line with no exact item match are both
+    reported (the near name only as a candidate); fixed, QBO adds 20% VAT; the GBP invoice
+    does not touch the USD portal's deal roll-up (C3)."""
     d = builder.from_deal(world.hs["deal-harbour"], realm=world.uk.realm_id)
-    assert ["tax_code_required"] == codes(d)
-    made = builder.create(d.with_tax_code(world.qbo["uk:tax:20.0% S"], line=1))
-    assert (Decimal("3720.00"), "GBP", None) == (
+    photo = world.qbo["uk:item:Photography (day rate)"]
+    assert ["item_not_found", "tax_code_required"] == codes(d)
+    [missing] = [p for p in d.problems() if p.code is ProblemCode.ITEM_NOT_FOUND]
+    assert (3, f"{photo}: Photography (day rate)") == (missing.line, missing.candidates[0])
+    fixed = d.with_tax_code(world.qbo["uk:tax:20.0% S"], line=1).with_item(3, photo)
+    made = builder.create(fixed)
+    assert (Decimal("4680.00"), "GBP", None) == (
         made.invoice.total,
         made.invoice.currency,
         made.rollup,

@@ -6,8 +6,13 @@ import pytest
 
 from hubqbo import Contact
 from hubqbo.cli import DemoWorld
-from hubqbo.errors import AmbiguousCustomerMatch, ContactNotEligible
-from hubqbo.invoices import CustomerCreationPolicy, InvoiceBuilder, create_invoice_for_deal
+from hubqbo.errors import AmbiguousCustomerMatch, ContactNotEligible, DraftHasProblems
+from hubqbo.invoices import (
+    CustomerCreationPolicy,
+    InvoiceBuilder,
+    ProblemCode,
+    create_invoice_for_deal,
+)
 from tests.invoices.conftest import hubspot_invoice_ids, needs_crm_properties
 
 pytestmark = needs_crm_properties
@@ -74,13 +79,18 @@ def test_ambiguous_customer_is_not_guessed(world: DemoWorld, builder: InvoiceBui
         )
 
 
-def test_uk_deal_with_a_default_tax_code(world: DemoWorld, builder: InvoiceBuilder) -> None:
-    """The action can supply a tax code for lines whose item has none (A5)."""
-    made = create_invoice_for_deal(
-        builder,
-        world.hs["deal-harbour"],
-        policy=CustomerCreationPolicy.ALWAYS,
-        realm=world.uk.realm_id,
-        tax_code=world.qbo["uk:tax:20.0% S"],
-    )
-    assert "3720.00" == format(made.invoice.total, "f")
+def test_uk_deal_with_a_default_tax_code_still_stops_on_other_problems(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """The action supplies a tax code for lines without one (A5); a line with no QBO item
+    still stops it with DraftHasProblems, and nothing is written."""
+    with pytest.raises(DraftHasProblems) as caught:
+        create_invoice_for_deal(
+            builder,
+            world.hs["deal-harbour"],
+            policy=CustomerCreationPolicy.ALWAYS,
+            realm=world.uk.realm_id,
+            tax_code=world.qbo["uk:tax:20.0% S"],
+        )
+    assert [ProblemCode.ITEM_NOT_FOUND] == [p.code for p in caught.value.problems]  # type: ignore[attr-defined]
+    assert [] == hubspot_invoice_ids(world)

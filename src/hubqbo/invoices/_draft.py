@@ -131,7 +131,8 @@ class CustomerMatch:
     def describe(self) -> str:
         """One line for people: matched / ambiguous / no match."""
         if self.ambiguous:
-            return f"ambiguous between {len(self.candidates)} customers"
+            names = ", ".join(f"{c.display_name} [{c.id}]" for c in self.candidates[:3])
+            return f"ambiguous between {len(self.candidates)} customers: {names}"
         if self.customer is None:
             return "no match"
         score = f" (score {self.score:.2f})" if self.score is not None else ""
