@@ -23,7 +23,7 @@ def test_more_than_100_inputs_is_400_and_nothing_is_written(
     inputs = [{"properties": {"name": f"P{i}"}} for i in range(101)]
     response = client.post("/crm/v3/objects/products/batch/create", json={"inputs": inputs})
     assert (400, "VALIDATION_ERROR") == (response.status_code, response.json()["category"])
-    assert 0 == len(sandbox.store.live("products"))
+    assert [] == sandbox.records("products")
 
 
 def test_batch_create_with_trace_ids_reports_partial_failure_as_207(client: httpx.Client) -> None:
@@ -55,7 +55,7 @@ def test_batch_create_without_trace_ids_fails_whole(
         json={"inputs": [{"properties": {"name": "A"}}, {"properties": {"price": "cheap"}}]},
     )
     assert 400 == response.status_code
-    assert [] == sandbox.store.live("products")
+    assert [] == sandbox.records("products")
 
 
 def test_batch_update_refuses_duplicate_ids(client: httpx.Client, sandbox: HubSpotSandbox) -> None:
@@ -140,4 +140,4 @@ def test_batch_archive_answers_204(client: httpx.Client, sandbox: HubSpotSandbox
     response = client.post(
         "/crm/v3/objects/products/batch/archive", json={"inputs": [{"id": product}, {"id": "1"}]}
     )
-    assert (204, []) == (response.status_code, sandbox.store.live("products"))
+    assert (204, []) == (response.status_code, sandbox.records("products"))

@@ -80,7 +80,7 @@ def test_timeout_fault_raises_and_applies_nothing(sandbox: HubSpotSandbox) -> No
     sandbox.faults = FaultPlan.scripted([Fault.timeout(method="POST")])
     with pytest.raises(httpx.ReadTimeout):
         _client(sandbox).post("/crm/v3/objects/deals", json={"properties": {"dealname": "x"}})
-    assert [] == sandbox.store.live("deals")
+    assert [] == sandbox.records("deals")
 
 
 def test_reset_after_apply_writes_then_drops_the_answer(sandbox: HubSpotSandbox) -> None:
@@ -88,7 +88,7 @@ def test_reset_after_apply_writes_then_drops_the_answer(sandbox: HubSpotSandbox)
     sandbox.faults = FaultPlan.scripted([Fault.reset_after_apply()])
     with pytest.raises(httpx.RemoteProtocolError):
         _client(sandbox).post("/crm/v3/objects/deals", json={"properties": {"dealname": "x"}})
-    assert ["x"] == [r.properties["dealname"] for r in sandbox.store.live("deals")]
+    assert ["x"] == [r["properties"]["dealname"] for r in sandbox.records("deals")]
 
 
 @pytest.mark.parametrize(

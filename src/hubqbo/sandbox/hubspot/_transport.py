@@ -1205,6 +1205,16 @@ class HubSpotSandbox(httpx.BaseTransport):
             kind = self.store.kind(object_type)
             return self._render(self.store.get(kind.name, object_id), None, all_set=True)
 
+    def records(self, object_type: str, *, archived: bool = False) -> list[dict[str, Any]]:
+        """Every record of a type (live ones, or archived ones), in id order, as ``record``."""
+        with self._lock:
+            kind = self.store.kind(object_type)
+            return [
+                self._render(r, None, all_set=True)
+                for r in self.store.records[kind.name].values()
+                if r.archived == archived
+            ]
+
     def create_property(self, object_type: str, definition: Mapping[str, Any]) -> None:
         """Add a custom property (creating its group when missing), as the properties API would."""
         with self._lock:
