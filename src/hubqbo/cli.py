@@ -180,6 +180,20 @@ def _line(
     }
 
 
+def _acme_quote(key: str, title: str, expires: str) -> dict[str, Any]:
+    """A published (APPROVED) USD quote on Acme's deal, to Wile at Acme."""
+    return {
+        "key": key,
+        "properties": {
+            "hs_title": title,
+            "hs_expiration_date": f"{expires}T00:00:00Z",
+            "hs_currency": "USD",
+            "hs_status": "APPROVED",
+        },
+        "associations": {"deals": ["deal-acme"], "contacts": ["wile"], "companies": ["acme"]},
+    }
+
+
 def _hubspot_seed() -> dict[str, Any]:
     group = {"name": "hubqbo", "label": "QuickBooks Online (hubqbo)"}
     products = [
@@ -362,34 +376,8 @@ def _hubspot_seed() -> dict[str, Any]:
             ],
             "line_items": line_items,
             "quotes": [
-                {
-                    "key": "quote-acme",
-                    "properties": {
-                        "hs_title": "Acme hosting renewal",
-                        "hs_expiration_date": "2026-12-31T00:00:00Z",
-                        "hs_currency": "USD",
-                        "hs_status": "APPROVED",
-                    },
-                    "associations": {
-                        "deals": ["deal-acme"],
-                        "contacts": ["wile"],
-                        "companies": ["acme"],
-                    },
-                },
-                {
-                    "key": "quote-old",
-                    "properties": {
-                        "hs_title": "Acme hosting (spring offer)",
-                        "hs_expiration_date": "2026-04-30T00:00:00Z",
-                        "hs_currency": "USD",
-                        "hs_status": "APPROVED",
-                    },
-                    "associations": {
-                        "deals": ["deal-acme"],
-                        "contacts": ["wile"],
-                        "companies": ["acme"],
-                    },
-                },
+                _acme_quote("quote-acme", "Acme hosting renewal", "2026-12-31"),
+                _acme_quote("quote-old", "Acme hosting (spring offer)", "2026-04-30"),
             ],
         },
     }
