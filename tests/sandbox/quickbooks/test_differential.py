@@ -251,12 +251,20 @@ FIXTURE_REQUESTS: dict[str, Callable[[dict[str, str]], tuple[str, str, Any]]] = 
         {"Id": ids["item:1"], "SyncToken": "9", "sparse": True, "Description": "New"},
     ),
     "preferences/read_preferences.json": lambda ids: ("GET", "preferences", None),
+    "preferences/update_preferences.json": lambda ids: (
+        "POST",
+        "preferences",
+        {"SyncToken": "0", "sparse": True, "SalesFormsPrefs": {"AllowDiscount": True}},
+    ),
+    "preferences/update_preferences_error.json": lambda ids: (
+        "POST",
+        "preferences",
+        {"SyncToken": "3", "sparse": True, "SalesFormsPrefs": {"AllowDiscount": True}},
+    ),
     "api/query.json": lambda ids: ("GET", "query", "select * from Item"),
     "api/query_error.json": lambda ids: ("GET", "query", "SELECT * FROM null"),
 }
 FIXTURES_NOT_EMULATED = {
-    "preferences/update_preferences.json": "writing Preferences is not emulated",
-    "preferences/update_preferences_error.json": "writing Preferences is not emulated",
     "sales_receipt": "SalesReceipt is not emulated",
 }
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hubqbo.sandbox import QuickBooksSandbox
-from tests.sandbox.quickbooks.conftest import ClientFactory, query
+from tests.sandbox.quickbooks.conftest import ClientFactory, fault_codes, query
 
 
 def test_new_company_has_the_four_standard_terms_and_net_30_default(
@@ -173,3 +173,44 @@ def test_seeding_refuses_what_qbo_refuses(sandbox: QuickBooksSandbox, us: str) -
     sandbox.add_customer(us, "Acme")
     with pytest.raises(ValueError, match="6240"):
         sandbox.add_customer(us, "ACME")
+
+
+def test_preferences_update_switches_custom_numbers_and_multicurrency(
+    sandbox: QuickBooksSandbox, connect: ClientFactory, us: str
+) -> None:
+    """POST /preferences (SyncToken-checked) turns on custom numbers and multicurrency for good."""
+    sandbox.add_customer(us, "C")
+    sandbox.add_item(us, "I", 1)
+    client = connect(us)
+    changed = client.post(
+        "/preferences",
+        json={
+            "SyncToken": "0",
+            "sparse": True,
+            "SalesFormsPrefs": {"CustomTxnNumbers": True},
+            "CurrencyPrefs": {"MultiCurrencyEnabled": True},
+        },
+    ).json()["Preferences"]
+    assert ("1", True, True, "Net 30") == (
+        changed["SyncToken"],
+        changed["SalesFormsPrefs"]["CustomTxnNumbers"],
+        changed["CurrencyPrefs"]["MultiCurrencyEnabled"],
+        client.get(f"/term/{changed['SalesFormsPrefs']['DefaultTerms']['value']}").json()["Term"][
+            "Name"
+        ],
+    )
+    invoice = client.post(
+        "/invoice",
+        json={
+            "CustomerRef": {"value": "1"},
+            "Line": [{"Amount": 1, "SalesItemLineDetail": {"ItemRef": {"value": "1"}}}],
+        },
+    ).json()["Invoice"]
+    assert (None, 1) == (invoice.get("DocNumber"), invoice["ExchangeRate"])
+    stale = client.post(
+        "/preferences", json={"SyncToken": "0", "SalesFormsPrefs": {"AllowDiscount": False}}
+    )
+    off = client.post(
+        "/preferences", json={"SyncToken": "1", "CurrencyPrefs": {"MultiCurrencyEnabled": False}}
+    )
+    assert (["5010"], ["6000"]) == (fault_codes(stale), fault_codes(off))

@@ -33,6 +33,7 @@ __all__ = [
     "delete",
     "invoice_pdf",
     "send_invoice",
+    "update_preferences",
     "valid_id",
     "void",
     "write",
@@ -952,3 +953,56 @@ def invoice_pdf(realm: Realm, invoice_id: str) -> bytes:
         f"Balance due: {invoice['Balance']} {currency}",
     ]
     return render_pdf(lines)
+
+
+_PREFERENCE_SECTIONS = frozenset(
+    {
+        "AccountingInfoPrefs", "ProductAndServicesPrefs", "SalesFormsPrefs", "EmailMessagesPrefs",
+        "VendorAndPurchasesPrefs", "TimeTrackingPrefs", "TaxPrefs", "CurrencyPrefs", "ReportPrefs",
+        "OtherPrefs",
+    }
+)  # fmt: skip
+
+
+def _merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> Record:
+    merged = dict(copy.deepcopy(base))
+    for key, value in change.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def update_preferences(realm: Realm, body: Any, now: dt.datetime) -> Record:
+    """``POST /preferences``: SyncToken-checked update, merged into the current settings.
+
+    Multicurrency cannot be turned off once on, and the home currency cannot change (6000).
+    """
+    if not isinstance(body, Mapping):
+        raise QboFault.required("Preferences")
+    current = realm.preferences
+    token = body.get("SyncToken")
+    if token is None or str(token).strip() == "":
+        raise QboFault.required("SyncToken")
+    if str(token).strip() != current["SyncToken"]:
+        raise QboFault.stale()
+    for key in body:
+        if key not in _PREFERENCE_SECTIONS and key not in _SYSTEM_KEYS:
+            raise QboFault.unsupported_property(key, "Preferences")
+    changes = {k: v for k, v in body.items() if k in _PREFERENCE_SECTIONS}
+    updated = _merge(current, changes)
+    currency = updated["CurrencyPrefs"]
+    if realm.multi_currency and not _bool(currency.get("MultiCurrencyEnabled")):
+        raise QboFault.business("Multicurrency can not be turned off once it is on.")
+    if _ref(currency.get("HomeCurrency")) != realm.home_currency:
+        raise QboFault.business("The home currency can not be changed.", "HomeCurrency")
+    default_term = _ref(updated["SalesFormsPrefs"].get("DefaultTerms"))
+    if default_term is not None:
+        _active(realm, "Term", default_term)
+    realm.multi_currency = _bool(currency.get("MultiCurrencyEnabled"))
+    realm.custom_txn_numbers = _bool(updated["SalesFormsPrefs"].get("CustomTxnNumbers"))
+    updated["SyncToken"] = str(int(current["SyncToken"]) + 1)
+    updated["MetaData"]["LastUpdatedTime"] = qbo_time(now)
+    realm.preferences = updated
+    return updated

@@ -618,6 +618,9 @@ class QuickBooksSandbox(httpx.BaseTransport):
             return self._ok({"CDCResponse": [{"QueryResponse": self._cdc(realm, request, now)}]})
         if head == "preferences" and len(rest) == 1 and method == "GET":
             return self._ok({"Preferences": copy.deepcopy(realm.preferences)})
+        if head == "preferences" and len(rest) == 1 and method == "POST":
+            updated = _entities.update_preferences(realm, self._body(request), now)
+            return self._ok({"Preferences": copy.deepcopy(updated)})
         if head == "companyinfo" and len(rest) == 2 and method == "GET":
             if rest[1] != realm.realm_id:
                 raise QboFault.not_found()
