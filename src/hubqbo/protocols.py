@@ -50,6 +50,7 @@ __all__ = [
     "AccountingClient",
     "Association",
     "CrmClient",
+    "CrmInvoiceCreator",
     "InvoiceQuery",
     "PropertyChanges",
     "TokenStore",
@@ -196,6 +197,31 @@ class CrmClient(Protocol):
         self, groups: Sequence[PropertyGroupSpec], properties: Sequence[PropertySpec]
     ) -> PropertyChanges:
         """Create the missing property groups and properties; idempotent."""
+        ...
+
+
+@runtime_checkable
+class CrmInvoiceCreator(Protocol):
+    """Optional CRM capability: create an invoice object *already associated*, in one request.
+
+    ``InvoiceBuilder`` uses it, when the CRM client offers it, for an invoice it has just made
+    (saving one association request per linked record); otherwise it upserts the record and
+    associates it record by record.
+    """
+
+    def create_invoice_record(
+        self,
+        invoice: CrmInvoice,
+        *,
+        associations: Sequence[tuple[CrmObjectType, str]] = (),
+    ) -> CrmInvoice:
+        """Create the invoice object with default-type associations to ``(type, id)`` records.
+
+        Raises:
+            DuplicateError: a unique property value of ``invoice`` is already used (the record
+                exists: read it with ``find_invoice`` instead). A retried create that was
+                applied the first time lands here too, so creation stays idempotent.
+        """
         ...
 
 
