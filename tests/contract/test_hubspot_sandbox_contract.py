@@ -283,8 +283,12 @@ def test_settings_account_and_oauth_validate(
     _, paths = family
     h = Harness(specs)
     assert "USD" == h.call(200, "GET", f"{paths['currency']}/company-currency")["id"]
+    changed = h.call(
+        200, "PUT", f"{paths['currency']}/company-currency", json={"currencyCode": "EUR"}
+    )
+    assert "EUR" == changed["id"]
     details = h.call(200, "GET", "/account-info/v3/details")
-    assert ("America/New_York", "USD") == (details["timeZone"], details["companyCurrency"])
+    assert ("America/New_York", "EUR") == (details["timeZone"], details["companyCurrency"])
     code = h.sandbox.authorize(redirect_uri="https://app.example/callback")
     form = {
         "grant_type": "authorization_code",
@@ -298,6 +302,9 @@ def test_settings_account_and_oauth_validate(
     refresh = {**form, "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
     h.call(200, "POST", "/oauth/v1/token", data=refresh)
     h.call(400, "POST", "/oauth/v1/token", data=refresh)  # rotated: the old one is gone
+    code = h.sandbox.authorize(redirect_uri="https://app.example/callback")
+    h.call(200, "POST", "/oauth/v3/token", data={**form, "code": code})
+    h.call(400, "POST", "/oauth/2026-03/token", data={**form, "code": "unknown"})
 
 
 def test_throttling_auth_and_fault_responses_validate(specs: HubSpotSpecs) -> None:
