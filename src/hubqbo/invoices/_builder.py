@@ -28,9 +28,11 @@ import attrs
 from hubqbo._http._idempotency import derive_request_id
 from hubqbo.errors import (
     ConfigurationError,
+    ConflictError,
     CustomTransactionNumbersEnabled,
     DraftHasProblems,
     DuplicateDocNumberError,
+    DuplicateError,
     NotFoundError,
 )
 from hubqbo.invoices._draft import (
@@ -68,7 +70,7 @@ from hubqbo.models import (
     Quote,
     Ref,
 )
-from hubqbo.protocols import AccountingClient, CrmClient, InvoiceQuery
+from hubqbo.protocols import AccountingClient, CrmClient, CrmInvoiceCreator, InvoiceQuery
 from hubqbo.rollups import (
     DEFAULT_ROLLUP_PROPERTIES,
     DealRollup,
@@ -556,8 +558,11 @@ class InvoiceBuilder:
             )
             logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
         status = invoice_status(invoice, today=self._today(profile))
-        crm_id = self._record(client.realm_id, invoice, status, look_first=not created)
-        self._associate(crm_id, draft.source.deal_id, draft.contact, draft.company)
+        links = _links(draft.source.deal_id, draft.contact, draft.company)
+        crm_id = self._created_record(client.realm_id, invoice, status, links) if created else None
+        if crm_id is None:
+            crm_id = self._record(client.realm_id, invoice, status, look_first=not created)
+            self._associate(crm_id, links)
         rollup = None
         if draft.source.deal_id:
             others = [i for i in (draft.deal.invoice_ids if draft.deal else ()) if i != crm_id]
@@ -726,27 +731,38 @@ class InvoiceBuilder:
         saved = self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
         return saved.id
 
+    def _created_record(
+        self,
+        realm_id: str,
+        invoice: Invoice,
+        status: InvoiceStatus,
+        links: Sequence[tuple[CrmObjectType, str]],
+    ) -> str | None:
+        """Create the record already associated, in one request, when the CRM can; its id.
+
+        ``None`` when the CRM cannot, or the record turned out to exist (then the caller
+        upserts and associates, both idempotent).
+        """
+        if not isinstance(self._crm, CrmInvoiceCreator):
+            return None
+        self.ensure_properties()
+        try:
+            record = self._crm.create_invoice_record(
+                self._crm_invoice(realm_id, invoice, status), associations=links
+            )
+        except (DuplicateError, ConflictError):
+            return None
+        return record.id
+
     def _read_props(self) -> list[str]:
         p = self._inv_props
         return [p.qbo_ref, p.status, p.realm, p.number, p.total, p.balance]
 
-    def _associate(
-        self,
-        crm_id: str | None,
-        deal_id: str | None,
-        contact: Contact | None,
-        company: Company | None,
-    ) -> None:
+    def _associate(self, crm_id: str | None, links: Sequence[tuple[CrmObjectType, str]]) -> None:
         if crm_id is None:
             return
-        inv = CrmObjectType.INVOICE
-        for to_type, to_id in (
-            (CrmObjectType.DEAL, deal_id),
-            (CrmObjectType.CONTACT, contact.id if contact else None),
-            (CrmObjectType.COMPANY, company.id if company else None),
-        ):
-            if to_id:
-                self._crm.associate(inv, crm_id, to_type, to_id)
+        for to_type, to_id in links:
+            self._crm.associate(CrmObjectType.INVOICE, crm_id, to_type, to_id)
 
     def _deal_invoices(self, crm_ids: Iterable[str]) -> list[Invoice]:
         """The QBO invoices behind HubSpot invoice records (records without a QBO ref skipped)."""
@@ -983,6 +999,18 @@ class InvoiceBuilder:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _links(
+    deal_id: str | None, contact: Contact | None, company: Company | None
+) -> list[tuple[CrmObjectType, str]]:
+    """The records an invoice object is associated with: its deal, contact and company (J)."""
+    pairs = (
+        (CrmObjectType.DEAL, deal_id),
+        (CrmObjectType.CONTACT, contact.id if contact else None),
+        (CrmObjectType.COMPANY, company.id if company else None),
+    )
+    return [(t, i) for t, i in pairs if i]
 
 
 def _deal_companies(deal: Deal) -> tuple[str, ...]:
