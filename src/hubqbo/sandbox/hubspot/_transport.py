@@ -59,7 +59,15 @@ _NO_CREDENTIALS = (
 
 @attrs.frozen
 class SandboxRequest:
-    """One request the sandbox answered (for counting requests in tests and benchmarks)."""
+    """One request the sandbox answered (for counting requests in tests and benchmarks).
+
+    Example:
+        >>> from hubqbo.sandbox import HubSpotSandbox, ManualClock
+        >>> sandbox = HubSpotSandbox(clock=ManualClock())
+        >>> _ = httpx.Client(transport=sandbox).get("https://api.hubapi.com/crm/v3/objects/deals")
+        >>> sandbox.requests
+        [SandboxRequest(method='GET', path='/crm/v3/objects/deals', status=401)]
+    """
 
     method: str
     path: str
