@@ -130,3 +130,16 @@ def test_bad_strings_are_refused(raw: str, kind: PropertyKind) -> None:
     """A string that is not a value of its kind raises ValueError."""
     with pytest.raises(ValueError, match="not a HubSpot"):
         from_wire(raw, kind)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0", dt.date(1970, 1, 1)),
+        ("86400000", dt.date(1970, 1, 2)),
+        ("1795564800000", dt.date(2026, 11, 25)),
+    ],
+)
+def test_short_epoch_milliseconds_are_milliseconds(raw: str, expected: dt.date) -> None:
+    """Epoch ms with fewer than 9 digits (dates in early 1970) are still epoch ms."""
+    assert expected == from_wire(raw, PropertyKind.DATE)

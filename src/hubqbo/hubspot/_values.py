@@ -36,7 +36,8 @@ from decimal import Decimal, InvalidOperation
 __all__ = ["PropertyKind", "WireValue", "from_wire", "kind_of", "to_wire"]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_MS = re.compile(r"^-?\d{9,}$")
+_MS = re.compile(r"^-?\d+$")
+"""Epoch milliseconds, of any length (``86400000`` is 1970-01-02, midnight UTC)."""
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 WireValue = str | bool | int | Decimal | dt.date | dt.datetime | enum.Enum | Iterable[str] | None
