@@ -31,10 +31,10 @@ How a provider plugs in (sketch; see ``hubqbo.quickbooks._client`` for the full 
 * ``paginate(fetch, start)`` turns "fetch page at cursor -> (records, next cursor)" into a lazy
   record iterator; ``chunked`` splits batch inputs.
 * ``derive_request_id(operation, payload, namespace=account)`` gives a deterministic 36-char key.
+* Time comes from ``hubqbo.clock`` (``Clock``, ``Sleep``; re-exported here).
 * Log only through ``redact_headers``/``redact_url``; hold secrets in ``Secret``.
 """
 
-from hubqbo._http._clock import Clock, Sleep, SystemClock, real_sleep
 from hubqbo._http._idempotency import canonical_json, derive_request_id, validate_request_id
 from hubqbo._http._pacing import Pacer, RateWindow
 from hubqbo._http._paging import chunked, iter_pages, paginate
@@ -48,10 +48,12 @@ from hubqbo._http._redact import (
 )
 from hubqbo._http._retry import RetryPolicy, equal_jitter, no_jitter, parse_retry_after
 from hubqbo._http._runner import HttpRunner, build_http_client, user_agent
+from hubqbo.clock import SYSTEM_CLOCK, Clock, Sleep, SystemClock, real_sleep
 
 __all__ = [
     "REDACTED",
     "SENSITIVE_KEYS",
+    "SYSTEM_CLOCK",
     "Clock",
     "HttpRunner",
     "Pacer",

@@ -7,7 +7,7 @@ throttled and waiting 60 s. A ``Pacer`` keeps, per key (realm, portal), one slid
 named budget and a cap on concurrent requests. Time and sleep are injected.
 
 Example:
-    >>> from hubqbo._http._clock import SystemClock
+    >>> from hubqbo.clock import SystemClock
     >>> slept: list[float] = []
     >>> pacer = Pacer({"requests": RateWindow(limit=2, period=60.0)}, clock=SystemClock(),
     ...               sleep=slept.append)
@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
-from hubqbo._http._clock import Clock, Sleep, real_sleep
+from hubqbo.clock import Clock, Sleep, real_sleep
 
 __all__ = ["Pacer", "RateWindow"]
 
@@ -55,7 +55,7 @@ class Pacer:
         sleep: how to wait (inject a fake in tests).
 
     Example:
-        >>> from hubqbo._http._clock import SystemClock
+        >>> from hubqbo.clock import SystemClock
         >>> Pacer({"requests": RateWindow(500, 60.0)}, clock=SystemClock()).max_in_flight
     """
 

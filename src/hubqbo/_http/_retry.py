@@ -35,7 +35,7 @@ from typing import TypeVar
 import attrs
 import tenacity
 
-from hubqbo._http._clock import Sleep
+from hubqbo.clock import Sleep
 from hubqbo.errors import ApiError, RateLimitedError, ServerError, TransportError
 
 __all__ = ["RetryPolicy", "equal_jitter", "no_jitter", "parse_retry_after"]

@@ -16,11 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 
-from hubqbo._http._clock import Sleep, real_sleep
 from hubqbo._http._pacing import Pacer
 from hubqbo._http._redact import redact_url
 from hubqbo._http._retry import RetryPolicy
 from hubqbo._version import __version__
+from hubqbo.clock import Sleep, real_sleep
 from hubqbo.errors import ConfigurationError, RequestTimeout, TransportError
 
 __all__ = ["HttpRunner", "build_http_client", "user_agent"]
