@@ -1,4 +1,4 @@
-"""The shared HTTP machinery (``hubqbo._http``) the QuickBooks client is built on: retry
+"""The shared HTTP machinery (``hubqbo._http``) both adapters are built on: retry
 decisions, Retry-After, jitter bounds, pacing windows, redaction and request ids."""
 
 from __future__ import annotations
