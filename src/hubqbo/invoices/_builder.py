@@ -232,11 +232,27 @@ class InvoiceBuilder:
         invoice_properties: hubqbo's invoice-object property names (J).
 
     Example:
-        >>> from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox  # doctest: +SKIP
-        >>> builder = InvoiceBuilder(crm, qbo)                            # doctest: +SKIP
-        >>> draft = builder.from_deal("7")                                 # doctest: +SKIP
-        >>> print(draft)            # review: lines, customer, problems    # doctest: +SKIP
-        >>> invoice = builder.create(draft.with_tax_code("2"))             # doctest: +SKIP
+        >>> from hubqbo.hubspot import HubSpotClient
+        >>> from hubqbo.quickbooks import QuickBooksClient
+        >>> from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox
+        >>> qbo = QuickBooksSandbox()
+        >>> realm = qbo.add_realm(country="US")
+        >>> _ = qbo.add_customer(realm, "Acme Inc",
+        ...                      PrimaryEmailAddr={"Address": "ann@acme.example"})
+        >>> _ = qbo.add_item(realm, "Audit", 500, Sku="AUD")
+        >>> hs = HubSpotSandbox()
+        >>> ann = hs.create("contacts", {"email": "ann@acme.example", "firstname": "Ann"})
+        >>> deal = hs.create("deals", {"dealname": "Audit"}, associations=[("contacts", ann)])
+        >>> _ = hs.create("line_items", {"name": "Audit", "hs_sku": "AUD", "price": "500",
+        ...               "quantity": "2"}, associations=[("deals", deal)])
+        >>> builder = InvoiceBuilder(HubSpotClient(access_token="pat-...", transport=hs),
+        ...                          QuickBooksClient(realm_id=realm, access_token="...",
+        ...                                           transport=qbo))
+        >>> draft = builder.from_deal(deal)          # review: print(draft)
+        >>> draft.problems(), draft.customer.display_name, draft.total
+        ((), 'Acme Inc', Decimal('1000.00'))
+        >>> builder.create(draft).status.label
+        'Awaiting send'
     """
 
     def __init__(
