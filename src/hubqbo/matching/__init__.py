@@ -13,7 +13,7 @@ Example:
     '3'
 """
 
-from hubqbo.matching._compare import Agreement, MatchKey
+from hubqbo.matching._compare import Agreement, MatchKey, MatchReason
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._matcher import CustomerMatcher
 from hubqbo.matching._normalize import (
@@ -31,7 +31,7 @@ from hubqbo.matching._normalize import (
     parse_person_name,
     phone_digits,
 )
-from hubqbo.matching._types import Buyer, MatchCandidate, MatchReason, MatchResult, MatchStatus
+from hubqbo.matching._types import Buyer, MatchCandidate, MatchResult, MatchStatus
 
 __all__ = [
     "Agreement",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -37,7 +39,7 @@ from hubqbo.matching._normalize import (
     phone_digits,
 )
 
-__all__ = ["Agreement", "MatchKey", "Record", "compare", "make_record"]
+__all__ = ["Agreement", "MatchKey", "MatchReason", "Record", "compare", "make_record"]
 
 
 class MatchKey(str, enum.Enum):
@@ -88,18 +90,46 @@ _COMPANY_WORDS = frozenset(
     )
     | set(
         """
-        and associates services solutions consulting consultants systems trading design studio
-        partners enterprises industries technologies technology tech labs agency foods motors
-        construction plumbing electric electrical builders bakery cafe restaurant shop store
-        clinic dental medical legal law logistics transport media marketing software digital
-        farm farms garage hotel academy school university church club foundation trust
-        council bank capital ventures investments properties realty homes supplies supply
-        """.split()
+        and associates services solutions consulting consultants systems trading design
+        studio partners enterprises industries technologies technology tech labs agency
+        foods motors construction plumbing electric electrical builders bakery cafe
+        restaurant shop store clinic dental medical legal law logistics transport media
+        marketing software digital farm farms garage hotel academy school university church
+        club foundation trust council bank capital ventures investments properties realty
+        homes supplies supply
+        """.split()  # noqa: SIM905
     )
 )
 
-Reason = tuple[MatchKey, Agreement, float, str, str, bool]
-"""(key, agreement, weight, buyer value, customer value, swapped)."""
+
+class MatchReason(NamedTuple):
+    """One key's contribution to a candidate's score (an immutable named tuple).
+
+    Example:
+        >>> r = MatchReason(MatchKey.EMAIL, Agreement.EXACT, 15.0, "a@x.io", "a@x.io")
+        >>> str(r)
+        'email exact (+15.0): a@x.io = a@x.io'
+    """
+
+    key: MatchKey
+    agreement: Agreement
+    weight: float
+    """Bits of evidence this key added (negative when it disagreed)."""
+    buyer_value: str
+    customer_value: str
+    swapped: bool = False
+    """True when the name agreed only with given and family names swapped."""
+
+    def __str__(self) -> str:
+        relation = "≠" if self.agreement is Agreement.DISAGREE else "="
+        note = " (swapped)" if self.swapped else ""
+        return (
+            f"{self.key.value} {self.agreement.value}{note} ({self.weight:+.1f}): "
+            f"{self.buyer_value} {relation} {self.customer_value}"
+        )
+
+
+Reason = MatchReason
 
 
 class Record:
@@ -145,6 +175,7 @@ class Record:
         self.city = city
 
 
+@lru_cache(maxsize=65536)
 def looks_like_company(text: str) -> bool:
     """True when a display name reads as an organisation (legal form, business word, digits).
 
@@ -238,6 +269,8 @@ def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None
         return Agreement.PARTIAL
     if _close(jb, jc):
         return Agreement.FUZZY
+    if min(len(jb), len(jc)) >= 6 and OSA.distance(jb, jc, score_cutoff=2) <= 2:
+        return Agreement.SIMILAR  # Romano / Romaoh: two slips, or two families
     return Agreement.DISAGREE
 
 
@@ -292,6 +325,7 @@ _CORROBORATING = frozenset(
 _FAMILY_WEIGHTS: Mapping[Agreement, str] = {
     Agreement.PARTIAL: "family_partial",
     Agreement.FUZZY: "family_fuzzy",
+    Agreement.SIMILAR: "family_similar",
 }
 _GIVEN_WEIGHTS: Mapping[Agreement, str] = {
     Agreement.NICKNAME: "given_nickname",
@@ -330,7 +364,7 @@ def _name_reasons(
             else:
                 w = getattr(cfg, _FAMILY_WEIGHTS[fam])
             reasons.append(
-                (MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
+                MatchReason(MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
             )
         giv = given_agreement(bg, c.given)
         if giv is not None:
@@ -344,7 +378,9 @@ def _name_reasons(
                 w = cfg.contact_disagree if colleague else cfg.given_disagree
             else:
                 w = getattr(cfg, _GIVEN_WEIGHTS[giv])
-            reasons.append((MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped))
+            reasons.append(
+                MatchReason(MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped)
+            )
         total = sum(r[2] for r in reasons) - (cfg.swapped_penalty if swapped and reasons else 0.0)
         if not best[1] or total > best[0]:
             best = (total, reasons)
@@ -370,7 +406,8 @@ def _email_typo(a: str, b: str) -> bool:
         return False
     if _ALNUM(a) == _ALNUM(b):  # tomasz.szymanski vs tomaszszymanski: two mailboxes
         return False
-    return [ch for ch in a if ch.isdigit()] == [ch for ch in b if ch.isdigit()]
+    local_a, local_b = a.partition("@")[0], b.partition("@")[0]
+    return [ch for ch in local_a if ch.isdigit()] == [ch for ch in local_b if ch.isdigit()]
 
 
 def _ALNUM(text: str) -> str:  # noqa: N802 - reads as a constant transform
@@ -394,7 +431,7 @@ def _name_in_local(name: PersonName, local: str) -> bool:
 def compare(
     b: Record, c: Record, cfg: MatchConfig, counts: Mapping[str, Mapping[str, int]]
 ) -> tuple[float, list[Reason], bool, bool]:
-    """Score buyer record ``b`` against customer record ``c``: (bits, reasons, vetoed, corroborated).
+    """Score buyer ``b`` against customer ``c``: (bits, reasons, vetoed, corroborated).
 
     ``corroborated`` is True when some key other than the names (and the city) agreed.
 
@@ -411,7 +448,7 @@ def compare(
     def add(key: MatchKey, agreement: Agreement, weight: float, bv: str, cv: str) -> None:
         nonlocal score
         score += weight
-        reasons.append((key, agreement, weight, bv, cv, False))
+        reasons.append(MatchReason(key, agreement, weight, bv, cv))
 
     # e-mail and company domain
     same_email = False

@@ -40,10 +40,11 @@ class MatchConfig:
 
     # ------------------------------------------------------------------ decision
     match_threshold: float = attrs.field(default=14.0, validator=_positive)
-    """Minimum score to choose a customer. 14 bits needs two independent agreeing facts: a full
-    name (≤ 13 bits) alone never reaches it, nor does a phone or a company name alone; a full
-    name plus postcode, phone, address or e-mail does, and so do company name plus domain. An exact personal e-mail with nothing
-    contradicting it reaches it by itself (an address is practically an identifier)."""
+    """Minimum score to choose a customer: 14 bits, a likelihood ratio of about 16,000, which
+    a phone, a company name or a common full name never reaches alone; a name plus postcode,
+    phone, address or e-mail does, and so do company name plus domain. An exact personal
+    e-mail with nothing contradicting it reaches it by itself (it is practically an
+    identifier). When *only* names agree, ``names_only_threshold`` applies instead."""
     names_only_threshold: float = attrs.field(default=18.0, validator=_positive)
     """Minimum score when nothing but the names agree (no e-mail, domain, company, phone,
     postcode or address line). Name weights rest on frequencies estimated from this one ledger
@@ -106,6 +107,9 @@ class MatchConfig:
     """One part of a double-barrelled or hyphenated family name agrees (García vs García López)."""
     family_fuzzy: float = 6.0
     """Family names one typo apart (two for long names)."""
+    family_similar: float = 1.0
+    """Family names two slips apart (six letters or more): as likely a double typo as another
+    family, so neither evidence for nor a strong penalty."""
     family_disagree: float = -10.0
     """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.001)."""
     given_exact: float = 10.0

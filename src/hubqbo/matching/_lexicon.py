@@ -27,21 +27,22 @@ __all__ = [
 
 FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
     """
-    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de yahoo.es yahoo.it yahoo.ca
-    yahoo.com.au yahoo.co.in yahoo.co.jp ymail.com rocketmail.com hotmail.com hotmail.co.uk
-    hotmail.fr hotmail.de hotmail.es hotmail.it outlook.com outlook.fr outlook.de live.com
-    live.co.uk live.fr live.de msn.com aol.com aim.com icloud.com me.com mac.com mail.com
-    email.com gmx.com gmx.de gmx.net gmx.at gmx.ch web.de t-online.de freenet.de posteo.de
-    mailbox.org protonmail.com proton.me pm.me tutanota.com tutanota.de zoho.com zohomail.com
-    yandex.com yandex.ru mail.ru bk.ru inbox.ru list.ru rambler.ru qq.com 163.com 126.com
-    sina.com sohu.com yeah.net naver.com daum.net hanmail.net rediffmail.com orange.fr wanadoo.fr
-    free.fr laposte.net sfr.fr libero.it virgilio.it tiscali.it alice.it btinternet.com
-    sky.com virginmedia.com talktalk.net ntlworld.com bigpond.com optusnet.com.au shaw.ca
-    rogers.com sympatico.ca comcast.net verizon.net att.net sbcglobal.net bellsouth.net cox.net
-    charter.net earthlink.net juno.com seznam.cz wp.pl o2.pl onet.pl interia.pl terra.com.br
-    bol.com.br uol.com.br ig.com.br telenet.be skynet.be ziggo.nl kpnmail.nl planet.nl home.nl
-    bluewin.ch hispeed.ch telia.com bredband.net online.no hushmail.com fastmail.com fastmail.fm
-    """.split()
+    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de yahoo.es yahoo.it
+    yahoo.ca yahoo.com.au yahoo.co.in yahoo.co.jp ymail.com rocketmail.com hotmail.com
+    hotmail.co.uk hotmail.fr hotmail.de hotmail.es hotmail.it outlook.com outlook.fr
+    outlook.de live.com live.co.uk live.fr live.de msn.com aol.com aim.com icloud.com me.com
+    mac.com mail.com email.com gmx.com gmx.de gmx.net gmx.at gmx.ch web.de t-online.de
+    freenet.de posteo.de mailbox.org protonmail.com proton.me pm.me tutanota.com tutanota.de
+    zoho.com zohomail.com yandex.com yandex.ru mail.ru bk.ru inbox.ru list.ru rambler.ru
+    qq.com 163.com 126.com sina.com sohu.com yeah.net naver.com daum.net hanmail.net
+    rediffmail.com orange.fr wanadoo.fr free.fr laposte.net sfr.fr libero.it virgilio.it
+    tiscali.it alice.it btinternet.com sky.com virginmedia.com talktalk.net ntlworld.com
+    bigpond.com optusnet.com.au shaw.ca rogers.com sympatico.ca comcast.net verizon.net
+    att.net sbcglobal.net bellsouth.net cox.net charter.net earthlink.net juno.com seznam.cz
+    wp.pl o2.pl onet.pl interia.pl terra.com.br bol.com.br uol.com.br ig.com.br telenet.be
+    skynet.be ziggo.nl kpnmail.nl planet.nl home.nl bluewin.ch hispeed.ch telia.com
+    bredband.net online.no hushmail.com fastmail.com fastmail.fm
+    """.split()  # noqa: SIM905
 )
 """Consumer mail providers: sharing one of these domains says nothing about a shared company."""
 
@@ -50,42 +51,51 @@ ROLE_MAILBOXES: frozenset[str] = frozenset(
     accounts account accounting accountspayable ap admin administration billing bookkeeping
     contact contactus enquiries enquiry finance hello help info information invoice invoices
     mail office orders payables purchasing reception sales service support team
-    """.split()
+    """.split()  # noqa: SIM905
 )
 """Local parts of shared mailboxes: they name a company's function, not a person."""
 
 LEGAL_SUFFIXES: frozenset[str] = frozenset(
     """
-    inc incorporated corp corporation co company cos llc llp lp ltd limited plc pllc pc
-    gmbh mbh ag kg ohg ug kgaa ev eg bv nv vof sa sas sasu sarl sca snc spa srl sl slu sau
-    sab sapi cv de rl ab oy oyj as asa aps hf kk pty pte bhd sdn tbk pt nl sro spol zoo
-    kft zrt nyrt doo dd ad ood eood lda ltda sc se scs sccl ooo zao oao pao
-    holding holdings group intl international
-    """.split()
+    inc incorporated corp corporation co company cos llc llp lp ltd limited plc pllc pc gmbh
+    mbh ag kg ohg ug kgaa ev eg bv nv vof sa sas sasu sarl sca snc spa srl sl slu sau sab
+    sapi cv de rl ab oy oyj as asa aps hf kk pty pte bhd sdn tbk pt nl sro spol zoo kft zrt
+    nyrt doo dd ad ood eood lda ltda sc se scs sccl ooo zao oao pao private pvt holding
+    holdings group intl international
+    """.split()  # noqa: SIM905
 )
 """Legal forms (after punctuation is removed: ``B.V.`` reads ``bv``) dropped from company names.
 
-``holding(s)``, ``group`` and ``international`` are not legal forms but are used and omitted so
-freely (``Acme Group`` vs ``Acme Ltd``) that keeping them costs more matches than it saves.
+``private`` (India's "Pvt Ltd"), ``holding(s)``, ``group`` and ``international`` are not legal
+forms but are used and omitted so freely (``Acme Group`` vs ``Acme Ltd``) that keeping them
+costs more matches than it saves.
 """
 
 PERSON_TITLES: frozenset[str] = frozenset(
-    "mr mrs ms miss mx dr prof sir dame lord lady rev fr herr frau sr sra srta mme mlle m".split()
+    """
+    mr mrs ms miss mx dr prof sir dame lord lady rev herr frau sra srta mme mlle
+    """.split()  # noqa: SIM905
 )
-"""Honorifics dropped from person names (``m`` only when followed by more of the name)."""
+"""Honorifics dropped from person names (not ``M.`` or ``Fr.``: they are initials as often)."""
 
 PERSON_SUFFIXES: frozenset[str] = frozenset(
-    "jr jnr sr snr ii iii iv phd md dds esq cpa mba msc bsc obe mbe".split()
+    """
+    jr jnr sr snr ii iii iv phd md dds esq cpa mba msc bsc obe mbe
+    """.split()  # noqa: SIM905
 )
 """Generational and professional suffixes dropped from person names."""
 
 NAME_PARTICLES: frozenset[str] = frozenset(
-    "van von der den de del della di da dos das du la le los las st ter ten al el bin ibn".split()
+    """
+    van von der den de del della di da dos das du la le los las st ter ten al el bin ibn
+    """.split()  # noqa: SIM905
 )
 """Surname particles: kept in the joined surname but never used alone as a blocking key."""
 
 UNIT_DESIGNATORS: frozenset[str] = frozenset(
-    "apt apartment unit ste suite flat fl floor rm room bldg building no po box #".split()
+    """
+    apt apartment unit ste suite flat fl floor rm room bldg building no po box #
+    """.split()  # noqa: SIM905
 )
 """Words that introduce a unit/suite number inside an address line."""
 
@@ -139,29 +149,29 @@ COMMON_GIVEN_NAMES: frozenset[str] = frozenset(
     scott brandon benjamin samuel gregory alexander patrick frank raymond jack dennis jerry
     peter harry oliver henry mary patricia jennifer linda elizabeth barbara susan jessica
     sarah karen lisa nancy betty margaret sandra ashley kimberly emily donna michelle carol
-    amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen amy angela
-    anna emma olivia sophie sophia maria marie jean pierre michel jose juan antonio carlos luis
-    manuel francisco ana carmen giuseppe giovanni mario luigi hans thomas wolfgang michael
-    andreas stefan peter mohammed muhammad ahmed ali wei li min jing yan mohamed ravi raj amit
-    priya anh minh
-    """.split()
+    amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen amy
+    angela anna emma olivia sophie sophia maria marie jean pierre michel jose juan antonio
+    carlos luis manuel francisco ana carmen giuseppe giovanni mario luigi hans thomas
+    wolfgang michael andreas stefan peter mohammed muhammad ahmed ali wei li min jing yan
+    mohamed ravi raj amit priya anh minh
+    """.split()  # noqa: SIM905
 )
 """Given names so common that sharing one says little (their weight is capped)."""
 
 COMMON_FAMILY_NAMES: frozenset[str] = frozenset(
     """
-    smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez
-    gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson white harris
-    sanchez clark ramirez lewis robinson walker young allen king wright scott torres nguyen hill
-    flores green adams nelson baker hall rivera campbell mitchell carter roberts evans turner
-    phillips parker collins edwards stewart morris murphy cook rogers morgan cooper peterson
-    bailey reed kelly howard davies patel wood hughes ward wang zhang liu chen yang huang zhao
-    wu zhou xu sun ma zhu hu guo li tran le pham kim park choi singh kumar sharma shah khan
-    muller mueller schmidt schneider fischer weber meyer wagner becker schulz hoffmann
-    bernard dubois durand leroy moreau rossi russo ferrari esposito bianchi romano fernandez
-    gomez diaz silva santos pereira oliveira costa nowak kowalski jansen devries sato suzuki
-    takahashi tanaka watanabe ito yamamoto nakamura
-    """.split()
+    smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez
+    lopez gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson
+    white harris sanchez clark ramirez lewis robinson walker young allen king wright scott
+    torres nguyen hill flores green adams nelson baker hall rivera campbell mitchell carter
+    roberts evans turner phillips parker collins edwards stewart morris murphy cook rogers
+    morgan cooper peterson bailey reed kelly howard davies patel wood hughes ward wang zhang
+    liu chen yang huang zhao wu zhou xu sun ma zhu hu guo li tran le pham kim park choi
+    singh kumar sharma shah khan muller mueller schmidt schneider fischer weber meyer wagner
+    becker schulz hoffmann bernard dubois durand leroy moreau rossi russo ferrari esposito
+    bianchi romano fernandez gomez diaz silva santos pereira oliveira costa nowak kowalski
+    jansen devries sato suzuki takahashi tanaka watanabe ito yamamoto nakamura
+    """.split()  # noqa: SIM905
 )
 """Family names so common that sharing one says little (their weight is capped)."""
 

@@ -11,6 +11,7 @@ the buyer, scores those field by field, and decides conservatively.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Final
 
@@ -22,7 +23,6 @@ from hubqbo.matching._types import (
     MatchCandidate,
     MatchResult,
     MatchStatus,
-    reasons_from,
 )
 from hubqbo.models import Customer
 
@@ -90,6 +90,18 @@ def _deletions(token: str) -> set[str]:
     return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _count_values(record: Record) -> tuple[str | None, ...]:
+    """The values whose frequencies the weights are discounted by, in ``_COUNTED`` order."""
+    return (
+        record.email,
+        record.domain,
+        record.phone[-7:] if record.phone else None,
+        record.company,
+        "".join(record.name.family) or None,
+        record.name.given[0] if record.name.given else None,
+    )
+
+
 def _sort_key(customer: Customer) -> tuple[str, str]:
     return (customer.id or "", customer.display_name or "")
 
@@ -131,8 +143,46 @@ class CustomerMatcher:
         self._variants: dict[str, set[str]] = {}
         self._token_refs: dict[str, int] = {}
         self._counts: dict[str, dict[str, int]] = {name: {} for name in _COUNTED}
+        self._bulk_load(customers)
+
+    def _bulk_load(self, customers: Iterable[Customer]) -> None:
+        """Index many customers at once: the same structures as :meth:`add`, built in passes."""
+        by_id: dict[str, Customer] = {}
+        anonymous: list[Customer] = []
         for customer in customers:
-            self.add(customer)
+            if customer.id is None:
+                anonymous.append(customer)
+            else:
+                by_id.pop(customer.id, None)  # a later copy replaces an earlier one
+                by_id[customer.id] = customer
+        chosen = [c for c in (*by_id.values(), *anonymous) if self._eligible(c)]
+        records = [_customer_record(c) for c in chosen]
+        keys = [self._record_keys(r) for r in records]
+        blocks = self._blocks
+        for slot, slot_keys in enumerate(keys):
+            for key in slot_keys:
+                posting = blocks.get(key)
+                if posting is None:
+                    blocks[key] = [slot]
+                else:
+                    posting.append(slot)
+        self._customers.extend(chosen)
+        self._records.extend(records)
+        self._keys.extend(keys)
+        self._slot_by_id = {c.id: slot for slot, c in enumerate(chosen) if c.id is not None}
+        columns = list(zip(*(_count_values(r) for r in records), strict=True))
+        for name, column in zip(_COUNTED, columns or [()] * len(_COUNTED), strict=True):
+            self._counts[name] = dict(Counter(v for v in column if v is not None))
+        refs = Counter(t for r in records for t in _family_tokens(r.name.family))
+        self._token_refs = dict(refs)
+        variants = self._variants
+        for token in refs:
+            for variant in _deletions(token):
+                bucket = variants.get(variant)
+                if bucket is None:
+                    variants[variant] = {token}
+                else:
+                    bucket.add(token)
 
     # ------------------------------------------------------------------ the index
 
@@ -218,15 +268,7 @@ class CustomerMatcher:
         return True
 
     def _count(self, record: Record, delta: int) -> None:
-        values = {
-            "email": record.email,
-            "domain": record.domain,
-            "phone": record.phone[-7:] if record.phone else None,
-            "company": record.company,
-            "family": "".join(record.name.family) or None,
-            "given": record.name.given[0] if record.name.given else None,
-        }
-        for name, value in values.items():
+        for name, value in zip(_COUNTED, _count_values(record), strict=True):
             if value is None:
                 continue
             table = self._counts[name]
@@ -333,7 +375,8 @@ class CustomerMatcher:
         scored: list[tuple[float, tuple[str, str], int, list[Reason], bool, bool]] = []
         for slot in self._candidates(record):
             customer_record, customer = self._records[slot], customers[slot]
-            assert customer_record is not None and customer is not None
+            assert customer_record is not None
+            assert customer is not None
             score, reasons, vetoed, corroborated = compare(
                 record, customer_record, cfg, self._counts
             )
@@ -359,13 +402,11 @@ class CustomerMatcher:
                 continue
             customer = customers[slot]
             assert customer is not None
-            candidate = MatchCandidate(
-                customer, round(-neg_score, 3), reasons_from(reasons), vetoed
-            )
+            candidate = MatchCandidate(customer, round(-neg_score, 3), tuple(reasons), vetoed)
             listed.append(candidate)
             if slot == chosen_slot:
                 chosen = candidate
-        return MatchResult(buyer, status, listed, cfg.match_threshold, chosen)
+        return MatchResult(buyer, status, tuple(listed), cfg.match_threshold, chosen)
 
     def match_many(self, buyers: Iterable[Buyer]) -> list[MatchResult]:
         """Match several buyers, in order (one result per buyer)."""

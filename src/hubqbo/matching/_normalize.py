@@ -75,19 +75,21 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 
 
-@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case ASCII text: accents stripped, apostrophes inside words dropped, punctuation → space.
+    """Lower-case ASCII: accents stripped, apostrophes inside words dropped, punctuation → space.
 
     Example:
         >>> fold("  Zoë O’Brien-Müller ")
         'zoe obrien muller'
     """
-    text = text.translate(_SPECIAL)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = _APOSTROPHE.sub("", text)
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if "'" in text:
+        text = _APOSTROPHE.sub("", text)
+    return " ".join(_NON_WORD.split(text)).strip()
 
 
 # --------------------------------------------------------------------------- e-mail
@@ -286,6 +288,7 @@ def parse_person_name(
 
 # --------------------------------------------------------------------------- phone
 
+_NON_DIGIT = re.compile(r"\D+")
 _EXTENSION = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
 
 
@@ -303,8 +306,10 @@ def phone_digits(phone: str | None) -> str | None:
     """
     if not phone:
         return None
-    text = _EXTENSION.sub("", phone.strip())
-    digits = "".join(c for c in text if c.isdigit())
+    text = phone.strip()
+    if "x" in text or "X" in text or "#" in text:
+        text = _EXTENSION.sub("", text)
+    digits = _NON_DIGIT.sub("", text)
     if digits.startswith("00"):
         digits = digits[2:]
     elif digits.startswith("011"):
@@ -343,12 +348,15 @@ class StreetAddress:
     street: str
 
 
-@lru_cache(maxsize=65536)
+_DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{3})|(?<=[a-z]{3})(?=\d)")
+
+
 def normalize_address_line(line: str | None) -> StreetAddress | None:
     """Fold an address line, abbreviate street words and pull out the house number.
 
     Unit designators (``Apt 4``, ``Suite 200``, ``Flat 2``) and their numbers are dropped; the
-    house number is the first remaining token that contains a digit.
+    house number is the first remaining token that contains a digit. A number glued to a word
+    is split off (``4Bridge Lane``, ``Rue Boulevard339``); ``14B`` and ``1st`` stay whole.
 
     Example:
         >>> normalize_address_line("1600 Pennsylvania Avenue NW, Suite 400")
@@ -356,23 +364,25 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     """
     if not line:
         return None
-    # "4Bridge Lane" -> "4 Bridge Lane", "Rue Boulevard339" -> "... 339"; "14B", "1st" stay.
-    text = re.sub(r"(\d)([a-z]{3,})", r"\1 \2", fold(line.replace("#", " # ")))
-    text = re.sub(r"([a-z]{3,})(\d)", r"\1 \2", text)
-    tokens = text.split()
+    text = fold(line.replace("#", " no "))
+    if any(c.isdigit() for c in text):
+        text = _DIGIT_WORD.sub(" ", text)
     kept: list[str] = []
+    number: str | None = None
     skip_next = False
-    for token in tokens:
+    for token in text.split():
         if skip_next:
             skip_next = False
-            if any(c.isdigit() for c in token) or len(token) == 1:
+            if len(token) == 1 or not token.isalpha():
                 continue
         if token in UNIT_DESIGNATORS:
             skip_next = True
             continue
+        if number is None and not token.isalpha():
+            number = token
+            continue
         kept.append(ADDRESS_ABBREVIATIONS.get(token, token))
-    number = next((t for t in kept if any(c.isdigit() for c in t)), None)
-    street = " ".join(t for t in kept if t != number)
+    street = " ".join(kept)
     if not street and number is None:
         return None
     return StreetAddress(number, street)

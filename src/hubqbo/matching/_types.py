@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import enum
 import html
-from collections.abc import Sequence
 
 import attrs
 
 from hubqbo.errors import AmbiguousCustomerMatch
-from hubqbo.matching._compare import Agreement, MatchKey
+from hubqbo.matching._compare import MatchKey, MatchReason
 from hubqbo.models import Address, Company, Contact, Customer
 
-__all__ = ["Buyer", "MatchCandidate", "MatchReason", "MatchResult", "MatchStatus"]
+__all__ = ["Buyer", "MatchCandidate", "MatchResult", "MatchStatus"]
 
 
 @attrs.frozen(kw_only=True)
@@ -104,34 +103,6 @@ class MatchStatus(str, enum.Enum):
 
 
 @attrs.frozen
-class MatchReason:
-    """One key's contribution to a candidate's score.
-
-    Example:
-        >>> r = MatchReason(MatchKey.EMAIL, Agreement.EXACT, 15.0, "a@x.io", "a@x.io")
-        >>> str(r)
-        'email exact (+15.0): a@x.io = a@x.io'
-    """
-
-    key: MatchKey
-    agreement: Agreement
-    weight: float
-    """Bits of evidence this key added (negative when it disagreed)."""
-    buyer_value: str
-    customer_value: str
-    swapped: bool = False
-    """True when the name agreed only with given and family names swapped."""
-
-    def __str__(self) -> str:
-        relation = "≠" if self.agreement is Agreement.DISAGREE else "="
-        note = " (swapped)" if self.swapped else ""
-        return (
-            f"{self.key.value} {self.agreement.value}{note} ({self.weight:+.1f}): "
-            f"{self.buyer_value} {relation} {self.customer_value}"
-        )
-
-
-@attrs.frozen
 class MatchCandidate:
     """A customer considered for the buyer, with its score and the evidence behind it.
 
@@ -144,7 +115,7 @@ class MatchCandidate:
     customer: Customer
     score: float
     """Sum of the reasons' weights, in bits (log2 likelihood ratio)."""
-    reasons: tuple[MatchReason, ...] = attrs.field(converter=tuple)
+    reasons: tuple[MatchReason, ...]
     vetoed: bool = False
     """True when the customer may not be chosen automatically (a person whose given name
     conflicts with the buyer's); it is listed for a person to judge."""
@@ -184,13 +155,13 @@ class MatchResult:
         >>> result.status.value, result.customer_id
         ('matched', '7')
         >>> print(result)  # doctest: +ELLIPSIS
-        matched customer 7 (Ada Lovelace), score 28.0 bits
+        matched customer 7 (Ada Lovelace), score 37.0 bits
         ...
     """
 
     buyer: Buyer
     status: MatchStatus
-    candidates: tuple[MatchCandidate, ...] = attrs.field(converter=tuple)
+    candidates: tuple[MatchCandidate, ...]
     """Ranked by score, best first (at most ``MatchConfig.max_listed``)."""
     threshold: float = 0.0
     chosen: MatchCandidate | None = None
@@ -282,10 +253,3 @@ class MatchResult:
             "<thead><tr><th>#</th><th>customer</th><th>id</th><th>score (bits)</th>"
             f"<th>evidence</th></tr></thead><tbody>{body}</tbody></table></div>"
         )
-
-
-def reasons_from(
-    raw: Sequence[tuple[MatchKey, Agreement, float, str, str, bool]],
-) -> tuple[MatchReason, ...]:
-    """Turn the comparison's raw reason tuples into :class:`MatchReason` objects."""
-    return tuple(MatchReason(*r) for r in raw)
