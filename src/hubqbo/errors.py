@@ -21,6 +21,7 @@ The tree::
     │   │                             HubSpot VALIDATION_ERROR
     │   ├── RateLimitedError          429, QBO 3001; retry_after, policy
     │   └── ServerError               5xx
+    │       └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
     ├── TransportError                no usable HTTP response (connect, read, reset)
     │   └── RequestTimeout
     ├── ConfigurationError            the library was set up wrongly (missing realm, bad settings)
@@ -67,6 +68,7 @@ __all__ = [
     "LockedError",
     "MappingError",
     "MappingTypeError",
+    "MigrationInProgressError",
     "NotFoundError",
     "PermissionDeniedError",
     "QuoteNotUsable",
@@ -226,6 +228,40 @@ class ServerError(ApiError):
     """The provider failed (HTTP 5xx); usually worth a retry."""
 
     default_retryable = True
+
+
+class MigrationInProgressError(ServerError):
+    """HubSpot 477 Migration in Progress: the portal's data is moving between data centres.
+
+    The request was not applied, so it may be sent again (writes included) after
+    ``retry_after`` seconds: HubSpot's ``Retry-After``, which can be up to 24 hours.
+
+    Attributes:
+        retry_after: seconds to wait before retrying, when HubSpot said.
+    """
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        status_code: int | None,
+        code: str | None,
+        message: str,
+        request_id: str | None = None,
+        retryable: bool | None = None,
+        details: Sequence[str] = (),
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            provider=provider,
+            status_code=status_code,
+            code=code,
+            message=message,
+            request_id=request_id,
+            retryable=retryable,
+            details=details,
+        )
 
 
 # --------------------------------------------------------------------------- transport
