@@ -248,7 +248,7 @@ class InvoiceBuilder:
         >>> builder = InvoiceBuilder(HubSpotClient(access_token="pat-...", transport=hs),
         ...                          QuickBooksClient(realm_id=realm, access_token="...",
         ...                                           transport=qbo))
-        >>> draft = builder.from_deal(deal)          # review: print(draft)
+        >>> draft = builder.from_deal(deal)          # review it: str(draft) or in Jupyter
         >>> draft.problems(), draft.customer.display_name, draft.total
         ((), 'Acme Inc', Decimal('1000.00'))
         >>> builder.create(draft).status.label
