@@ -10,10 +10,11 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
 import httpx
 import pytest
 
@@ -29,6 +30,7 @@ from hubqbo.auth import (
     StaticToken,
 )
 from hubqbo.errors import AuthenticationError
+from hubqbo.hubspot import HubSpotOAuth, hubspot_provider
 from hubqbo.models import OAuthToken
 from hubqbo.sandbox import ManualClock
 
@@ -344,3 +346,60 @@ def test_file_store_lock_excludes_other_processes(tmp_path: Path) -> None:
     loaded = store.load("k")
     assert loaded is not None
     assert "theirs" == loaded.access_token
+
+
+class PortalEndpoint(TokenEndpoint):
+    """A HubSpot-like token endpoint: the answer also names the portal (``hub_id``) and scopes."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        answer = super().__call__(request)
+        body = json.loads(answer.content)
+        return httpx.Response(200, json={**body, "hub_id": 62515, "scopes": ["oauth", "crm"]})
+
+
+def test_token_response_hook_sees_the_raw_answer_of_exchange_and_refresh() -> None:
+    """``OAuthProvider(on_token_response=...)`` gets the parsed token and the raw JSON of every
+    code exchange and refresh; what it returns is the token OAuth2Auth persists."""
+    seen: list[tuple[str, object]] = []
+
+    def hook(token: OAuthToken, raw: Mapping[str, object]) -> OAuthToken:
+        seen.append((token.access_token, raw.get("hub_id")))
+        return attrs.evolve(token, account_id=f"portal-{raw['hub_id']}")
+
+    clock = ManualClock(NOW)
+    provider = attrs.evolve(INTUITISH, on_token_response=hook)
+    oauth = OAuthClient(
+        provider, CREDS, transport=httpx.MockTransport(PortalEndpoint()), clock=clock
+    )
+    first = oauth.exchange_code("code-1")
+    store = MemoryTokenStore()
+    store.save("k", attrs.evolve(first, expires_at=NOW))
+    OAuth2Auth(oauth, store, "k", clock=clock).current_token()
+    stored = store.load("k")
+    assert stored is not None
+    assert [("a2", 62515), ("a3", 62515)] == seen
+    assert ("portal-62515", "portal-62515") == (first.account_id, stored.account_id)
+    assert "on_token_response" not in repr(provider)
+
+
+def test_hubspot_provider_captures_the_portal_through_the_public_hook() -> None:
+    """A plain ``OAuthClient`` on ``hubspot_provider()`` keeps ``hub_id`` as account_id and the
+    ``scopes`` list as scope, on exchange and on refresh (no HubSpot subclass needed)."""
+    oauth = OAuthClient(
+        hubspot_provider("v3"), CREDS, transport=httpx.MockTransport(PortalEndpoint())
+    )
+    token = oauth.exchange_code("code-1")
+    refreshed = oauth.refresh(attrs.evolve(token, account_id=None))
+    assert [("62515", "oauth crm"), ("62515", "oauth crm")] == [
+        (t.account_id, t.scope) for t in (token, refreshed)
+    ]
+
+
+def test_hubspot_oauth_uses_no_private_oauth_client_member() -> None:
+    """``hubqbo.hubspot._oauth`` calls only public ``OAuthClient`` API (no ``._token_request``),
+    and a HubSpotOAuth on a hand-built provider still captures the portal."""
+    source = (Path(__file__).resolve().parents[2] / "src/hubqbo/hubspot/_oauth.py").read_text()
+    assert "_token_request" not in source
+    bare = attrs.evolve(hubspot_provider("v3"), on_token_response=None)
+    oauth = HubSpotOAuth(bare, CREDS, transport=httpx.MockTransport(PortalEndpoint()))
+    assert "62515" == oauth.exchange_code("code-1").account_id

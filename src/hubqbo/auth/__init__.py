@@ -25,6 +25,10 @@ How a provider plugs in::
     store.save("hubspot:42", oauth.exchange_code(answer.code))
     auth = OAuth2Auth(oauth, store, "hubspot:42")   # pass as auth= to a client
 
+A provider whose token answer carries more than RFC 6749 fields (HubSpot's ``hub_id``) reads it
+with ``OAuthProvider(on_token_response=...)``: called with the parsed token and the raw JSON of
+every code exchange and refresh, it returns the token to keep.
+
 For QuickBooks, ``hubqbo.quickbooks.intuit_provider()`` is the provider (``realmId`` captured from
 the callback as ``AuthorizationResponse.account_id``). ``StaticToken("...")`` is enough for a
 plain access token or a HubSpot private-app token.
@@ -39,6 +43,7 @@ from hubqbo.auth._oauth import (
     OAuthClient,
     OAuthProvider,
     RevokeStyle,
+    TokenResponseHook,
     parse_token_response,
 )
 from hubqbo.auth._stores import FileTokenStore, MemoryTokenStore, token_from_json, token_to_json
@@ -55,6 +60,7 @@ __all__ = [
     "OAuthProvider",
     "RevokeStyle",
     "StaticToken",
+    "TokenResponseHook",
     "parse_token_response",
     "token_from_json",
     "token_to_json",

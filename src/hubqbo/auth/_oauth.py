@@ -17,7 +17,7 @@ import enum
 import hmac
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -36,8 +36,14 @@ __all__ = [
     "OAuthClient",
     "OAuthProvider",
     "RevokeStyle",
+    "TokenResponseHook",
     "parse_token_response",
 ]
+
+TokenResponseHook = Callable[[OAuthToken, Mapping[str, Any]], OAuthToken]
+"""``(parsed token, raw token-endpoint JSON) -> token``: a provider's hook to read extra fields
+of the token answer (HubSpot's ``hub_id`` and ``scopes``). It sees the raw JSON, which holds the
+tokens: it must not log or keep it."""
 
 _log = logging.getLogger("hubqbo.auth")
 
@@ -91,12 +97,23 @@ class OAuthProvider:
         token_headers: extra headers for token requests (e.g. Intuit's
             ``x-include-refresh-token-hard-expires-in``).
         scope_separator: between scopes in the authorize URL.
+        on_token_response: called with the parsed ``OAuthToken`` and the raw JSON of every
+            successful code exchange and refresh; returns the token to keep (e.g. with
+            ``account_id`` taken from a provider-specific field). ``None``: the parsed token.
 
     Example:
         >>> p = OAuthProvider(name="demo", authorize_url="https://id.test/authorize",
         ...                   token_url="https://id.test/token")
         >>> p.client_auth.value
         'client_secret_basic'
+
+        A provider whose token answer names the account (as HubSpot's ``hub_id`` does):
+
+        >>> import attrs
+        >>> def portal(token, raw):
+        ...     return attrs.evolve(token, account_id=str(raw.get("hub_id")))
+        >>> p = OAuthProvider(name="demo", authorize_url="https://id.test/authorize",
+        ...                   token_url="https://id.test/token", on_token_response=portal)
     """
 
     name: str
@@ -108,6 +125,7 @@ class OAuthProvider:
     account_param: str | None = None
     token_headers: Mapping[str, str] = attrs.field(factory=dict, converter=_headers)
     scope_separator: str = " "
+    on_token_response: TokenResponseHook | None = attrs.field(default=None, repr=False)
 
 
 def _as_secret(value: str | Secret) -> Secret:
@@ -296,7 +314,8 @@ class OAuthClient:
         if self.credentials.redirect_uri:
             form["redirect_uri"] = self.credentials.redirect_uri
         now = self.clock.now()
-        return parse_token_response(self._token_request(form), now=now, account_id=account_id)
+        data = self._token_request(form)
+        return self._on_answer(parse_token_response(data, now=now, account_id=account_id), data)
 
     def refresh(self, token: OAuthToken) -> OAuthToken:
         """A new token set from ``token``'s refresh token (the caller persists it first).
@@ -314,7 +333,7 @@ class OAuthClient:
             {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
         )
         _log.info("%s: access token refreshed", self.provider.name)
-        return parse_token_response(data, now=now, previous=token)
+        return self._on_answer(parse_token_response(data, now=now, previous=token), data)
 
     def revoke(self, token: OAuthToken) -> None:
         """Revoke the refresh token (or the access token when there is none)."""
@@ -346,6 +365,10 @@ class OAuthClient:
         self._http.close()
 
     # ------------------------------------------------------------------ helpers
+
+    def _on_answer(self, token: OAuthToken, data: Mapping[str, Any]) -> OAuthToken:
+        hook = self.provider.on_token_response
+        return token if hook is None else hook(token, data)
 
     def _client_auth(self, form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         secret = self.credentials.client_secret.reveal()

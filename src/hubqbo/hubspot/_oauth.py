@@ -4,7 +4,8 @@ Why: the authorization-code flow, single-flight refresh and token stores are sha
 QuickBooks adapter (``hubqbo.auth``); HubSpot differs only in data — endpoints built from the
 API version, client credentials in the form body, revocation style — and in one detail of its
 token answer: the portal (``hub_id``) and ``scopes`` arrive in the token JSON, not in the
-callback. ``HubSpotOAuth`` captures ``hub_id`` as the token's ``account_id`` so tokens are kept
+callback. ``hubspot_provider()`` reads them through the provider's public ``on_token_response``
+hook (``capture_portal``), so ``hub_id`` becomes the token's ``account_id`` and tokens are kept
 per portal under ``"hubspot:<hub_id>"``.
 
 Example:
@@ -16,23 +17,26 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import httpx
 
 from hubqbo.auth import (
     AuthorizationResponse,
     ClientAuthMethod,
+    ClientCredentials,
     OAuthClient,
     OAuthProvider,
     RevokeStyle,
-    parse_token_response,
 )
+from hubqbo.clock import Clock
 from hubqbo.hubspot._paths import DEFAULT_API_VERSION, ApiPaths
 from hubqbo.models import OAuthToken
 from hubqbo.protocols import TokenStore
 
-__all__ = ["AUTHORIZE_URL", "HubSpotOAuth", "hubspot_provider", "token_key"]
+__all__ = ["AUTHORIZE_URL", "HubSpotOAuth", "capture_portal", "hubspot_provider", "token_key"]
 
 AUTHORIZE_URL = "https://app.hubspot.com/oauth/authorize"
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -71,10 +75,18 @@ def hubspot_provider(
         revoke_url=revoke_url,
         client_auth=ClientAuthMethod.POST,
         revoke_style=style,
+        on_token_response=capture_portal,
     )
 
 
-def _with_hub(token: OAuthToken, data: dict[str, Any]) -> OAuthToken:
+def capture_portal(token: OAuthToken, data: Mapping[str, Any]) -> OAuthToken:
+    """``token`` with HubSpot's ``hub_id`` as ``account_id`` and its ``scopes`` list as ``scope``
+    (the ``on_token_response`` hook of :func:`hubspot_provider`).
+
+    Example:
+        >>> capture_portal(OAuthToken(access_token="a"), {"hub_id": 62515}).account_id
+        '62515'
+    """
     scopes = data.get("scopes")
     return attrs.evolve(
         token,
@@ -94,25 +106,26 @@ class HubSpotOAuth(OAuthClient):
         True
     """
 
-    def exchange_code(self, code: str, *, account_id: str | None = None) -> OAuthToken:
-        """Exchange the code; the token's ``account_id`` is the portal's ``hub_id``."""
-        form = {"grant_type": "authorization_code", "code": code}
-        if self.credentials.redirect_uri:
-            form["redirect_uri"] = self.credentials.redirect_uri
-        now = self.clock.now()
-        data = self._token_request(form)
-        token = parse_token_response(data, now=now, account_id=account_id)
-        return _with_hub(token, data)
-
-    def refresh(self, token: OAuthToken) -> OAuthToken:
-        """Refresh (keeping the portal id; a rotated refresh token replaces the old one)."""
-        if not token.refresh_token:
-            return super().refresh(token)  # raises the shared "reconnect" error
-        now = self.clock.now()
-        data = self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
+    def __init__(
+        self,
+        provider: OAuthProvider,
+        credentials: ClientCredentials,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        clock: Clock | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        if provider.on_token_response is None:  # a hand-built provider: still capture hub_id
+            provider = attrs.evolve(provider, on_token_response=capture_portal)
+        super().__init__(
+            provider,
+            credentials,
+            transport=transport,
+            http_client=http_client,
+            clock=clock,
+            timeout=timeout,
         )
-        return _with_hub(parse_token_response(data, now=now, previous=token), data)
 
     def connect(
         self, callback_url: str, *, state: str, store: TokenStore
