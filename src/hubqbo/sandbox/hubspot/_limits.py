@@ -83,14 +83,17 @@ class RateLimiter:
             )
         return headers
 
-    def take(self, *, oauth: bool) -> dict[str, str]:
-        """Count an ordinary request; its rate-limit headers, or a 429 ``ApiError``."""
+    def _start(self, headers: dict[str, str]) -> dt.datetime:
+        """Roll the windows forward; a DAILY 429 once the day's budget is spent."""
         now = self.clock.now()
         self._purge(now)
         if self.enabled and self._day_count >= self.daily:
-            raise _rate_limit_error(
-                "DAILY", "You have reached your daily limit.", self._headers(oauth=oauth)
-            )
+            raise _rate_limit_error("DAILY", "You have reached your daily limit.", headers)
+        return now
+
+    def take(self, *, oauth: bool) -> dict[str, str]:
+        """Count an ordinary request; its rate-limit headers, or a 429 ``ApiError``."""
+        now = self._start(self._headers(oauth=oauth))
         if self.enabled and len(self._window) >= self.per_ten_seconds:
             raise _rate_limit_error(
                 "TEN_SECONDLY_ROLLING",
@@ -103,10 +106,7 @@ class RateLimiter:
 
     def take_search(self) -> None:
         """Count a search request (its own 5/s limit; daily budget; no headers)."""
-        now = self.clock.now()
-        self._purge(now)
-        if self.enabled and self._day_count >= self.daily:
-            raise _rate_limit_error("DAILY", "You have reached your daily limit.", {})
+        now = self._start({})
         if self.enabled and len(self._search) >= self.search_per_second:
             raise _rate_limit_error("SECONDLY", "You have reached your secondly limit.", {})
         self._search.append(now)
@@ -114,8 +114,5 @@ class RateLimiter:
 
     def take_exempt(self) -> None:
         """Count a request exempt from the 10-second window (association batches)."""
-        now = self.clock.now()
-        self._purge(now)
-        if self.enabled and self._day_count >= self.daily:
-            raise _rate_limit_error("DAILY", "You have reached your daily limit.", {})
+        self._start({})
         self._day_count += 1

@@ -348,6 +348,7 @@ QUOTE_STATUSES = (
     "ACCEPTED",
 )
 INVOICE_STATUSES = ("draft", "open", "paid", "voided")
+FREQUENCIES = ("monthly", "quarterly", "annually")
 LIFECYCLE_STAGES = (
     "subscriber",
     "lead",
@@ -408,6 +409,18 @@ def _system(kind: ObjectType, group: str) -> list[PropertyDef]:
     return props
 
 
+def _sellable(g: str) -> list[PropertyDef]:
+    """What products and line items share (a line item inherits these from its product)."""
+    return [
+        _p("name", group=g),
+        _p("description", "string", "textarea", group=g),
+        _p("price", "number", group=g),
+        _p("hs_sku", group=g),
+        _p("hs_recurring_billing_period", group=g),
+        _p("recurringbillingfrequency", "enumeration", group=g, options=FREQUENCIES),
+    ]
+
+
 def _defaults(kind: ObjectType) -> list[PropertyDef]:
     g = f"{kind.singular}information"
     props = _system(kind, g)
@@ -440,26 +453,10 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
             _p("hs_deal_stage_probability", "number", group=g, read_only=True, calculated=True),
         ]
     elif kind.name == "products":
-        props += [
-            _p("name", group=g),
-            _p("description", "string", "textarea", group=g),
-            _p("price", "number", group=g),
-            _p("hs_sku", group=g),
-            _p("hs_cost_of_goods_sold", "number", group=g),
-            _p("hs_recurring_billing_period", group=g),
-            _p(
-                "recurringbillingfrequency",
-                "enumeration",
-                group=g,
-                options=("monthly", "quarterly", "annually"),
-            ),
-        ]
+        props += [*_sellable(g), _p("hs_cost_of_goods_sold", "number", group=g)]
     elif kind.name == "line_items":
         props += [
-            _p("name", group=g),
-            _p("description", "string", "textarea", group=g),
-            _p("hs_sku", group=g),
-            _p("price", "number", group=g),
+            *_sellable(g),
             _p("quantity", "number", group=g),
             _p("amount", "number", group=g, read_only=True, calculated=True),
             _p("discount", "number", group=g),
@@ -467,13 +464,6 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
             _p("hs_product_id", "number", group=g),
             _p("hs_line_item_currency_code", "enumeration", group=g, options=CURRENCY_CODES),
             _p("hs_tax_rate_group_id", group=g),
-            _p("hs_recurring_billing_period", group=g),
-            _p(
-                "recurringbillingfrequency",
-                "enumeration",
-                group=g,
-                options=("monthly", "quarterly", "annually"),
-            ),
             _p("hs_position_on_quote", "number", group=g),
         ]
     elif kind.name == "quotes":
@@ -543,13 +533,14 @@ def format_datetime(instant: dt.datetime) -> str:
 
 
 _MS = re.compile(r"^-?\d{1,15}$")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def parse_instant(value: str) -> dt.datetime | None:
     """Epoch milliseconds, ``YYYY-MM-DD`` (midnight UTC) or ISO 8601, as an aware datetime."""
     text = value.strip()
     if _MS.match(text):
-        return dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.timezone.utc)
+        return _EPOCH + dt.timedelta(milliseconds=int(text))  # exact: no float rounding
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)

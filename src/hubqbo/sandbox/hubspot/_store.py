@@ -60,6 +60,15 @@ def _decimal(value: str | None) -> Decimal:
         return Decimal(0)
 
 
+def _options(raw: Any) -> tuple[tuple[str, str], ...]:
+    """``[{value, label}]`` as (value, label) pairs; entries without a value are skipped."""
+    return tuple(
+        (str(o["value"]), str(o.get("label", o["value"])))
+        for o in raw
+        if isinstance(o, dict) and o.get("value") is not None
+    )
+
+
 def _plain(number: Decimal) -> str:
     text = format(number, "f")
     if "." in text:
@@ -488,12 +497,7 @@ class PortalStore:
             )
         if str(body["groupName"]) not in self.groups[kind]:
             raise ApiError.validation(f"Property group {body['groupName']!r} does not exist.")
-        options_raw = body.get("options") or []
-        options = tuple(
-            (str(o.get("value")), str(o.get("label", o.get("value"))))
-            for o in options_raw
-            if isinstance(o, dict) and o.get("value") is not None
-        )
+        options = _options(body.get("options") or [])
         if type_ == "enumeration" and field_type != "booleancheckbox" and not options:
             raise ApiError.validation("Enumeration properties need at least one option.")
         if type_ == "bool" or (
@@ -533,13 +537,7 @@ class PortalStore:
 
     def update_property(self, kind: str, name: str, body: Mapping[str, Any]) -> PropertyDef:
         """PATCH a custom property (label, description, options, group, display)."""
-        definition = self.definitions(kind).get(name)
-        if definition is None:
-            raise ApiError(404, f"Unable to find property {name} for {kind}", "OBJECT_NOT_FOUND")
-        if definition.hubspot_defined:
-            raise ApiError.validation(
-                f"Property {name} is defined by HubSpot and cannot be modified."
-            )
+        definition = self._custom_property(kind, name, "modified")
         if "hasUniqueValue" in body and bool(body["hasUniqueValue"]) != definition.has_unique_value:
             raise ApiError.validation(
                 "hasUniqueValue cannot be changed once a property is created."
@@ -557,24 +555,24 @@ class PortalStore:
         if "displayOrder" in body:
             changes["display_order"] = int(body["displayOrder"])
         if "options" in body and isinstance(body["options"], list):
-            changes["options"] = tuple(
-                (str(o["value"]), str(o.get("label", o["value"])))
-                for o in body["options"]
-                if isinstance(o, dict)
-            )
+            changes["options"] = _options(body["options"])
         updated = attrs.evolve(definition, **changes)
         self.properties[kind][name] = updated
         return updated
 
-    def archive_property(self, kind: str, name: str) -> None:
-        """DELETE a custom property (HubSpot-defined ones are refused)."""
+    def _custom_property(self, kind: str, name: str, action: str) -> PropertyDef:
         definition = self.definitions(kind).get(name)
         if definition is None:
             raise ApiError(404, f"Unable to find property {name} for {kind}", "OBJECT_NOT_FOUND")
         if definition.hubspot_defined:
             raise ApiError.validation(
-                f"Property {name} is defined by HubSpot and cannot be archived."
+                f"Property {name} is defined by HubSpot and cannot be {action}."
             )
+        return definition
+
+    def archive_property(self, kind: str, name: str) -> None:
+        """DELETE a custom property (HubSpot-defined ones are refused)."""
+        definition = self._custom_property(kind, name, "archived")
         self.properties[kind][name] = attrs.evolve(definition, archived=True)
         self.unique.pop((kind, name), None)
 
