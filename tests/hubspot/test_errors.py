@@ -12,6 +12,7 @@ from hubqbo.errors import (
     ConflictError,
     DuplicateNameError,
     LockedError,
+    MigrationInProgressError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -34,7 +35,7 @@ def body(**fields: object) -> bytes:
         (404, NotFoundError),
         (409, ConflictError),
         (423, LockedError),
-        (477, ServerError),
+        (477, MigrationInProgressError),
         (500, ServerError),
         (502, ServerError),
         (503, ServerError),
@@ -157,3 +158,20 @@ def test_batch_entries_map_by_category() -> None:
 def test_locked_is_retryable() -> None:
     """423 Locked is worth a retry (after >= 2 s, see test_retries)."""
     assert error_from_response(423, body(message="Locked"), {}).retryable
+
+
+def test_migration_in_progress_carries_retry_after() -> None:
+    """477 Migration in Progress: a ServerError subclass whose retry_after is HubSpot's
+    Retry-After in seconds (up to 24 h); absent header, no wait is invented."""
+    error = error_from_response(
+        477, body(status="error", message="Migration in progress"), {"Retry-After": "3600"}
+    )
+    bare = error_from_response(477, b"", {})
+    assert isinstance(error, MigrationInProgressError)
+    assert isinstance(bare, MigrationInProgressError)
+    assert (3600.0, True, 477, None) == (
+        error.retry_after,
+        isinstance(error, ServerError),
+        error.status_code,
+        bare.retry_after,
+    )

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from hubqbo.errors import NotFoundError, RateLimitedError, RequestTimeout, ServerError
+from hubqbo.errors import (
+    MigrationInProgressError,
+    NotFoundError,
+    RateLimitedError,
+    RequestTimeout,
+    ServerError,
+)
 from hubqbo.hubspot import Filter, FilterGroup, HubSpotClient, SearchQuery
 from hubqbo.models import CrmInvoice, CrmObjectType, PropertyGroupSpec, PropertySpec
 from hubqbo.protocols import CrmClient
@@ -371,3 +377,32 @@ def test_oauth_connect_refresh_and_rotation(version: str, hubspot_specs: object 
     assert saved.refresh_token != token.refresh_token
     assert saved.expires_at == clock.now() + dt.timedelta(minutes=30)
     assert [] == [r for r in sandbox.requests if r.status == 401]
+
+
+def test_migration_in_progress_waits_retry_after_even_for_a_create(
+    hubspot_specs: object | None,
+) -> None:
+    """477 with Retry-After: 30 means nothing was applied: the batch create is sent again 30 s
+    later and creates the product once."""
+    faults = FaultPlan.scripted([Fault(FaultKind.SERVER_ERROR, 477, 30.0, method="POST")])
+    sandbox, clock = portal(faults=faults)
+    client = connect(sandbox, clock, hubspot_specs)
+    result = client.batch_create(T.PRODUCT, [{"name": "A"}])
+    assert (True, 2, START + dt.timedelta(seconds=30)) == (
+        result.ok,
+        client.requests_sent,
+        clock.now(),
+    )
+    assert ["A"] == [r.properties["name"] for r in client.iter_objects(T.PRODUCT)]
+
+
+def test_migration_wait_beyond_the_maximum_raises_without_sleeping(
+    hubspot_specs: object | None,
+) -> None:
+    """A 477 asking for 24 h (more than the policy's max_retry_after) is raised at once."""
+    faults = FaultPlan.scripted([Fault(FaultKind.SERVER_ERROR, 477, 86_400.0)])
+    sandbox, clock = portal(faults=faults)
+    client = connect(sandbox, clock, hubspot_specs)
+    with pytest.raises(MigrationInProgressError) as caught:
+        client.company_currency()
+    assert (86_400.0, 1, START) == (caught.value.retry_after, client.requests_sent, clock.now())

@@ -14,7 +14,9 @@ Status → class:
 * 429 → ``RateLimitedError``: ``TEN_SECONDLY_ROLLING`` waits out the window (``Retry-After`` or
   ``X-HubSpot-RateLimit-Interval-Milliseconds``, else 10 s), the search secondly limit 1 s,
   ``DAILY`` is not retryable (the budget resets at midnight in the portal's time zone);
-* 477 Migration in Progress and 5xx (502/503/504/521/523/524 ...) → ``ServerError`` (retryable).
+* 477 Migration in Progress → ``MigrationInProgressError`` (a ``ServerError``) carrying
+  ``Retry-After`` (seconds, up to 24 h) as ``retry_after``; nothing was applied;
+* 5xx (502/503/504/521/523/524 ...) → ``ServerError`` (retryable when idempotent).
 
 Example:
     >>> err = error_from_response(429, b'{"status":"error","message":"You have reached your '
@@ -37,6 +39,7 @@ from hubqbo.errors import (
     ConflictError,
     DuplicateNameError,
     LockedError,
+    MigrationInProgressError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -46,6 +49,7 @@ from hubqbo.errors import (
 
 __all__ = [
     "LOCKED_MIN_WAIT",
+    "MIGRATION_IN_PROGRESS",
     "PROVIDER",
     "TEN_SECONDLY_WAIT",
     "error_from_body",
@@ -61,6 +65,8 @@ TEN_SECONDLY_WAIT = 10.0
 """HubSpot's rolling window length, the wait after a ten-secondly 429 without headers."""
 SECONDLY_WAIT = 1.0
 """Search's per-second limit: wait one second."""
+MIGRATION_IN_PROGRESS = 477
+"""HubSpot's "Migration in Progress" status (answered with ``Retry-After`` in seconds)."""
 
 _BY_STATUS: dict[int, type[ApiError]] = {
     400: ValidationError,
@@ -178,7 +184,12 @@ def error_from_body(
         return RateLimitedError(
             **common, retry_after=wait, policy=policy, retryable=policy != "DAILY"
         )
-    if kind == 477 or (kind is not None and kind >= 500):
+    if kind == MIGRATION_IN_PROGRESS:
+        wait = parse_retry_after(
+            header_value(headers, "Retry-After"), now=now or dt.datetime.now(dt.timezone.utc)
+        )
+        return MigrationInProgressError(**common, retry_after=wait)
+    if kind is not None and kind >= 500:
         return ServerError(**common)
     if kind == 409 and any(h in message.lower() for h in _DUPLICATE_HINTS):
         return DuplicateNameError(**common)

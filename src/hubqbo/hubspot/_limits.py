@@ -5,8 +5,10 @@ apps by tier, 110 for a public OAuth app per installing account) and search sepa
 second. The shared ``Pacer`` keeps our own count; this module also reads the
 ``X-HubSpot-RateLimit-Remaining``/``-Interval-Milliseconds`` headers HubSpot returns, so requests
 that other processes of the same app sent are accounted for too, and a well-behaved run never
-sees a 429. ``HubSpotRetryPolicy`` adds one rule to the shared policy: 423 Locked means the
-write was not applied, so it is retried (after at least 2 s) even for non-idempotent calls.
+sees a 429. ``HubSpotRetryPolicy`` adds two rules to the shared policy, both for answers that
+mean "not applied", so even non-idempotent writes are sent again: 423 Locked (after at least
+2 s) and 477 Migration in Progress (after its ``Retry-After``; a wait longer than
+``max_retry_after`` raises at once instead of sleeping).
 
 Example:
     >>> RateLimits.tier("professional").per_ten_seconds
@@ -22,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 
 from hubqbo._http import Clock, Pacer, RateWindow, RetryPolicy, Sleep
-from hubqbo.errors import ConfigurationError, LockedError
+from hubqbo.errors import ConfigurationError, LockedError, MigrationInProgressError
 from hubqbo.hubspot._errors import LOCKED_MIN_WAIT
 
 __all__ = ["HeaderAwarePacer", "HubSpotRetryPolicy", "RateLimits"]
@@ -129,7 +131,12 @@ class HeaderAwarePacer(Pacer):
 
 @attrs.frozen
 class HubSpotRetryPolicy(RetryPolicy):
-    """The shared retry policy plus HubSpot's 423 rule (retry, after >= 2 s, even writes).
+    """The shared retry policy plus HubSpot's 423 and 477 rules (both mean "not applied").
+
+    * 423 Locked: retry, even a write, after at least 2 s.
+    * 477 Migration in Progress: retry, even a write, after ``Retry-After`` seconds (HubSpot
+      sends up to 24 h); when that is longer than ``max_retry_after`` the error is raised at
+      once, without sleeping. Without ``Retry-After`` the usual backoff applies.
 
     Example:
         >>> from hubqbo._http import no_jitter
@@ -143,13 +150,19 @@ class HubSpotRetryPolicy(RetryPolicy):
     throttle_delay: float = 10.0
 
     def should_retry(self, error: BaseException, *, idempotent: bool) -> bool:
-        """As the shared policy, but a 423 Locked is always worth another try."""
+        """As the shared policy, but a 423 is always worth another try, and so is a 477 whose
+        ``Retry-After`` is within ``max_retry_after``."""
         if isinstance(error, LockedError):
             return True
+        if isinstance(error, MigrationInProgressError):
+            return error.retry_after is None or error.retry_after <= self.max_retry_after
         return super().should_retry(error, idempotent=idempotent)
 
     def delay(self, error: BaseException, attempt: int) -> float:
-        """As the shared policy, but at least 2 s after a 423 Locked."""
+        """As the shared policy, but at least 2 s after a 423 Locked and ``Retry-After``
+        after a 477."""
+        if isinstance(error, MigrationInProgressError) and error.retry_after is not None:
+            return error.retry_after
         seconds = super().delay(error, attempt)
         if isinstance(error, LockedError):
             return max(LOCKED_MIN_WAIT, seconds)
