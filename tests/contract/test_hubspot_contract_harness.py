@@ -97,3 +97,12 @@ def test_each_defect_is_listed_once_with_a_citation() -> None:
     keys = [d.key for d in SPEC_DEFECTS]
     assert len(keys) == len(set(keys))
     assert all(d.doc.startswith("https://developers.hubspot.com/") for d in SPEC_DEFECTS)
+
+
+def test_missing_shared_directory_skips_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ../shared the harness skips (CI has it) and says where it looked."""
+    from tests.contract import hubspot_openapi
+
+    monkeypatch.setattr(hubspot_openapi, "shared_specs_dir", lambda: None)
+    with pytest.raises(pytest.skip.Exception, match=r"\.\./shared/specs/hubspot"):
+        hubspot_openapi.load_specs_or_skip()
