@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote as url_quote
 
 import httpx
 
@@ -87,6 +88,9 @@ NAME_LIST_ENTITIES = frozenset({"Customer", "Item", "Term", "TaxCode", "Vendor",
 """Entities with an ``Active`` flag: full reads add ``Active IN (true,false)``."""
 NOT_IN_CDC = frozenset({"TaxCode", "TaxRate", "TaxAgency", "JournalCode", "TimeActivity"})
 TID_HEADERS = ("intuit_tid", "intuit-tid")
+QUERY_GET_MAX = 2000
+"""Longest URL-encoded query text sent as ``GET /query?query=``; longer queries (long ``IN``
+lists) go as ``POST /query`` with ``Content-Type: application/text`` so no URL limit is hit."""
 
 
 _RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -367,9 +371,19 @@ class QuickBooksClient:
     # ------------------------------------------------------------------ queries
 
     def query(self, query: Query | str) -> dict[str, Any]:
-        """Run one query and return the raw ``QueryResponse`` body (no paging)."""
+        """Run one query and return the raw ``QueryResponse`` body (no paging).
+
+        ``GET /query?query=...``; a query whose URL-encoded text exceeds ``QUERY_GET_MAX``
+        characters is sent as ``POST /query`` with the text as an ``application/text`` body.
+        """
         text = query.to_sql() if isinstance(query, Query) else query
-        return self._get("query", {"query": text}) or {}
+        if len(url_quote(text, safe="")) <= QUERY_GET_MAX:
+            return self._get("query", {"query": text}) or {}
+        request = self._request(
+            "POST", "query", content=text.encode("utf-8"), content_type="application/text"
+        )
+        response = self.runner.send(request, idempotent=True, pace_key=self._realm_id)
+        return _wire.loads(response.content) or {}
 
     def count(self, query: Query) -> int:
         """``SELECT COUNT(*)`` of ``query`` (one request)."""
