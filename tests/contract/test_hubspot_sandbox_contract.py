@@ -155,6 +155,26 @@ def test_batch_endpoints_validate(specs: HubSpotSpecs, family: tuple[str, dict[s
         },
     )
     assert [True, False] == [r["new"] for r in upserted["results"]]
+    traced = [
+        {"id": hans, "properties": {"city": "Köln"}, "objectWriteTraceId": "u1"},
+        {"id": "404404", "properties": {"city": "x"}, "objectWriteTraceId": "u2"},
+    ]
+    h.call(207, "POST", f"{base}/update", json={"inputs": traced})
+    upsert_traced = [
+        {
+            "id": "C-2",
+            "idProperty": "qbo_customer_id",
+            "properties": {},
+            "objectWriteTraceId": "v1",
+        },
+        {
+            "id": "C-3",
+            "idProperty": "qbo_customer_id",
+            "properties": {"x": "1"},
+            "objectWriteTraceId": "v2",
+        },
+    ]
+    h.call(207, "POST", f"{base}/upsert", json={"inputs": upsert_traced})
     h.call(204, "POST", f"{base}/archive", json={"inputs": [{"id": hans}]})
     h.call(400, "POST", f"{base}/create", json={"inputs": [{"properties": {}}] * 101})
 
@@ -274,6 +294,12 @@ def test_property_endpoints_validate(
         200, "POST", f"{base}/batch/read", json={"inputs": [{"name": "amount"}], "archived": False}
     )
     h.call(204, "DELETE", f"{base}/qbo_invoice_total")
+    more = {**definition, "name": "qbo_status"}
+    h.call(201, "POST", f"{base}/batch/create", json={"inputs": [more]})
+    h.call(207, "POST", f"{base}/batch/create", json={"inputs": [{**more, "name": "q2"}, more]})
+    h.call(204, "POST", f"{base}/batch/archive", json={"inputs": [{"name": "q2"}]})
+    h.call(200, "PATCH", f"{base}/groups/billing", json={"label": "Billing (QBO)"})
+    h.call(204, "DELETE", f"{base}/groups/billing")
 
 
 def test_settings_account_and_oauth_validate(
