@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import json
 import logging
+import math
 import random
 import re
 import threading
@@ -266,7 +267,7 @@ class HubSpotSandbox(httpx.BaseTransport):
     def _fault_response(
         self, kind: FaultKind, status: int | None, retry_after: float | None
     ) -> httpx.Response | None:
-        headers = {} if retry_after is None else {"Retry-After": str(int(retry_after))}
+        headers = {} if retry_after is None else {"Retry-After": str(math.ceil(retry_after))}
         if kind is FaultKind.RATE_LIMIT:
             body = {
                 "status": "error",
