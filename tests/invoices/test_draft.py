@@ -420,3 +420,10 @@ def test_hubspot_line_amount_must_agree_with_quantity_times_net_price() -> None:
     [problem] = draft(lines=[off]).with_tax_code("7").problems()
     assert (ProblemCode.LINE_AMOUNT_MISMATCH, 1) == (problem.code, problem.line)
     assert "340.00 GBP" in problem.message
+
+
+def test_us_invoice_sends_no_tax_detail() -> None:
+    """US: QBO computes the tax (automated sales tax), so no TxnTaxDetail is sent."""
+    d = draft(catalog("US", "USD", automated_sales_tax=True), customer=ACME_USD)
+    inv = d.to_invoice(Ref("59"))
+    assert (None, ["TAX"]) == (inv.tax_detail, [ln.tax_code.value for ln in inv.lines])  # type: ignore[union-attr]

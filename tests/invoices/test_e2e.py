@@ -20,7 +20,13 @@ from hubqbo.errors import (
     DuplicateDocNumberError,
     QuoteNotUsable,
 )
-from hubqbo.invoices import DocNumberPolicy, InvoiceBuilder, ProblemCode, ResolvedBy
+from hubqbo.invoices import (
+    DocNumberPolicy,
+    InvoiceBuilder,
+    LineDiscountMode,
+    ProblemCode,
+    ResolvedBy,
+)
 from hubqbo.protocols import InvoiceQuery
 from tests.invoices.conftest import hubspot_invoice_ids, needs_crm_properties, qbo_invoices
 
@@ -268,6 +274,29 @@ def test_uk_draft_lists_every_problem_then_creates_with_vat(
     )
     deal = world.hubspot.record("deals", world.hs["deal-harbour"])["properties"]
     assert deal.get("qbo_invoice_number") in (None, "")
+
+
+def test_line_discount_as_net_price_is_taxed_on_the_discounted_amount(world: DemoWorld) -> None:
+    """US automated sales tax: 8.25% of the hosting line after its 10% discount (540.00)."""
+    b = world.builder()
+    made = b.create(b.from_deal(world.hs["deal-acme"], realm=world.us.realm_id))
+    inv = world.us.get_invoice(made.invoice.id or "")
+    assert (Decimal("44.55"), Decimal("6034.55")) == (inv.tax_detail.total_tax, inv.total)  # type: ignore[union-attr]
+
+
+def test_line_discount_as_discount_line_is_accepted_with_the_same_pretax_total(
+    world: DemoWorld,
+) -> None:
+    """DISCOUNT_LINE mode: list prices plus one 60.00 discount line; QBO's total before tax
+    equals the draft's total."""
+    b = world.builder(line_discount_mode=LineDiscountMode.DISCOUNT_LINE)
+    draft = b.from_deal(world.hs["deal-acme"], realm=world.us.realm_id)
+    inv = world.us.get_invoice(b.create(draft).invoice.id or "")
+    discounts = [ln.amount for ln in inv.lines if ln.detail_type.value == "DiscountLineDetail"]
+    assert ([Decimal("60.00")], Decimal("5990.00")) == (
+        discounts,
+        inv.total - inv.tax_detail.total_tax,  # type: ignore[union-attr]
+    )
 
 
 # --------------------------------------------------------------------------- A10

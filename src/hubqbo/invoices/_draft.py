@@ -86,8 +86,11 @@ __all__ = [
 class LineDiscountMode(str, enum.Enum):
     """How HubSpot line discounts reach QBO.
 
-    ``NET_PRICE`` (default): the line's unit price is the discounted price. ``DISCOUNT_LINE``:
-    lines keep their list price and the discounts become one ``DiscountLineDetail`` line.
+    ``NET_PRICE`` (default): the line's unit price is the discounted price — exact, and tax is
+    computed on the discounted line as HubSpot shows it. ``DISCOUNT_LINE``: lines keep their
+    list price and the discounts become one ``DiscountLineDetail`` line; QBO applies that line
+    to the whole subtotal, so when taxable and non-taxable lines mix, the tax QBO computes can
+    differ from a per-line discount (the total before tax is the same).
     """
 
     NET_PRICE = "net_price"
