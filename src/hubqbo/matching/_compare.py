@@ -322,6 +322,8 @@ _CORROBORATING = frozenset(
 )
 """Keys whose agreement corroborates a name (the same local part at two providers does not)."""
 
+_AGREEING = frozenset({Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY})
+
 _FAMILY_WEIGHTS: Mapping[Agreement, str] = {
     Agreement.PARTIAL: "family_partial",
     Agreement.FUZZY: "family_fuzzy",
@@ -384,6 +386,8 @@ def _name_reasons(
         total = sum(r[2] for r in reasons) - (cfg.swapped_penalty if swapped and reasons else 0.0)
         if not best[1] or total > best[0]:
             best = (total, reasons)
+        if fam in _AGREEING and giv is not Agreement.DISAGREE:
+            break  # the names agree as written: reading them swapped cannot do better
     return best
 
 

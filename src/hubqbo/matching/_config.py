@@ -64,7 +64,7 @@ class MatchConfig:
     max_block: int = 500
     """A blocking key shared by more customers than this is too common to narrow anything
     down (a frequent surname with a frequent initial); it is skipped rather than scanned."""
-    max_candidates: int = 40
+    max_candidates: int = 30
     """At most this many candidates (those sharing most blocking keys) are scored per buyer,
     which bounds the latency of one match whatever the number of customers."""
 
