@@ -406,3 +406,38 @@ def test_migration_wait_beyond_the_maximum_raises_without_sleeping(
     with pytest.raises(MigrationInProgressError) as caught:
         client.company_currency()
     assert (86_400.0, 1, START) == (caught.value.retry_after, client.requests_sent, clock.now())
+
+
+def test_batch_associate_reports_each_failed_pair(hubspot_specs: object | None) -> None:
+    """A 207 fails only the pair whose line item does not exist: the result names that input
+    (by its position in the call) with HubSpot's typed error; the others are linked."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs)
+    deal = client.batch_create(T.DEAL, [{"dealname": "D"}]).records[0].id
+    items = [r.id for r in client.batch_create(T.LINE_ITEM, [{"name": "a"}, {"name": "b"}]).records]
+    pairs = [(items[0], deal), ("999999999", deal), (items[1], deal)]
+    result = client.batch_associate(T.LINE_ITEM, T.DEAL, pairs)
+    assert ([1], NotFoundError) == (
+        [f.index for f in result.failures],
+        type(result.failures[0].error),
+    )
+    assert (False, {(items[0], deal), (items[1], deal)}) == (result.ok, set(result.created))
+    assert {items[0], items[1]} == {a.to_id for a in client.associations(T.DEAL, deal, T.LINE_ITEM)}
+    with pytest.raises(NotFoundError):
+        result.raise_for_failures()
+
+
+def test_batch_associate_chunk_refused_whole_fails_each_pair(
+    hubspot_specs: object | None,
+) -> None:
+    """When every pair of a request fails HubSpot answers 4xx, not 207: each pair of that
+    request is reported as failed instead of the call raising midway."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs)
+    deal = client.batch_create(T.DEAL, [{"dealname": "D"}]).records[0].id
+    result = client.batch_associate(T.LINE_ITEM, T.DEAL, [("999999998", deal), ("999999999", deal)])
+    assert ([0, 1], (), ()) == (
+        [f.index for f in result.failures],
+        result.created,
+        result.unmatched_errors,
+    )

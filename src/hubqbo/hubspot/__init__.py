@@ -15,7 +15,13 @@ from hubqbo.hubspot._associations import (
     primary_type_id,
     type_id,
 )
-from hubqbo.hubspot._client import BatchFailure, BatchResult, CrmRecord, HubSpotClient
+from hubqbo.hubspot._client import (
+    AssociationBatchResult,
+    BatchFailure,
+    BatchResult,
+    CrmRecord,
+    HubSpotClient,
+)
 from hubqbo.hubspot._errors import error_from_body, error_from_response
 from hubqbo.hubspot._limits import HeaderAwarePacer, HubSpotRetryPolicy, RateLimits
 from hubqbo.hubspot._oauth import HubSpotOAuth, hubspot_provider, token_key
@@ -37,6 +43,7 @@ __all__ = [
     "ASSOCIATION_TYPES",
     "DEFAULT_API_VERSION",
     "ApiPaths",
+    "AssociationBatchResult",
     "AssociationType",
     "BatchFailure",
     "BatchResult",

@@ -29,7 +29,7 @@ from hubqbo._http import (
     real_sleep,
 )
 from hubqbo.auth import OAuth2Auth, StaticToken
-from hubqbo.errors import ApiError, ConfigurationError, NotFoundError
+from hubqbo.errors import ApiError, ConfigurationError, NotFoundError, ValidationError
 from hubqbo.hubspot import _wire as wire
 from hubqbo.hubspot._associations import (
     ASSOCIATION_TYPES,
@@ -60,7 +60,13 @@ from hubqbo.models import (
 )
 from hubqbo.protocols import Association, PropertyChanges, TokenStore
 
-__all__ = ["BatchFailure", "BatchResult", "CrmRecord", "HubSpotClient"]
+__all__ = [
+    "AssociationBatchResult",
+    "BatchFailure",
+    "BatchResult",
+    "CrmRecord",
+    "HubSpotClient",
+]
 
 _log = logging.getLogger("hubqbo.hubspot")
 
@@ -110,19 +116,11 @@ class BatchFailure:
     error: ApiError = attrs.field(hash=False)
 
 
-@attrs.frozen
-class BatchResult:
-    """What a chunked batch write did: records written and per-input failures (207).
+class _FailureReport:
+    """``ok`` and ``raise_for_failures`` for the batch results (fields declared by each)."""
 
-    Example:
-        >>> BatchResult().ok
-        True
-    """
-
-    records: tuple[CrmRecord, ...] = ()
-    failures: tuple[BatchFailure, ...] = ()
-    unmatched_errors: tuple[ApiError, ...] = ()
-    """207 errors that named no ``objectWriteTraceId`` of ours (kept, never dropped)."""
+    failures: tuple[BatchFailure, ...]
+    unmatched_errors: tuple[ApiError, ...]
 
     @property
     def ok(self) -> bool:
@@ -135,6 +133,42 @@ class BatchResult:
             raise self.failures[0].error
         if self.unmatched_errors:
             raise self.unmatched_errors[0]
+
+
+@attrs.frozen
+class BatchResult(_FailureReport):
+    """What a chunked batch write did: records written and per-input failures (207, mapped
+    by ``objectWriteTraceId``).
+
+    Example:
+        >>> BatchResult().ok
+        True
+    """
+
+    records: tuple[CrmRecord, ...] = ()
+    failures: tuple[BatchFailure, ...] = ()
+    unmatched_errors: tuple[ApiError, ...] = ()
+    """207 errors that named no ``objectWriteTraceId`` of ours (kept, never dropped)."""
+
+
+@attrs.frozen
+class AssociationBatchResult(_FailureReport):
+    """What ``batch_associate`` did: the ``(from id, to id)`` pairs HubSpot linked, and each
+    input pair it did not (``BatchFailure.index`` is the pair's position in the call).
+
+    Association inputs carry no ``objectWriteTraceId``: an input failed when its pair is
+    missing from HubSpot's results, and it gets the 207 error whose ``context`` names one of
+    its ids (otherwise the only error left, or a generic one).
+
+    Example:
+        >>> AssociationBatchResult(created=(("1", "2"),)).ok
+        True
+    """
+
+    created: tuple[tuple[str, str], ...] = ()
+    failures: tuple[BatchFailure, ...] = ()
+    unmatched_errors: tuple[ApiError, ...] = ()
+    """207 errors that no failed input could claim (kept, never dropped)."""
 
 
 class HubSpotClient:
@@ -533,18 +567,49 @@ class HubSpotClient:
         pairs: Sequence[tuple[str, str]],
         *,
         type_id: int | None = None,
-    ) -> None:
+    ) -> AssociationBatchResult:
         """Create many associations (2,000 per request): labelled with ``type_id`` or, when
-        ``None``, the HubSpot-defined type of the pair from the table."""
+        ``None``, the HubSpot-defined type of the pair from the table.
+
+        Returns what was linked and, per input pair, what was not (a 207 fails only some
+        pairs; a chunk HubSpot refuses whole with 400/404 fails each of its pairs). Call
+        ``raise_for_failures()`` on the result to turn failures into an exception.
+        """
         chosen = type_id if type_id is not None else _table_type(from_type, to_type)
         spec = {"associationCategory": _category(chosen), "associationTypeId": chosen}
         path = self.paths.associations_batch(_type(from_type), _type(to_type), "create")
-        for chunk in chunked(list(pairs), MAX_ASSOCIATION_CREATE):
+        created: list[tuple[str, str]] = []
+        failures: list[BatchFailure] = []
+        unmatched: list[ApiError] = []
+        for start in range(0, len(pairs), MAX_ASSOCIATION_CREATE):
+            chunk = [(str(a), str(b)) for a, b in pairs[start : start + MAX_ASSOCIATION_CREATE]]
             inputs = [{"from": {"id": a}, "to": {"id": b}, "types": [spec]} for a, b in chunk]
-            data = self._request("POST", path, json={"inputs": inputs}, idempotent=True)
-            errors = (data or {}).get("errors") or []
-            if errors:
-                raise error_from_body(None, errors[0])
+            try:
+                data = self._request("POST", path, json={"inputs": inputs}, idempotent=True)
+            except (ValidationError, NotFoundError) as refused:
+                failures.extend(
+                    BatchFailure(start + i, item, refused) for i, item in enumerate(inputs)
+                )
+                continue
+            linked = wire.linked_pairs(data)
+            errors = [(error_from_body(None, e), wire.context_ids(e)) for e in wire_errors(data)]
+            claimed: set[int] = set()
+            for i, pair in enumerate(chunk):
+                if pair in linked:
+                    created.append(pair)
+                    continue
+                match = next(
+                    (n for n, (_, ids) in enumerate(errors) if ids & set(pair)),
+                    None,
+                )
+                if match is None and len(errors) - len(claimed) == 1:
+                    match = next(n for n in range(len(errors)) if n not in claimed)
+                if match is not None:
+                    claimed.add(match)
+                error = errors[match][0] if match is not None else _not_linked(pair)
+                failures.append(BatchFailure(start + i, inputs[i], error))
+            unmatched.extend(e for n, (e, _) in enumerate(errors) if n not in claimed)
+        return AssociationBatchResult(tuple(created), tuple(failures), tuple(unmatched))
 
     # ------------------------------------------------------------------ properties
     def property_definitions(self, object_type: ObjectType) -> list[PropertyDefinition]:
@@ -766,6 +831,20 @@ class HubSpotClient:
             json={"properties": wire.properties_body(properties)},
             idempotent=True,
         )
+
+
+def wire_errors(data: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """The ``errors[]`` entries of a batch answer (none when absent)."""
+    return [e for e in (data or {}).get("errors") or () if isinstance(e, Mapping)]
+
+
+def _not_linked(pair: tuple[str, str]) -> ApiError:
+    return ApiError(
+        provider=PROVIDER,
+        status_code=None,
+        code=None,
+        message=f"HubSpot did not report the association {pair[0]} -> {pair[1]} as created",
+    )
 
 
 def _with_extra(base: Sequence[str], extra: Sequence[str]) -> tuple[str, ...]:

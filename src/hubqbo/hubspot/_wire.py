@@ -653,3 +653,21 @@ def object_write_trace_ids(error: Mapping[str, Any]) -> list[str]:
         return []
     ids = context.get("objectWriteTraceId") or ()
     return [str(i) for i in cast(Iterable[Any], ids)]
+
+
+def linked_pairs(data: Mapping[str, Any] | None) -> set[tuple[str, str]]:
+    """The ``(fromObjectId, toObjectId)`` pairs an association batch create reports as linked
+    (``LabelsBetweenObjectPair`` results of its 201/207 answer)."""
+    return {
+        (str(r.get("fromObjectId")), str(r.get("toObjectId")))
+        for r in (data or {}).get("results") or ()
+        if isinstance(r, Mapping)
+    }
+
+
+def context_ids(error: Mapping[str, Any]) -> set[str]:
+    """Every value a 207 error entry lists in its ``context`` (record ids among them)."""
+    context = error.get("context")
+    if not isinstance(context, Mapping):
+        return set()
+    return {str(v) for values in context.values() if isinstance(values, list) for v in values}
