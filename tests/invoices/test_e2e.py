@@ -108,6 +108,30 @@ def test_ambiguous_and_no_match_buyers(world: DemoWorld, builder: InvoiceBuilder
     assert [] == codes(globex.with_customer(world.qbo["us:Globex LLC"]))
 
 
+def test_deal_with_several_contacts_and_no_company(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """Two contacts, no company: the buyer is a choice; choosing one brings its match."""
+    deal = world.hubspot.create(
+        "deals",
+        {"dealname": "Shared deal", "deal_currency_code": "USD"},
+        associations=[("contacts", world.hs["wile"]), ("contacts", world.hs["peter"])],
+    )
+    world.hubspot.create(
+        "line_items",
+        {"name": "Support hours", "hs_sku": "SUP-H", "price": "95", "quantity": "2"},
+        associations=[("deals", deal)],
+    )
+    d = builder.from_deal(deal, realm=world.us.realm_id)
+    [problem] = d.problems()
+    assert ProblemCode.SEVERAL_CONTACTS == problem.code
+    assert {world.hs["wile"], world.hs["peter"]} == {c.split(":")[0] for c in problem.candidates}
+    chosen = d.with_contact(world.hs["wile"])
+    assert ((), world.qbo["us:Acme Corporation"]) == (chosen.problems(), chosen.customer.id)  # type: ignore[union-attr]
+    direct = builder.from_deal(deal, realm=world.us.realm_id, contact_id=world.hs["peter"])
+    assert ["no_customer_match"] == codes(direct)
+
+
 def test_several_realms_need_a_choice(world: DemoWorld, builder: InvoiceBuilder) -> None:
     """With two companies connected, the caller must pick one (A1)."""
     with pytest.raises(ConfigurationError, match="pick one with realm="):

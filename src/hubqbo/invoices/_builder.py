@@ -231,6 +231,8 @@ class InvoiceBuilder:
         rollup_properties: the deal roll-up property names (C1).
         invoice_properties: hubqbo's invoice-object property names (J).
 
+    A builder caches each realm's reference data; use one builder per thread.
+
     Example:
         >>> from hubqbo.hubspot import HubSpotClient
         >>> from hubqbo.quickbooks import QuickBooksClient

@@ -762,7 +762,7 @@ class InvoiceDraft:
             ProblemCode.ITEM_NOT_FOUND,
             f"{ln.label}: no QuickBooks item matches by mapping, product link, SKU or name{notes}",
             fix=f"pick one with with_item({ln.number}, '<item id>'), map the product "
-            "(item_map=), or create the item in QuickBooks",
+            "(item_map=), or create the item in QuickBooks (then builder.refresh_catalog())",
             line=ln.number,
             candidates=candidates,
         )
