@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import copy
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -104,6 +105,27 @@ class Pacer:
         with self._lock:
             return self._in_flight.setdefault(key, threading.BoundedSemaphore(self.max_in_flight))
 
+    def sharing(self, *, sleep: Sleep | None = None) -> Pacer:
+        """A pacer that shares this one's budgets and in-flight slots but waits with ``sleep``.
+
+        Several clients of one account (QBO realm) must draw on one budget, yet each keeps its
+        own injected ``sleep``. ``waited`` is counted per returned pacer.
+
+        Example:
+            >>> from hubqbo.clock import SystemClock
+            >>> shared = Pacer({"requests": RateWindow(1, 60.0)}, clock=SystemClock())
+            >>> slept: list[float] = []
+            >>> mine = shared.sharing(sleep=slept.append)
+            >>> with shared.slot("realm-1"):
+            ...     pass
+            >>> mine.windows is shared.windows
+            True
+        """
+        twin = copy.copy(self)
+        twin._sleep = sleep or self._sleep
+        twin.waited = 0.0
+        return twin
+
     @contextlib.contextmanager
     def slot(self, key: str, budgets: Sequence[str] = ("requests",)) -> Iterator[None]:
         """Wait until every named budget of ``key`` has room, then hold an in-flight slot."""
@@ -115,7 +137,8 @@ class Pacer:
             semaphore.acquire()
         try:
             while (wait := self._reserve(key, budgets)) > 0:
-                self.waited += wait
+                with self._lock:
+                    self.waited += wait
                 self._sleep(wait)
             yield
         finally:

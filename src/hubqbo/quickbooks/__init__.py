@@ -17,8 +17,10 @@ from hubqbo.quickbooks._client import (
     CDC_OBJECT_CAP,
     DEFAULT_MINOR_VERSION,
     PRODUCTION_URL,
+    QUERY_GET_MAX,
     SANDBOX_URL,
     QuickBooksClient,
+    realm_pacer,
 )
 from hubqbo.quickbooks._faults import fault_to_error
 from hubqbo.quickbooks._oauth import ACCOUNTING_SCOPE, intuit_provider, token_key
@@ -47,6 +49,7 @@ __all__ = [
     "DEFAULT_MINOR_VERSION",
     "MAX_RESULTS",
     "PRODUCTION_URL",
+    "QUERY_GET_MAX",
     "SANDBOX_URL",
     "SIGNATURE_HEADER",
     "BatchItemResult",
@@ -65,6 +68,7 @@ __all__ = [
     "literal",
     "parse_webhook",
     "quote",
+    "realm_pacer",
     "select",
     "token_key",
     "verify_webhook",

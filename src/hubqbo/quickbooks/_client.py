@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote as url_quote
@@ -20,13 +21,13 @@ from urllib.parse import quote as url_quote
 import httpx
 
 from hubqbo._http import (
+    SYSTEM_CLOCK,
     Clock,
     HttpRunner,
     Pacer,
     RateWindow,
     RetryPolicy,
     Sleep,
-    SystemClock,
     build_http_client,
     chunked,
     derive_request_id,
@@ -67,8 +68,10 @@ __all__ = [
     "CDC_OBJECT_CAP",
     "DEFAULT_MINOR_VERSION",
     "PRODUCTION_URL",
+    "QUERY_GET_MAX",
     "SANDBOX_URL",
     "QuickBooksClient",
+    "realm_pacer",
 ]
 
 _log = logging.getLogger("hubqbo.quickbooks")
@@ -91,6 +94,39 @@ TID_HEADERS = ("intuit_tid", "intuit-tid")
 QUERY_GET_MAX = 2000
 """Longest URL-encoded query text sent as ``GET /query?query=``; longer queries (long ``IN``
 lists) go as ``POST /query`` with ``Content-Type: application/text`` so no URL limit is hit."""
+
+
+_PACERS: dict[int, tuple[Clock, Pacer]] = {}
+_PACERS_LOCK = threading.Lock()
+
+
+def realm_pacer(clock: Clock = SYSTEM_CLOCK) -> Pacer:
+    """The process-wide QBO pacer of ``clock``: every client on that clock draws on it.
+
+    QBO's limits (500 requests and 40 batch requests per minute, 10 in flight) are per realm,
+    not per client, so clients of one realm — built by different services, or held in a
+    ``RealmRegistry`` — must share one budget. The pacer keys its budgets by realm id; clients
+    get it by default (``pacing=True`` and no ``pacer=``), each waiting with its own ``sleep``.
+    One pacer per clock object, because budgets are measured on that clock (tests with a
+    ``ManualClock`` get their own; the real ``SYSTEM_CLOCK`` is shared by the whole process).
+    The pacer lives as long as the process: pass ``pacer=`` instead when clocks are short-lived.
+
+    Example:
+        >>> realm_pacer() is realm_pacer()
+        True
+        >>> realm_pacer().windows["batch"].limit
+        40
+    """
+    with _PACERS_LOCK:
+        known = _PACERS.get(id(clock))
+        if known is None:
+            pacer = Pacer(
+                {"requests": RateWindow(500, 60.0), "batch": RateWindow(40, 60.0)},
+                max_in_flight=10,
+                clock=clock,
+            )
+            known = _PACERS[id(clock)] = (clock, pacer)  # the clock kept: its id stays unique
+        return known[1]
 
 
 _RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -131,8 +167,10 @@ class QuickBooksClient:
         http_client: a ready ``httpx.Client`` (not closed by this client).
         minor_version: sent as ``minorversion`` on every call (75: the oldest still served).
         retry: the retry policy (429/5xx/3001/transport errors; reads and ``requestid`` writes).
-        pacing: pace requests under QBO's per-realm limits (500/min, 40 batch/min, 10 in flight).
-        pacer: a shared ``Pacer`` (several clients of one realm in one process).
+        pacing: pace requests under QBO's per-realm limits (500/min, 40 batch/min, 10 in flight),
+            on budgets shared by every client of the realm on the same clock
+            (:func:`realm_pacer`).
+        pacer: an explicit ``Pacer`` instead (budgets keyed by realm id).
         clock: time source (``hubqbo.sandbox.ManualClock`` in tests).
         sleep: how to wait (tests pass ``clock.sleep``: nothing really sleeps).
         profile_ttl: seconds the company profile is cached.
@@ -180,7 +218,7 @@ class QuickBooksClient:
             base_url or (SANDBOX_URL if environment == "sandbox" else PRODUCTION_URL)
         ).rstrip("/")
         self.minor_version = minor_version
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or SYSTEM_CLOCK
         self.sleep: Sleep = sleep or real_sleep
         self.profile_ttl = profile_ttl
         resolved_auth: httpx.Auth = auth if auth is not None else StaticToken(str(access_token))
@@ -192,12 +230,9 @@ class QuickBooksClient:
             timeout=timeout,
         )
         if pacer is None and pacing:
-            pacer = Pacer(
-                {"requests": RateWindow(500, 60.0), "batch": RateWindow(40, 60.0)},
-                max_in_flight=10,
-                clock=self.clock,
-                sleep=self.sleep,
-            )
+            pacer = realm_pacer(self.clock)
+        if pacer is not None and sleep is not None:
+            pacer = pacer.sharing(sleep=sleep)  # same budgets, this client's injected sleep
         self.runner = HttpRunner(
             client=self._http,
             provider="quickbooks",
