@@ -44,6 +44,22 @@ def test_pdf_preview_and_send(world: DemoWorld, builder: InvoiceBuilder) -> None
     assert "sent" == record["hubqbo_invoice_status"]
 
 
+def test_send_retried_replays_but_a_later_resend_sends_again(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """Sending the same (unsent) invoice object twice sends once; re-sending the returned,
+    delivered invoice three days later is a new send."""
+    made = acme_invoice(world, builder)
+    first = builder.send(made)
+    world.clock.advance(days=3)
+    retried = builder.send(made)
+    resent = builder.send(first)
+    assert first.invoice.delivered_at == retried.invoice.delivered_at
+    assert resent.invoice.delivered_at is not None
+    assert first.invoice.delivered_at is not None
+    assert 3 == (resent.invoice.delivered_at - first.invoice.delivered_at).days
+
+
 def test_payments_and_time_produce_events_once(world: DemoWorld, builder: InvoiceBuilder) -> None:
     """Partial payment → PaymentReceived; time past due → InvoiceBecameOverdue; the rest
     paid → PaymentReceived + InvoicePaid; each reported once (C4)."""

@@ -852,9 +852,16 @@ class InvoiceBuilder:
         sent = client.send_invoice(
             invoice.invoice.id or "",
             to=to,
+            # Keyed on what the caller last saw: retrying a lost answer replays it, while a
+            # deliberate re-send (from the returned, already delivered invoice) is new.
             request_id=derive_request_id(
                 "send:Invoice",
-                {"id": invoice.invoice.id, "to": to or ""},
+                {
+                    "id": invoice.invoice.id,
+                    "sync": invoice.invoice.sync_token,
+                    "delivered": invoice.invoice.delivered_at,
+                    "to": to or "",
+                },
                 namespace=invoice.realm_id,
             ),
         )
