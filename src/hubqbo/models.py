@@ -319,6 +319,8 @@ class Quote:
     """Quote-level fees as a fixed amount, if any."""
     updated_at: dt.datetime | None = attrs.field(default=None, validator=_aware)
     properties: Mapping[str, str | None] = _properties()
+    fee_percent: Decimal | None = attrs.field(default=None, converter=optional_decimal)
+    """Quote-level fees as a percentage (HubSpot applies them after discounts), if any."""
 
 
 @attrs.frozen
