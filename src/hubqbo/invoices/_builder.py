@@ -33,6 +33,7 @@ from hubqbo.errors import (
     DraftHasProblems,
     DuplicateDocNumberError,
     DuplicateError,
+    DuplicateNameError,
     NotFoundError,
 )
 from hubqbo.invoices._draft import (
@@ -634,9 +635,21 @@ class InvoiceBuilder:
                     ),
                 )
             )
-        made = client.create_customer(
-            new, request_id=derive_request_id("create:Customer", key, namespace=key)
-        )
+        try:
+            made = client.create_customer(
+                new, request_id=derive_request_id("create:Customer", key, namespace=key)
+            )
+        except DuplicateNameError as exc:  # QBO names are unique across vendors and employees
+            raise DraftHasProblems(
+                (
+                    Problem(
+                        ProblemCode.CUSTOMER_NAME_TAKEN,
+                        f"QuickBooks refused the name {new.display_name!r}: it is used by another "
+                        f"customer, a vendor or an employee ({exc.message})",
+                        fix="name the new customer with_new_customer(display_name=...)",
+                    ),
+                )
+            ) from exc
         logger.info("created QBO customer %s in realm %s", made.id, client.realm_id)
         self._remember_customer(state, made)
         return made, True
