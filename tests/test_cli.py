@@ -33,6 +33,7 @@ def test_demo_walks_the_story_offline_and_fast() -> None:
         "invoice_became_overdue",
         "qbo_invoice_status: overdue",
         "Invoice A-0999",
+        "does not meet the contact sync filter",
         "custom transaction numbers turned on",
     ):
         assert expected in text, expected

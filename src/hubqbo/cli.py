@@ -26,9 +26,9 @@ from typing import Any, TextIO
 import attrs
 import httpx
 
-from hubqbo.errors import CustomTransactionNumbersEnabled, QuoteNotUsable
+from hubqbo.errors import ContactNotEligible, CustomTransactionNumbersEnabled, QuoteNotUsable
 from hubqbo.hubspot import HubSpotClient
-from hubqbo.invoices import InvoiceBuilder
+from hubqbo.invoices import CustomerCreationPolicy, InvoiceBuilder, create_invoice_for_deal
 from hubqbo.models import CrmObjectType
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
@@ -538,6 +538,18 @@ def run_demo(out: TextIO) -> int:
     s.block(attached[0])
     s.say("   the deal keeps the most recently updated invoice in its roll-up (C2):")
     s.block(_rollup(world, hs["deal-acme"]))
+
+    s.title("Workflow action with the newer customer policy (E)")
+    try:
+        create_invoice_for_deal(
+            builder,
+            hs["deal-globex"],
+            policy=CustomerCreationPolicy.ONLY_IF_ELIGIBLE,
+            is_eligible=lambda contact: (contact.email or "").endswith("@acme.example"),
+            realm=us,
+        )
+    except ContactNotEligible as exc:
+        s.say(f"   refused: {exc}")
 
     s.title("Custom transaction numbers on: refused before any write (A10)")
     strict = world.quickbooks.add_realm(
