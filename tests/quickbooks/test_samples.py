@@ -42,25 +42,30 @@ def json_samples() -> list[tuple[str, Any]]:
 SAMPLE_BODIES = json_samples()
 
 
+def us_home() -> str:
+    """The home currency of the recorded sample companies (US sandbox companies)."""
+    return "USD"
+
+
 def check_body(body: dict[str, Any]) -> int:
     """Parse every part of one QBO body; returns how many records were converted."""
     converted = 0
     for key, value in body.items():
         if key in _wire.ENTITY_MODELS:
             model = _wire.ENTITY_MODELS[key]
-            assert isinstance(_wire.parse_entity(key, value), model)
+            assert isinstance(_wire.parse_entity(key, value, home_currency=us_home), model)
             converted += 1
         elif key == "QueryResponse":
             for entity in value:
                 if isinstance(value[entity], list):
-                    records, _ = _wire.parse_query_page(entity, body)
+                    records, _ = _wire.parse_query_page(entity, body, home_currency=us_home)
                     assert len(value[entity]) == len(records)
                     converted += len(records)
             if "totalCount" in value:
                 assert _wire.parse_query_page("Customer", body)[1] == value["totalCount"]
                 converted += 1
         elif key == "CDCResponse":
-            changes = _wire.parse_cdc(body)
+            changes = _wire.parse_cdc(body, home_currency=us_home)
             converted += sum(len(v) for v in changes.values())
         elif key == "BatchItemResponse":
             for item in value:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -85,6 +86,27 @@ def test_invoice_status_voided_is_recognised() -> None:
     voided = _wire.parse_entity(
         "Invoice",
         {"Id": "1", "CustomerRef": {"value": "1"}, "TotalAmt": 10, "invoiceStatus": "VOIDED"},
+        home_currency=lambda: "USD",
     )
-    deleted = _wire.parse_entity("Invoice", {"Id": "2", "status": "Deleted", "domain": "QBO"})
+    deleted = _wire.parse_entity(
+        "Invoice", {"Id": "2", "status": "Deleted", "domain": "QBO"}, home_currency=lambda: "USD"
+    )
     assert (True, False, True) == (voided.voided, deleted.voided, deleted.deleted)
+
+
+def test_invoice_without_currency_ref_takes_the_home_currency_or_is_refused() -> None:
+    """No CurrencyRef: the company's home currency when the caller gives it, else a clear
+    ValueError — never a guessed USD. A CurrencyRef present wins over the home currency."""
+    bare = {"Id": "7", "CustomerRef": {"value": "1"}, "TotalAmt": 12}
+    asked: list[int] = []
+
+    def home() -> str:
+        asked.append(1)
+        return "GBP"
+
+    assert "GBP" == _wire.parse_entity("Invoice", bare, home_currency=home).currency
+    with_ref = {**bare, "CurrencyRef": {"value": "EUR"}}
+    assert "EUR" == _wire.parse_entity("Invoice", with_ref, home_currency=home).currency
+    assert [1] == asked
+    with pytest.raises(ValueError, match="no CurrencyRef"):
+        _wire.parse_entity("Invoice", bare)

@@ -369,11 +369,18 @@ class QuickBooksClient:
         self._profiles[self._realm_id] = (now + dt.timedelta(seconds=self.profile_ttl), profile)
         return profile
 
+    def _home_currency(self) -> str:
+        """The company's home currency (for a record QBO sent without ``CurrencyRef``)."""
+        return self.company_profile().home_currency
+
+    def _parse(self, entity: str, data: Mapping[str, Any]) -> Any:
+        return _wire.parse_entity(entity, data, home_currency=self._home_currency)
+
     # ------------------------------------------------------------------ reads by id
 
     def _read(self, entity: str, record_id: str) -> Any:
         body = self._get(f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}") or {}
-        return _wire.parse_entity(entity, body.get(entity) or {})
+        return self._parse(entity, body.get(entity) or {})
 
     def get_customer(self, customer_id: str) -> Customer:
         """One customer (active or not)."""
@@ -448,7 +455,9 @@ class QuickBooksClient:
             if total is not None and start > total:
                 return [], None
             body = self.query(ordered.to_sql(start, page_size))
-            records, _ = _wire.parse_query_page(query.entity, body)
+            records, _ = _wire.parse_query_page(
+                query.entity, body, home_currency=self._home_currency
+            )
             following = start + len(records) if len(records) == page_size else None
             if total is not None and following is not None and following > total:
                 following = None
@@ -517,7 +526,7 @@ class QuickBooksClient:
         answer = self._write(
             _wire.entity_path(entity), body, operation=f"create:{entity}", request_id=request_id
         )
-        return _wire.parse_entity(entity, (answer or {}).get(entity) or {})
+        return self._parse(entity, (answer or {}).get(entity) or {})
 
     def _sparse(self, entity: str, body: dict[str, Any], request_id: str | None) -> Any:
         if not body.get("Id") or body.get("SyncToken") is None:
@@ -526,7 +535,7 @@ class QuickBooksClient:
         answer = self._write(
             _wire.entity_path(entity), body, operation=f"update:{entity}", request_id=request_id
         )
-        return _wire.parse_entity(entity, (answer or {}).get(entity) or {})
+        return self._parse(entity, (answer or {}).get(entity) or {})
 
     def create_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
         """Create a customer (``display_name`` required, without ``:``)."""
@@ -595,7 +604,7 @@ class QuickBooksClient:
     def void_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
         """Void an invoice: QBO zeroes its amounts and notes ``Voided``."""
         answer = self._invoice_operation(invoice, "void", request_id)
-        return _wire.structure(answer.get("Invoice") or {}, Invoice)
+        return self._parse("Invoice", answer.get("Invoice") or {})  # type: ignore[no-any-return]
 
     def delete_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> None:
         """Delete an invoice."""
@@ -620,7 +629,7 @@ class QuickBooksClient:
             params=params,
             content_type="application/octet-stream",
         )
-        return _wire.structure((answer or {}).get("Invoice") or {}, Invoice)
+        return self._parse("Invoice", (answer or {}).get("Invoice") or {})  # type: ignore[no-any-return]
 
     def invoice_pdf(self, invoice_id: str) -> bytes:
         """The invoice as PDF bytes."""
@@ -765,14 +774,14 @@ class QuickBooksClient:
                 results.append(BatchItemResult(index, op, error=fault))
             elif "QueryResponse" in answer:
                 entity = _wire.query_entity(op.query or "")
-                records, _ = _wire.parse_query_page(entity, answer)
+                records, _ = _wire.parse_query_page(
+                    entity, answer, home_currency=self._home_currency
+                )
                 results.append(BatchItemResult(index, op, records=tuple(records)))
             else:
                 entity = next(k for k in wire if k not in ("bId", "operation"))
                 results.append(
-                    BatchItemResult(
-                        index, op, record=_wire.parse_entity(entity, answer.get(entity) or {})
-                    )
+                    BatchItemResult(index, op, record=self._parse(entity, answer.get(entity) or {}))
                 )
         return results
 
@@ -815,7 +824,7 @@ class QuickBooksClient:
 
     def _cdc_call(self, names: Sequence[str], since: dt.datetime) -> dict[str, list[Any]]:
         params = {"entities": ",".join(names), "changedSince": since.isoformat(timespec="seconds")}
-        return _wire.parse_cdc(self._get("cdc", params) or {})
+        return _wire.parse_cdc(self._get("cdc", params) or {}, home_currency=self._home_currency)
 
     def _cdc(
         self, names: Sequence[str], since: dt.datetime

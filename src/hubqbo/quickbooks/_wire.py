@@ -415,11 +415,16 @@ def is_voided(data: Mapping[str, Any]) -> bool:
 def _invoice_in(data: Mapping[str, Any], _cls: type[Any] = Invoice) -> Invoice:
     created, updated = _meta(data)
     currency = _ref(data.get("CurrencyRef"))
+    if currency is None:
+        raise ValueError(
+            f"QBO invoice {data.get('Id')!r} has no CurrencyRef: parse it with "
+            "parse_entity(..., home_currency=...) so the company's home currency applies"
+        )
     lines = tuple(x for x in (_line_in(d) for d in data.get("Line") or []) if x is not None)
     delivery = data.get("DeliveryInfo") or {}
     return Invoice(
         customer=_ref(data.get("CustomerRef")) or Ref(""),
-        currency=currency.value if currency else "USD",
+        currency=currency.value,
         id=_s(data.get("Id")),
         sync_token=_s(data.get("SyncToken")),
         doc_number=_s(data.get("DocNumber")),
@@ -588,17 +593,49 @@ def entity_path(entity: str) -> str:
     return entity.lower()
 
 
-def parse_entity(entity: str, data: Mapping[str, Any]) -> Any:
-    """One entity object as its model (the raw dict for entities without a model)."""
+HomeCurrency = Callable[[], str]
+"""Gives the company's home currency when a record lacks ``CurrencyRef`` (called lazily: QBO
+normally sends ``CurrencyRef``, so the company profile is read only when it does not)."""
+
+CURRENCY_REQUIRED = frozenset({"Invoice"})
+"""Entities whose model needs a currency (an invoice's amounts are meaningless without one)."""
+
+
+def parse_entity(
+    entity: str, data: Mapping[str, Any], *, home_currency: HomeCurrency | None = None
+) -> Any:
+    """One entity object as its model (the raw dict for entities without a model).
+
+    An invoice without ``CurrencyRef`` gets ``home_currency()`` (the company's home currency,
+    which is what QBO means by a missing currency); without ``home_currency`` it is a
+    ``ValueError`` — never a guessed currency.
+
+    Example:
+        >>> parse_entity("Invoice", {"Id": "9", "CustomerRef": {"value": "1"}},
+        ...              home_currency=lambda: "GBP").currency
+        'GBP'
+    """
     model = ENTITY_MODELS.get(entity)
-    return data if model is None else CONVERTER.structure(data, model)
+    if model is None:
+        return data
+    if (
+        entity in CURRENCY_REQUIRED
+        and home_currency is not None
+        and _ref(data.get("CurrencyRef")) is None
+    ):
+        data = {**data, "CurrencyRef": {"value": home_currency()}}
+    return CONVERTER.structure(data, model)
 
 
-def parse_query_page(entity: str, body: Mapping[str, Any]) -> tuple[list[Any], int | None]:
+def parse_query_page(
+    entity: str, body: Mapping[str, Any], *, home_currency: HomeCurrency | None = None
+) -> tuple[list[Any], int | None]:
     """The records of a ``QueryResponse`` (none when the entity key is missing) and its
     ``totalCount`` when present."""
     response = body.get("QueryResponse") or {}
-    records = [parse_entity(entity, r) for r in response.get(entity) or []]
+    records = [
+        parse_entity(entity, r, home_currency=home_currency) for r in response.get(entity) or []
+    ]
     total = response.get("totalCount")
     return records, None if total is None else int(total)
 
@@ -640,7 +677,9 @@ def structure(data: Mapping[str, Any], cls: Callable[..., T]) -> T:
 # --------------------------------------------------------------------------- CDC and batch
 
 
-def parse_cdc(body: Mapping[str, Any]) -> dict[str, list[Any]]:
+def parse_cdc(
+    body: Mapping[str, Any], *, home_currency: HomeCurrency | None = None
+) -> dict[str, list[Any]]:
     """``CDCResponse`` -> ``{entity: [ChangeRecord, ...]}`` (deletions included).
 
     Example:
@@ -667,7 +706,9 @@ def parse_cdc(body: Mapping[str, Any]) -> dict[str, list[Any]]:
                             id=str(obj.get("Id")),
                             deleted=deleted,
                             updated_at=updated,
-                            record=None if deleted else parse_entity(entity, obj),
+                            record=None
+                            if deleted
+                            else parse_entity(entity, obj, home_currency=home_currency),
                         )
                     )
     return out
