@@ -181,3 +181,38 @@ def test_find_invoice_miss_is_none() -> None:
     """
     with replaying("find_invoice_miss_2026_03"), make(httpx.HTTPTransport()) as client:
         assert client.find_invoice(id_property="qbo_invoice_id", value="131") is None
+
+
+def test_quote_adjustments_read_discounts_fees_and_taxes(contract: httpx.BaseTransport) -> None:
+    """quote_adjustments=True: one quote read asks for discounts, fees and taxes; the discounts
+    and fees are batch-read (one request each) and summed by hs_type; a tax sets the flag."""
+    with (
+        replaying("get_quote_adjustments_2026_03"),
+        make(contract, quote_adjustments=True) as client,
+    ):
+        quote = client.get_quote("702")
+    assert (Decimal("50"), Decimal("10"), Decimal("25.00"), None, True) == (
+        quote.discount_amount,
+        quote.discount_percent,
+        quote.fee_amount,
+        quote.fee_percent,
+        quote.has_tax_objects,
+    )
+    assert (("601",), "9001", 3) == (quote.line_item_ids, quote.deal_id, client.requests_sent)
+
+
+def test_quote_without_adjustments_costs_one_request(contract: httpx.BaseTransport) -> None:
+    """A quote with no discount, fee or tax associated: one request, nothing filled in."""
+    with (
+        replaying("get_quote_no_adjustments_2026_03"),
+        make(contract, quote_adjustments=True) as client,
+    ):
+        quote = client.get_quote("703")
+    assert (None, None, None, None, False, 1) == (
+        quote.discount_amount,
+        quote.discount_percent,
+        quote.fee_amount,
+        quote.fee_percent,
+        quote.has_tax_objects,
+        client.requests_sent,
+    )

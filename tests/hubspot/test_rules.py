@@ -114,3 +114,30 @@ def test_association_table_holds_every_documented_id() -> None:
         primary_type_id(T.DEAL, T.COMPANY),
         primary_type_id(T.COMPANY, T.DEAL),
     ]
+
+
+def test_quote_adjustments_sum_by_type_and_refuse_the_unreadable() -> None:
+    """FIXED values add up to an amount, PERCENT values to a percentage; a record of another
+    hs_type (or without a value) is refused rather than dropped."""
+    from decimal import Decimal
+
+    from hubqbo.hubspot._wire import WireObject, quote_adjustments
+
+    def record(kind: str, value: str | None) -> WireObject:
+        return WireObject(id="1", properties={"hs_type": kind, "hs_value": value})
+
+    got = quote_adjustments(
+        [record("FIXED", "5"), record("PERCENT", "2.5"), record("fixed", "1.25")],
+        [record("PERCENT", "3")],
+        [],
+    )
+    assert (Decimal("6.25"), Decimal("2.5"), None, Decimal("3"), False) == (
+        got.discount_amount,
+        got.discount_percent,
+        got.fee_amount,
+        got.fee_percent,
+        got.has_tax_objects,
+    )
+    for bad in (record("TIERED", "1"), record("FIXED", None)):
+        with pytest.raises(ValidationError, match="FIXED or PERCENT"):
+            quote_adjustments([bad], [], [])

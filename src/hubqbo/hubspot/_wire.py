@@ -25,6 +25,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from hubqbo.errors import ValidationError
 from hubqbo.hubspot._values import (
     PropertyKind,
     WireValue,
@@ -50,8 +51,11 @@ from hubqbo.models import (
 )
 
 __all__ = [
+    "ADJUSTMENT_PROPERTIES",
     "PROPERTIES",
+    "QUOTE_ADJUSTMENT_TYPES",
     "PropertyDefinition",
+    "QuoteAdjustments",
     "WireAssociationResult",
     "WireBatchResponse",
     "WireObject",
@@ -510,10 +514,92 @@ def to_deal(obj: WireObject, *, primary_company_id: str | None = None) -> Deal:
     )
 
 
-def to_quote(obj: WireObject) -> Quote:
-    """A :class:`Quote` from a quote record (with its associations)."""
+QUOTE_ADJUSTMENT_TYPES = ("discounts", "fees", "taxes")
+"""HubSpot's quote-level pricing objects, associated with a quote (docs: "Discounts", "Fees",
+"Taxes" guides; not in the OpenAPI descriptions we hold). Applied in this order."""
+ADJUSTMENT_PROPERTIES = ("hs_label", "hs_type", "hs_value", "hs_sort_order")
+"""What a discount/fee/tax says: ``hs_type`` ``PERCENT`` or ``FIXED`` and its ``hs_value``."""
+_ADJUSTMENT_KEYS = {
+    "discount": "discounts",
+    "discounts": "discounts",
+    "fee": "fees",
+    "fees": "fees",
+    "tax": "taxes",
+    "taxes": "taxes",
+}
+
+
+@attrs.frozen
+class QuoteAdjustments:
+    """A quote's discounts and fees summed by kind, and whether it carries tax objects.
+
+    Example:
+        >>> QuoteAdjustments().has_tax_objects
+        False
+    """
+
+    discount_amount: Decimal | None = None
+    discount_percent: Decimal | None = None
+    fee_amount: Decimal | None = None
+    fee_percent: Decimal | None = None
+    has_tax_objects: bool = False
+
+
+def adjustment_ids(obj: WireObject) -> dict[str, tuple[str, ...]]:
+    """The ids of ``obj``'s associated discounts, fees and taxes (keys as in
+    :data:`QUOTE_ADJUSTMENT_TYPES`; a kind without any is left out)."""
+    found: dict[str, dict[str, None]] = {}
+    for key, collection in obj.associations.items():
+        kind = _ADJUSTMENT_KEYS.get(_KEY.sub("_", key.strip().lower()))
+        if kind is not None:
+            for item in collection.results:
+                found.setdefault(kind, {}).setdefault(str(item.id), None)
+    return {kind: tuple(ids) for kind, ids in found.items() if ids}
+
+
+def _sum_by_type(records: Sequence[WireObject], what: str) -> tuple[Decimal | None, Decimal | None]:
+    """(sum of FIXED values, sum of PERCENT values) of discount or fee records."""
+    sums: dict[str, Decimal] = {}
+    for record in records:
+        kind = (_text(record.properties, "hs_type") or "").upper()
+        value = _decimal(record.properties, "hs_value")
+        if kind not in {"FIXED", "PERCENT"} or value is None:
+            raise ValidationError(
+                provider="hubspot",
+                status_code=None,
+                code="UNREADABLE_QUOTE_ADJUSTMENT",
+                message=(
+                    f"{what} {record.id} has hs_type={kind or None!r}, hs_value={value!r}; "
+                    "hubqbo reads only FIXED or PERCENT with a number"
+                ),
+            )
+        sums[kind] = sums.get(kind, Decimal(0)) + value
+    return sums.get("FIXED"), sums.get("PERCENT")
+
+
+def quote_adjustments(
+    discounts: Sequence[WireObject], fees: Sequence[WireObject], tax_ids: Sequence[str]
+) -> QuoteAdjustments:
+    """Sum a quote's discount and fee records by ``hs_type`` (several percentages are added,
+    not compounded); any associated tax record sets ``has_tax_objects``.
+
+    Raises:
+        ValidationError: for a record whose ``hs_type`` is not FIXED/PERCENT or whose
+            ``hs_value`` is missing (never silently dropped: it changes the amount due).
+    """
+    discount_amount, discount_percent = _sum_by_type(discounts, "discount")
+    fee_amount, fee_percent = _sum_by_type(fees, "fee")
+    return QuoteAdjustments(
+        discount_amount, discount_percent, fee_amount, fee_percent, bool(tax_ids)
+    )
+
+
+def to_quote(obj: WireObject, adjustments: QuoteAdjustments | None = None) -> Quote:
+    """A :class:`Quote` from a quote record (with its associations) and, when read, its
+    discounts, fees and taxes."""
     p = obj.properties
     deals = associated_ids(obj, CrmObjectType.DEAL)
+    extra = adjustments or QuoteAdjustments()
     return Quote(
         id=obj.id,
         title=_text(p, "hs_title"),
@@ -527,6 +613,11 @@ def to_quote(obj: WireObject) -> Quote:
         buyer_company_ids=associated_ids(obj, CrmObjectType.COMPANY),
         deal_id=deals[0] if deals else None,
         line_item_ids=associated_ids(obj, CrmObjectType.LINE_ITEM),
+        has_tax_objects=extra.has_tax_objects,
+        discount_amount=extra.discount_amount,
+        discount_percent=extra.discount_percent,
+        fee_amount=extra.fee_amount,
+        fee_percent=extra.fee_percent,
         updated_at=_updated(obj),
         properties=p,
     )
