@@ -19,6 +19,7 @@ Example:
     (True, True)
 """
 
+# ruff: noqa: SIM905 - vocabularies read best as space-separated words
 from __future__ import annotations
 
 import random
@@ -415,7 +416,9 @@ def _ascii(text: str) -> str:
 def _postcode(country: str, rng: random.Random) -> str:
     if country == "GB":
         area = rng.choice(["LS", "M", "BS", "SW", "EC", "N", "CF", "OX", "CB", "BN", "S", "G"])
-        return f"{area}{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        inward = f"{rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        return f"{area}{rng.randint(1, 20)} {inward}"
     if country == "US":
         return f"{rng.randint(10000, 99950):05d}"
     return f"{rng.randint(1000, 99999):05d}"
@@ -425,9 +428,10 @@ def _phone_nsn(country: str, rng: random.Random) -> str:
     if country == "US":
         return f"{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
     if country == "GB":
-        return rng.choice(["20", "113", "161", "117", "7"]) + "".join(
-            rng.choice(string.digits) for _ in range(8)
-        )[: 10 - 2]
+        return (
+            rng.choice(["20", "113", "161", "117", "7"])
+            + "".join(rng.choice(string.digits) for _ in range(8))[: 10 - 2]
+        )
     return "".join(rng.choice(string.digits) for _ in range(9))
 
 
@@ -485,11 +489,13 @@ def _entity(
         entity.is_business = rng.random() < 0.45
         pattern = rng.random()
         if pattern < 0.3:
-            core = f"{entity.family} & Co" if rng.random() < 0.3 else f"{entity.family} {rng.choice(_INDUSTRY)}"
+            suffix = "& Co" if rng.random() < 0.3 else rng.choice(_INDUSTRY)
+            core = f"{entity.family} {suffix}"
         elif pattern < 0.6:
             core = f"{rng.choice(_COMPANY_WORDS)} {rng.choice(_INDUSTRY)}"
         elif pattern < 0.8:
-            core = f"{rng.choice(_COMPANY_WORDS)} {rng.choice(_COMPANY_WORDS)} {rng.choice(_INDUSTRY)}"
+            words = rng.sample(_COMPANY_WORDS, 2)
+            core = f"{words[0]} {words[1]} {rng.choice(_INDUSTRY)}"
         else:
             core = f"{_zipf(family_pool, rng)} & {_zipf(family_pool, rng)}"
         entity.company = core
@@ -510,14 +516,15 @@ def _phone_text(entity: _Entity, rng: random.Random, *, international: float) ->
     r = rng.random()
     if entity.country == "US":
         a, b, c = nsn[:3], nsn[3:6], nsn[6:]
+        ext = rng.randint(1, 99)
         forms = [f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"+1 {a} {b} {c}",
-                 f"1-{a}-{b}-{c}", f"{a}{b}{c}", f"+1 ({a}) {b}-{c} ext. {rng.randint(1, 99)}"]  # fmt: skip
+                 f"1-{a}-{b}-{c}", f"{a}{b}{c}", f"+1 ({a}) {b}-{c} ext. {ext}"]  # fmt: skip
     else:
         spaced = f"{nsn[:3]} {nsn[3:6]} {nsn[6:]}"
         forms = [f"0{spaced}", f"0{nsn}", f"+{cc} {spaced}", f"+{cc} (0){spaced}",
                  f"00{cc} {nsn}", f"+{cc}{nsn}"]  # fmt: skip
     if r < international:
-        return rng.choice([f for f in forms if f.startswith("+") or f.startswith("00")] or forms)
+        return rng.choice([f for f in forms if f.startswith(("+", "00"))] or forms)
     return rng.choice(forms)
 
 
@@ -535,7 +542,8 @@ def _street_text(entity: _Entity, rng: random.Random, abbreviate: float) -> str:
 
 
 def _company_text(entity: _Entity, rng: random.Random, *, legal: bool) -> str:
-    assert entity.company and entity.company_legal
+    assert entity.company
+    assert entity.company_legal
     name = entity.company
     if rng.random() < 0.25:
         name = name.replace(" & ", " and ") if "&" in name else name.replace(" and ", " & ")
@@ -561,11 +569,10 @@ def _customer(entity: _Entity, cid: str, rng: random.Random) -> Customer:
             else entity.email_work
         )
     else:
-        display = (
-            f"{family}, {given}" if rng.random() < 0.2 else f"{given} {family}"
-        )
+        display = f"{family}, {given}" if rng.random() < 0.2 else f"{given} {family}"
         keep_person = rng.random() < 0.85
-        email = (entity.email_work or entity.email_personal) if rng.random() < 0.8 else entity.email_personal
+        usual = entity.email_work or entity.email_personal
+        email = usual if rng.random() < 0.8 else entity.email_personal
         if rng.random() < 0.75:
             company = None
     if rng.random() < 0.25:
@@ -700,7 +707,7 @@ def generate(
     duplicate_rate: float = 0.02,
     relative_rate: float = 0.05,
 ) -> LinkageData:
-    """Generate ``n_customers`` ledger customers and ``n_buyers`` CRM buyers (default: half as many).
+    """Generate ``n_customers`` ledger customers and ``n_buyers`` CRM buyers (default: half).
 
     ``absent_rate`` of the buyers are people with no customer; ``duplicate_rate`` of the entities
     are recorded twice in the ledger; ``relative_rate`` of the absent buyers are relatives of a

@@ -163,9 +163,9 @@ class MatchConfig:
     """Floor of the frequency-discounted phone weight."""
     phone_local: float = 6.0
     """Same last seven digits only (one side without an area code)."""
-    phone_fuzzy: float = 8.0
-    """One digit wrong or two swapped in the last ten: rare by chance (u ≈ 1e-7), rare for a
-    true match too (a typo), so strong but below an exact phone."""
+    phone_fuzzy: float = 4.0
+    """One digit wrong or two swapped in the last ten: a typo — or a colleague's direct line
+    (offices get consecutive numbers), so moderate evidence only."""
     phone_disagree: float = -1.5
     """Different numbers: people have mobile and office numbers, weak evidence against."""
 

@@ -293,14 +293,15 @@ _EXTENSION = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
 
 
 def phone_digits(phone: str | None) -> str | None:
-    """The digits of a phone number (extension and international ``00``/``011`` prefix dropped).
+    """The digits of a phone number, its extension dropped.
 
-    Comparison keeps only the last nine digits, which makes ``+44 20 7946 0958``,
-    ``0044 20 7946 0958`` and ``020 7946 0958`` agree; fewer than seven digits is not a number.
+    Prefixes are kept (``0113…`` is a Leeds number, not the US exit code ``011``): comparison
+    uses only the last nine digits, which makes ``+44 20 7946 0958``, ``0044 20 7946 0958``
+    and ``020 7946 0958`` agree. Fewer than seven digits is not a phone number.
 
     Example:
         >>> phone_digits("0044 (0)20 7946-0958")
-        '4402079460958'
+        '004402079460958'
         >>> phone_digits("n/a") is None
         True
     """
@@ -310,10 +311,6 @@ def phone_digits(phone: str | None) -> str | None:
     if "x" in text or "X" in text or "#" in text:
         text = _EXTENSION.sub("", text)
     digits = _NON_DIGIT.sub("", text)
-    if digits.startswith("00"):
-        digits = digits[2:]
-    elif digits.startswith("011"):
-        digits = digits[3:]
     return digits if len(digits) >= 7 else None
 
 

@@ -1,0 +1,326 @@
+"""CustomerMatcher through its public API: each key, the decision rule, the index, rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubqbo.errors import AmbiguousCustomerMatch
+from hubqbo.matching import (
+    Agreement,
+    Buyer,
+    CustomerMatcher,
+    MatchConfig,
+    MatchKey,
+    MatchResult,
+    MatchStatus,
+)
+from hubqbo.models import Address, Company, Contact, Customer
+
+# A small ledger: people and companies with realistic, partly overlapping facts.
+ADA = Customer(
+    id="1",
+    display_name="Ada Lovelace",
+    given_name="Ada",
+    family_name="Lovelace",
+    email="ada.lovelace@analytical.io",
+    phone="+44 20 7946 0958",
+    billing_address=Address(("12 St James's Square",), city="London", postal_code="SW1Y 4JH"),
+)
+ACME = Customer(
+    id="2",
+    display_name="Acme Widgets Ltd",
+    company_name="Acme Widgets Ltd",
+    email="accounts@acmewidgets.co.uk",
+    phone="0113 496 0000",
+    billing_address=Address(("1 Mill Road",), city="Leeds", postal_code="LS1 4AP"),
+)
+ROBERT = Customer(
+    id="3",
+    display_name="Robert Jones",
+    given_name="Robert",
+    family_name="Jones",
+    phone="(415) 555-0132",
+    billing_address=Address(("500 Market Street",), city="San Francisco", postal_code="94105"),
+)
+MARIA = Customer(
+    id="4",
+    display_name="García López, María",
+    email="maria.garcia@gmail.com",
+    billing_address=Address(("Calle Mayor 5",), city="Madrid", postal_code="28013"),
+)
+LEDGER = [ADA, ACME, ROBERT, MARIA]
+
+
+@pytest.fixture
+def matcher() -> CustomerMatcher:
+    """A matcher over the small ledger."""
+    return CustomerMatcher(LEDGER)
+
+
+def reason(result: MatchResult, key: MatchKey) -> Agreement | None:
+    """The agreement level the chosen/best candidate recorded for ``key``."""
+    return next((r.agreement for r in result.reasons if r.key is key), None)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def test_exact_email_ignores_case_and_whitespace(matcher: CustomerMatcher) -> None:
+    """An e-mail differing only in case and surrounding spaces is the same address."""
+    result = matcher.match(Buyer(email="  ADA.Lovelace@Analytical.IO ", first_name="Ada"))
+    assert ("1", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.EMAIL))
+
+
+def test_email_alone_is_enough_when_nothing_contradicts(matcher: CustomerMatcher) -> None:
+    """A personal e-mail is practically an identifier."""
+    assert "1" == matcher.match(Buyer(email="ada.lovelace@analytical.io")).customer_id
+
+
+def test_email_does_not_outvote_a_different_person(matcher: CustomerMatcher) -> None:
+    """The same address under another given and family name is not chosen."""
+    result = matcher.match(
+        Buyer(first_name="Charles", last_name="Babbage", email="ada.lovelace@analytical.io")
+    )
+    assert result.customer is None
+
+
+def test_company_domain_with_company_name(matcher: CustomerMatcher) -> None:
+    """A company's domain and its name (legal form ignored) identify the company."""
+    result = matcher.match(Buyer(company_name="ACME WIDGETS LIMITED", domain="acmewidgets.co.uk"))
+    assert "2" == result.customer_id
+    assert {MatchKey.EMAIL_DOMAIN, MatchKey.COMPANY_NAME} <= set(result.best.agreeing_keys)  # type: ignore[union-attr]
+
+
+def test_free_mail_domain_says_nothing_about_a_company() -> None:
+    """Two customers at gmail.com share no company domain."""
+    matcher = CustomerMatcher([Customer(id="9", display_name="Zed Co", email="zed@gmail.com")])
+    result = matcher.match(Buyer(company_name="Other", email="someone@gmail.com"))
+    assert reason(result, MatchKey.EMAIL_DOMAIN) is None
+
+
+def test_company_name_variants_with_phone(matcher: CustomerMatcher) -> None:
+    """Name spelled "& Co"/"and", other legal form, phone in international format."""
+    result = matcher.match(Buyer(company_name="Acme Widgets", phone="+44 113 496 0000"))
+    assert "2" == result.customer_id
+    assert Agreement.EXACT == reason(result, MatchKey.PHONE)
+
+
+def test_company_name_alone_is_not_enough(matcher: CustomerMatcher) -> None:
+    """A company name with nothing else is a candidate, not a match."""
+    result = matcher.match(Buyer(company_name="Acme Widgets"))
+    assert (None, "2") == (result.customer, result.best.customer_id if result.best else None)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("Bob", "Jones", Agreement.NICKNAME),
+        ("Robret", "Jones", Agreement.FUZZY),
+        ("R.", "Jones", Agreement.INITIAL),
+        ("Jones", "Robert", Agreement.EXACT),  # swapped
+        (None, "Jones", None),
+    ],
+)
+def test_person_name_variants_with_phone(
+    matcher: CustomerMatcher, first: str | None, last: str, expected: Agreement | None
+) -> None:
+    """Nicknames, typos, initials, swapped and missing given names still match with a phone."""
+    result = matcher.match(Buyer(first_name=first, last_name=last, phone="415-555-0132"))
+    assert ("3", expected) == (result.customer_id, reason(result, MatchKey.GIVEN_NAME))
+
+
+def test_family_name_typo_with_address(matcher: CustomerMatcher) -> None:
+    """A misspelt family name plus postcode and address line (abbreviated) is enough."""
+    result = matcher.match(
+        Buyer(
+            first_name="Robert",
+            last_name="Jnoes",
+            address=Address(("500 Market St.",), postal_code="94105"),
+        )
+    )
+    assert "3" == result.customer_id
+    assert Agreement.FUZZY == reason(result, MatchKey.FAMILY_NAME)
+    assert Agreement.EXACT == reason(result, MatchKey.ADDRESS_LINE)
+
+
+def test_display_name_only_customer_with_double_surname(matcher: CustomerMatcher) -> None:
+    """A "Last, First" display name with two family names matches one of them."""
+    result = matcher.match(
+        Buyer(
+            first_name="Maria",
+            last_name="Garcia",
+            address=Address(("Calle Mayor, 5",), postal_code="28013"),
+        )
+    )
+    assert "4" == result.customer_id
+    assert Agreement.PARTIAL == reason(result, MatchKey.FAMILY_NAME)
+
+
+def test_given_name_conflict_is_never_chosen() -> None:
+    """A relative at the same address with the same phone is listed, never chosen."""
+    ledger = [
+        Customer(
+            id="7",
+            given_name="Claudia",
+            family_name="Friedrich",
+            phone="+49 30 1234567",
+            billing_address=Address(("Hauptstr. 5",), postal_code="10115"),
+        )
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(
+            first_name="Moritz",
+            last_name="Friedrich",
+            phone="030 1234567",
+            address=Address(("Hauptstraße 5",), postal_code="10115"),
+        )
+    )
+    assert (MatchStatus.NO_MATCH, True) == (result.status, result.candidates[0].vetoed)
+
+
+def test_common_name_alone_never_matches(matcher: CustomerMatcher) -> None:
+    """Given and family name with no other agreeing fact do not choose a customer."""
+    assert matcher.match(Buyer(first_name="Robert", last_name="Jones")).customer is None
+
+
+def test_rare_full_name_alone_needs_the_names_only_bar() -> None:
+    """Names alone match only above ``names_only_threshold``; lowering it lets them through."""
+    ledger = [Customer(id="5", given_name="Ottoline", family_name="Brackenbury")]
+    buyer = Buyer(first_name="Ottoline", last_name="Brackenbury")
+    assert "5" == CustomerMatcher(ledger).match(buyer).customer_id
+    strict = MatchConfig(names_only_threshold=30.0)
+    assert CustomerMatcher(ledger, config=strict).match(buyer).customer is None
+
+
+def test_phone_typo_with_name(matcher: CustomerMatcher) -> None:
+    """One wrong digit in a phone still corroborates the name."""
+    result = matcher.match(Buyer(first_name="Robert", last_name="Jones", phone="415 555 0133"))
+    assert ("3", Agreement.FUZZY) == (result.customer_id, reason(result, MatchKey.PHONE))
+
+
+# --------------------------------------------------------------------------- decision
+
+
+def test_duplicated_customer_is_ambiguous_and_can_raise() -> None:
+    """Two near-identical customers are too close to call; a person must choose."""
+    ledger = [
+        Customer(id="10", display_name="Smith & Co", company_name="Smith & Co",
+                 phone="0161 496 0123"),
+        Customer(id="11", display_name="Smith and Co Ltd", company_name="Smith and Co Ltd",
+                 phone="+44 161 496 0123"),
+    ]  # fmt: skip
+    result = CustomerMatcher(ledger).match(Buyer(company_name="Smith & Co.", phone="01614960123"))
+    assert (MatchStatus.AMBIGUOUS, None) == (result.status, result.customer)
+    assert {"10", "11"} == {c.customer_id for c in result.candidates}
+    with pytest.raises(AmbiguousCustomerMatch) as caught:
+        result.raise_if_ambiguous()
+    assert 2 == len(caught.value.candidates)
+
+
+def test_unknown_buyer_is_no_match_with_empty_candidates(matcher: CustomerMatcher) -> None:
+    """A buyer sharing nothing with the ledger gets no customer and no candidates."""
+    result = matcher.match(Buyer(first_name="Zebedee", last_name="Quux", email="z@quux.example"))
+    assert (MatchStatus.NO_MATCH, ()) == (result.status, result.candidates)
+    assert result is result.raise_if_ambiguous()
+
+
+def test_match_many_keeps_order(matcher: CustomerMatcher) -> None:
+    """Bulk matching returns one result per buyer, in order."""
+    buyers = [Buyer(email="ada.lovelace@analytical.io"), Buyer(first_name="Nobody")]
+    assert ["1", None] == [r.customer_id for r in matcher.match_many(buyers)]
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def test_inactive_customers_and_jobs_are_not_candidates() -> None:
+    """Inactive customers never match; jobs only when ``include_jobs`` is set."""
+    inactive = Customer(id="20", given_name="Ada", family_name="Byron", email="ada@byron.org",
+                        active=False)  # fmt: skip
+    job = Customer(id="21", display_name="Byron:Roof", email="roof@byron.org", parent_id="20")
+    matcher = CustomerMatcher([inactive, job])
+    assert 0 == len(matcher)
+    assert matcher.match(Buyer(email="ada@byron.org")).customer is None
+    with_jobs = CustomerMatcher([inactive, job], config=MatchConfig(include_jobs=True))
+    assert "21" == with_jobs.match(Buyer(email="roof@byron.org")).customer_id
+
+
+def test_add_update_remove(matcher: CustomerMatcher) -> None:
+    """The index follows customers as they are added, changed, deactivated and removed."""
+    new = Customer(id="30", given_name="Grace", family_name="Hopper", email="grace@navy.mil")
+    buyer = Buyer(email="grace@navy.mil")
+    assert matcher.match(buyer).customer is None
+    assert matcher.add(new)
+    assert "30" == matcher.match(buyer).customer_id
+    moved = Customer(id="30", given_name="Grace", family_name="Hopper", email="grace@yale.edu")
+    assert matcher.update(moved)
+    assert matcher.match(buyer).customer is None
+    assert "30" == matcher.match(Buyer(email="grace@yale.edu")).customer_id
+    assert not matcher.update(Customer(id="30", given_name="Grace", family_name="Hopper",
+                                       email="grace@yale.edu", active=False))  # fmt: skip
+    assert "30" not in matcher
+    assert not matcher.remove("30")
+    assert matcher.remove(ADA)
+    assert (3, False) == (len(matcher), "1" in matcher)
+
+
+def test_incremental_index_equals_bulk_index() -> None:
+    """Adding customers one by one gives the same results as indexing them at once."""
+    one_by_one = CustomerMatcher()
+    for customer in LEDGER:
+        one_by_one.add(customer)
+    bulk = CustomerMatcher(LEDGER)
+    buyers = [Buyer.from_customer(c) for c in LEDGER] + [Buyer(company_name="Acme Widgets")]
+    assert [str(r) for r in bulk.match_many(buyers)] == [
+        str(r) for r in one_by_one.match_many(buyers)
+    ]
+
+
+def test_update_needs_an_id(matcher: CustomerMatcher) -> None:
+    """Updating a customer without an id is refused."""
+    with pytest.raises(ValueError, match="id"):
+        matcher.update(Customer(display_name="No Id"))
+
+
+# --------------------------------------------------------------------------- buyers
+
+
+def test_buyer_from_contact_and_company() -> None:
+    """A buyer takes the contact's facts and fills gaps from its company."""
+    contact = Contact(id="c1", first_name="Ada", last_name="Lovelace", email="ada@x.io")
+    company = Company(id="k1", name="Analytical Engines", domain="x.io", phone="+44 20 1",
+                      address=Address(("1 Way",), postal_code="N1"))  # fmt: skip
+    buyer = Buyer.from_contact(contact, company)
+    assert ("Ada", "+44 20 1", "Analytical Engines", "x.io", "N1") == (
+        buyer.first_name,
+        buyer.phone,
+        buyer.company_name,
+        buyer.domain,
+        buyer.address.postal_code if buyer.address else None,
+    )
+    assert Buyer(company_name="Analytical Engines", domain="x.io", phone="+44 20 1",
+                 address=company.address) == Buyer.from_company(company)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_text_rendering_names_decision_candidates_and_reasons(matcher: CustomerMatcher) -> None:
+    """``str(result)`` reads as a decision followed by ranked candidates and their evidence."""
+    text = str(matcher.match(Buyer(email="ada.lovelace@analytical.io", first_name="Ada")))
+    lines = text.splitlines()
+    assert lines[0].startswith("matched customer 1 (Ada Lovelace), score ")
+    assert lines[1].startswith("  1. Ada Lovelace (id 1) score ")
+    assert "email exact (+15.0): ada.lovelace@analytical.io = ada.lovelace@analytical.io" in text
+
+
+def test_html_rendering_is_a_table_and_escapes_values() -> None:
+    """``_repr_html_`` is a table; customer-supplied text is HTML-escaped."""
+    name = "<script>x</script> & Co"
+    evil = Customer(id="<b>", display_name=name, company_name=name, phone="0161 496 0999")
+    result = CustomerMatcher([evil]).match(Buyer(company_name="<script>x</script>"))
+    page = result._repr_html_()
+    assert 1 == page.count("<table>")
+    assert "<th>score (bits)</th>" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; Co" in page

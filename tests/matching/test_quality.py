@@ -1,0 +1,44 @@
+"""Linkage quality on generated CRM-vs-ledger data (benchmarks/_linkage_data.py).
+
+The floors sit a little under what the matcher measures on several seeds (see
+docs/benchmarks.md), so a change that costs precision — the number that matters most, since a
+wrong customer on an invoice is worse than none — fails here, on any of the seeds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks._linkage_data import evaluate, generate
+from hubqbo.matching import CustomerMatcher
+
+
+@pytest.mark.parametrize("seed", [101, 202])
+def test_precision_recall_floors_on_generated_data(seed: int) -> None:
+    """Precision ≥ 0.99, recall ≥ 0.80, no-match accuracy ≥ 0.98 on 1,500 customers."""
+    data = generate(1500, seed=seed)
+    results = CustomerMatcher(data.customers).match_many(data.buyers)
+    quality = evaluate(results, [truth for _, truth in data.pairs])
+    assert quality.with_partner > 400
+    assert quality.without_partner > 200
+    assert quality.precision >= 0.99, str(quality)
+    assert quality.recall >= 0.80, str(quality)
+    assert quality.no_match_accuracy >= 0.98, str(quality)
+
+
+def test_generator_is_deterministic() -> None:
+    """The same seed gives the same customers and buyers."""
+    first, second = generate(50, seed=5), generate(50, seed=5)
+    assert (first.customers, first.pairs) == (second.customers, second.pairs)
+
+
+def test_generator_makes_the_hard_cases() -> None:
+    """Absent partners, ledger duplicates, nicknames/initials, missing e-mails all occur."""
+    data = generate(2000, seed=9)
+    truths = [truth for _, truth in data.pairs]
+    buyers = data.buyers
+    assert sum(not t for t in truths) > 0.25 * len(truths)
+    assert any(len(t) == 2 for t in truths)
+    assert sum(b.email is None for b in buyers) > 0.35 * len(buyers)
+    assert any(b.first_name and b.first_name.endswith(".") for b in buyers)
+    assert any(b.first_name in {"Bob", "Bill", "Liz", "Peggy", "Jim"} for b in buyers)
