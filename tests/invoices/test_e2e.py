@@ -278,6 +278,24 @@ def test_new_customer_name_checked_case_insensitively(
     assert ["customer_name_taken"] == codes(d.with_new_customer("ACME CORPORATION"))
 
 
+def test_inactive_customer_is_never_matched_and_frees_its_name(world: DemoWorld) -> None:
+    """QBO renames a deactivated customer 'Initech (deleted)': it is not a match, its
+    original name is free again, and its new name is taken."""
+    world.quickbooks.add_customer(
+        world.us.realm_id,
+        "Initech",
+        Active=False,
+        PrimaryEmailAddr={"Address": "peter@initech.example"},
+    )
+    builder = world.builder()
+    d = builder.from_deal(world.hs["deal-initech"], realm=world.us.realm_id)
+    assert ["no_customer_match"] == codes(d)
+    assert [] == codes(d.with_new_customer())
+    assert ["customer_name_taken"] == codes(d.with_new_customer("initech (DELETED)"))
+    made = builder.create(d.with_new_customer())
+    assert ("Initech", True) == (made.customer.display_name, made.customer_created)  # type: ignore[union-attr]
+
+
 def test_uk_draft_lists_every_problem_then_creates_with_vat(
     world: DemoWorld, builder: InvoiceBuilder
 ) -> None:

@@ -311,7 +311,10 @@ class InvoiceBuilder:
         if cached is not None and now - cached.loaded_at < self._ttl:
             return cached
         profile = client.company_profile()
-        customers = {c.id: c for c in client.iter_customers() if c.id is not None}
+        # Inactive customers too: their names are taken (the matcher skips them itself).
+        customers = {
+            c.id: c for c in client.iter_customers(include_inactive=True) if c.id is not None
+        }
         catalog = RealmCatalog.of(
             profile,
             items=client.iter_items(include_inactive=True),
