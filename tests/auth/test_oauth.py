@@ -403,3 +403,29 @@ def test_hubspot_oauth_uses_no_private_oauth_client_member() -> None:
     bare = attrs.evolve(hubspot_provider("v3"), on_token_response=None)
     oauth = HubSpotOAuth(bare, CREDS, transport=httpx.MockTransport(PortalEndpoint()))
     assert "62515" == oauth.exchange_code("code-1").account_id
+
+
+def test_revoke_by_path_keeps_the_token_out_of_httpx_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """HubSpot v1 revocation puts the refresh token in the URL; httpx logs request URLs at
+    INFO, so the token is masked there (the request itself still carries it)."""
+    caplog.set_level(logging.DEBUG)
+    received: list[str] = []
+    provider = OAuthProvider(
+        name="hubspot",
+        authorize_url="https://app.hubspot.com/oauth/authorize",
+        token_url="https://api.hubapi.com/oauth/v1/token",
+        revoke_url="https://api.hubapi.com/oauth/v1/refresh-tokens",
+        revoke_style=RevokeStyle.PATH,
+    )
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        received.append(str(request.url))
+        return httpx.Response(204)
+
+    oauth = OAuthClient(provider, CREDS, transport=httpx.MockTransport(endpoint))
+    oauth.revoke(OAuthToken(access_token="a", refresh_token="r-secret-77"))
+    assert ["https://api.hubapi.com/oauth/v1/refresh-tokens/r-secret-77"] == received
+    assert "refresh-tokens/[REDACTED]" in caplog.text
+    assert "r-secret-77" not in caplog.text

@@ -12,11 +12,21 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["REDACTED", "SENSITIVE_KEYS", "Secret", "redact_headers", "redact_mapping", "redact_url"]
+__all__ = [
+    "REDACTED",
+    "SENSITIVE_KEYS",
+    "Secret",
+    "masked_in_logs",
+    "redact_headers",
+    "redact_mapping",
+    "redact_url",
+]
 
 REDACTED = "[REDACTED]"
 
@@ -106,3 +116,46 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
+
+
+class _MaskFilter(logging.Filter):
+    """Replaces given secret strings in the formatted message of every record it sees."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, REDACTED)
+            record.msg, record.args = message, ()
+        return True
+
+
+@contextlib.contextmanager
+def masked_in_logs(*secrets: str, logger: str = "httpx") -> Iterator[None]:
+    """While active, ``secrets`` are replaced by ``[REDACTED]`` in ``logger``'s records.
+
+    For the rare request whose URL must carry a secret (HubSpot's v1 refresh-token revocation,
+    ``DELETE .../refresh-tokens/<token>``): httpx logs every request URL at INFO.
+
+    Example:
+        >>> import io
+        >>> out = io.StringIO()
+        >>> log = logging.getLogger("demo.masked")
+        >>> log.addHandler(logging.StreamHandler(out)); log.setLevel(logging.INFO)
+        >>> with masked_in_logs("r-123", logger="demo.masked"):
+        ...     log.info("DELETE /refresh-tokens/%s", "r-123")
+        >>> out.getvalue()
+        'DELETE /refresh-tokens/[REDACTED]\\n'
+    """
+    wanted = tuple(s for s in secrets if s)
+    target = logging.getLogger(logger)
+    mask = _MaskFilter(wanted)
+    target.addFilter(mask)
+    try:
+        yield
+    finally:
+        target.removeFilter(mask)

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import attrs
 import httpx
 
-from hubqbo._http import Clock, Secret, SystemClock, user_agent
+from hubqbo._http import Clock, Secret, SystemClock, masked_in_logs, user_agent
 from hubqbo.errors import AuthenticationError, ServerError, TransportError
 from hubqbo.models import OAuthToken
 
@@ -356,7 +356,8 @@ class OAuthClient:
                 request = self._http.build_request(
                     "POST", self.provider.revoke_url, data=form, headers=headers
                 )
-        response = self._send(request)
+        with masked_in_logs(value):  # the PATH style puts the token in the URL httpx logs
+            response = self._send(request)
         if response.status_code >= 400:
             raise self._error_from(response)
 
