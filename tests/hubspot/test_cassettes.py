@@ -216,3 +216,11 @@ def test_quote_without_adjustments_costs_one_request(contract: httpx.BaseTranspo
         quote.has_tax_objects,
         client.requests_sent,
     )
+
+
+def test_association_list_cut_short_is_completed(contract: httpx.BaseTransport) -> None:
+    """A record read whose line item list carries paging.next is completed from the v4
+    associations read: the deal's third line item is not lost."""
+    with replaying("get_deal_paged_line_items_2026_03"), make(contract) as client:
+        deal = client.get_deal("9002")
+    assert (("501", "502", "503"), 2) == (deal.line_item_ids, client.requests_sent)

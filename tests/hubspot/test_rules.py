@@ -141,3 +141,12 @@ def test_quote_adjustments_sum_by_type_and_refuse_the_unreadable() -> None:
     for bad in (record("TIERED", "1"), record("FIXED", None)):
         with pytest.raises(ValidationError, match="FIXED or PERCENT"):
             quote_adjustments([bad], [], [])
+
+
+def test_association_keys_in_every_spelling() -> None:
+    """Keys of a record's associations map to the object type however HubSpot spells them."""
+    from hubqbo.hubspot._wire import association_key
+
+    assert ["companies", "line_items", "deals", "contacts", "discounts"] == [
+        association_key(k) for k in ("company", "line items", "0-3", "p_contacts", "discounts")
+    ]

@@ -328,7 +328,11 @@ class HubSpotClient:
         associations: Sequence[ObjectType] = (),
         id_property: str | None = None,
     ) -> WireObject:
-        """One record with ``properties`` and the ids of its ``associations``."""
+        """One record with ``properties`` and the ids of its ``associations``.
+
+        HubSpot cuts a long association list short (``paging.next`` on that list); such a
+        list is completed from the v4 associations read, so no associated id is lost.
+        """
         params: dict[str, str] = {}
         if properties:
             params["properties"] = ",".join(properties)
@@ -339,7 +343,11 @@ class HubSpotClient:
         data = self._request(
             "GET", self.paths.object(_type(object_type), object_id), params=params, idempotent=True
         )
-        return wire.parse_object(data)
+        obj = wire.parse_object(data)
+        for key in wire.paged_association_keys(obj):
+            links = self.associations(object_type, obj.id, wire.association_key(key))
+            obj = wire.with_associations(obj, key, [a.to_id for a in links])
+        return obj
 
     def iter_objects(
         self,
@@ -533,7 +541,7 @@ class HubSpotClient:
         return out
 
     def associations(
-        self, object_type: CrmObjectType, object_id: str, to_type: CrmObjectType
+        self, object_type: ObjectType, object_id: str, to_type: ObjectType
     ) -> list[Association]:
         """Every association of one record to records of ``to_type`` (v4, with type ids)."""
         return self.batch_read_associations(object_type, [object_id], to_type)[object_id]

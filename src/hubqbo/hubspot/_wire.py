@@ -439,20 +439,44 @@ ASSOCIATIONS: Mapping[CrmObjectType, tuple[CrmObjectType, ...]] = {
 _KEY = re.compile(r"[\s-]+")
 
 
-def _type_key(name: str) -> str:
-    """Association keys come as ``line_items``, ``line items`` or a type id: normalise."""
+_SINGULAR = {
+    CrmObjectType.CONTACT: "contact",
+    CrmObjectType.COMPANY: "company",
+    CrmObjectType.DEAL: "deal",
+    CrmObjectType.PRODUCT: "product",
+    CrmObjectType.LINE_ITEM: "line_item",
+    CrmObjectType.QUOTE: "quote",
+    CrmObjectType.INVOICE: "invoice",
+}
+
+
+def association_key(name: str) -> str:
+    """Association keys come as ``line_items``, ``line items``, ``company`` or a type id:
+    the object type's name (``companies``), or the key normalised when it is not ours."""
     key = _KEY.sub("_", name.strip().lower())
     for member in CrmObjectType:
-        if key in (member.value, member.type_id, member.value.rstrip("s"), f"p_{member.value}"):
+        if key in (member.value, member.type_id, _SINGULAR[member], f"p_{member.value}"):
             return member.value
     return key
+
+
+def paged_association_keys(obj: WireObject) -> list[str]:
+    """The ``associations`` keys of ``obj`` whose list HubSpot cut short (``paging.next``)."""
+    return [k for k, c in obj.associations.items() if c.paging is not None and c.paging.next]
+
+
+def with_associations(obj: WireObject, key: str, ids: Sequence[str]) -> WireObject:
+    """``obj`` with the ``associations[key]`` list replaced by the complete ``ids``."""
+    full = dict(obj.associations)
+    full[key] = WireAssociatedIds(results=[WireAssociatedId(id=i) for i in ids])
+    return attrs.evolve(obj, associations=full)
 
 
 def associated_ids(obj: WireObject, to_type: CrmObjectType) -> tuple[str, ...]:
     """The ids of ``obj``'s associated records of ``to_type`` (deduplicated, in order)."""
     seen: dict[str, None] = {}
     for key, collection in obj.associations.items():
-        if _type_key(key) == to_type.value:
+        if association_key(key) == to_type.value:
             for item in collection.results:
                 seen.setdefault(str(item.id), None)
     return tuple(seen)
