@@ -453,9 +453,10 @@ _SINGULAR = {
 def association_key(name: str) -> str:
     """Association keys come as ``line_items``, ``line items``, ``company`` or a type id:
     the object type's name (``companies``), or the key normalised when it is not ours."""
-    key = _KEY.sub("_", name.strip().lower())
+    raw = name.strip().lower()
+    key = _KEY.sub("_", raw)
     for member in CrmObjectType:
-        if key in (member.value, member.type_id, _SINGULAR[member], f"p_{member.value}"):
+        if raw == member.type_id or key in (member.value, _SINGULAR[member], f"p_{member.value}"):
             return member.value
     return key
 
