@@ -207,6 +207,11 @@ class QuickBooksClient:
     ) -> None:
         if not realm_id or not str(realm_id).strip():
             raise ConfigurationError("realm_id is required (the QBO company id, 'realmId')")
+        if not _RECORD_ID.match(str(realm_id).strip()):
+            raise ConfigurationError(
+                f"not a QBO company id (realmId): {str(realm_id)[:80]!r}; it goes into every "
+                "request path, so only letters, digits, '-' and '_' are accepted"
+            )
         if auth is not None and access_token is not None:
             raise ConfigurationError("pass either auth= or access_token=, not both")
         if auth is None and access_token is None:
