@@ -521,14 +521,13 @@ def run_demo(out: TextIO) -> int:
     s.title("A payment arrives, then time passes (B, C4)")
     world.quickbooks.add_payment(us, first.invoice.id or "", Decimal("2000"))
     refresh = builder.refresh_deal(hs["deal-acme"])
-    s.say("   after a 2,000.00 payment: " + ", ".join(e.kind for e in refresh.events))
+    s.say("   after a 2,000.00 payment, refresh_deal():")
+    s.block(refresh)
     s.block(_rollup(world, hs["deal-acme"]))
     world.clock.advance(days=45)
     refresh = builder.refresh_deal(hs["deal-acme"])
-    s.say(
-        f"   45 days later ({world.clock.now():%Y-%m-%d}): "
-        + ", ".join(e.kind for e in refresh.events)
-    )
+    s.say(f"   45 days later ({world.clock.now():%Y-%m-%d}), refresh_deal():")
+    s.block(refresh)
     s.block(_rollup(world, hs["deal-acme"]))
 
     s.title("Attach an invoice made directly in QuickBooks (D)")

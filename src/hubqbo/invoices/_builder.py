@@ -187,6 +187,12 @@ class DealRefresh:
         rollup: the roll-up computed (``None``: foreign-currency winner, nothing written, C3).
         written: whether the deal's properties were updated.
         events: what changed since HubSpot last knew (for workflows, C4).
+
+    Example:
+        >>> print(DealRefresh(deal_id="7", invoices=(), rollup=DealRollup.empty(),
+        ...                   written=False, events=()))
+        Deal 7: 0 invoice(s)
+          roll-up unchanged
     """
 
     deal_id: str
@@ -194,6 +200,20 @@ class DealRefresh:
     rollup: DealRollup | None
     written: bool
     events: tuple[InvoiceEvent | DealRollupChanged, ...] = attrs.field(converter=as_tuple)
+
+    def __str__(self) -> str:
+        lines = [f"Deal {self.deal_id}: {len(self.invoices)} invoice(s)"]
+        lines += [
+            f"  {i.invoice.doc_number or i.invoice.id}: {i.status.label}, balance "
+            f"{i.invoice.balance} {i.invoice.currency}"
+            for i in self.invoices
+        ]
+        if self.rollup is None:
+            lines.append("  roll-up: not written (invoice currency is not the portal's)")
+        else:
+            lines.append(f"  roll-up {'written' if self.written else 'unchanged'}")
+        lines += [f"  event: {e.kind}" for e in self.events]
+        return "\n".join(lines)
 
 
 @attrs.define
