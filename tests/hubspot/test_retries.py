@@ -187,3 +187,30 @@ def test_rate_limit_tiers() -> None:
         RateLimits.tier(t).per_ten_seconds
         for t in ("free", "starter", "professional", "enterprise", "api_add_on", "public_oauth")
     ]
+
+
+def test_search_that_cannot_be_split_is_refused_before_any_record() -> None:
+    """10,001 matches and a group already holding 6 filters (no room for the hs_object_id
+    bound): ValidationError on the first page, not after 10,000 records were handed out."""
+    from hubqbo.errors import ValidationError
+    from hubqbo.hubspot import Filter, FilterGroup
+
+    first = {
+        "total": 10_001,
+        "results": [
+            {
+                "id": "1",
+                "properties": {},
+                "createdAt": "2026-11-25T09:00:00Z",
+                "updatedAt": "2026-11-25T09:00:00Z",
+                "archived": False,
+            }
+        ],
+        "paging": {"next": {"after": "1"}},
+    }
+    client, script, _ = client_for([httpx.Response(200, json=first)])
+    full = FilterGroup([Filter(f"p{i}", "HAS_PROPERTY") for i in range(6)])
+    found = client.search(CrmObjectType.CONTACT, SearchQuery(filter_groups=[full]))
+    with pytest.raises(ValidationError, match="at most 6 per group"):
+        next(found)
+    assert 1 == len(script.seen)

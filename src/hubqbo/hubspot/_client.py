@@ -40,10 +40,7 @@ from hubqbo.hubspot._errors import PROVIDER, error_from_body, error_from_respons
 from hubqbo.hubspot._limits import HeaderAwarePacer, HubSpotRetryPolicy, RateLimits
 from hubqbo.hubspot._oauth import DEFAULT_BASE_URL, HubSpotOAuth, token_key
 from hubqbo.hubspot._paths import DEFAULT_API_VERSION, ApiPaths
-from hubqbo.hubspot._search import (
-    SearchQuery,
-    must_restart,
-)
+from hubqbo.hubspot._search import SEARCH_CEILING, SearchQuery, must_restart
 from hubqbo.hubspot._values import PropertyKind, WireValue, kind_of
 from hubqbo.hubspot._wire import PropertyDefinition, WireObject
 from hubqbo.models import (
@@ -398,6 +395,11 @@ class HubSpotClient:
         Results come sorted by ``hs_object_id`` ascending; when the next page would cross
         10,000 results the search restarts with ``hs_object_id GT <last id>``. Paced to 5
         searches per second. Search is eventually consistent: fresh writes may be missing.
+
+        Raises:
+            ValidationError: before the first record, when more than 10,000 records match
+                and the query has no room for the ``hs_object_id`` bound (a group holding 6
+                filters, or 18 filters in all): narrow it, or it could never finish.
         """
         path = self.paths.search(_type(object_type))
         window = query.by_id_after(None)
@@ -410,6 +412,8 @@ class HubSpotClient:
                 "POST", path, json=window.body(after=after), idempotent=True, search=True
             )
             page = wire.parse_page(data)
+            if last_id is None and (page.total or 0) > SEARCH_CEILING:
+                query.by_id_after("0")  # the split must be possible before anything is yielded
             for obj in page.results:
                 last_id = obj.id
                 yield CrmRecord._from_wire(obj)
