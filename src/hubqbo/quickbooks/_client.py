@@ -96,6 +96,16 @@ QUERY_GET_MAX = 2000
 lists) go as ``POST /query`` with ``Content-Type: application/text`` so no URL limit is hit."""
 
 
+PACING_WINDOWS = {
+    "requests": RateWindow(500, 60.0),
+    "second": RateWindow(10, 1.0),
+    "batch": RateWindow(40, 60.0),
+}
+"""QBO's published per-realm limits: 500 requests a minute, 10 a second, 40 batch requests a
+minute (a batch request counts against all three)."""
+_CALL_BUDGETS = ("requests", "second")
+_BATCH_BUDGETS = ("requests", "second", "batch")
+
 _PACERS: dict[int, tuple[Clock, Pacer]] = {}
 _PACERS_LOCK = threading.Lock()
 
@@ -103,7 +113,8 @@ _PACERS_LOCK = threading.Lock()
 def realm_pacer(clock: Clock = SYSTEM_CLOCK) -> Pacer:
     """The process-wide QBO pacer of ``clock``: every client on that clock draws on it.
 
-    QBO's limits (500 requests and 40 batch requests per minute, 10 in flight) are per realm,
+    QBO's limits (500 requests a minute and 10 a second, 40 batch requests a minute, 10 in
+    flight) are per realm,
     not per client, so clients of one realm — built by different services, or held in a
     ``RealmRegistry`` — must share one budget. The pacer keys its budgets by realm id; clients
     get it by default (``pacing=True`` and no ``pacer=``), each waiting with its own ``sleep``.
@@ -120,11 +131,7 @@ def realm_pacer(clock: Clock = SYSTEM_CLOCK) -> Pacer:
     with _PACERS_LOCK:
         known = _PACERS.get(id(clock))
         if known is None:
-            pacer = Pacer(
-                {"requests": RateWindow(500, 60.0), "batch": RateWindow(40, 60.0)},
-                max_in_flight=10,
-                clock=clock,
-            )
+            pacer = Pacer(PACING_WINDOWS, max_in_flight=10, clock=clock)
             known = _PACERS[id(clock)] = (clock, pacer)  # the clock kept: its id stays unique
         return known[1]
 
@@ -167,7 +174,8 @@ class QuickBooksClient:
         http_client: a ready ``httpx.Client`` (not closed by this client).
         minor_version: sent as ``minorversion`` on every call (75: the oldest still served).
         retry: the retry policy (429/5xx/3001/transport errors; reads and ``requestid`` writes).
-        pacing: pace requests under QBO's per-realm limits (500/min, 40 batch/min, 10 in flight),
+        pacing: pace requests under QBO's per-realm limits (500/min, 10/s, 40 batch/min, 10 in
+            flight),
             on budgets shared by every client of the realm on the same clock
             (:func:`realm_pacer`).
         pacer: an explicit ``Pacer`` instead (budgets keyed by realm id).
@@ -320,10 +328,16 @@ class QuickBooksClient:
             _log.debug("quickbooks error %s (intuit_tid=%s)", type(error).__name__, tid)
             raise error
 
+    def _send(self, request: httpx.Request, *, batch: bool = False) -> httpx.Response:
+        """Send through the runner: every QBO call is idempotent (reads, and writes carrying a
+        ``requestid``), paced on the realm's budgets that the pacer knows."""
+        wanted = _BATCH_BUDGETS if batch else _CALL_BUDGETS
+        pacer = self.runner.pacer
+        budgets = wanted if pacer is None else tuple(b for b in wanted if b in pacer.windows)
+        return self.runner.send(request, idempotent=True, pace_key=self._realm_id, budgets=budgets)
+
     def _get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        response = self.runner.send(
-            self._request("GET", path, params=params), idempotent=True, pace_key=self._realm_id
-        )
+        response = self._send(self._request("GET", path, params=params))
         return _wire.loads(response.content)
 
     def _write(
@@ -346,7 +360,7 @@ class QuickBooksClient:
             content=b"" if content_type is not None else None,
             content_type=content_type,
         )
-        response = self.runner.send(request, idempotent=True, pace_key=self._realm_id)
+        response = self._send(request)
         return _wire.loads(response.content)
 
     def _request_id(self, operation: str, body: Any, given: str | None, limit: int) -> str:
@@ -429,7 +443,7 @@ class QuickBooksClient:
         request = self._request(
             "POST", "query", content=text.encode("utf-8"), content_type="application/text"
         )
-        response = self.runner.send(request, idempotent=True, pace_key=self._realm_id)
+        response = self._send(request)
         return _wire.loads(response.content) or {}
 
     def count(self, query: Query) -> int:
@@ -640,7 +654,7 @@ class QuickBooksClient:
         """The invoice as PDF bytes."""
         path = f"invoice/{_record_id('Invoice', invoice_id)}/pdf"
         request = self._request("GET", path, accept="application/pdf")
-        response = self.runner.send(request, idempotent=True, pace_key=self._realm_id)
+        response = self._send(request)
         if not response.content.startswith(b"%PDF"):
             raise ApiError(
                 provider="quickbooks",
@@ -724,9 +738,7 @@ class QuickBooksClient:
             else:
                 rid = derive_request_id("batch", {"base": request_id, "chunk": number})
             request = self._request("POST", "batch", params={"requestid": rid}, body=payload)
-            response = self.runner.send(
-                request, idempotent=True, pace_key=self._realm_id, budgets=("requests", "batch")
-            )
+            response = self._send(request, batch=True)
             body = _wire.loads(response.content) or {}
             results.extend(self._batch_results(chunk, body, _tid(response)))
         return results
