@@ -240,6 +240,16 @@ def _significant(tokens: tuple[str, ...]) -> set[str]:
     return {t for t in tokens if len(t) > 1 and t not in NAME_PARTICLES}
 
 
+def ocr_fold(token: str) -> str:
+    """Undo the commonest scanning slip in names: ``rn`` read for ``m`` (Jarnes, Ashharn).
+
+    Example:
+        >>> ocr_fold("jarnes") == ocr_fold("james")
+        True
+    """
+    return token.replace("rn", "m") if "rn" in token else token
+
+
 def _close(a: str, b: str) -> bool:
     """One edit apart (OSA: a transposition counts once), two for long strings.
 
@@ -250,7 +260,12 @@ def _close(a: str, b: str) -> bool:
     if shortest < 3 or max(len(a), len(b)) < 4:
         return False
     limit = 2 if shortest >= 8 else 1
-    return OSA.distance(a, b, score_cutoff=limit) <= limit
+    if OSA.distance(a, b, score_cutoff=limit) <= limit:
+        return True
+    folded_a, folded_b = ocr_fold(a), ocr_fold(b)
+    if folded_a == a and folded_b == b:
+        return False
+    return OSA.distance(folded_a, folded_b, score_cutoff=limit) <= limit
 
 
 def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
@@ -302,6 +317,8 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     shortest = min(len(x), len(y))
     if shortest >= 3 and OSA.distance(x, y, score_cutoff=2) <= (2 if shortest >= 6 else 1):
         return Agreement.SIMILAR  # Yan / Jan, Wlliam / Williaum: typo or another person
+    if shortest < 3 and (x in y or y in x):
+        return Agreement.SIMILAR  # "in" for Min: a truncated name, not a conflict
     return Agreement.DISAGREE
 
 
@@ -404,6 +421,18 @@ def _given_conflict(name_reasons: list[Reason], business: bool) -> bool:
     return not business or agreements.get(MatchKey.FAMILY_NAME) not in (None, Agreement.DISAGREE)
 
 
+def _domain_spells(domain: str, company: str) -> bool:
+    """True when a domain's name is the company's name run together (or its start).
+
+    Example:
+        >>> _domain_spells("libertysummitconsu.com", "liberty summit consulting")
+        True
+    """
+    label = domain.split(".", 1)[0].rstrip("0123456789").replace("-", "")
+    joined = company.replace(" ", "")
+    return len(label) >= 5 and (joined.startswith(label) or label.startswith(joined))
+
+
 def _email_typo(a: str, b: str) -> bool:
     """One typo apart, same digits: ``mary.jnes@x.com`` ~ ``mary.jones@x.com``."""
     if min(len(a), len(b)) < 10 or OSA.distance(a, b, score_cutoff=1) > 1:
@@ -501,6 +530,13 @@ def compare(
         score += w
         reasons.extend(name_reasons)
         vetoed = cfg.given_conflict_vetoes and _given_conflict(name_reasons, c.business)
+
+    # one side's company domain spelled by the other side's company name
+    if not (b.domain and c.domain):
+        domain, company = (b.domain, c.company) if b.domain else (c.domain, b.company)
+        if domain and company and _domain_spells(domain, company):
+            bv, cv = (domain, company) if domain is b.domain else (company, domain)
+            add(MatchKey.EMAIL_DOMAIN, Agreement.PARTIAL, cfg.domain_company, bv, cv)
 
     # company name
     if b.company and c.company:

@@ -64,7 +64,7 @@ class MatchConfig:
     max_block: int = 500
     """A blocking key shared by more customers than this is too common to narrow anything
     down (a frequent surname with a frequent initial); it is skipped rather than scanned."""
-    max_candidates: int = 30
+    max_candidates: int = 20
     """At most this many candidates (those sharing most blocking keys) are scored per buyer,
     which bounds the latency of one match whatever the number of customers."""
 
@@ -86,6 +86,9 @@ class MatchConfig:
     """Same company e-mail / web domain (free-mail domains never count). A domain names one
     organisation (u ≈ 1/N), but a person buyer may be a colleague of a customer, so it stays
     below the threshold alone; discounted one bit per doubling of customers sharing it."""
+    domain_company: float = 5.0
+    """One side has only a company domain, the other only a company name, and the domain is
+    that name run together (``libertysummit.com`` for Liberty Summit Consulting)."""
     name_in_email: float = 5.0
     """One side has only an e-mail address, and its local part spells the other side's name
     (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same

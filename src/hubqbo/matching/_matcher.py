@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from hubqbo.matching._compare import Reason, Record, compare, make_record
+from hubqbo.matching._compare import Reason, Record, compare, make_record, ocr_fold
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._lexicon import NAME_PARTICLES, NICKNAMES
 from hubqbo.matching._types import (
@@ -33,7 +33,7 @@ __all__ = ["CustomerMatcher"]
 _log = logging.getLogger(__name__)
 
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
-_KEY_PRIORITY: Final = {"e": 5, "p": 4, "a": 3, "s": 2, "c": 3, "n": 3, "d": 1, "t": 1}
+_KEY_PRIORITY: Final = {"e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "t": 1}
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
 _COUNTED: Final = ("email", "domain", "phone", "company", "family", "given")
 
@@ -79,9 +79,10 @@ def _initials(given: tuple[str, ...]) -> set[str]:
 
 
 def _family_tokens(family: tuple[str, ...]) -> set[str]:
-    tokens = {t for t in family if len(t) > 1 and t not in NAME_PARTICLES}
+    """Blocking forms of a family name: each part, the joined name, OCR-folded (rn → m)."""
+    tokens = {ocr_fold(t) for t in family if len(t) > 1 and t not in NAME_PARTICLES}
     if len(family) > 1:
-        tokens.add("".join(family))
+        tokens.add(ocr_fold("".join(family)))
     return tokens
 
 

@@ -236,10 +236,14 @@ class PersonName:
         return not (self.given or self.family)
 
 
+# Digits inside a name are scanning or typing slips for the letters they resemble (E1ias).
+_NAME_DIGITS = str.maketrans("013458", "oleasb")
+
+
 def _name_tokens(text: str | None) -> list[str]:
     if not text:
         return []
-    tokens = fold(text).split()
+    tokens = fold(text).translate(_NAME_DIGITS).split()
     return [t for t in tokens if t not in PERSON_SUFFIXES]
 
 
