@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import httpx
 
+from hubqbo.quickbooks import BatchOperation
+from hubqbo.sandbox import ManualClock, QuickBooksSandbox
 from tests.quickbooks.conftest import REALM, make_client
 
 PREFERENCES = {"Preferences": {"CurrencyPrefs": {"HomeCurrency": {"value": "GBP"}}}}
@@ -41,3 +43,24 @@ def test_invoice_without_currency_ref_is_in_the_home_currency() -> None:
     assert ["invoice/8", "invoice/7", "preferences", f"companyinfo/{REALM}", "invoice/7"] == (
         company.paths
     )
+
+
+def test_batch_delete_stub_needs_no_profile_read() -> None:
+    """A batch delete answers ``{"Id", "status": "Deleted"}`` without CurrencyRef: the stub is
+    marked deleted with currency XXX ("no currency") and costs no company-profile read."""
+    clock = ManualClock()
+    sandbox = QuickBooksSandbox(clock=clock)
+    realm = sandbox.add_realm(country="US")
+    customer = sandbox.add_customer(realm, "Stub Ltd")
+    item = sandbox.add_item(realm, "Consulting", unit_price="100")
+    invoice_id = sandbox.add_invoice(realm, customer, [(item, 1, "100")])
+    client, _, _ = make_client(transport=sandbox, clock=clock, realm_id=realm)
+    invoice = client.get_invoice(invoice_id)
+    before = sandbox.request_count
+    [result] = client.batch([BatchOperation.delete(invoice)])
+    assert (True, "XXX", invoice_id) == (
+        result.record.deleted,
+        result.record.currency,
+        result.record.id,
+    )
+    assert 1 == sandbox.request_count - before

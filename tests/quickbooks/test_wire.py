@@ -88,10 +88,9 @@ def test_invoice_status_voided_is_recognised() -> None:
         {"Id": "1", "CustomerRef": {"value": "1"}, "TotalAmt": 10, "invoiceStatus": "VOIDED"},
         home_currency=lambda: "USD",
     )
-    deleted = _wire.parse_entity(
-        "Invoice", {"Id": "2", "status": "Deleted", "domain": "QBO"}, home_currency=lambda: "USD"
-    )
+    deleted = _wire.parse_entity("Invoice", {"Id": "2", "status": "Deleted", "domain": "QBO"})
     assert (True, False, True) == (voided.voided, deleted.voided, deleted.deleted)
+    assert "XXX" == deleted.currency  # a deletion stub carries no amounts and no CurrencyRef
 
 
 def test_invoice_without_currency_ref_takes_the_home_currency_or_is_refused() -> None:

@@ -597,6 +597,10 @@ HomeCurrency = Callable[[], str]
 """Gives the company's home currency when a record lacks ``CurrencyRef`` (called lazily: QBO
 normally sends ``CurrencyRef``, so the company profile is read only when it does not)."""
 
+NO_CURRENCY = "XXX"
+"""ISO 4217's "no currency involved": the currency of a deletion stub (``{"Id", "status":
+"Deleted"}``), which carries no amounts and no ``CurrencyRef``."""
+
 CURRENCY_REQUIRED = frozenset({"Invoice"})
 """Entities whose model needs a currency (an invoice's amounts are meaningless without one)."""
 
@@ -608,7 +612,8 @@ def parse_entity(
 
     An invoice without ``CurrencyRef`` gets ``home_currency()`` (the company's home currency,
     which is what QBO means by a missing currency); without ``home_currency`` it is a
-    ``ValueError`` — never a guessed currency.
+    ``ValueError`` — never a guessed currency. A deletion stub, which has no amounts, gets
+    ``NO_CURRENCY`` (``"XXX"``) without asking.
 
     Example:
         >>> parse_entity("Invoice", {"Id": "9", "CustomerRef": {"value": "1"}},
@@ -618,12 +623,11 @@ def parse_entity(
     model = ENTITY_MODELS.get(entity)
     if model is None:
         return data
-    if (
-        entity in CURRENCY_REQUIRED
-        and home_currency is not None
-        and _ref(data.get("CurrencyRef")) is None
-    ):
-        data = {**data, "CurrencyRef": {"value": home_currency()}}
+    if entity in CURRENCY_REQUIRED and _ref(data.get("CurrencyRef")) is None:
+        if str(data.get("status") or "") == "Deleted":
+            data = {**data, "CurrencyRef": {"value": NO_CURRENCY}}
+        elif home_currency is not None:
+            data = {**data, "CurrencyRef": {"value": home_currency()}}
     return CONVERTER.structure(data, model)
 
 
