@@ -552,8 +552,12 @@ def _company_text(entity: _Entity, rng: random.Random, *, legal: bool) -> str:
     return name
 
 
-def _customer(entity: _Entity, cid: str, rng: random.Random) -> Customer:
-    """How a bookkeeper records the entity in QuickBooks: tidy but terse."""
+def _customer(entity: _Entity, cid: str, rng: random.Random, *, complete: bool) -> Customer:
+    """How a bookkeeper records the entity in QuickBooks: tidy but terse.
+
+    ``complete`` keeps every contact field (e-mail, phone, billing address) the entity has.
+    """
+    keep = 1.0 if complete else 0.0
     given, family = entity.given, entity.family
     if rng.random() < 0.02:
         family = typo(family, rng)
@@ -575,8 +579,10 @@ def _customer(entity: _Entity, cid: str, rng: random.Random) -> Customer:
         email = usual if rng.random() < 0.8 else entity.email_personal
         if rng.random() < 0.75:
             company = None
-    if rng.random() < 0.25:
+    if rng.random() + keep < 0.25:
         email = None
+    elif complete:
+        email = email or entity.email_work or entity.email_personal
     address = (
         Address(
             lines=(_street_text(entity, rng, abbreviate=0.7),),
@@ -584,7 +590,7 @@ def _customer(entity: _Entity, cid: str, rng: random.Random) -> Customer:
             postal_code=entity.postcode if rng.random() < 0.95 else None,
             country=entity.country,
         )
-        if rng.random() < 0.85
+        if rng.random() - keep < 0.85
         else None
     )
     return Customer(
@@ -594,7 +600,7 @@ def _customer(entity: _Entity, cid: str, rng: random.Random) -> Customer:
         family_name=family if keep_person else None,
         company_name=company,
         email=email,
-        phone=_phone_text(entity, rng, international=0.2) if rng.random() < 0.75 else None,
+        phone=_phone_text(entity, rng, international=0.2) if rng.random() - keep < 0.75 else None,
         billing_address=address,
     )
 
@@ -706,12 +712,15 @@ def generate(
     absent_rate: float = 0.35,
     duplicate_rate: float = 0.02,
     relative_rate: float = 0.05,
+    complete_ledger: bool = False,
 ) -> LinkageData:
     """Generate ``n_customers`` ledger customers and ``n_buyers`` CRM buyers (default: half).
 
     ``absent_rate`` of the buyers are people with no customer; ``duplicate_rate`` of the entities
     are recorded twice in the ledger; ``relative_rate`` of the absent buyers are relatives of a
     customer (same family name, often the same address and phone) — the hardest negatives.
+    ``complete_ledger`` gives every customer its e-mail, phone and billing address (a ledger
+    kept carefully); by default a third or so of those fields are missing, as in most ledgers.
     """
     rng = random.Random(seed)
     used: set[str] = set()
@@ -720,10 +729,10 @@ def generate(
     ids_of: list[list[str]] = []
     for i, entity in enumerate(entities):
         ids = [f"C{i}"]
-        customers.append(_customer(entity, ids[0], rng))
+        customers.append(_customer(entity, ids[0], rng, complete=complete_ledger))
         if rng.random() < duplicate_rate:
             ids.append(f"C{i}d")
-            customers.append(_customer(entity, ids[1], rng))
+            customers.append(_customer(entity, ids[1], rng, complete=complete_ledger))
         ids_of.append(ids)
     n_buyers = n_customers // 2 if n_buyers is None else n_buyers
     pairs: list[tuple[Buyer, frozenset[str]]] = []

@@ -529,7 +529,7 @@ def compare(
         w, name_reasons = _name_reasons(b.name, c.name, cfg, counts, c.business)
         score += w
         reasons.extend(name_reasons)
-        vetoed = cfg.given_conflict_vetoes and _given_conflict(name_reasons, c.business)
+        vetoed = _given_conflict(name_reasons, c.business)
 
     # one side's company domain spelled by the other side's company name
     if not (b.domain and c.domain):
@@ -609,4 +609,23 @@ def compare(
             add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
     corroborated = any(r[2] > 0 and r[0] in _CORROBORATING and r[1] is not Agreement.LOCAL
                        for r in reasons)  # fmt: skip
+    if vetoed:
+        vetoed = cfg.given_conflict_vetoes and not _conflict_overridden(reasons, c.business)
     return score, reasons, vetoed, corroborated
+
+
+def _conflict_overridden(reasons: list[Reason], business: bool) -> bool:
+    """Evidence that outranks a given-name conflict.
+
+    The same *personal* e-mail address (relatives rarely share one; a typo in the name is more
+    likely), or — for a business customer — the company's own name or domain agreeing (the
+    buyer then belongs to that company, whichever relative signs).
+    """
+    for r in reasons:
+        if r.weight <= 0:
+            continue
+        if r.key is MatchKey.EMAIL and r.agreement is Agreement.EXACT:
+            return True
+        if business and r.key in (MatchKey.COMPANY_NAME, MatchKey.EMAIL_DOMAIN):
+            return True
+    return False

@@ -139,7 +139,9 @@ class MatchConfig:
     """Never choose a *person* customer whose given name clearly conflicts with the buyer's
     (both written out, not an initial, nickname, middle name or typo). Such a pair is most often
     two people of one household — same family name, address, even phone — whose shared facts
-    add up to far more evidence than any weight could outvote. The customer is still listed."""
+    add up to far more evidence than any weight could outvote. The customer is still listed.
+    Overridden by the same personal e-mail address (relatives rarely share one, so the name is
+    more likely mistyped) and, for a business customer, by its company name or domain."""
     contact_disagree: float = -1.0
     """A business customer's contact person differs from the buyer (either part of the name):
     companies have many employees, so this is weak evidence against."""
