@@ -15,6 +15,7 @@ from hubqbo.errors import (
     RateLimitedError,
     RequestTimeout,
     ServerError,
+    ValidationError,
 )
 from hubqbo.hubspot import Filter, FilterGroup, HubSpotClient, SearchQuery
 from hubqbo.models import CrmInvoice, CrmObjectType, PropertyGroupSpec, PropertySpec
@@ -441,3 +442,17 @@ def test_batch_associate_chunk_refused_whole_fails_each_pair(
         result.created,
         result.unmatched_errors,
     )
+
+
+def test_upsert_with_a_repeated_key_is_refused_before_any_write(
+    hubspot_specs: object | None,
+) -> None:
+    """Two of 150 records share an email (in different requests of 100): ValidationError
+    before anything is sent, rather than one chunk written and the winner left to chance."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs)
+    records = [{"email": f"c{i}@x.test"} for i in range(150)]
+    records[120] = {"email": "c0@x.test", "firstname": "Other"}
+    with pytest.raises(ValidationError, match=r"c0@x\.test"):
+        client.batch_upsert(T.CONTACT, records, id_property="email")
+    assert 0 == client.requests_sent

@@ -10,6 +10,7 @@ limits (100 objects, 2,000 association creates, 1,000 association reads) and sea
 
 from __future__ import annotations
 
+import collections
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -494,7 +495,11 @@ class HubSpotClient:
         id_property: str,
     ) -> BatchResult:
         """Create or update records keyed by the unique property ``id_property`` (whose value
-        each record must carry), 100 per request."""
+        each record must carry), 100 per request.
+
+        Raises:
+            ValidationError: before any request, when two records carry the same key value.
+        """
         inputs: list[dict[str, Any]] = []
         for index, props in enumerate(records):
             body = wire.properties_body(props)
@@ -504,6 +509,18 @@ class HubSpotClient:
                     f"upsert record {index} has no value for its id property {id_property!r}"
                 )
             inputs.append({"id": key, "idProperty": id_property, "properties": body})
+        counts = collections.Counter(item["id"] for item in inputs)
+        repeated = sorted(k for k, n in counts.items() if n > 1)
+        if repeated:
+            raise ValidationError(
+                provider=PROVIDER,
+                status_code=None,
+                code="VALIDATION_ERROR",
+                message=(
+                    f"upsert records repeat {id_property} values {repeated}: which one should "
+                    "win is unclear (HubSpot refuses repeats within one request); merge them"
+                ),
+            )
         return self._batch_write(object_type, "upsert", inputs, idempotent=True)
 
     def batch_archive(self, object_type: ObjectType, ids: Sequence[str]) -> None:
