@@ -154,6 +154,12 @@ COMMON_GIVEN_NAMES: frozenset[str] = frozenset(
     carlos luis manuel francisco ana carmen giuseppe giovanni mario luigi hans thomas
     wolfgang michael andreas stefan peter mohammed muhammad ahmed ali wei li min jing yan
     mohamed ravi raj amit priya anh minh
+        aarav arjun vivaan aditya sai rahul amit rajesh sanjay priya ananya pooja neha
+    fatima aisha omar hassan ibrahim yusuf mariam
+    chinedu emeka oluwaseun ngozi
+    hiroshi takashi yuki haruto yui sakura
+    piotr anna katarzyna lukas leon felix paul jonas sophie marie hannah
+    daan sem lucas levi sanne
     """.split()  # noqa: SIM905
 )
 """Given names so common that sharing one says little (their weight is capped)."""
@@ -171,6 +177,11 @@ COMMON_FAMILY_NAMES: frozenset[str] = frozenset(
     becker schulz hoffmann bernard dubois durand leroy moreau rossi russo ferrari esposito
     bianchi romano fernandez gomez diaz silva santos pereira oliveira costa nowak kowalski
     jansen devries sato suzuki takahashi tanaka watanabe ito yamamoto nakamura
+        reddy rao iyer nair das gupta joshi mehta desai khan ali ahmed hussain rahman
+    okafor okeke eze adeyemi ibrahim mohammed hassan haddad
+    kowalczyk wisniewski wojcik lewandowski
+    dejong janssen bakker visser smit
+    ivanov smirnov kuznetsov popov
     """.split()  # noqa: SIM905
 )
 """Family names so common that sharing one says little (their weight is capped)."""
