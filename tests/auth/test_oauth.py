@@ -18,6 +18,7 @@ import attrs
 import httpx
 import pytest
 
+from hubqbo._http import RetryPolicy, no_jitter
 from hubqbo.auth import (
     ClientAuthMethod,
     ClientCredentials,
@@ -29,7 +30,7 @@ from hubqbo.auth import (
     RevokeStyle,
     StaticToken,
 )
-from hubqbo.errors import AuthenticationError
+from hubqbo.errors import AuthenticationError, TransportError
 from hubqbo.hubspot import HubSpotOAuth, hubspot_provider
 from hubqbo.models import OAuthToken
 from hubqbo.sandbox import ManualClock
@@ -429,3 +430,72 @@ def test_revoke_by_path_keeps_the_token_out_of_httpx_logs(
     assert ["https://api.hubapi.com/oauth/v1/refresh-tokens/r-secret-77"] == received
     assert "refresh-tokens/[REDACTED]" in caplog.text
     assert "r-secret-77" not in caplog.text
+
+
+class Unreachable:
+    """Fails the first ``failures`` token requests with ``error`` (raised by the transport),
+    then answers like TokenEndpoint."""
+
+    def __init__(self, failures: int, error: type[httpx.TransportError]) -> None:
+        self.failures = failures
+        self.error = error
+        self.calls = 0
+        self.endpoint = TokenEndpoint()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error("down", request=request)
+        return self.endpoint(request)
+
+
+def test_refresh_is_retried_when_the_token_endpoint_cannot_be_reached() -> None:
+    """Connection refused twice (nothing sent): the refresh is sent again after backoff through
+    the injected sleep and succeeds; the refreshed token is persisted."""
+    slept: list[float] = []
+    clock = ManualClock(NOW)
+    endpoint = Unreachable(2, httpx.ConnectError)
+    oauth = OAuthClient(
+        INTUITISH,
+        CREDS,
+        transport=httpx.MockTransport(endpoint),
+        clock=clock,
+        retry=RetryPolicy(base_delay=0.5, jitter=no_jitter),
+        sleep=slept.append,
+    )
+    store = MemoryTokenStore()
+    store.save("k", expiring_token(clock, seconds=0))
+    token = OAuth2Auth(oauth, store, "k", clock=clock).current_token()
+    assert (3, [0.5, 1.0], "a2") == (endpoint.calls, slept, token.access_token)
+    stored = store.load("k")
+    assert stored is not None
+    assert "r2" == stored.refresh_token
+
+
+def test_token_request_lost_after_sending_is_not_resent() -> None:
+    """A read timeout (the refresh may have rotated the token server-side) is not retried
+    here: one attempt, TransportError, nothing slept."""
+    slept: list[float] = []
+    endpoint = Unreachable(1, httpx.ReadTimeout)
+    oauth = OAuthClient(
+        INTUITISH, CREDS, transport=httpx.MockTransport(endpoint), sleep=slept.append
+    )
+    with pytest.raises(TransportError, match="may have been processed"):
+        oauth.refresh(OAuthToken(access_token="a", refresh_token="r"))
+    assert (1, []) == (endpoint.calls, slept)
+
+
+def test_connection_failures_give_up_after_the_policy_attempts() -> None:
+    """Always unreachable: max_attempts tries, then TransportError naming the endpoint."""
+    slept: list[float] = []
+    endpoint = Unreachable(99, httpx.ConnectTimeout)
+    oauth = OAuthClient(
+        INTUITISH,
+        CREDS,
+        transport=httpx.MockTransport(endpoint),
+        retry=RetryPolicy(max_attempts=3, base_delay=1.0, jitter=no_jitter),
+        sleep=slept.append,
+    )
+    with pytest.raises(TransportError, match="unreachable"):
+        oauth.exchange_code("code-1")
+    assert (3, [1.0, 2.0]) == (endpoint.calls, slept)

@@ -24,7 +24,16 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import attrs
 import httpx
 
-from hubqbo._http import Clock, Secret, SystemClock, masked_in_logs, user_agent
+from hubqbo._http import (
+    Clock,
+    RetryPolicy,
+    Secret,
+    Sleep,
+    SystemClock,
+    masked_in_logs,
+    real_sleep,
+    user_agent,
+)
 from hubqbo.errors import AuthenticationError, ServerError, TransportError
 from hubqbo.models import OAuthToken
 
@@ -46,6 +55,10 @@ of the token answer (HubSpot's ``hub_id`` and ``scopes``). It sees the raw JSON,
 tokens: it must not log or keep it."""
 
 _log = logging.getLogger("hubqbo.auth")
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Transport failures before the request reached the token endpoint: safe to send again, even
+a single-use authorization code or a rotating refresh token."""
 
 
 class ClientAuthMethod(str, enum.Enum):
@@ -226,6 +239,10 @@ class OAuthClient:
         transport: httpx transport for the token endpoint (tests: ``httpx.MockTransport``).
         http_client: or a ready ``httpx.Client``.
         clock: time source for expiry instants.
+        retry: attempts and backoff when the token endpoint cannot be reached (connection
+            refused or timed out before sending: nothing was sent, so it is always safe); an
+            answer, or a failure after sending, is never retried here.
+        sleep: how to wait between those attempts (inject a fake in tests).
 
     Example:
         >>> provider = OAuthProvider(name="demo", authorize_url="https://id.test/authorize",
@@ -247,10 +264,14 @@ class OAuthClient:
         http_client: httpx.Client | None = None,
         clock: Clock | None = None,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         self.provider = provider
         self.credentials = credentials
         self.clock: Clock = clock or SystemClock()
+        self.retry = retry or RetryPolicy(max_attempts=3)
+        self._sleep = sleep or real_sleep
         self._http = http_client or httpx.Client(
             transport=transport, timeout=timeout, headers={"User-Agent": user_agent()}
         )
@@ -395,12 +416,30 @@ class OAuthClient:
         return data
 
     def _send(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return self._http.send(request)
-        except httpx.TransportError as exc:
-            raise TransportError(
-                f"{self.provider.name}: token endpoint unreachable ({type(exc).__name__})"
-            ) from exc
+        attempt = 1
+        while True:
+            try:
+                return self._http.send(request)
+            except _NOT_SENT as exc:
+                error = TransportError(
+                    f"{self.provider.name}: token endpoint unreachable ({type(exc).__name__})"
+                )
+                if attempt >= self.retry.max_attempts:
+                    raise error from exc
+                wait = self.retry.delay(error, attempt)
+                _log.info(
+                    "%s: token endpoint unreachable (%s); retrying in %.1f s",
+                    self.provider.name,
+                    type(exc).__name__,
+                    wait,
+                )
+                self._sleep(wait)
+                attempt += 1
+            except httpx.TransportError as exc:
+                raise TransportError(
+                    f"{self.provider.name}: token endpoint failed without an answer "
+                    f"({type(exc).__name__}); not retried, the request may have been processed"
+                ) from exc
 
     def _error_from(self, response: httpx.Response) -> Exception:
         try:

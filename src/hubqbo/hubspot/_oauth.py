@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-import httpx
 
 from hubqbo.auth import (
     AuthorizationResponse,
@@ -31,7 +30,6 @@ from hubqbo.auth import (
     OAuthProvider,
     RevokeStyle,
 )
-from hubqbo.clock import Clock
 from hubqbo.hubspot._paths import DEFAULT_API_VERSION, ApiPaths
 from hubqbo.models import OAuthToken
 from hubqbo.protocols import TokenStore
@@ -107,25 +105,11 @@ class HubSpotOAuth(OAuthClient):
     """
 
     def __init__(
-        self,
-        provider: OAuthProvider,
-        credentials: ClientCredentials,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        clock: Clock | None = None,
-        timeout: float = 30.0,
+        self, provider: OAuthProvider, credentials: ClientCredentials, **options: Any
     ) -> None:
         if provider.on_token_response is None:  # a hand-built provider: still capture hub_id
             provider = attrs.evolve(provider, on_token_response=capture_portal)
-        super().__init__(
-            provider,
-            credentials,
-            transport=transport,
-            http_client=http_client,
-            clock=clock,
-            timeout=timeout,
-        )
+        super().__init__(provider, credentials, **options)
 
     def connect(
         self, callback_url: str, *, state: str, store: TokenStore
