@@ -32,6 +32,7 @@ from hubqbo.quickbooks._types import (
     CdcResult,
     ChangeRecord,
     Operation,
+    UnconfirmedWindow,
 )
 from hubqbo.quickbooks._webhooks import (
     SIGNATURE_HEADER,
@@ -61,6 +62,7 @@ __all__ = [
     "Query",
     "QuickBooksClient",
     "RealmRegistry",
+    "UnconfirmedWindow",
     "WebhookEvent",
     "fault_to_error",
     "handle_webhook",

@@ -60,6 +60,7 @@ from hubqbo.quickbooks._types import (
     CdcResult,
     ChangeRecord,
     Operation,
+    UnconfirmedWindow,
 )
 
 __all__ = [
@@ -84,6 +85,8 @@ BATCH_LIMIT = 30
 """Operations per ``/batch`` request (Intuit's recommended maximum)."""
 CDC_MAX_AGE = dt.timedelta(days=30)
 CDC_OBJECT_CAP = 1000
+CDC_NARROWING_STEPS = 6
+"""CDC calls spent halving the window of an entity at the cap (30 days / 2**6 ≈ 11 h)."""
 REQUEST_ID_MAX = 50
 BATCH_REQUEST_ID_MAX = 36
 BID_MAX = 10
@@ -812,9 +815,12 @@ class QuickBooksClient:
         """Every change (including deletions) to ``entities`` since ``since`` (≤ 30 days ago).
 
         One ``/cdc`` call normally. When an answer reaches QBO's 1,000-object cap, each entity
-        is asked alone; an entity still at the cap is read by paging a
-        ``MetaData.LastUpdatedTime >= since`` query instead — which cannot see deletions, so the
-        result names it in ``unconfirmed_deletions``.
+        is asked alone. For an entity still at the cap, CDC has no upper bound to narrow with,
+        so the client (1) halves the window from the recent end (``CDC_NARROWING_STEPS`` calls)
+        to find the earliest ``changedSince`` answered under the cap — every deletion after it
+        is confirmed — and (2) pages a ``MetaData.LastUpdatedTime >= since`` query for the
+        records that exist. Deletions before that instant may be missing: the result names the
+        entity in ``unconfirmed_deletions`` and the span in ``unconfirmed_windows``.
         """
         names = list(dict.fromkeys(entities))
         if since.tzinfo is None or since.tzinfo.utcoffset(since) is None:
@@ -831,12 +837,13 @@ class QuickBooksClient:
                 f"{(now - since).days} days ago: do a full read instead"
             )
         before = self.requests_sent
-        found, unconfirmed = self._cdc(names, since)
+        found, windows = self._cdc(names, since, now)
         return CdcResult(
             since=since,
             changes=tuple(_newest(found)),
             requests=self.requests_sent - before,
-            unconfirmed_deletions=tuple(unconfirmed),
+            unconfirmed_deletions=tuple(w.entity for w in windows),
+            unconfirmed_windows=tuple(windows),
         )
 
     def _cdc_call(self, names: Sequence[str], since: dt.datetime) -> dict[str, list[Any]]:
@@ -844,21 +851,25 @@ class QuickBooksClient:
         return _wire.parse_cdc(self._get("cdc", params) or {}, home_currency=self._home_currency)
 
     def _cdc(
-        self, names: Sequence[str], since: dt.datetime
-    ) -> tuple[list[ChangeRecord], list[str]]:
+        self, names: Sequence[str], since: dt.datetime, now: dt.datetime
+    ) -> tuple[list[ChangeRecord], list[UnconfirmedWindow]]:
         answer = self._cdc_call(names, since)
         if sum(len(v) for v in answer.values()) < CDC_OBJECT_CAP:
             return [c for v in answer.values() for c in v], []
         changes: list[ChangeRecord] = []
-        unconfirmed: list[str] = []
+        windows: list[UnconfirmedWindow] = []
         for name in names:
             single = answer if len(names) == 1 else self._cdc_call([name], since)
             records = single.get(name, [])
             if len(records) < CDC_OBJECT_CAP:
                 changes.extend(records)
                 continue
-            _log.warning("CDC for %s reached %d objects: paging a query", name, CDC_OBJECT_CAP)
+            _log.warning(
+                "CDC for %s reached %d objects: narrowing, then a query", name, len(records)
+            )
+            confirmed_from, recent = self._narrow_cdc(name, since, now)
             changes.extend(r for r in records if r.deleted)
+            changes.extend(r for r in recent if r.deleted)
             query = select(name).where("MetaData.LastUpdatedTime", ">=", since)
             if name in NAME_LIST_ENTITIES:
                 query = query.where("Active", "IN", [True, False])
@@ -871,8 +882,26 @@ class QuickBooksClient:
                         record=record,
                     )
                 )
-            unconfirmed.append(name)
-        return changes, unconfirmed
+            windows.append(UnconfirmedWindow(name, since, confirmed_from))
+        return changes, windows
+
+    def _narrow_cdc(
+        self, name: str, since: dt.datetime, now: dt.datetime
+    ) -> tuple[dt.datetime, list[ChangeRecord]]:
+        """The earliest ``changedSince`` (found by halving) whose CDC answer for ``name`` stays
+        under the cap, and that answer: every change after that instant, deletions included."""
+        capped, clear = since, now
+        found: list[ChangeRecord] = []
+        for _ in range(CDC_NARROWING_STEPS):
+            middle = (capped + (clear - capped) / 2).replace(microsecond=0)
+            if not capped < middle < clear:
+                break
+            records = self._cdc_call([name], middle).get(name, [])
+            if len(records) < CDC_OBJECT_CAP:
+                clear, found = middle, records
+            else:
+                capped = middle
+        return clear, found
 
 
 def _newest(changes: Iterable[ChangeRecord]) -> list[ChangeRecord]:

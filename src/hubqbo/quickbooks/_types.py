@@ -14,7 +14,14 @@ import attrs
 
 from hubqbo.errors import ApiError
 
-__all__ = ["BatchItemResult", "BatchOperation", "CdcResult", "ChangeRecord", "Operation"]
+__all__ = [
+    "BatchItemResult",
+    "BatchOperation",
+    "CdcResult",
+    "ChangeRecord",
+    "Operation",
+    "UnconfirmedWindow",
+]
 
 
 class Operation(str, enum.Enum):
@@ -122,6 +129,27 @@ class ChangeRecord:
 
 
 @attrs.frozen
+class UnconfirmedWindow:
+    """A time span in which an entity's deletions could not be confirmed by CDC.
+
+    Deletions from ``end`` on were reported by CDC itself; between ``start`` and ``end`` the
+    1,000-object cap hid part of them.
+
+    Example:
+        >>> import datetime as dt
+        >>> utc = dt.timezone.utc
+        >>> w = UnconfirmedWindow("Invoice", dt.datetime(2026, 11, 1, tzinfo=utc),
+        ...                       dt.datetime(2026, 11, 20, tzinfo=utc))
+        >>> w.end - w.start
+        datetime.timedelta(days=19)
+    """
+
+    entity: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+@attrs.frozen
 class CdcResult:
     """What changed since ``since``.
 
@@ -132,6 +160,8 @@ class CdcResult:
         unconfirmed_deletions: entities whose deletions could not be confirmed because the
             1,000-object cap forced a fallback to queries (which never return deleted records):
             reconcile those entities another way (e.g. a full id scan).
+        unconfirmed_windows: for each of those entities, the span whose deletions are
+            unconfirmed; deletions after its ``end`` were confirmed by narrower CDC calls.
 
     Example:
         >>> import datetime as dt
@@ -145,6 +175,7 @@ class CdcResult:
     changes: tuple[ChangeRecord, ...]
     requests: int = 0
     unconfirmed_deletions: tuple[str, ...] = ()
+    unconfirmed_windows: tuple[UnconfirmedWindow, ...] = ()
 
     @property
     def deletions_confirmed(self) -> bool:
