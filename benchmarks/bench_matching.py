@@ -1,0 +1,121 @@
+"""Customer matching benchmark: index time, match latency, memory and linkage quality.
+
+Run from the repository root::
+
+    python benchmarks/bench_matching.py               # 1k, 10k, 100k customers
+    python benchmarks/bench_matching.py --sizes 1000 --buyers 500
+    python benchmarks/bench_matching.py --complete-ledger   # customers keep every field
+
+For each ledger size it generates CRM-vs-ledger data with a fixed seed
+(``benchmarks/_linkage_data.py``), then prints:
+
+* index time — building ``CustomerMatcher`` over all customers (wall clock and CPU time);
+* peak memory of the index — ``tracemalloc`` peak while building it, in a separate run (tracing
+  slows Python down, so it is never mixed with the timings);
+* match latency p50 / p99 — each buyer matched on its own, timed with ``perf_counter_ns``;
+* precision, recall, F1 and no-match accuracy of those matches against the known truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from benchmarks._linkage_data import evaluate, generate  # noqa: E402
+from hubqbo.matching import CustomerMatcher  # noqa: E402
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def run(size: int, *, buyers: int, seed: int, complete: bool = False) -> dict[str, float]:
+    """Benchmark one ledger size; returns the figures."""
+    data = generate(size, seed=seed, n_buyers=buyers, complete_ledger=complete)
+    customers = data.customers
+
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    matcher = CustomerMatcher(customers)
+    index_wall, index_cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+    for buyer in data.buyers[:50]:  # warm-up: first calls fill caches and allocate pools
+        matcher.match(buyer)
+    latencies: list[float] = []
+    results = []
+    for buyer in data.buyers:
+        start = time.perf_counter_ns()
+        results.append(matcher.match(buyer))
+        latencies.append((time.perf_counter_ns() - start) / 1000)
+    quality = evaluate(results, [truth for _, truth in data.pairs])
+
+    del matcher
+    gc.collect()
+    tracemalloc.start()
+    traced = CustomerMatcher(customers)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del traced
+
+    return {
+        "customers": float(len(customers)),
+        "index_s": index_wall,
+        "index_cpu_s": index_cpu,
+        "peak_mib": peak / 2**20,
+        "bytes_per_customer": peak / len(customers),
+        "p50_us": statistics.median(latencies),
+        "p99_us": _percentile(latencies, 0.99),
+        "precision": quality.precision,
+        "recall": quality.recall,
+        "f1": quality.f1,
+        "no_match_accuracy": quality.no_match_accuracy,
+        "buyers": float(len(results)),
+        "wrong": float(quality.wrong),
+        "ambiguous": float(quality.ambiguous),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, run every size, print one table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--buyers", type=int, default=2_000, help="buyers per size")
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument(
+        "--complete-ledger",
+        action="store_true",
+        help="every customer keeps its e-mail, phone and address (default: a third missing)",
+    )
+    args = parser.parse_args(argv)
+    header = (
+        f"{'customers':>9} {'index s':>8} {'cpu s':>6} {'peak MiB':>8} {'B/cust':>7} "
+        f"{'p50 µs':>7} {'p99 µs':>7} {'buyers':>6} {'precision':>9} {'recall':>7} "
+        f"{'F1':>6} {'no-match':>8} {'wrong':>5} {'ambig':>5}"
+    )
+    ledger = "complete" if args.complete_ledger else "partial"
+    print(f"python {sys.version.split()[0]}, seed {args.seed}, {ledger} ledger")
+    print(header)
+    for size in args.sizes:
+        r = run(size, buyers=min(args.buyers, size), seed=args.seed, complete=args.complete_ledger)
+        print(
+            f"{int(r['customers']):>9} {r['index_s']:>8.2f} {r['index_cpu_s']:>6.2f} "
+            f"{r['peak_mib']:>8.1f} {r['bytes_per_customer']:>7.0f} {r['p50_us']:>7.0f} "
+            f"{r['p99_us']:>7.0f} {int(r['buyers']):>6} {r['precision']:>9.4f} "
+            f"{r['recall']:>7.4f} {r['f1']:>6.4f} {r['no_match_accuracy']:>8.4f} "
+            f"{int(r['wrong']):>5} {int(r['ambiguous']):>5}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
