@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -181,3 +182,28 @@ def test_request_ids_are_deterministic_short_and_content_bound(
     assert len(first) == 36
     assert first != derive_request_id(op, {**body, "\x00extra": 1}, namespace="9130")
     assert first != derive_request_id(op, body, namespace="9131")
+
+
+def test_pacer_views_share_budgets_but_wait_with_their_own_sleep() -> None:
+    """``Pacer.sharing(sleep=...)``: two views draw on one window per key; the view that must
+    wait calls its own sleep; another key is unaffected."""
+    clock = ManualClock(NOW)
+    shared = Pacer({"requests": RateWindow(2, 60.0)}, clock=clock, sleep=lambda s: None)
+    slept_a: list[float] = []
+    slept_b: list[float] = []
+
+    def sleeper(log: list[float]) -> Callable[[float], None]:
+        def sleep(seconds: float) -> None:
+            log.append(seconds)
+            clock.advance(seconds=seconds)
+
+        return sleep
+
+    view_a, view_b = shared.sharing(sleep=sleeper(slept_a)), shared.sharing(sleep=sleeper(slept_b))
+    for view in (view_a, view_b, view_b):
+        with view.slot("realm"):
+            pass
+    with view_a.slot("other"):
+        pass
+    assert ([], [60.0]) == (slept_a, slept_b)
+    assert (0.0, 60.0) == (view_a.waited, view_b.waited)
