@@ -334,7 +334,7 @@ def test_settings_account_and_oauth_validate(
 
 
 def test_throttling_auth_and_fault_responses_validate(specs: HubSpotSpecs) -> None:
-    """429 (ten-secondly, search secondly), 401, 423 and 5xx bodies match HubSpot's docs."""
+    """429 (ten-secondly, search secondly), 401, 423, 477 and 5xx bodies match HubSpot's docs."""
     h = Harness(specs, rate_limit_per_ten_seconds=2)
     h.call(200, "GET", "/crm/v3/objects/deals")
     h.call(200, "GET", "/crm/v3/objects/deals")
@@ -345,9 +345,12 @@ def test_throttling_auth_and_fault_responses_validate(specs: HubSpotSpecs) -> No
     assert "SECONDLY" == h.call(429, "POST", "/crm/v3/objects/deals/search", json={})["policyName"]
     h.call(401, "GET", "/crm/v3/objects/deals", headers={"Authorization": ""})
     h.clock.advance(seconds=10)
-    h.sandbox.faults = FaultPlan.scripted([Fault.locked(), Fault.server_error(502)])
+    h.sandbox.faults = FaultPlan.scripted(
+        [Fault.locked(), Fault.server_error(502), Fault.migration_in_progress(60)]
+    )
     h.call(423, "GET", "/crm/v3/objects/deals")
     h.call(502, "GET", "/crm/v3/objects/deals")
+    h.call(477, "GET", "/crm/v3/objects/deals")
 
 
 def test_every_sandbox_operation_was_validated(specs: HubSpotSpecs) -> None:

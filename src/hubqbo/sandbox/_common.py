@@ -97,6 +97,8 @@ class FaultKind(str, enum.Enum):
     """Apply the request, then raise ``httpx.RemoteProtocolError`` (the answer is lost)."""
     STALE = "stale"
     """Answer the provider's stale-object error (QBO 5010) for a write."""
+    MIGRATION_IN_PROGRESS = "migration_in_progress"
+    """Answer 477 Migration in Progress with ``Retry-After`` in seconds (HubSpot)."""
 
 
 @attrs.frozen
@@ -127,6 +129,14 @@ class Fault:
     def locked(cls, *, method: str | None = None, path: str | None = None) -> Fault:
         """A 423 Locked answer (HubSpot asks clients to wait at least 2 seconds)."""
         return cls(FaultKind.LOCKED, 423, None, method, path)
+
+    @classmethod
+    def migration_in_progress(
+        cls, retry_after: float = 3600, *, method: str | None = None, path: str | None = None
+    ) -> Fault:
+        """A 477 Migration in Progress (HubSpot: the portal is moving between data hosting
+        locations; ``Retry-After`` says how many seconds to wait, up to 24 hours)."""
+        return cls(FaultKind.MIGRATION_IN_PROGRESS, 477, retry_after, method, path)
 
     @classmethod
     def timeout(cls, *, method: str | None = None, path: str | None = None) -> Fault:

@@ -7,7 +7,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from hubqbo.sandbox import Fault, FaultPlan, HubSpotSandbox, ManualClock
+from hubqbo.sandbox import Fault, FaultKind, FaultPlan, HubSpotSandbox, ManualClock
 from tests.sandbox.hubspot.conftest import AUTH, BASE_URL
 
 CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
@@ -113,6 +113,37 @@ def test_answer_faults(
             response.json()["policyName"],
         )
     assert 200 == client.get("/crm/v3/objects/deals").status_code
+
+
+def test_migration_in_progress_answers_477_with_retry_after(sandbox: HubSpotSandbox) -> None:
+    """Fault.migration_in_progress answers HubSpot's 477 with Retry-After in whole seconds and
+    the error shape; the write is not applied and the next request goes through."""
+    sandbox.faults = FaultPlan.scripted([Fault.migration_in_progress(retry_after=90.5)])
+    client = _client(sandbox)
+    refused = client.post("/crm/v3/objects/deals", json={"properties": {"dealname": "x"}})
+    body = refused.json()
+    assert (477, "91", "error", "MIGRATION_IN_PROGRESS") == (
+        refused.status_code,
+        refused.headers["Retry-After"],
+        body["status"],
+        body["category"],
+    )
+    assert {"status", "message", "category", "correlationId"} == set(body)
+    assert [] == sandbox.records("deals")
+    assert 201 == client.post("/crm/v3/objects/deals", json={"properties": {}}).status_code
+
+
+def test_a_server_error_fault_with_status_477_is_rendered_as_migration(
+    sandbox: HubSpotSandbox,
+) -> None:
+    """Fault(SERVER_ERROR, 477, ...) (the generic form) gets the same 477 body as the helper."""
+    sandbox.faults = FaultPlan.scripted([Fault(FaultKind.SERVER_ERROR, 477, 30.0)])
+    refused = _client(sandbox).get("/crm/v3/objects/deals")
+    assert (477, "30", "MIGRATION_IN_PROGRESS") == (
+        refused.status_code,
+        refused.headers["Retry-After"],
+        refused.json()["category"],
+    )
 
 
 def test_missing_or_unknown_token_is_401(clock: ManualClock) -> None:

@@ -50,6 +50,7 @@ MAX_ASSOCIATION_READS = 1000
 MAX_LIST_LIMIT = 100
 MAX_ASSOCIATION_LIST_LIMIT = 500
 ACCESS_TOKEN_SECONDS = 1800
+MIGRATION_IN_PROGRESS = 477
 _DATED = re.compile(r"^\d{4}-\d{2}$")
 _JSON = "application/json;charset=utf-8"
 _NO_CREDENTIALS = (
@@ -276,6 +277,10 @@ class HubSpotSandbox(httpx.BaseTransport):
                 "policyName": "TEN_SECONDLY_ROLLING",
             }
             return self._error(ApiError(429, body["message"], "RATE_LIMIT", body=body), headers)
+        if kind is FaultKind.MIGRATION_IN_PROGRESS or (
+            kind is FaultKind.SERVER_ERROR and status == MIGRATION_IN_PROGRESS
+        ):
+            return self._error(_migration_in_progress(), headers)
         if kind is FaultKind.LOCKED:
             return self._error(
                 ApiError(423, "The resource is locked; retry in at least 2 seconds.", "LOCKED"),
@@ -1263,6 +1268,18 @@ class HubSpotSandbox(httpx.BaseTransport):
             if (method is None or r.method == method.upper())
             and (path_contains is None or path_contains in r.path)
         )
+
+
+def _migration_in_progress() -> ApiError:
+    """HubSpot's 477: the portal is moving between data hosting locations. The error-handling
+    page documents the status and its ``Retry-After`` (seconds, up to 24 h) but no body, so the
+    body is the general error shape with the sandbox's own message and category."""
+    return ApiError(
+        MIGRATION_IN_PROGRESS,
+        "This account is currently being migrated between data hosting locations; "
+        "retry after the number of seconds in the Retry-After header.",
+        "MIGRATION_IN_PROGRESS",
+    )
 
 
 def _is_read(call: _Call) -> bool:

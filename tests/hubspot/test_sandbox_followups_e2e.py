@@ -1,0 +1,81 @@
+"""HubSpotClient against HubSpotSandbox for the sandbox follow-ups: 477 Migration in Progress,
+paged association lists on record reads, quote discounts/fees/taxes and date properties. Every
+exchange is validated by the strict OpenAPI contract harness when ``../shared`` is present."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hubqbo.errors import MigrationInProgressError
+from hubqbo.hubspot import HubSpotClient
+from hubqbo.models import CrmObjectType
+from hubqbo.sandbox import Fault, FaultPlan, HubSpotSandbox, ManualClock
+from tests.hubspot.conftest import validating
+
+T = CrmObjectType
+START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def portal(**kw: Any) -> tuple[HubSpotSandbox, ManualClock]:
+    clock = ManualClock(START)
+    return HubSpotSandbox(clock=clock, **kw), clock
+
+
+def connect(
+    sandbox: HubSpotSandbox, clock: ManualClock, specs: object | None, **kw: Any
+) -> HubSpotClient:
+    return HubSpotClient(
+        access_token="pat-na1-sandbox",
+        transport=validating(sandbox, specs),
+        clock=clock,
+        sleep=clock.sleep,
+        **kw,
+    )
+
+
+# ------------------------------------------------------------------ 477 Migration in Progress
+
+
+def test_migration_in_progress_is_ridden_out_after_each_retry_after(
+    hubspot_specs: object | None,
+) -> None:
+    """Two 477s (Retry-After 120 s, then 300 s) on a read: the client waits exactly what HubSpot
+    asked, sends the read a third time and returns the deal."""
+    faults = FaultPlan.scripted(
+        [
+            Fault.migration_in_progress(120, method="GET"),
+            Fault.migration_in_progress(300, method="GET"),
+        ]
+    )
+    sandbox, clock = portal(faults=faults)
+    deal_id = sandbox.create("deals", {"dealname": "Boat", "amount": "1200"})
+    client = connect(sandbox, clock, hubspot_specs)
+    deal = client.get_deal(deal_id)
+    assert ("Boat", 3, START + dt.timedelta(seconds=420)) == (
+        deal.name,
+        client.requests_sent,
+        clock.now(),
+    )
+    assert [477, 477, 200] == [r.status for r in sandbox.requests]
+
+
+def test_migration_in_progress_beyond_max_retry_after_raises_at_once(
+    hubspot_specs: object | None,
+) -> None:
+    """A 477 asking for 24 h (beyond the default max_retry_after of 600 s) is raised as
+    MigrationInProgressError carrying the wait, without sleeping and without applying the write."""
+    faults = FaultPlan.scripted([Fault.migration_in_progress(86_400, method="POST")])
+    sandbox, clock = portal(faults=faults)
+    client = connect(sandbox, clock, hubspot_specs)
+    with pytest.raises(MigrationInProgressError) as caught:
+        client.batch_create(T.PRODUCT, [{"name": "A"}])
+    assert (86_400.0, 477, 1, START, []) == (
+        caught.value.retry_after,
+        caught.value.status_code,
+        client.requests_sent,
+        clock.now(),
+        sandbox.records("products"),
+    )
