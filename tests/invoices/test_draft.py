@@ -427,3 +427,23 @@ def test_us_invoice_sends_no_tax_detail() -> None:
     d = draft(catalog("US", "USD", automated_sales_tax=True), customer=ACME_USD)
     inv = d.to_invoice(Ref("59"))
     assert (None, ["TAX"]) == (inv.tax_detail, [ln.tax_code.value for ln in inv.lines])  # type: ignore[union-attr]
+
+
+def test_discount_larger_than_the_lines_is_a_problem() -> None:
+    """A quote discount above the subtotal would make a negative invoice: refused."""
+    quote = Quote(id="5", status="APPROVED", discount_amount=Decimal("500"))
+    assert ["negative_total"] == codes(draft(quote=quote).with_tax_code("7"))
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 20), st.integers(0, 5000)), min_size=1, max_size=4),
+    st.integers(0, 100),
+)
+def test_percent_discount_total_is_subtotal_minus_discount(
+    rows: list[tuple[int, int]], pct: int
+) -> None:
+    """total = subtotal − round(subtotal × pct / 100), never negative, for any lines."""
+    quote = Quote(id="5", status="APPROVED", discount_percent=Decimal(pct))
+    d = draft(lines=[line("Consulting", str(q), str(p)) for q, p in rows], quote=quote)
+    assert d.subtotal - d.discount_total == d.total
+    assert Decimal(0) <= d.total <= d.subtotal

@@ -815,6 +815,15 @@ class InvoiceDraft:
         return out
 
     def _total_problems(self) -> list[Problem]:
+        if self.lines and self.total < 0:
+            return [
+                Problem(
+                    ProblemCode.NEGATIVE_TOTAL,
+                    f"the discount ({self.discount_total} {self.currency}) exceeds the lines "
+                    f"({self.subtotal} {self.currency}); an invoice cannot be negative",
+                    fix="correct the discount in HubSpot (a refund is a credit memo in QBO)",
+                )
+            ]
         if self.expected_total is None or not self.lines:
             return []
         expected = round_money(self.expected_total, self.currency)

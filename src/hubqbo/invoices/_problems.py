@@ -51,6 +51,7 @@ class ProblemCode(str, enum.Enum):
     TAX_CODE_UNKNOWN = "tax_code_unknown"
     US_TAX_CODE = "us_tax_code"
     TOTAL_MISMATCH = "total_mismatch"
+    NEGATIVE_TOTAL = "negative_total"
     DUE_BEFORE_INVOICE_DATE = "due_before_invoice_date"
     MESSAGE_TOO_LONG = "message_too_long"
     DOC_NUMBER_REQUIRED = "doc_number_required"
