@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._lexicon import (
@@ -284,7 +284,7 @@ def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None
         return Agreement.PARTIAL
     if _close(jb, jc):
         return Agreement.FUZZY
-    if min(len(jb), len(jc)) >= 6 and OSA.distance(jb, jc, score_cutoff=2) <= 2:
+    if min(len(jb), len(jc)) >= 5 and OSA.distance(jb, jc, score_cutoff=2) <= 2:
         return Agreement.SIMILAR  # Romano / Romaoh: two slips, or two families
     return Agreement.DISAGREE
 
@@ -315,8 +315,14 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     if x in c[1:] or y in b[1:]:
         return Agreement.MIDDLE
     shortest = min(len(x), len(y))
-    if shortest >= 3 and OSA.distance(x, y, score_cutoff=2) <= (2 if shortest >= 6 else 1):
-        return Agreement.SIMILAR  # Yan / Jan, Wlliam / Williaum: typo or another person
+    if shortest >= 3 and OSA.distance(x, y, score_cutoff=1) <= 1:
+        return Agreement.SIMILAR  # Yan / Jan: a typo or another person
+    if (
+        shortest >= 4
+        and OSA.distance(x, y, score_cutoff=2) <= 2
+        and JaroWinkler.similarity(x, y) >= 0.8
+    ):
+        return Agreement.SIMILAR  # Danel / Danicl, Nvasn / Nasi — but not James / Janet
     if shortest < 3 and (x in y or y in x):
         return Agreement.SIMILAR  # "in" for Min: a truncated name, not a conflict
     return Agreement.DISAGREE
@@ -596,9 +602,12 @@ def compare(
         street_ratio = max(
             fuzz.ratio(ba.street, ca.street),
             fuzz.ratio(ba.street.replace(" ", ""), ca.street.replace(" ", "")),
+            # "high st" within "high st leeds ls1 4ap" (city and postcode typed into the line)
+            fuzz.token_set_ratio(ba.street, ca.street) if " " in ba.street + ca.street else 0,
         )
         if ba.number and ca.number:
-            same_name = ba.street.split()[:1] == ca.street.split()[:1]
+            b_word, c_word = ba.street.partition(" ")[0], ca.street.partition(" ")[0]
+            same_name = bool(b_word) and (b_word == c_word or _close(b_word, c_word))
             if ba.number == ca.number and (street_ratio >= 80 or same_name):
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
             else:

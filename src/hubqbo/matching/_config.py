@@ -111,7 +111,7 @@ class MatchConfig:
     family_fuzzy: float = 6.0
     """Family names one typo apart (two for long names)."""
     family_similar: float = 1.0
-    """Family names two slips apart (six letters or more): as likely a double typo as another
+    """Family names two slips apart (five letters or more): as likely a double typo as another
     family, so neither evidence for nor a strong penalty."""
     family_disagree: float = -10.0
     """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.001)."""

@@ -367,8 +367,10 @@ class CustomerMatcher:
             posting = blocks.get(key)
             if posting is None or len(posting) > cfg.max_block:
                 continue
-            for _ in range(_KEY_PRIORITY[key[0]]):
-                hits.update(posting)  # counted in C; repeated for the key's priority
+            # A key shared by few customers says more than one shared by hundreds.
+            weight = max(1, 8 * _KEY_PRIORITY[key[0]] // (1 + len(posting).bit_length()))
+            for _ in range(weight):
+                hits.update(posting)  # counted in C, once per unit of weight
         if len(hits) <= cfg.max_candidates:
             return list(hits)
         cut = heapq.nlargest(cfg.max_candidates, hits.values())[-1]
