@@ -11,7 +11,7 @@ import pytest
 
 from hubqbo.errors import MigrationInProgressError
 from hubqbo.hubspot import HubSpotClient
-from hubqbo.models import CrmObjectType
+from hubqbo.models import CrmInvoice, CrmObjectType
 from hubqbo.sandbox import Fault, FaultPlan, HubSpotSandbox, ManualClock
 from tests.hubspot.conftest import validating
 
@@ -78,4 +78,53 @@ def test_migration_in_progress_beyond_max_retry_after_raises_at_once(
         client.requests_sent,
         clock.now(),
         sandbox.records("products"),
+    )
+
+
+# ------------------------------------------------------------------ date properties
+
+
+def test_dates_round_trip_through_datetime_properties_as_midnight_utc(
+    hubspot_specs: object | None,
+) -> None:
+    """hs_invoice_date/hs_due_date and quotes' hs_expiration_date are datetime properties: the
+    client writes a date as YYYY-MM-DD (midnight UTC), HubSpot sends back ISO 8601 instants, and
+    the client reads those instants as the same calendar dates."""
+    sandbox, clock = portal()
+    sandbox.create_property(
+        "invoices",
+        {
+            "name": "qbo_invoice_id",
+            "label": "QBO invoice id",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "hubqbo",
+            "hasUniqueValue": True,
+        },
+    )
+    quote_id = sandbox.create("quotes", {"hs_title": "Q", "hs_expiration_date": "1798675200000"})
+    client = connect(sandbox, clock, hubspot_specs)
+    written = CrmInvoice(
+        id=None,
+        currency="USD",
+        invoice_date=dt.date(2026, 11, 30),
+        due_date=dt.date(2026, 12, 30),
+        properties={"qbo_invoice_id": "130"},
+    )
+    client.upsert_invoice(written, id_property="qbo_invoice_id")
+    stored = sandbox.records("invoices")[0]["properties"]
+    read = client.find_invoice(id_property="qbo_invoice_id", value="130")
+    assert read is not None
+    assert (
+        "2026-11-30T00:00:00.000Z",
+        "2026-12-30T00:00:00.000Z",
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 30),
+        dt.date(2026, 12, 31),
+    ) == (
+        stored["hs_invoice_date"],
+        stored["hs_due_date"],
+        read.invoice_date,
+        read.due_date,
+        client.get_quote(quote_id).expiration_date,
     )

@@ -221,3 +221,35 @@ def test_batch_read_properties_reports_missing_names(client: httpx.Client) -> No
         response.status_code,
         [p["name"] for p in response.json()["results"]],
     )
+
+
+@pytest.mark.parametrize(
+    ("object_type", "name"),
+    [
+        ("quotes", "hs_expiration_date"),
+        ("invoices", "hs_invoice_date"),
+        ("invoices", "hs_due_date"),
+    ],
+)
+def test_quote_and_invoice_dates_are_datetime_properties(
+    client: httpx.Client, object_type: str, name: str
+) -> None:
+    """HubSpot's invoice guide types hs_invoice_date/hs_due_date as Datetime (ISO 8601 or ms,
+    autoset to the current datetime); quotes' hs_expiration_date takes end-of-day instants
+    such as 2020-07-31T03:59:59.999Z, which a date property would refuse. So all three are
+    datetime (fieldType date); a time other than midnight is kept and sent back as ISO 8601."""
+    definition = client.get(f"{BASE}/{object_type}/{name}").json()
+    assert ("datetime", "date") == (definition["type"], definition["fieldType"])
+    required = (
+        {"hs_title": "Q", "hs_expiration_date": "2026-12-31"}
+        if object_type == "quotes"
+        else {"hs_currency": "USD"}
+    )
+    created = client.post(
+        f"/crm/v3/objects/{object_type}",
+        json={"properties": {**required, name: "2027-01-01T04:59:59.999Z"}},
+    )
+    assert (201, "2027-01-01T04:59:59.999Z") == (
+        created.status_code,
+        created.json()["properties"][name],
+    )
