@@ -21,6 +21,7 @@ from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._lexicon import (
     COMMON_FAMILY_NAMES,
     COMMON_GIVEN_NAMES,
+    KNOWN_GIVEN_NAMES,
     LEGAL_SUFFIXES,
     NAME_PARTICLES,
     NICKNAMES,
@@ -310,8 +311,10 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     short, long = sorted((x, y), key=len)
     if len(short) >= 3 and len(long) >= len(short) + 2 and long.startswith(short):
         return Agreement.NICKNAME
+    if x in KNOWN_GIVEN_NAMES and y in KNOWN_GIVEN_NAMES:
+        return Agreement.MIDDLE if x in c[1:] or y in b[1:] else Agreement.DISAGREE
     if _close(x, y):
-        return Agreement.FUZZY
+        return Agreement.FUZZY  # Jhon / John — but Mario / Marco are two names, not a typo
     if x in c[1:] or y in b[1:]:
         return Agreement.MIDDLE
     shortest = min(len(x), len(y))
@@ -425,6 +428,11 @@ def _given_conflict(name_reasons: list[Reason], business: bool) -> bool:
     if agreements.get(MatchKey.GIVEN_NAME) is not Agreement.DISAGREE:
         return False
     return not business or agreements.get(MatchKey.FAMILY_NAME) not in (None, Agreement.DISAGREE)
+
+
+def _same_house(a: StreetAddress | None, b: StreetAddress | None) -> bool:
+    """Both lines name a house number and it is the same (the street is checked separately)."""
+    return bool(a and b and a.number and a.number == b.number)
 
 
 def _domain_spells(domain: str, company: str) -> bool:
@@ -583,7 +591,11 @@ def compare(
     # postcode, address line, city
     if b.postcode and c.postcode:
         if b.postcode == c.postcode:
-            add(MatchKey.POSTCODE, Agreement.EXACT, cfg.postcode_agree, b.postcode, c.postcode)
+            count = counts["postcode"].get(c.postcode, 1)
+            w = _discounted(cfg.postcode_agree, cfg.postcode_min, count)
+            if _same_house(b.address, c.address):
+                w = min(w, cfg.postcode_min)  # implied by the address line: not a second fact
+            add(MatchKey.POSTCODE, Agreement.EXACT, w, b.postcode, c.postcode)
         elif len(b.postcode) >= 5 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
             add(MatchKey.POSTCODE, Agreement.FUZZY, cfg.postcode_fuzzy, b.postcode, c.postcode)
         else:
@@ -608,8 +620,11 @@ def compare(
         if ba.number and ca.number:
             b_word, c_word = ba.street.partition(" ")[0], ca.street.partition(" ")[0]
             same_name = bool(b_word) and (b_word == c_word or _close(b_word, c_word))
-            if ba.number == ca.number and (street_ratio >= 80 or same_name):
+            same_street = street_ratio >= 80 or same_name
+            if ba.number == ca.number and same_street:
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
+            elif same_street and OSA.distance(ba.number, ca.number, score_cutoff=1) <= 1:
+                add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
         elif street_ratio >= 90:

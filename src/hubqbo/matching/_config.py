@@ -175,8 +175,12 @@ class MatchConfig:
     """Different numbers: people have mobile and office numbers, weak evidence against."""
 
     # ------------------------------------------------------------------ address
-    postcode_agree: float = 3.5
-    """Same postcode (shared by hundreds to thousands of addresses)."""
+    postcode_agree: float = 9.0
+    """Same postcode, when no other indexed customer has it. A postcode is shared by a few to a
+    few thousand addresses, and a ledger clusters where the business trades, so each doubling
+    of the customers sharing it takes a bit off, down to ``postcode_min``."""
+    postcode_min: float = 2.0
+    """Floor of the frequency-discounted postcode weight."""
     postcode_fuzzy: float = 1.0
     """Postcodes one character apart."""
     postcode_disagree: float = -1.5
@@ -184,6 +188,9 @@ class MatchConfig:
     address_exact: float = 9.0
     """Same house number and street (abbreviations normalized, typos tolerated): u ≈ 1/5000
     among unrelated customers, m ≈ 0.6 (people move, bill elsewhere)."""
+    address_fuzzy: float = 4.0
+    """Same street, house numbers one character apart (``4v6`` vs ``476``): a typo — or the
+    neighbour, so well below an exact address."""
     address_partial: float = 2.0
     """Same street, house number missing on one side."""
     address_disagree: float = -2.0

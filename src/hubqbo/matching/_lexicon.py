@@ -16,6 +16,7 @@ __all__ = [
     "COMMON_FAMILY_NAMES",
     "COMMON_GIVEN_NAMES",
     "FREE_MAIL_DOMAINS",
+    "KNOWN_GIVEN_NAMES",
     "LEGAL_SUFFIXES",
     "NAME_PARTICLES",
     "NICKNAMES",
@@ -317,3 +318,20 @@ mohammed muhammad mohamed mohammad mohamad
 
 NICKNAMES: Mapping[str, frozenset[str]] = _groups()
 """Given name → every given name that may denote the same person (itself included)."""
+
+KNOWN_GIVEN_NAMES: frozenset[str] = (
+    COMMON_GIVEN_NAMES
+    | frozenset(NICKNAMES)
+    | frozenset(
+        """
+        mario marco maria marta marie mary carl carla carlo paul paula paulo john joan jean
+        dean dana diana diane daniel daniela danielle eric erik erin erica ian ivan ivana
+        jan jana janet janine jon jonas joel joe jose josef lena lina leo leon leona luis
+        luisa luca lucas luke lucia lucy mark marc marcus max mia nina tina tim tom tomas
+        anna anne ann anni emma emil emily emilia ella ellen elena elias eva eve adam aden
+        alan allan alice alina andre andrea andreas sara sarah sandra sean susan sam
+        """.split()  # noqa: SIM905
+    )
+)
+"""Given names known to be distinct names: two of them one letter apart (Mario, Marco) are
+two people rather than a typo."""

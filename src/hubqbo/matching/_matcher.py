@@ -33,9 +33,9 @@ __all__ = ["CustomerMatcher"]
 _log = logging.getLogger(__name__)
 
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
-_KEY_PRIORITY: Final = {"e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "t": 1}
+_KEY_PRIORITY: Final = {"e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1}
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
-_COUNTED: Final = ("email", "domain", "phone", "company", "family", "given")
+_COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode")
 
 
 def _customer_record(customer: Customer) -> Record:
@@ -102,6 +102,7 @@ def _count_values(record: Record) -> tuple[str | None, ...]:
         record.company,
         "".join(record.name.family) or None,
         record.name.given[0] if record.name.given else None,
+        record.postcode,
     )
 
 
@@ -320,6 +321,8 @@ class CustomerMatcher:
             words = record.company.split()
             if len(words) > 1:
                 keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
+        if record.postcode:
+            keys.append("z:" + record.postcode)
         address = record.address
         if address and address.number:
             if record.postcode:
