@@ -13,6 +13,8 @@ from hubqbo.matching import (
     MatchKey,
     MatchResult,
     MatchStatus,
+    PersonName,
+    parse_person_name,
 )
 from hubqbo.models import Address, Company, Contact, Customer
 
@@ -204,11 +206,16 @@ def test_phone_typo_with_name(matcher: CustomerMatcher) -> None:
 def test_duplicated_customer_is_ambiguous_and_can_raise() -> None:
     """Two near-identical customers are too close to call; a person must choose."""
     ledger = [
-        Customer(id="10", display_name="Smith & Co", company_name="Smith & Co",
-                 phone="0161 496 0123"),
-        Customer(id="11", display_name="Smith and Co Ltd", company_name="Smith and Co Ltd",
-                 phone="+44 161 496 0123"),
-    ]  # fmt: skip
+        Customer(
+            id="10", display_name="Smith & Co", company_name="Smith & Co", phone="0161 496 0123"
+        ),
+        Customer(
+            id="11",
+            display_name="Smith and Co Ltd",
+            company_name="Smith and Co Ltd",
+            phone="+44 161 496 0123",
+        ),
+    ]
     result = CustomerMatcher(ledger).match(Buyer(company_name="Smith & Co.", phone="01614960123"))
     assert (MatchStatus.AMBIGUOUS, None) == (result.status, result.customer)
     assert {"10", "11"} == {c.customer_id for c in result.candidates}
@@ -235,8 +242,9 @@ def test_match_many_keeps_order(matcher: CustomerMatcher) -> None:
 
 def test_inactive_customers_and_jobs_are_not_candidates() -> None:
     """Inactive customers never match; jobs only when ``include_jobs`` is set."""
-    inactive = Customer(id="20", given_name="Ada", family_name="Byron", email="ada@byron.org",
-                        active=False)  # fmt: skip
+    inactive = Customer(
+        id="20", given_name="Ada", family_name="Byron", email="ada@byron.org", active=False
+    )
     job = Customer(id="21", display_name="Byron:Roof", email="roof@byron.org", parent_id="20")
     matcher = CustomerMatcher([inactive, job])
     assert 0 == len(matcher)
@@ -256,8 +264,11 @@ def test_add_update_remove(matcher: CustomerMatcher) -> None:
     assert matcher.update(moved)
     assert matcher.match(buyer).customer is None
     assert "30" == matcher.match(Buyer(email="grace@yale.edu")).customer_id
-    assert not matcher.update(Customer(id="30", given_name="Grace", family_name="Hopper",
-                                       email="grace@yale.edu", active=False))  # fmt: skip
+    assert not matcher.update(
+        Customer(
+            id="30", given_name="Grace", family_name="Hopper", email="grace@yale.edu", active=False
+        )
+    )
     assert "30" not in matcher
     assert not matcher.remove("30")
     assert matcher.remove(ADA)
@@ -288,8 +299,13 @@ def test_update_needs_an_id(matcher: CustomerMatcher) -> None:
 def test_buyer_from_contact_and_company() -> None:
     """A buyer takes the contact's facts and fills gaps from its company."""
     contact = Contact(id="c1", first_name="Ada", last_name="Lovelace", email="ada@x.io")
-    company = Company(id="k1", name="Analytical Engines", domain="x.io", phone="+44 20 1",
-                      address=Address(("1 Way",), postal_code="N1"))  # fmt: skip
+    company = Company(
+        id="k1",
+        name="Analytical Engines",
+        domain="x.io",
+        phone="+44 20 1",
+        address=Address(("1 Way",), postal_code="N1"),
+    )
     buyer = Buyer.from_contact(contact, company)
     assert ("Ada", "+44 20 1", "Analytical Engines", "x.io", "N1") == (
         buyer.first_name,
@@ -298,8 +314,9 @@ def test_buyer_from_contact_and_company() -> None:
         buyer.domain,
         buyer.address.postal_code if buyer.address else None,
     )
-    assert Buyer(company_name="Analytical Engines", domain="x.io", phone="+44 20 1",
-                 address=company.address) == Buyer.from_company(company)  # fmt: skip
+    assert Buyer(
+        company_name="Analytical Engines", domain="x.io", phone="+44 20 1", address=company.address
+    ) == Buyer.from_company(company)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -324,3 +341,152 @@ def test_html_rendering_is_a_table_and_escapes_values() -> None:
     assert "<th>score (bits)</th>" in page
     assert "<script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt; &amp; Co" in page
+
+
+# --------------------------------------------------------------------------- later refinements
+
+
+def test_address_line_with_city_and_postcode_typed_in() -> None:
+    """A line carrying city and postcode still agrees with the bare street line."""
+    ledger = [
+        Customer(
+            id="40",
+            given_name="Ines",
+            family_name="Okoro",
+            billing_address=Address(("12 High Street",), postal_code="LS1 4AP"),
+        )
+    ]
+    buyer = Buyer(
+        first_name="Ines", last_name="Okoro", address=Address(("12 High St, Leeds LS1 4AP",))
+    )
+    result = CustomerMatcher(ledger).match(buyer)
+    assert ("40", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))
+
+
+def test_house_number_typo_is_weaker_than_the_same_house() -> None:
+    """``4v6`` for ``476`` on the same street agrees, but for less than the same number."""
+    ledger = [
+        Customer(
+            id="41",
+            given_name="Rito",
+            family_name="Ruelha",
+            billing_address=Address(("476 Bana Avenue",)),
+        )
+    ]
+    matcher = CustomerMatcher(ledger)
+    typo = matcher.match(
+        Buyer(first_name="Rito", last_name="Ruelha", address=Address(("4v6 Bana Ave",)))
+    )
+    same = matcher.match(
+        Buyer(first_name="Rito", last_name="Ruelha", address=Address(("476 Bana Ave",)))
+    )
+    assert Agreement.FUZZY == reason(typo, MatchKey.ADDRESS_LINE)
+    assert typo.score < same.score
+
+
+def test_postcode_shared_by_many_customers_counts_less() -> None:
+    """A postcode unique in the ledger is strong; one shared by many is discounted."""
+    lone = [
+        Customer(
+            id="50",
+            given_name="Ada",
+            family_name="Quill",
+            billing_address=Address((), postal_code="AB1 2CD"),
+        )
+    ]
+    crowd = lone + [
+        Customer(
+            id=f"5{i}x",
+            given_name="Zed",
+            family_name=f"Other{i}",
+            billing_address=Address((), postal_code="AB1 2CD"),
+        )
+        for i in range(15)
+    ]
+    buyer = Buyer(first_name="Ada", last_name="Quill", address=Address((), postal_code="ab12cd"))
+
+    def weight(ledger: list[Customer]) -> float:
+        result = CustomerMatcher(ledger).match(buyer)
+        return next(r.weight for r in result.reasons if r.key is MatchKey.POSTCODE)
+
+    assert weight(lone) - 4 == weight(crowd)
+
+
+def test_same_address_alone_does_not_identify_a_person() -> None:
+    """Postcode and house are one household fact: without a name or contact, no match."""
+    ledger = [
+        Customer(
+            id="60",
+            display_name="Valley Studio SAS",
+            company_name="Valley Studio SAS",
+            billing_address=Address(("245 Lincoln Avenue",), postal_code="90331"),
+        )
+    ]
+    buyer = Buyer(
+        first_name="Brandon",
+        last_name="Martin",
+        address=Address(("245 Lincoln Ave",), postal_code="90331"),
+    )
+    assert CustomerMatcher(ledger).match(buyer).customer is None
+
+
+def test_two_known_given_names_one_letter_apart_are_two_people() -> None:
+    """Marco is not a typo for Mario: at the same address the customer is not chosen."""
+    ledger = [
+        Customer(
+            id="70",
+            given_name="Mario",
+            family_name="Pasardi",
+            phone="0700961556",
+            billing_address=Address(("Washington Ct 46",), postal_code="95629"),
+        )
+    ]
+    marco = Buyer(
+        first_name="Marco",
+        last_name="Pasardi",
+        phone="+49 700961556",
+        address=Address(("46 Washington Court",), postal_code="95629"),
+    )
+    jario = Buyer(first_name="Marjo", last_name="Pasardi", phone="+49 700961556")
+    matcher = CustomerMatcher(ledger)
+    assert (None, True) == (
+        matcher.match(marco).customer,
+        matcher.match(marco).candidates[0].vetoed,
+    )
+    assert "70" == matcher.match(jario).customer_id
+
+
+def test_ocr_slips_in_names() -> None:
+    """``rn`` read for ``m`` and digits for letters are tolerated."""
+    ledger = [
+        Customer(id="80", given_name="James", family_name="Ashham", email="ja@ashham.example")
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(first_name="Jarnes", last_name="Ashharn", email="ja@ashham.example")
+    )
+    assert ("80", Agreement.FUZZY, Agreement.FUZZY) == (
+        result.customer_id,
+        reason(result, MatchKey.GIVEN_NAME),
+        reason(result, MatchKey.FAMILY_NAME),
+    )
+    assert PersonName(("elias",), ("muller",)) == parse_person_name("E1ias", "Mü11er")
+
+
+def test_domain_spelled_by_company_name() -> None:
+    """A buyer's company domain made of the customer's company name corroborates it."""
+    ledger = [
+        Customer(
+            id="90",
+            display_name="Liberty Summit Consulting Corp",
+            company_name="Liberty Summit Consulting Corp",
+            billing_address=Address(("51 Orchard Pl",), postal_code="96415"),
+        )
+    ]
+    buyer = Buyer(
+        first_name="Jing",
+        last_name="Feng",
+        email="jfeng@libertysummitconsu.com",
+        address=Address(("51 Orchard Place",), postal_code="96415"),
+    )
+    result = CustomerMatcher(ledger).match(buyer)
+    assert ("90", Agreement.PARTIAL) == (result.customer_id, reason(result, MatchKey.EMAIL_DOMAIN))

@@ -92,8 +92,13 @@ def test_a_common_first_name_alone_never_matches(
     assert matcher.match(Buyer(first_name=first)).customer is None
     # The same with facts that agree with nobody (an unknown family name, e-mail and phone).
     address = noise.address and Address(("77 Nowhere Rd",))
-    stranger = Buyer(first_name=first, last_name="Quenneville-Zapata", email="qz@nowhere.test",
-                     phone="+61 8 9999 0000", address=address)  # fmt: skip
+    stranger = Buyer(
+        first_name=first,
+        last_name="Quenneville-Zapata",
+        email="qz@nowhere.test",
+        phone="+61 8 9999 0000",
+        address=address,
+    )
     assert matcher.match(stranger).customer is None
 
 

@@ -430,9 +430,11 @@ def _given_conflict(name_reasons: list[Reason], business: bool) -> bool:
     return not business or agreements.get(MatchKey.FAMILY_NAME) not in (None, Agreement.DISAGREE)
 
 
-def _same_house(a: StreetAddress | None, b: StreetAddress | None) -> bool:
-    """Both lines name a house number and it is the same (the street is checked separately)."""
-    return bool(a and b and a.number and a.number == b.number)
+def _number_typo(a: str, b: str) -> bool:
+    """House numbers one slip apart: ``29j6``/``296``, ``4v6``/``476`` — but not 1 and 2."""
+    if [ch for ch in a if ch.isdigit()] == [ch for ch in b if ch.isdigit()]:
+        return True
+    return min(len(a), len(b)) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def _domain_spells(domain: str, company: str) -> bool:
@@ -588,25 +590,8 @@ def compare(
         else:
             add(MatchKey.PHONE, Agreement.DISAGREE, cfg.phone_disagree, bp, cp)
 
-    # postcode, address line, city
-    if b.postcode and c.postcode:
-        if b.postcode == c.postcode:
-            count = counts["postcode"].get(c.postcode, 1)
-            w = _discounted(cfg.postcode_agree, cfg.postcode_min, count)
-            if _same_house(b.address, c.address):
-                w = min(w, cfg.postcode_min)  # implied by the address line: not a second fact
-            add(MatchKey.POSTCODE, Agreement.EXACT, w, b.postcode, c.postcode)
-        elif len(b.postcode) >= 5 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
-            add(MatchKey.POSTCODE, Agreement.FUZZY, cfg.postcode_fuzzy, b.postcode, c.postcode)
-        else:
-            add(
-                MatchKey.POSTCODE, Agreement.DISAGREE, cfg.postcode_disagree, b.postcode, c.postcode
-            )
-    elif b.city and c.city:
-        if b.city == c.city or fuzz.ratio(b.city, c.city, score_cutoff=85):
-            add(MatchKey.CITY, Agreement.EXACT, cfg.city_agree, b.city, c.city)
-        else:
-            add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
+    # address line, then postcode (implied by a shared street) or city
+    same_street = False
     if b.address and c.address:
         ba, ca = b.address, c.address
         bv = f"{ba.number or ''} {ba.street}".strip()
@@ -623,14 +608,33 @@ def compare(
             same_street = street_ratio >= 80 or same_name
             if ba.number == ca.number and same_street:
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
-            elif same_street and OSA.distance(ba.number, ca.number, score_cutoff=1) <= 1:
+            elif same_street and _number_typo(ba.number, ca.number):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
         elif street_ratio >= 90:
+            same_street = True
             add(MatchKey.ADDRESS_LINE, Agreement.PARTIAL, cfg.address_partial, bv, cv)
         elif street_ratio < 60:
             add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
+    if b.postcode and c.postcode:
+        if b.postcode == c.postcode:
+            count = counts["postcode"].get(c.postcode, 1)
+            w = _discounted(cfg.postcode_agree, cfg.postcode_min, count)
+            if same_street:
+                w = min(w, cfg.postcode_min)  # implied by the address line: not a second fact
+            add(MatchKey.POSTCODE, Agreement.EXACT, w, b.postcode, c.postcode)
+        elif len(b.postcode) >= 5 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
+            add(MatchKey.POSTCODE, Agreement.FUZZY, cfg.postcode_fuzzy, b.postcode, c.postcode)
+        else:
+            add(
+                MatchKey.POSTCODE, Agreement.DISAGREE, cfg.postcode_disagree, b.postcode, c.postcode
+            )
+    elif b.city and c.city:
+        if b.city == c.city or fuzz.ratio(b.city, c.city, score_cutoff=85):
+            add(MatchKey.CITY, Agreement.EXACT, cfg.city_agree, b.city, c.city)
+        else:
+            add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
     corroborated = any(r[2] > 0 and r[0] in _CORROBORATING and r[1] is not Agreement.LOCAL
                        for r in reasons)  # fmt: skip
     if vetoed:
