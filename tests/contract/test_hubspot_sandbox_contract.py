@@ -411,3 +411,22 @@ def test_each_object_type_against_its_own_description(
     h.call(204, "DELETE", f"{base}/{record['id']}")
     expected = f"crm-{SPEC_NAMES[object_type]}-{name}.json"
     assert {expected} == {e.spec for e in h.transport.exchanges if "/search" not in e.path}
+
+
+def test_paged_association_lists_on_record_reads_validate(
+    specs: HubSpotSpecs, family: tuple[str, dict[str, str]]
+) -> None:
+    """A record read whose association list is cut short carries CollectionResponseAssociatedId
+    with paging.next (after, link); the link (the v4 association list) validates too."""
+    _, paths = family
+    h = Harness(specs)
+    deal = h.ids["deal-acme"]
+    for i in range(101):
+        h.sandbox.create("line_items", {"name": f"extra {i}"}, associations=[("deals", deal)])
+    got = h.call(200, "GET", f"{paths['objects']}/deals/{deal}?associations=line_items")
+    listed = h.call(200, "GET", f"{paths['objects']}/deals?associations=line_items&limit=100")
+    next_page = got["associations"]["line_items"]["paging"]["next"]
+    rest = h.call(200, "GET", next_page["link"])
+    assert "100" == next_page["after"]
+    assert "paging" in listed["results"][0]["associations"]["line_items"]
+    assert len(rest["results"]) > 0

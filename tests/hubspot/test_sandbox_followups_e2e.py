@@ -128,3 +128,37 @@ def test_dates_round_trip_through_datetime_properties_as_midnight_utc(
         read.due_date,
         client.get_quote(quote_id).expiration_date,
     )
+
+
+# ------------------------------------------------------------------ paged association lists
+
+
+def test_a_deals_long_line_item_list_is_completed_from_the_v4_read(
+    hubspot_specs: object | None,
+) -> None:
+    """HubSpot lists 100 line items on the deal read and pages the rest (paging.next inside
+    the association results); get_deal completes the list from the v4 association batch read,
+    so all 601 line item ids come back, in order, in two requests."""
+    sandbox, clock = portal()
+    deal_id = sandbox.create("deals", {"dealname": "Fleet"})
+    items = [
+        sandbox.create("line_items", {"name": f"L{i}"}, associations=[("deals", deal_id)])
+        for i in range(601)
+    ]
+    client = connect(sandbox, clock, hubspot_specs)
+    deal = client.get_deal(deal_id)
+    assert tuple(items) == tuple(deal.line_item_ids)
+    assert [
+        ("GET", f"/crm/objects/2026-03/deals/{deal_id}"),
+        ("POST", "/crm/associations/2026-03/deals/line_items/batch/read"),
+    ] == [(r.method, r.path) for r in sandbox.requests]
+
+
+def test_a_short_association_list_costs_no_extra_request(hubspot_specs: object | None) -> None:
+    """Exactly 100 line items fit on the record read: no paging, no v4 read."""
+    sandbox, clock = portal()
+    deal_id = sandbox.create("deals", {"dealname": "Fleet"})
+    for i in range(100):
+        sandbox.create("line_items", {"name": f"L{i}"}, associations=[("deals", deal_id)])
+    client = connect(sandbox, clock, hubspot_specs)
+    assert (100, 1) == (len(client.get_deal(deal_id).line_item_ids), client.requests_sent)

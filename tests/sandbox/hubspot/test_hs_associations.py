@@ -266,3 +266,49 @@ def test_invoice_moves_to_open_only_with_one_contact_and_a_line_item(
         opened["hs_balance_due"],
     )
     assert ("paid", "0") == (paid["hs_invoice_status"], paid["hs_balance_due"])
+
+
+def test_record_read_pages_long_association_lists(
+    client: httpx.Client, sandbox: HubSpotSandbox
+) -> None:
+    """A record read lists at most 100 associated records per type; a longer list carries
+    paging.next (after, link) inside that association's results, and the link continues the
+    record's v4 association list where the record read stopped. Short lists carry no paging."""
+    deal = sandbox.create("deals", {"dealname": "Big"})
+    contact = sandbox.create("contacts", {"email": "a@b.test"}, associations=[("deals", deal)])
+    items = [
+        sandbox.create("line_items", {"name": f"L{i}"}, associations=[("deals", deal)])
+        for i in range(130)
+    ]
+    body = client.get(
+        f"/crm/v3/objects/deals/{deal}", params={"associations": "line_items,contacts"}
+    ).json()["associations"]
+    first = body["line_items"]
+    shown = [r["id"] for r in first["results"]]
+    after = first["paging"]["next"]["after"]
+    rest = client.get(first["paging"]["next"]["link"]).json()
+    assert (items[:100], "100", {"deal_to_line_item"}) == (
+        shown,
+        after,
+        {r["type"] for r in first["results"]},
+    )
+    assert items[100:] == [r["toObjectId"] for r in rest["results"]]
+    assert "paging" not in rest
+    assert ({"results": [{"id": contact, "type": "deal_to_contact"}]}) == body["contacts"]
+
+
+def test_record_list_pages_each_records_associations(
+    client: httpx.Client, sandbox: HubSpotSandbox
+) -> None:
+    """The list endpoint pages each record's association list the same way."""
+    deal = sandbox.create("deals", {"dealname": "Big"})
+    for i in range(101):
+        sandbox.create("line_items", {"name": f"L{i}"}, associations=[("deals", deal)])
+    record = client.get("/crm/objects/2026-03/deals", params={"associations": "line_items"}).json()[
+        "results"
+    ][0]
+    collection = record["associations"]["line_items"]
+    assert (100, "100") == (len(collection["results"]), collection["paging"]["next"]["after"])
+    assert collection["paging"]["next"]["link"].startswith(
+        f"https://api.hubapi.com/crm/v4/objects/deals/{deal}/associations/line_items?after="
+    )

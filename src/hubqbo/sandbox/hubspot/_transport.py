@@ -49,6 +49,9 @@ MAX_ASSOCIATION_CREATES = 2000
 MAX_ASSOCIATION_READS = 1000
 MAX_LIST_LIMIT = 100
 MAX_ASSOCIATION_LIST_LIMIT = 500
+RECORD_READ_ASSOCIATIONS = 100
+"""Associated records per type on a record read before ``paging.next`` (HubSpot changelog,
+"Announcing a change to how v3 CRM APIs return association data", in force since 2021-01-18)."""
 ACCESS_TOKEN_SECONDS = 1800
 MIGRATION_IN_PROGRESS = 477
 _DATED = re.compile(r"^\d{4}-\d{2}$")
@@ -425,6 +428,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         history: Sequence[str] | None = None,
         associations: Sequence[str] | None = None,
         all_set: bool = False,
+        origin: str = "https://api.hubapi.com",
     ) -> dict[str, Any]:
         self.store.derive(record)
         definitions = self.store.definitions(record.kind.name)
@@ -466,18 +470,39 @@ class HubSpotSandbox(httpx.BaseTransport):
             linked: dict[str, Any] = {}
             for name in associations:
                 to_kind = self.store.kind(name)
-                results = [
-                    {"id": to_id, "type": _v3_type_name(record.kind, to_kind, t)}
-                    for to_id, types in self.store.associations.linked(
-                        record.kind.name, record.id, to_kind.name
-                    )
-                    for t in types
-                ]
-                if results:
-                    linked[to_kind.name] = {"results": results}
+                collection = self._associated_ids(record, to_kind, origin)
+                if collection is not None:
+                    linked[to_kind.name] = collection
             if linked:
                 body["associations"] = linked
         return body
+
+    def _associated_ids(
+        self, record: Record, to_kind: ObjectType, origin: str
+    ) -> dict[str, Any] | None:
+        """One ``CollectionResponseAssociatedId`` of a record read: the first
+        ``RECORD_READ_ASSOCIATIONS`` associated records (each with one ``{id, type}`` per
+        association type) and, when there are more, ``paging.next`` whose ``after`` continues
+        the v4 association list of that record (``link``)."""
+        pairs = list(self.store.associations.linked(record.kind.name, record.id, to_kind.name))
+        if not pairs:
+            return None
+        page = pairs[:RECORD_READ_ASSOCIATIONS]
+        collection: dict[str, Any] = {
+            "results": [
+                {"id": to_id, "type": _v3_type_name(record.kind, to_kind, t)}
+                for to_id, types in page
+                for t in types
+            ]
+        }
+        if len(pairs) > len(page):
+            after = str(len(page))
+            link = (
+                f"{origin}/crm/v4/objects/{record.kind.name}/{record.id}/associations/"
+                f"{to_kind.name}?after={after}"
+            )
+            collection["paging"] = {"next": {"after": after, "link": link}}
+        return collection
 
     def _list(self, call: _Call, kind: ObjectType) -> dict[str, Any]:
         limit = min(max(call.integer("limit", 10), 1), MAX_LIST_LIMIT)
@@ -505,6 +530,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                     call.names("properties"),
                     history=call.names("propertiesWithHistory"),
                     associations=call.names("associations"),
+                    origin=_origin(call),
                 )
                 for r in page
             ]
@@ -526,6 +552,7 @@ class HubSpotSandbox(httpx.BaseTransport):
             call.names("properties"),
             history=call.names("propertiesWithHistory"),
             associations=call.names("associations"),
+            origin=_origin(call),
         )
 
     def _create_associations(
@@ -1280,6 +1307,12 @@ def _migration_in_progress() -> ApiError:
         "retry after the number of seconds in the Retry-After header.",
         "MIGRATION_IN_PROGRESS",
     )
+
+
+def _origin(call: _Call) -> str:
+    """``scheme://host[:port]`` of the request (for ``paging.next.link``)."""
+    url = call.request.url
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
 def _is_read(call: _Call) -> bool:
