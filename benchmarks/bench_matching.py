@@ -4,10 +4,12 @@ Run from the repository root::
 
     python benchmarks/bench_matching.py               # 1k, 10k, 100k customers
     python benchmarks/bench_matching.py --sizes 1000 --buyers 500
-    python benchmarks/bench_matching.py --complete-ledger   # customers keep every field
+    python benchmarks/bench_matching.py --data complete   # customers keep every field
+    python benchmarks/bench_matching.py --data person     # the plainer person-record world
 
-For each ledger size it generates CRM-vs-ledger data with a fixed seed
-(``benchmarks/_linkage_data.py``), then prints:
+For each ledger size it generates linkage data with a fixed seed (``benchmarks/_linkage_data.py``:
+CRM-vs-ledger data by default, or the plainer person-record world with ``--data person``), then
+prints:
 
 * index time — building ``CustomerMatcher`` over all customers (wall clock and CPU time);
 * peak memory of the index — ``tracemalloc`` peak while building it, in a separate run (tracing
@@ -29,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks._linkage_data import evaluate, generate  # noqa: E402
+from benchmarks._linkage_data import evaluate, generate, generate_person_records  # noqa: E402
 from hubqbo.matching import CustomerMatcher  # noqa: E402
 
 
@@ -39,9 +41,12 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def run(size: int, *, buyers: int, seed: int, complete: bool = False) -> dict[str, float]:
+def run(size: int, *, buyers: int, seed: int, world: str = "crm") -> dict[str, float]:
     """Benchmark one ledger size; returns the figures."""
-    data = generate(size, seed=seed, n_buyers=buyers, complete_ledger=complete)
+    if world == "person":
+        data = generate_person_records(size, seed=seed, n_buyers=buyers)
+    else:
+        data = generate(size, seed=seed, n_buyers=buyers, complete_ledger=world == "complete")
     customers = data.customers
 
     gc.collect()
@@ -92,9 +97,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--buyers", type=int, default=2_000, help="buyers per size")
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument(
-        "--complete-ledger",
-        action="store_true",
-        help="every customer keeps its e-mail, phone and address (default: a third missing)",
+        "--data",
+        choices=["crm", "complete", "person"],
+        default="crm",
+        help="crm: CRM-vs-ledger data, a third of the ledger's contact fields missing; "
+        "complete: the same with a complete ledger; person: the plainer person-record world",
     )
     args = parser.parse_args(argv)
     header = (
@@ -102,11 +109,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{'p50 µs':>7} {'p99 µs':>7} {'buyers':>6} {'precision':>9} {'recall':>7} "
         f"{'F1':>6} {'no-match':>8} {'wrong':>5} {'ambig':>5}"
     )
-    ledger = "complete" if args.complete_ledger else "partial"
-    print(f"python {sys.version.split()[0]}, seed {args.seed}, {ledger} ledger")
+    print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}")
     print(header)
     for size in args.sizes:
-        r = run(size, buyers=min(args.buyers, size), seed=args.seed, complete=args.complete_ledger)
+        r = run(size, buyers=min(args.buyers, size), seed=args.seed, world=args.data)
         print(
             f"{int(r['customers']):>9} {r['index_s']:>8.2f} {r['index_cpu_s']:>6.2f} "
             f"{r['peak_mib']:>8.1f} {r['bytes_per_customer']:>7.0f} {r['p50_us']:>7.0f} "
