@@ -285,8 +285,10 @@ def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None
         return Agreement.PARTIAL
     if _close(jb, jc):
         return Agreement.FUZZY
-    if min(len(jb), len(jc)) >= 5 and OSA.distance(jb, jc, score_cutoff=2) <= 2:
-        return Agreement.SIMILAR  # Romano / Romaoh: two slips, or two families
+    if OSA.distance(jb, jc, score_cutoff=2) <= 2 and (
+        min(len(jb), len(jc)) >= 5 or JaroWinkler.similarity(jb, jc) >= 0.8
+    ):
+        return Agreement.SIMILAR  # Romano / Romaoh, Anti / Anctl: two slips, or two families
     return Agreement.DISAGREE
 
 

@@ -111,8 +111,8 @@ class MatchConfig:
     family_fuzzy: float = 6.0
     """Family names one typo apart (two for long names)."""
     family_similar: float = 1.0
-    """Family names two slips apart (five letters or more): as likely a double typo as another
-    family, so neither evidence for nor a strong penalty."""
+    """Family names two slips apart (five letters or more, or Jaro-Winkler ≥ 0.8): as likely a
+    double typo as another family, so neither evidence for nor a strong penalty."""
     family_disagree: float = -10.0
     """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.001)."""
     given_exact: float = 10.0
