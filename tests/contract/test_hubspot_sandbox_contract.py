@@ -430,3 +430,32 @@ def test_paged_association_lists_on_record_reads_validate(
     assert "100" == next_page["after"]
     assert "paging" in listed["results"][0]["associations"]["line_items"]
     assert len(rest["results"]) > 0
+
+
+def test_quote_adjustment_objects_validate(
+    specs: HubSpotSpecs, family: tuple[str, dict[str, str]]
+) -> None:
+    """Discounts, fees and taxes (no description of their own here: the generic objects
+    description covers /objects/{objectType}) validate: create with an association to the
+    quote (362), batch read, and the quote read asking for them."""
+    _, paths = family
+    objects = paths["objects"]
+    h = Harness(specs)
+    quote = h.ids["quote-acme"]
+    made: dict[str, str] = {}
+    for kind, type_id in (("discounts", 362), ("fees", 364), ("taxes", 366)):
+        spec = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id + 1}]
+        body = {
+            "properties": {"hs_label": kind, "hs_type": "FIXED", "hs_value": "5"},
+            "associations": [{"to": {"id": quote}, "types": spec}],
+        }
+        made[kind] = h.call(201, "POST", f"{objects}/{kind}", json=body)["id"]
+    read = h.call(
+        200,
+        "POST",
+        f"{objects}/discounts/batch/read",
+        json={"inputs": [{"id": made["discounts"]}], "properties": ["hs_type", "hs_value"]},
+    )
+    got = h.call(200, "GET", f"{objects}/quotes/{quote}?associations=discounts,fees,taxes")
+    assert "5.0000" == read["results"][0]["properties"]["hs_value"]
+    assert {"discounts", "fees", "taxes"} == set(got["associations"])

@@ -5,6 +5,7 @@ exchange is validated by the strict OpenAPI contract harness when ``../shared`` 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -162,3 +163,116 @@ def test_a_short_association_list_costs_no_extra_request(hubspot_specs: object |
         sandbox.create("line_items", {"name": f"L{i}"}, associations=[("deals", deal_id)])
     client = connect(sandbox, clock, hubspot_specs)
     assert (100, 1) == (len(client.get_deal(deal_id).line_item_ids), client.requests_sent)
+
+
+# ------------------------------------------------------------------ quote discounts, fees, taxes
+
+
+INVERSE = {"discounts": 363, "fees": 365, "taxes": 367}
+"""Discount/fee/tax → quote: the inverses of HubSpot's quote→discount 362, fee 364, tax 366."""
+
+
+def seed_quote(sandbox: HubSpotSandbox, *adjustments: tuple[str, str, str]) -> str:
+    """A deal's quote with two line items (300 + 100) and the given (kind, hs_type, hs_value)
+    discounts/fees/taxes linked to it."""
+    records: dict[str, Any] = {
+        "deals": [{"key": "d", "properties": {"dealname": "Deal"}}],
+        "quotes": [
+            {
+                "key": "q",
+                "properties": {"hs_title": "Q", "hs_expiration_date": "2026-12-31"},
+                "associations": {"deals": ["d"]},
+            }
+        ],
+        "line_items": [
+            {
+                "key": f"l{price}",
+                "properties": {"name": "x", "price": price},
+                "associations": {"quotes": ["q"]},
+            }
+            for price in ("300", "100")
+        ],
+    }
+    for n, (kind, hs_type, value) in enumerate(adjustments):
+        records.setdefault(kind, []).append(
+            {
+                "key": f"{kind}{n}",
+                "properties": {"hs_label": f"{kind} {n}", "hs_type": hs_type, "hs_value": value},
+                "associations": {"quotes": [{"key": "q", "typeId": INVERSE[kind]}]},
+            }
+        )
+    return sandbox.seed({"records": records})["q"]
+
+
+def test_get_quote_reads_discounts_fees_and_taxes_end_to_end(
+    hubspot_specs: object | None,
+) -> None:
+    """quote_adjustments=True against the sandbox: the quote read asks for discounts, fees and
+    taxes; the two discounts and the two fees are batch-read (one request per kind) and summed
+    by hs_type; the tax sets has_tax_objects. HubSpot's quote amount already applies them."""
+    sandbox, clock = portal()
+    quote_id = seed_quote(
+        sandbox,
+        ("discounts", "PERCENT", "10"),
+        ("discounts", "FIXED", "20"),
+        ("fees", "FIXED", "15.50"),
+        ("fees", "PERCENT", "2"),
+        ("taxes", "PERCENT", "8"),
+    )
+    client = connect(sandbox, clock, hubspot_specs, quote_adjustments=True)
+    quote = client.get_quote(quote_id)
+    assert (
+        Decimal("20.0000"),
+        Decimal("10.0000"),
+        Decimal("15.5000"),
+        Decimal("2.0000"),
+        True,
+    ) == (
+        quote.discount_amount,
+        quote.discount_percent,
+        quote.fee_amount,
+        quote.fee_percent,
+        quote.has_tax_objects,
+    )
+    # 400 − (40 + 20) = 340; + (15.50 + 6.80) = 362.30; + 8% = 391.28
+    assert (Decimal("391.28"), 2, 3) == (
+        quote.amount,
+        len(quote.line_item_ids),
+        client.requests_sent,
+    )
+    assert [
+        ("GET", f"/crm/objects/2026-03/quotes/{quote_id}"),
+        ("POST", "/crm/objects/2026-03/discounts/batch/read"),
+        ("POST", "/crm/objects/2026-03/fees/batch/read"),
+    ] == [(r.method, r.path) for r in sandbox.requests]
+
+
+def test_get_quote_without_adjustments_costs_one_request(hubspot_specs: object | None) -> None:
+    """A quote with none: one request, every adjustment field empty."""
+    sandbox, clock = portal()
+    quote_id = seed_quote(sandbox)
+    client = connect(sandbox, clock, hubspot_specs, quote_adjustments=True)
+    quote = client.get_quote(quote_id)
+    assert (None, None, None, None, False, Decimal("400"), 1) == (
+        quote.discount_amount,
+        quote.discount_percent,
+        quote.fee_amount,
+        quote.fee_percent,
+        quote.has_tax_objects,
+        quote.amount,
+        client.requests_sent,
+    )
+
+
+def test_only_a_tax_costs_no_batch_read(hubspot_specs: object | None) -> None:
+    """Taxes are only flagged (never read): a quote with just a tax costs one request."""
+    sandbox, clock = portal()
+    quote_id = seed_quote(sandbox, ("taxes", "FIXED", "30"))
+    client = connect(sandbox, clock, hubspot_specs, quote_adjustments=True)
+    quote = client.get_quote(quote_id)
+    assert (True, None, Decimal("430"), 1) == (
+        quote.has_tax_objects,
+        quote.discount_amount,
+        quote.amount,
+        client.requests_sent,
+    )

@@ -60,6 +60,16 @@ _TABLE: tuple[AssociationType, ...] = (
     *_pair("deals", "contacts", 3, 4),
     *_pair("deals", "companies", 341, 342),
     *_pair("deals", "companies", 5, 6, "Primary"),
+    # Quote- and invoice-level discounts, fees and taxes. The quote→ and invoice→ ids are
+    # HubSpot's (associations guide: quote to discount 362, fee 364, tax 366; invoice to
+    # discount 411, fee 413, tax 415); the inverse ids are not in the material we hold and
+    # follow HubSpot's pairing (each id's inverse is the next one, as 67/68 and 409/410).
+    *_pair("quotes", "discounts", 362, 363),
+    *_pair("quotes", "fees", 364, 365),
+    *_pair("quotes", "taxes", 366, 367),
+    *_pair("invoices", "discounts", 411, 412),
+    *_pair("invoices", "fees", 413, 414),
+    *_pair("invoices", "taxes", 415, 416),
 )
 _BY_ID = {(t.from_type, t.to_type, t.type_id): t for t in _TABLE}
 

@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
+    "ADJUSTMENT_TYPES",
     "FIELD_TYPES",
     "PROPERTY_TYPES",
     "ObjectType",
@@ -161,7 +163,36 @@ _TYPES = (
         ),
         query_properties=("hs_number", "hs_title"),
     ),
+    *(
+        ObjectType(
+            plural,
+            singular,
+            type_id,
+            singular.upper(),
+            created_property="hs_createdate",
+            default_properties=(
+                "hs_createdate",
+                "hs_lastmodifieddate",
+                "hs_object_id",
+                "hs_type",
+                "hs_value",
+            ),
+            query_properties=("hs_label",),
+        )
+        for plural, singular, type_id in (
+            ("discounts", "discount", "0-84"),
+            ("fees", "fee", "0-85"),
+            ("taxes", "tax", "0-86"),
+        )
+    ),
 )
+"""The quote/invoice-level pricing objects (discounts, fees, taxes) follow HubSpot's guides:
+``hs_label``, ``hs_type`` (``PERCENT`` or ``FIXED``), ``hs_value``, ``hs_sort_order`` (and a
+discount's ``hs_duration``); default reads send ``hs_type`` and ``hs_value``."""
+
+ADJUSTMENT_TYPES = ("discounts", "fees", "taxes")
+"""Quote- and invoice-level pricing objects, in the order HubSpot applies them."""
+ADJUSTMENT_KINDS = ("PERCENT", "FIXED")
 
 _BY_KEY: dict[str, ObjectType] = {}
 for _t in _TYPES:
@@ -252,6 +283,9 @@ class PropertyDef:
     external_options: bool = False
     created_at: str | None = None
     archived: bool = False
+    decimal_places: int | None = None
+    """Numbers HubSpot sends back with a fixed scale (a discount's ``hs_value`` is
+    ``"20.0000"`` in the guides' examples); None keeps the value as written."""
 
     def option_values(self) -> frozenset[str]:
         """The values an enumeration accepts."""
@@ -497,6 +531,15 @@ def _defaults(kind: ObjectType) -> list[PropertyDef]:
             _p("hs_comments", "string", "textarea", group=g),
             _p("hs_tax_id", group=g),
         ]
+    elif kind.name in ADJUSTMENT_TYPES:
+        props += [
+            _p("hs_label", group=g),
+            _p("hs_type", "enumeration", group=g, options=ADJUSTMENT_KINDS),
+            attrs.evolve(_p("hs_value", "number", group=g), decimal_places=4),
+            _p("hs_sort_order", "number", group=g),
+        ]
+        if kind.name == "discounts":
+            props.append(_p("hs_duration", group=g))
     return props
 
 
@@ -584,6 +627,8 @@ def normalize_value(definition: PropertyDef, raw: str, previous: str | None) -> 
             return ValueProblem(name, "INVALID_DECIMAL", f'"{raw}" is not a valid number.')
         if not number.is_finite():
             return ValueProblem(name, "INVALID_DECIMAL", f'"{raw}" is not a valid number.')
+        if definition.decimal_places is not None:
+            return str(number.quantize(Decimal(1).scaleb(-definition.decimal_places)))
         return raw.strip()
     if definition.type == "bool":
         lowered = raw.strip().lower()

@@ -19,6 +19,7 @@ from hubqbo.sandbox._common import Clock
 from hubqbo.sandbox.hubspot._associations import AssociationStore, AssociationType, association_type
 from hubqbo.sandbox.hubspot._errors import ApiError, property_problems_error
 from hubqbo.sandbox.hubspot._model import (
+    ADJUSTMENT_TYPES,
     QUOTE_STATUSES,
     ObjectType,
     PropertyDef,
@@ -437,7 +438,7 @@ class PortalStore:
                 for parent_id, _ in self.associations.linked("line_items", record.id, parent):
                     self.derive(self.records[parent][parent_id])
         elif name == "quotes":
-            props["hs_quote_amount"] = _plain(self._lines_total(record))
+            props["hs_quote_amount"] = _plain(self._adjusted(record, self._lines_total(record)))
             if "hs_quote_number" not in props:
                 props["hs_quote_number"] = str(next(self._numbers))
             status = props.get("hs_status")
@@ -449,12 +450,33 @@ class PortalStore:
             elif status in QUOTE_STATUSES:
                 props["hs_locked"] = "false"
         elif name == "invoices":
-            billed = self._lines_total(record)
+            billed = self._adjusted(record, self._lines_total(record))
             props["hs_amount_billed"] = _plain(billed)
             paid = props.get("hs_invoice_status") in {"paid", "voided"}
             props["hs_balance_due"] = "0" if paid else _plain(billed)
             if "hs_number" not in props:
                 props["hs_number"] = f"INV-{next(self._numbers)}"
+
+    def _adjusted(self, record: Record, amount: Decimal) -> Decimal:
+        """``amount`` after the record's discounts, then fees, then taxes (HubSpot's order).
+
+        Within one kind every ``PERCENT`` applies to the amount reached before that kind and
+        ``FIXED`` values add up; each kind's change is rounded to cents. HubSpot documents
+        the order, not this arithmetic: the sandbox's own reading.
+        """
+        for kind in ADJUSTMENT_TYPES:
+            change = Decimal(0)
+            for adjustment_id, _ in self.associations.linked(record.kind.name, record.id, kind):
+                adjustment = self.records[kind].get(adjustment_id)
+                if adjustment is None or adjustment.archived:
+                    continue
+                value = _decimal(adjustment.properties.get("hs_value"))
+                if adjustment.properties.get("hs_type") == "PERCENT":
+                    value = amount * value / 100
+                change += value
+            change = change.quantize(Decimal("0.01"))
+            amount = amount - change if kind == "discounts" else amount + change
+        return amount
 
     def _lines_total(self, record: Record) -> Decimal:
         total = Decimal(0)
