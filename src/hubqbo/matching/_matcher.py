@@ -157,6 +157,7 @@ class CustomerMatcher:
         finally:
             if collecting:
                 gc.enable()
+        _log.debug("indexed %d customers under %d blocking keys", len(self), len(self._blocks))
 
     def _bulk_load(self, customers: Iterable[Customer]) -> None:
         """Index many customers at once: the same structures as :meth:`add`, built in passes."""
@@ -428,6 +429,14 @@ class CustomerMatcher:
             listed.append(candidate)
             if slot == chosen_slot:
                 chosen = candidate
+        # Ids and scores only: buyer and customer details are personal data.
+        _log.debug(
+            "match %s: customer %s, %d candidates scored, best %.1f bits",
+            status.value,
+            chosen.customer_id if chosen else None,
+            len(scored),
+            -scored[0][0] if scored else 0.0,
+        )
         return MatchResult(buyer, status, tuple(listed), cfg.match_threshold, chosen)
 
     def match_many(self, buyers: Iterable[Buyer]) -> list[MatchResult]:
