@@ -54,8 +54,12 @@ def test_get_deal_reads_associations_and_primary_company(contract: httpx.BaseTra
 
 
 def test_v3_paths_quote_and_currency(contract: httpx.BaseTransport) -> None:
-    """api_version="v3" reads /crm/v3/objects and /settings/v3/currencies; currency is cached."""
-    with replaying("get_quote_v3"), make(contract, api_version="v3") as client:
+    """api_version="v3" reads /crm/v3/objects and /settings/v3/currencies; currency is cached.
+    quote_adjustments=False: the quote read asks for no discounts, fees or taxes."""
+    with (
+        replaying("get_quote_v3"),
+        make(contract, api_version="v3", quote_adjustments=False) as client,
+    ):
         quote = client.get_quote("701")
         currencies = [client.company_currency(), client.company_currency()]
     assert ("APPROVAL_NOT_NEEDED", dt.date(2026, 12, 31), "GBP") == (

@@ -207,9 +207,10 @@ def seed_quote(sandbox: HubSpotSandbox, *adjustments: tuple[str, str, str]) -> s
 def test_get_quote_reads_discounts_fees_and_taxes_end_to_end(
     hubspot_specs: object | None,
 ) -> None:
-    """quote_adjustments=True against the sandbox: the quote read asks for discounts, fees and
-    taxes; the two discounts and the two fees are batch-read (one request per kind) and summed
-    by hs_type; the tax sets has_tax_objects. HubSpot's quote amount already applies them."""
+    """By default (quote_adjustments=True) against the sandbox: the quote read asks for
+    discounts, fees and taxes; the two discounts and the two fees are batch-read (one request
+    per kind) and summed by hs_type; the tax sets has_tax_objects. HubSpot's quote amount
+    already applies them."""
     sandbox, clock = portal()
     quote_id = seed_quote(
         sandbox,
@@ -219,7 +220,7 @@ def test_get_quote_reads_discounts_fees_and_taxes_end_to_end(
         ("fees", "PERCENT", "2"),
         ("taxes", "PERCENT", "8"),
     )
-    client = connect(sandbox, clock, hubspot_specs, quote_adjustments=True)
+    client = connect(sandbox, clock, hubspot_specs)
     quote = client.get_quote(quote_id)
     assert (
         Decimal("20.0000"),
@@ -273,6 +274,21 @@ def test_only_a_tax_costs_no_batch_read(hubspot_specs: object | None) -> None:
     assert (True, None, Decimal("430"), 1) == (
         quote.has_tax_objects,
         quote.discount_amount,
+        quote.amount,
+        client.requests_sent,
+    )
+
+
+def test_opting_out_reads_the_quote_alone(hubspot_specs: object | None) -> None:
+    """quote_adjustments=False: one read without the adjustment associations; the discount is
+    not seen (the fields stay empty) although HubSpot's amount applies it."""
+    sandbox, clock = portal()
+    quote_id = seed_quote(sandbox, ("discounts", "FIXED", "40"))
+    client = connect(sandbox, clock, hubspot_specs, quote_adjustments=False)
+    quote = client.get_quote(quote_id)
+    assert (None, False, Decimal("360"), 1) == (
+        quote.discount_amount,
+        quote.has_tax_objects,
         quote.amount,
         client.requests_sent,
     )

@@ -183,10 +183,11 @@ class HubSpotClient:
         rate_limits: ``RateLimits`` or a tier name (``"free"``, ``"professional"``,
             ``"api_add_on"``, ``"public_oauth"`` ...); default 100 requests / 10 s.
         qbo_item_id_property: the product property holding the QBO item id.
-        quote_adjustments: also read each quote's associated discounts, fees and taxes
-            (HubSpot's docs; not in its OpenAPI descriptions, and not emulated by
-            ``HubSpotSandbox`` yet, hence off by default). Off, ``Quote.discount_*``,
-            ``fee_*`` stay ``None`` and ``has_tax_objects`` ``False`` whatever the quote holds.
+        quote_adjustments: read each quote's associated discounts, fees and taxes (HubSpot's
+            "Discounts", "Fees" and "Taxes" guides) into ``Quote.discount_*``, ``fee_*`` and
+            ``has_tax_objects`` (default). A quote without any costs no extra request; one
+            with discounts and fees costs one batch read per kind. ``False`` skips them:
+            those fields then stay empty whatever the quote holds (a discount is missed).
         retry: retry policy (``HubSpotRetryPolicy()`` by default).
         clock, sleep: injectable time (``ManualClock().sleep`` in tests: nothing really sleeps).
 
@@ -210,7 +211,7 @@ class HubSpotClient:
         http_client: httpx.Client | None = None,
         rate_limits: RateLimits | str | None = None,
         qbo_item_id_property: str = "qbo_item_id",
-        quote_adjustments: bool = False,
+        quote_adjustments: bool = True,
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
@@ -779,7 +780,7 @@ class HubSpotClient:
     def get_quote(self, quote_id: str) -> Quote:
         """The quote with buyer contact/company ids, line item ids and deal id.
 
-        With ``quote_adjustments=True`` the same read also asks for the quote's discounts,
+        With ``quote_adjustments`` (the default) the same read also asks for the quote's discounts,
         fees and taxes; the discounts and fees found are read in one batch each (none: no
         further request) and summed by ``hs_type`` into ``Quote.discount_*``/``fee_*``; any
         tax sets ``has_tax_objects``.
