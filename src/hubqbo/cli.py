@@ -64,7 +64,9 @@ class DemoWorld:
     qbo: dict[str, str]
 
     def builder(self, **options: Any) -> InvoiceBuilder:
-        """An ``InvoiceBuilder`` over both companies, on the demo clock."""
+        """An ``InvoiceBuilder`` over both companies, on the demo clock; quote fees go to the
+        US company's "Service fee" item."""
+        options.setdefault("fee_item_id", self.qbo["us:item:Service fee"])
         return InvoiceBuilder(
             self.crm,
             {self.us.realm_id: self.us, self.uk.realm_id: self.uk},
@@ -146,6 +148,7 @@ def _seed_quickbooks(qbo: QuickBooksSandbox) -> tuple[str, str, dict[str, str]]:
         ("Support hours", "95", {"Sku": "SUP-H", "Taxable": False}),
         ("Legacy support", "80", {"Sku": "SUP-OLD", "Active": False}),
     ]
+    us_items.append(("Service fee", "0", {"Taxable": False}))
     for name, price, fields in us_items:
         ids[f"us:item:{name}"] = qbo.add_item(us, name, price, **fields)
     vat20 = next(c.id for c in _ledger(qbo, uk).list_tax_codes() if c.name == "20.0% S")
@@ -379,6 +382,20 @@ def _hubspot_seed() -> dict[str, Any]:
                 _acme_quote("quote-acme", "Acme hosting renewal", "2026-12-31"),
                 _acme_quote("quote-old", "Acme hosting (spring offer)", "2026-04-30"),
             ],
+            "discounts": [
+                {
+                    "key": "disc-loyalty",
+                    "properties": {"hs_label": "Loyalty", "hs_type": "PERCENT", "hs_value": "10"},
+                    "associations": {"quotes": ["quote-acme"]},
+                }
+            ],
+            "fees": [
+                {
+                    "key": "fee-setup",
+                    "properties": {"hs_label": "Setup fee", "hs_type": "FIXED", "hs_value": "25"},
+                    "associations": {"quotes": ["quote-acme"]},
+                }
+            ],
         },
     }
 
@@ -409,6 +426,7 @@ def build_demo_world(
     crm = HubSpotClient(
         access_token="pat-sandbox",  # noqa: S106 - the sandbox accepts any token
         transport=wrap(hs_sandbox),
+        quote_adjustments=True,
         clock=clock,
         sleep=clock.sleep,
     )
@@ -468,7 +486,7 @@ def run_demo(out: TextIO) -> int:
     draft = builder.from_deal(hs["deal-acme"], realm=us, message="Thank you for your business!")
     s.block(draft)
 
-    s.title("A draft from a quote; an expired quote is refused (A2)")
+    s.title("A draft from a quote (its discount and fee too); an expired one is refused (A2)")
     quote_draft = builder.from_quote(hs["quote-acme"], realm=us)
     s.block(quote_draft)
     try:

@@ -63,15 +63,54 @@ def test_draft_from_deal_matches_customer_resolves_items_taxes_and_terms(
 def test_draft_from_published_quote_and_refusal_of_an_expired_one(
     world: DemoWorld, builder: InvoiceBuilder
 ) -> None:
-    """A published quote gives a draft of its own line items; an expired one is refused."""
+    """A published quote gives a draft of its own line items, its 10% discount and its 25.00
+    fee (on the configured fee item), adding up to the quote's amount; an expired quote is
+    refused."""
     d = builder.from_quote(world.hs["quote-acme"], realm=world.us.realm_id)
-    assert ("quote", ["Hosting (annual)", "Support hours"], Decimal("1675.00")) == (
+    assert ("quote", ["Hosting (annual)", "Support hours", "Service fee"]) == (
         d.source.kind,
-        [ln.item.name for ln in d.lines],
+        [ln.item.name for ln in d.lines],  # type: ignore[union-attr]
+    )
+    assert (Decimal("167.50"), Decimal("1532.50"), Decimal("1532.5"), []) == (
+        d.discount_total,
         d.total,
-    )  # type: ignore[union-attr]
+        d.expected_total,
+        codes(d),
+    )
     with pytest.raises(QuoteNotUsable, match="expired on 2026-04-30"):
         builder.from_quote(world.hs["quote-old"], realm=world.us.realm_id)
+
+
+def test_invoice_from_quote_carries_discount_line_and_fee(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """QBO receives the fee as a sales line and the discount as a DiscountLineDetail; its
+    total before tax is the quote's amount."""
+    made = builder.create(builder.from_quote(world.hs["quote-acme"], realm=world.us.realm_id))
+    inv = world.us.get_invoice(made.invoice.id or "")
+    kinds = [
+        (ln.detail_type.value, ln.amount)
+        for ln in inv.lines
+        if ln.detail_type.value != "SubTotalLineDetail"
+    ]
+    assert [
+        ("SalesItemLineDetail", Decimal("1200.00")),
+        ("SalesItemLineDetail", Decimal("475.00")),
+        ("SalesItemLineDetail", Decimal("25.00")),
+        ("DiscountLineDetail", Decimal("167.50")),
+    ] == kinds
+    assert Decimal("1532.50") == inv.total - inv.tax_detail.total_tax  # type: ignore[union-attr]
+
+
+def test_quote_with_hubspot_taxes_is_a_problem(world: DemoWorld, builder: InvoiceBuilder) -> None:
+    """HubSpot tax objects on a quote cannot become a QBO invoice (QBO taxes by code)."""
+    world.hubspot.create(
+        "taxes",
+        {"hs_label": "Sales tax", "hs_type": "PERCENT", "hs_value": "8"},
+        associations=[("quotes", world.hs["quote-acme"])],
+    )
+    d = builder.from_quote(world.hs["quote-acme"], realm=world.us.realm_id)
+    assert "quote_tax_objects" in codes(d)
 
 
 def test_quote_expiry_is_judged_on_the_portals_calendar_day(

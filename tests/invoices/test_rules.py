@@ -14,12 +14,12 @@ from hubqbo.errors import QuoteNotUsable
 from hubqbo.invoices import ItemIndex, ResolvedBy, check_quote_usable, resolve_item, resolve_terms
 from hubqbo.invoices._rules import (
     default_tax_code,
-    discount_amount,
     doc_number_error,
     due_date_for,
     line_amount,
     net_unit_price,
     new_customer_name_error,
+    percent_of,
 )
 
 TODAY = dt.date(2026, 11, 25)
@@ -161,7 +161,7 @@ def test_fixed_discount_is_per_unit_and_percentage_wins() -> None:
 )
 def test_discount_never_exceeds_subtotal(subtotal: Decimal, pct: Decimal) -> None:
     """A percentage discount is between 0 and the subtotal, in cents."""
-    amount = discount_amount(subtotal, pct, "USD")
+    amount = percent_of(subtotal, pct, "USD")
     assert Decimal(0) <= amount <= subtotal
     assert amount == amount.quantize(Decimal("0.01"))
 

@@ -44,12 +44,12 @@ from hubqbo.invoices._rules import (
     ItemResolution,
     ResolvedBy,
     default_tax_code,
-    discount_amount,
     doc_number_error,
     due_date_for,
     line_amount,
     net_unit_price,
     new_customer_name_error,
+    percent_of,
     resolve_item,
 )
 from hubqbo.models import (
@@ -324,7 +324,7 @@ def _fee_line(
 ) -> DraftLine:
     item = catalog.items.by_id.get(fee_item_id) if fee_item_id else None
     if item is not None and item.sellable:
-        resolution = ItemResolution(item=item, via=ResolvedBy.MAPPING)
+        resolution = ItemResolution(item=item, via=ResolvedBy.FEE_ITEM)
     else:
         services = [i for i in catalog.items.items if i.sellable and i.type is ItemType.SERVICE]
         resolution = ItemResolution(item=None, candidates=services[:5])
@@ -339,6 +339,28 @@ def _fee_line(
         description="Fees",
         is_fee=True,
     )
+
+
+def _quote_discount(
+    base: Decimal, percent: Decimal | None, fixed: Decimal | None, currency: str
+) -> Decimal:
+    """A quote's discounts on ``base`` (the lines after their own discounts), HubSpot's way:
+    percentages of the base, fixed amounts added, each rounded to the currency."""
+    total = percent_of(base, percent, currency) if percent else Decimal(0)
+    return total + (round_money(fixed, currency) if fixed else Decimal(0))
+
+
+def _quote_fee(quote: Quote | None, lines: Sequence[DraftLine], currency: str) -> Decimal:
+    """A quote's fees: fixed ones plus percentages of the amount after discounts (HubSpot
+    applies discounts, then fees, then taxes)."""
+    if quote is None or not (quote.fee_amount or quote.fee_percent):
+        return Decimal(0)
+    goods = sum((line_amount(ln.quantity, ln.net_price, currency) for ln in lines), Decimal(0))
+    base = goods - _quote_discount(goods, quote.discount_percent, quote.discount_amount, currency)
+    fee = round_money(quote.fee_amount, currency) if quote.fee_amount else Decimal(0)
+    if quote.fee_percent:
+        fee += percent_of(base, quote.fee_percent, currency)
+    return fee
 
 
 def _schedule(line: LineItem) -> str:
@@ -442,8 +464,9 @@ class InvoiceDraft:
             _line_from(n, li, products.get(li.product_id or ""), catalog, item_map)
             for n, li in enumerate(line_items, start=1)
         ]
-        if quote is not None and quote.fee_amount:
-            lines.append(_fee_line(len(lines) + 1, quote.fee_amount, catalog, fee_item_id))
+        fee = _quote_fee(quote, lines, currency)
+        if fee:
+            lines.append(_fee_line(len(lines) + 1, fee, catalog, fee_item_id))
         return cls(
             source=source,
             catalog=catalog,
@@ -529,12 +552,9 @@ class InvoiceDraft:
         """The invoice-level discount: line discounts (in ``DISCOUNT_LINE`` mode) plus the
         quote's discount (a percentage applies to the lines after their own discounts)."""
         net_goods = self._goods_subtotal - self._line_discounts
-        quote_discount = Decimal(0)
-        if self.discount_percent:
-            quote_discount = discount_amount(net_goods, self.discount_percent, self.currency)
-        elif self.discount_fixed:
-            quote_discount = round_money(self.discount_fixed, self.currency)
-        return self._line_discounts + quote_discount
+        return self._line_discounts + _quote_discount(
+            net_goods, self.discount_percent, self.discount_fixed, self.currency
+        )
 
     @property
     def total(self) -> Decimal:
@@ -1022,7 +1042,7 @@ class InvoiceDraft:
             )
         has_fee = any(ln.is_fee for ln in self.lines)
         line_disc = self._line_discounts
-        if self.discount_percent and not has_fee and not line_disc:
+        if self.discount_percent and not (self.discount_fixed or has_fee or line_disc):
             out.append(InvoiceLine.discount(percent=self.discount_percent, description="Discount"))
         elif self.discount_total:
             out.append(InvoiceLine.discount(amount=self.discount_total, description="Discount"))

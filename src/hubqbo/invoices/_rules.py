@@ -36,12 +36,12 @@ __all__ = [
     "ResolvedBy",
     "check_quote_usable",
     "default_tax_code",
-    "discount_amount",
     "doc_number_error",
     "due_date_for",
     "line_amount",
     "net_unit_price",
     "new_customer_name_error",
+    "percent_of",
     "resolve_item",
     "resolve_terms",
 ]
@@ -105,6 +105,8 @@ class ResolvedBy(str, enum.Enum):
     SKU = "sku"
     NAME = "name"
     CALLER = "caller"
+    FEE_ITEM = "fee_item"
+    """The configured service item for quote fees."""
 
 
 @attrs.frozen
@@ -266,9 +268,9 @@ def line_amount(quantity: Decimal, unit_price: Decimal, currency: str) -> Decima
     return round_money(quantity * unit_price, currency)
 
 
-def discount_amount(subtotal: Decimal, percent: Decimal, currency: str) -> Decimal:
-    """A percentage discount of ``subtotal``, rounded half-up to the currency's minor units."""
-    return round_money(subtotal * percent / Decimal(100), currency)
+def percent_of(amount: Decimal, percent: Decimal, currency: str) -> Decimal:
+    """``percent`` % of ``amount`` (a discount, a fee), rounded half-up to minor units."""
+    return round_money(amount * percent / Decimal(100), currency)
 
 
 # --------------------------------------------------------------------------- tax, A5
