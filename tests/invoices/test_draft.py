@@ -447,3 +447,25 @@ def test_percent_discount_total_is_subtotal_minus_discount(
     d = draft(lines=[line("Consulting", str(q), str(p)) for q, p in rows], quote=quote)
     assert d.subtotal - d.discount_total == d.total
     assert Decimal(0) <= d.total <= d.subtotal
+
+
+def test_quote_percent_and_fixed_discounts_add_up_and_percent_fees_follow_discounts() -> None:
+    """HubSpot's order: discounts (10% of 360 = 36, plus 5 fixed), then a 2% fee of what is
+    left (319 → 6.38); the discount goes to QBO as one fixed amount."""
+    quote = Quote(
+        id="5",
+        status="APPROVED",
+        discount_percent=Decimal("10"),
+        discount_amount=Decimal("5"),
+        fee_percent=Decimal("2"),
+        amount=Decimal("325.38"),
+    )
+    d = draft(quote=quote, fee_item_id="8").with_tax_code("7")
+    assert (Decimal("41.00"), Decimal("6.38"), Decimal("325.38"), ()) == (
+        d.discount_total,
+        d.amount_of(d.lines[-1]),
+        d.total,
+        d.problems(),
+    )
+    discount = d.invoice_lines()[-1]
+    assert (None, Decimal("41.00")) == (discount.discount_percent, discount.amount)
