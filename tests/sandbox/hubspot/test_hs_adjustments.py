@@ -3,6 +3,9 @@ associations to quotes and invoices, totals, and seeding (plain httpx against th
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -257,4 +260,51 @@ def test_seeding_quote_adjustments_from_a_description(sandbox: HubSpotSandbox) -
         quote["hs_status"],
         quote["hs_quote_amount"],
         sandbox.record("discounts", ids["d"])["properties"]["hs_value"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "type_id", "inverse"),
+    [("discounts", 411, 412), ("fees", 413, 414), ("taxes", 415, 416)],
+)
+def test_invoice_associations_use_hubspots_type_ids(
+    client: httpx.Client, sandbox: HubSpotSandbox, kind: str, type_id: int, inverse: int
+) -> None:
+    """Invoice→discount 411, →fee 413, →tax 415 (HubSpot's table); inverses 412/414/416."""
+    invoice = sandbox.create("invoices", {"hs_currency": "USD"})
+    created = sandbox.create(
+        kind, {"hs_type": "FIXED", "hs_value": "1"}, associations=[("invoices", invoice)]
+    )
+    forward = client.get(f"/crm/v4/objects/invoices/{invoice}/associations/{kind}").json()
+    backward = client.get(f"/crm/v4/objects/{kind}/{created}/associations/invoices").json()
+    assert ([type_id], [inverse]) == (
+        [t["typeId"] for t in forward["results"][0]["associationTypes"]],
+        [t["typeId"] for t in backward["results"][0]["associationTypes"]],
+    )
+
+
+def test_seeding_adjustments_from_a_json_file(sandbox: HubSpotSandbox, tmp_path: Path) -> None:
+    """seed_file reads the same description from JSON: a fee linked to its quote by key."""
+    path = tmp_path / "portal.json"
+    path.write_text(
+        json.dumps(
+            {
+                "records": {
+                    "quotes": [{"key": "q", "properties": QUOTE}],
+                    "fees": [
+                        {
+                            "key": "f",
+                            "properties": {"hs_type": "FIXED", "hs_value": "9.99"},
+                            "associations": {"quotes": ["q"]},
+                        }
+                    ],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    ids = sandbox.seed_file(path)
+    assert ("9.99", "9.9900") == (
+        sandbox.record("quotes", ids["q"])["properties"]["hs_quote_amount"],
+        sandbox.record("fees", ids["f"])["properties"]["hs_value"],
     )
