@@ -20,27 +20,12 @@ import random
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Protocol
 
 import attrs
 
+from hubqbo.clock import Clock, SystemClock
+
 __all__ = ["Clock", "Fault", "FaultKind", "FaultPlan", "ManualClock", "SystemClock"]
-
-
-class Clock(Protocol):
-    """Anything with ``now()`` returning an aware UTC datetime."""
-
-    def now(self) -> dt.datetime:
-        """The current instant (timezone-aware)."""
-        ...
-
-
-class SystemClock:
-    """The real clock."""
-
-    def now(self) -> dt.datetime:
-        """``datetime.now(timezone.utc)``."""
-        return dt.datetime.now(dt.timezone.utc)
 
 
 class ManualClock:
