@@ -122,18 +122,43 @@ def unrelated(n: int) -> list[Customer]:
 def test_unrelated_customers_never_change_a_clear_match(
     ledger: list[Customer], buyer: Buyer, n: int
 ) -> None:
-    """Adding customers that share nothing with the buyer never picks a different customer."""
+    """Adding customers that share nothing with the buyer never picks a different customer.
+
+    Scores do not depend on the ledger's size, so the ranked candidates stay the same too.
+    """
     before = CustomerMatcher(ledger).match(buyer)
     grown = CustomerMatcher(ledger)
     for customer in unrelated(n):
         grown.add(customer)
     after = grown.match(buyer)
     if before.status is MatchStatus.MATCHED:
-        assert after.customer_id == before.customer_id
-    assert (before.status, [c.customer_id for c in before.candidates]) == (
-        after.status,
-        [c.customer_id for c in after.candidates],
-    )
+        assert after.customer_id in {before.customer_id, None}
+    assert [(c.customer_id, c.score) for c in before.candidates] == [
+        (c.customer_id, c.score) for c in after.candidates
+    ]
+
+
+def test_a_larger_ledger_raises_the_bar_but_never_changes_the_choice() -> None:
+    """Past ``reference_size`` the thresholds rise; a match may become none, never another."""
+    from hubqbo.matching import MatchConfig
+
+    ledger = [
+        Customer(
+            id="k",
+            given_name="Ada",
+            family_name="Quill",
+            phone="+1 512 555 0101",
+            email="ada@quill.test",
+        )
+    ]
+    buyer = Buyer(first_name="Ada", last_name="Quill", phone="512-555-0101")
+    small = MatchConfig(reference_size=2, raise_per_doubling=4.0)
+    matcher = CustomerMatcher(ledger, config=small)
+    assert "k" == matcher.match(buyer).customer_id
+    for customer in unrelated(31):
+        matcher.add(customer)
+    assert 4.0 * 4 == matcher.threshold_raise  # 32 customers: 4 doublings past 2
+    assert matcher.match(buyer).customer is None
 
 
 @settings(max_examples=150)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import heapq
 import logging
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Final
@@ -218,6 +219,19 @@ class CustomerMatcher:
         """The indexed customers."""
         return (c for c in self._customers if c is not None)
 
+    @property
+    def threshold_raise(self) -> float:
+        """Bits added to both thresholds for the size of the ledger (see ``MatchConfig``).
+
+        Every doubling of the customers beyond ``reference_size`` doubles the chances that one
+        of them agrees with a buyer by coincidence, so the evidence must be stronger.
+        """
+        cfg = self._config
+        size, reference = len(self), cfg.reference_size
+        if not reference or size <= reference:
+            return 0.0
+        return cfg.raise_per_doubling * math.log2(size / reference)
+
     def _eligible(self, customer: Customer) -> bool:
         return customer.active and (self._config.include_jobs or not customer.is_job)
 
@@ -395,6 +409,7 @@ class CustomerMatcher:
         cfg = self._config
         record = _buyer_record(buyer)
         customers = self._customers
+        raise_by = self.threshold_raise
         scored: list[tuple[float, tuple[str, str], int, list[Reason], bool, bool]] = []
         for slot in self._candidates(record):
             customer_record, customer = self._records[slot], customers[slot]
@@ -403,7 +418,7 @@ class CustomerMatcher:
             score, reasons, vetoed, corroborated = compare(
                 record, customer_record, cfg, self._counts
             )
-            needed = cfg.match_threshold if corroborated else cfg.names_only_threshold
+            needed = (cfg.match_threshold if corroborated else cfg.names_only_threshold) + raise_by
             scored.append((-score, _sort_key(customer), slot, reasons, vetoed, score >= needed))
         scored.sort(key=lambda item: (item[0], item[1]))
         # A vetoed customer is another person: it is listed but neither chosen nor a rival.
@@ -437,7 +452,7 @@ class CustomerMatcher:
             len(scored),
             -scored[0][0] if scored else 0.0,
         )
-        return MatchResult(buyer, status, tuple(listed), cfg.match_threshold, chosen)
+        return MatchResult(buyer, status, tuple(listed), cfg.match_threshold + raise_by, chosen)
 
     def match_many(self, buyers: Iterable[Buyer]) -> list[MatchResult]:
         """Match several buyers, in order (one result per buyer)."""
