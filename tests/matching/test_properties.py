@@ -152,12 +152,12 @@ def test_a_larger_ledger_raises_the_bar_but_never_changes_the_choice() -> None:
         )
     ]
     buyer = Buyer(first_name="Ada", last_name="Quill", phone="512-555-0101")
-    small = MatchConfig(reference_size=2, raise_per_doubling=4.0)
+    small = MatchConfig(reference_size=2, raise_per_doubling=8.0)
     matcher = CustomerMatcher(ledger, config=small)
     assert "k" == matcher.match(buyer).customer_id
     for customer in unrelated(31):
         matcher.add(customer)
-    assert 4.0 * 4 == matcher.threshold_raise  # 32 customers: 4 doublings past 2
+    assert 8.0 * 4 == matcher.threshold_raise  # 32 customers: 4 doublings past 2
     assert matcher.match(buyer).customer is None
 
 
