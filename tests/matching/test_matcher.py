@@ -231,6 +231,13 @@ def test_unknown_buyer_is_no_match_with_empty_candidates(matcher: CustomerMatche
     assert result is result.raise_if_ambiguous()
 
 
+def test_contacts_and_companies_are_accepted_as_buyers(matcher: CustomerMatcher) -> None:
+    """A HubSpot contact or company can be matched without building a Buyer first."""
+    contact = Contact(first_name="Ada", last_name="Lovelace", email="ada.lovelace@analytical.io")
+    company = Company(name="Acme Widgets Limited", domain="acmewidgets.co.uk")
+    assert ["1", "2"] == [r.customer_id for r in matcher.match_many([contact, company])]
+
+
 def test_match_many_keeps_order(matcher: CustomerMatcher) -> None:
     """Bulk matching returns one result per buyer, in order."""
     buyers = [Buyer(email="ada.lovelace@analytical.io"), Buyer(first_name="Nobody")]

@@ -27,7 +27,7 @@ from hubqbo.matching._types import (
     MatchResult,
     MatchStatus,
 )
-from hubqbo.models import Customer
+from hubqbo.models import Company, Contact, Customer
 
 __all__ = ["CustomerMatcher"]
 
@@ -397,8 +397,11 @@ class CustomerMatcher:
         at_cut = sorted((slot for slot, n in hits.items() if n == cut), key=sort_keys.__getitem__)
         return above + at_cut[: cfg.max_candidates - len(above)]
 
-    def match(self, buyer: Buyer) -> MatchResult:
+    def match(self, buyer: Buyer | Contact | Company) -> MatchResult:
         """Match one buyer: the chosen customer or none, the score, reasons and candidates.
+
+        A HubSpot ``Contact`` or ``Company`` is accepted as is (``Buyer.from_contact`` /
+        ``Buyer.from_company``); build a ``Buyer`` to combine a contact with its company.
 
         Example:
             >>> m = CustomerMatcher([Customer(id="1", display_name="Acme Ltd",
@@ -407,6 +410,10 @@ class CustomerMatcher:
             '1'
         """
         cfg = self._config
+        if isinstance(buyer, Contact):
+            buyer = Buyer.from_contact(buyer)
+        elif isinstance(buyer, Company):
+            buyer = Buyer.from_company(buyer)
         record = _buyer_record(buyer)
         customers = self._customers
         raise_by = self.threshold_raise
@@ -454,6 +461,6 @@ class CustomerMatcher:
         )
         return MatchResult(buyer, status, tuple(listed), cfg.match_threshold + raise_by, chosen)
 
-    def match_many(self, buyers: Iterable[Buyer]) -> list[MatchResult]:
+    def match_many(self, buyers: Iterable[Buyer | Contact | Company]) -> list[MatchResult]:
         """Match several buyers, in order (one result per buyer)."""
         return [self.match(buyer) for buyer in buyers]
