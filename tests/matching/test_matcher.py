@@ -158,6 +158,19 @@ def test_display_name_only_customer_with_double_surname(matcher: CustomerMatcher
     assert Agreement.PARTIAL == reason(result, MatchKey.FAMILY_NAME)
 
 
+def test_person_whose_company_field_repeats_the_name() -> None:
+    """A display name copied into the company field is still read as a person's name."""
+    ledger = [
+        Customer(
+            id="8", display_name="Noor Haddad", company_name="Noor Haddad", phone="+44 161 496 0777"
+        )
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(first_name="Noor", last_name="Haddad", phone="0161 496 0777")
+    )
+    assert ("8", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.FAMILY_NAME))
+
+
 def test_given_name_conflict_is_never_chosen() -> None:
     """A relative at the same address with the same phone is listed, never chosen."""
     ledger = [

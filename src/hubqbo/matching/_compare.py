@@ -213,12 +213,12 @@ def make_record(
     company_norm = normalize_company_name(company)
     business = False
     if display:
-        if company and fold(company) == fold(display):
-            business = True
-        elif looks_like_company(display):
+        same_as_company = bool(company) and fold(company or "") == fold(display)
+        if looks_like_company(display) or (same_as_company and not name.is_empty):
             business = True
             company_norm = company_norm or normalize_company_name(display)
         elif name.is_empty:
+            # "John Smith" — even when the company field repeats it, as some ledgers do.
             name = parse_person_name(display=display)
     email_norm = normalize_email(email)
     return Record(
