@@ -8,10 +8,8 @@ import time
 import pytest
 
 from hubqbo.cli import main
-from tests.invoices.conftest import needs_crm_properties
 
 
-@needs_crm_properties
 def test_demo_walks_the_story_offline_and_fast() -> None:
     """Every chapter appears, with the outcomes the sandboxes produced, in a few seconds."""
     out = io.StringIO()

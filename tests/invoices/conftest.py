@@ -36,22 +36,3 @@ def qbo_invoices(world: DemoWorld, realm: str) -> list[Invoice]:
 def hubspot_invoice_ids(world: DemoWorld) -> list[str]:
     """Ids of every HubSpot invoice object in the portal."""
     return [r.id for r in world.crm.iter_objects(CrmObjectType.INVOICE)]
-
-
-def _crm_reads_extra_properties() -> bool:
-    import inspect
-
-    from hubqbo.hubspot import HubSpotClient
-
-    return all(
-        "properties" in inspect.signature(method).parameters
-        for method in (HubSpotClient.get_deal, HubSpotClient.find_invoice)
-    )
-
-
-needs_crm_properties = pytest.mark.skipif(
-    not _crm_reads_extra_properties(),
-    reason="HubSpotClient does not yet implement the CrmClient refinement of commit 2e7f94f "
-    "(get_deal/find_invoice properties=); InvoiceBuilder needs it to read its own properties",
-)
-"""Marks end-to-end tests that need the HubSpot adapter to read extra properties."""

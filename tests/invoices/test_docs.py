@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.invoices.conftest import needs_crm_properties
-
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "invoicing.md"
 
 
-@needs_crm_properties
 def test_invoicing_guide_example_runs() -> None:
     """Every ```python block of the guide executes, with its own assertions."""
     if not GUIDE.exists():

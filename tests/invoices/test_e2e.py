@@ -28,9 +28,7 @@ from hubqbo.invoices import (
     ResolvedBy,
 )
 from hubqbo.protocols import InvoiceQuery
-from tests.invoices.conftest import hubspot_invoice_ids, needs_crm_properties, qbo_invoices
-
-pytestmark = needs_crm_properties
+from tests.invoices.conftest import hubspot_invoice_ids, qbo_invoices
 
 
 def codes(draft: object) -> list[str]:

@@ -12,11 +12,9 @@ from hubqbo.cli import DemoWorld
 from hubqbo.errors import HubQboError, TransportError
 from hubqbo.invoices import InvoiceBuilder, LinkedInvoice
 from hubqbo.sandbox import Fault, FaultPlan
-from tests.invoices.conftest import hubspot_invoice_ids, needs_crm_properties, qbo_invoices
+from tests.invoices.conftest import hubspot_invoice_ids, qbo_invoices
 
 QBO_WRITE_PATHS = [r"/customer$", r"/invoice$"]
-
-pytestmark = needs_crm_properties
 
 
 def initech_draft(world: DemoWorld, builder: InvoiceBuilder):  # type: ignore[no-untyped-def]

@@ -15,9 +15,6 @@ from hubqbo.invoices import (
     LinkedInvoice,
     PaymentReceived,
 )
-from tests.invoices.conftest import needs_crm_properties
-
-pytestmark = needs_crm_properties
 
 
 def acme_invoice(world: DemoWorld, builder: InvoiceBuilder) -> LinkedInvoice:

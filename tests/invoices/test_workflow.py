@@ -13,9 +13,7 @@ from hubqbo.invoices import (
     ProblemCode,
     create_invoice_for_deal,
 )
-from tests.invoices.conftest import hubspot_invoice_ids, needs_crm_properties
-
-pytestmark = needs_crm_properties
+from tests.invoices.conftest import hubspot_invoice_ids
 
 
 def in_sync_list(contact: Contact) -> bool:
