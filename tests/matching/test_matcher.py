@@ -131,6 +131,17 @@ def test_person_name_variants_with_phone(
     assert ("3", expected) == (result.customer_id, reason(result, MatchKey.GIVEN_NAME))
 
 
+def test_two_short_forms_of_one_name_are_similar_not_equal() -> None:
+    """Will and Bill may both be William (weak agreement, no veto); Bob and Robert agree."""
+    ledger = [Customer(id="12", given_name="Bill", family_name="Okonjo", phone="+1 512 555 0199")]
+    matcher = CustomerMatcher(ledger)
+    will = matcher.match(Buyer(first_name="Will", last_name="Okonjo", phone="512 555 0199"))
+    william = matcher.match(Buyer(first_name="William", last_name="Okonjo", phone="5125550199"))
+    assert ("12", Agreement.SIMILAR) == (will.customer_id, reason(will, MatchKey.GIVEN_NAME))
+    assert Agreement.NICKNAME == reason(william, MatchKey.GIVEN_NAME)
+    assert will.score < william.score
+
+
 def test_family_name_typo_with_address(matcher: CustomerMatcher) -> None:
     """A misspelt family name plus postcode and address line (abbreviated) is enough."""
     result = matcher.match(

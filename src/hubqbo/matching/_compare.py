@@ -24,6 +24,7 @@ from hubqbo.matching._lexicon import (
     KNOWN_GIVEN_NAMES,
     LEGAL_SUFFIXES,
     NAME_PARTICLES,
+    NICKNAME_GROUPS,
     NICKNAMES,
 )
 from hubqbo.matching._normalize import (
@@ -313,6 +314,8 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     short, long = sorted((x, y), key=len)
     if len(short) >= 3 and len(long) >= len(short) + 2 and long.startswith(short):
         return Agreement.NICKNAME
+    if y in NICKNAME_GROUPS.get(x, ()):
+        return Agreement.SIMILAR  # Will / Bill: both William — or two brothers
     if x in KNOWN_GIVEN_NAMES and y in KNOWN_GIVEN_NAMES:
         return Agreement.MIDDLE if x in c[1:] or y in b[1:] else Agreement.DISAGREE
     if _close(x, y):

@@ -20,6 +20,7 @@ __all__ = [
     "LEGAL_SUFFIXES",
     "NAME_PARTICLES",
     "NICKNAMES",
+    "NICKNAME_GROUPS",
     "PERSON_SUFFIXES",
     "PERSON_TITLES",
     "ROLE_MAILBOXES",
@@ -318,6 +319,21 @@ mohammed muhammad mohamed mohammad mohamad
 
 NICKNAMES: Mapping[str, frozenset[str]] = _groups()
 """Given name → every given name that may denote the same person (itself included)."""
+
+
+def _whole_groups() -> dict[str, frozenset[str]]:
+    """Name → every name of every group it belongs to (Will → William, Bill, Billy, Liam ...)."""
+    out: dict[str, set[str]] = {}
+    for line in _NICKNAME_GROUPS.strip().splitlines():
+        names = line.split()
+        for name in names:
+            out.setdefault(name, set()).update(names)
+    return {name: frozenset(group) for name, group in out.items()}
+
+
+NICKNAME_GROUPS: Mapping[str, frozenset[str]] = _whole_groups()
+"""Name → all forms of the formal names it belongs to: two short forms of one name (Will and
+Bill) may be the same William — or two brothers — so they are neither agreement nor conflict."""
 
 KNOWN_GIVEN_NAMES: frozenset[str] = (
     COMMON_GIVEN_NAMES
