@@ -214,13 +214,20 @@ class CrmInvoiceCreator(Protocol):
         invoice: CrmInvoice,
         *,
         associations: Sequence[tuple[CrmObjectType, str]] = (),
+        id_property: str | None = None,
     ) -> CrmInvoice:
         """Create the invoice object with default-type associations to ``(type, id)`` records.
 
+        With ``id_property`` (a unique property whose value ``invoice`` carries) the create is
+        safe to retry: when a record with that value already exists (e.g. a retried create
+        whose first answer was lost), that record is returned instead, with any of the
+        ``associations`` it lacks added.
+
         Raises:
-            DuplicateError: a unique property value of ``invoice`` is already used (the record
-                exists: read it with ``find_invoice`` instead). A retried create that was
-                applied the first time lands here too, so creation stays idempotent.
+            DuplicateError: without ``id_property``, a unique property value of ``invoice`` is
+                already used (the record exists: read it with ``find_invoice`` instead). A
+                retried create that was applied the first time lands here too, so creation
+                stays idempotent.
         """
         ...
 
