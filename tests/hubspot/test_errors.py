@@ -175,3 +175,35 @@ def test_migration_in_progress_carries_retry_after() -> None:
         error.status_code,
         bare.retry_after,
     )
+
+
+def test_a_400_of_unique_value_conflicts_only_is_a_duplicate() -> None:
+    """A 400 VALIDATION_ERROR whose every problem is a unique-value conflict is a
+    DuplicateNameError (the value belongs to another record); one other problem keeps it a
+    ValidationError."""
+    conflict = {
+        "message": '"r:1" already has that value. Property "qbo_ref" requires unique values.',
+        "code": "CONFLICTING_UNIQUE_VALUE",
+        "in": "qbo_ref",
+    }
+    other = {"message": 'Property "colour" does not exist', "code": "PROPERTY_DOESNT_EXIST"}
+    only = error_from_response(
+        400, body(category="VALIDATION_ERROR", message="invalid", errors=[conflict]), {}
+    )
+    mixed = error_from_response(
+        400, body(category="VALIDATION_ERROR", message="invalid", errors=[conflict, other]), {}
+    )
+    by_message = error_from_response(
+        400,
+        body(
+            category="VALIDATION_ERROR",
+            message="x",
+            errors=[{"message": "7 already has that value."}],
+        ),
+        {},
+    )
+    assert (DuplicateNameError, ValidationError, DuplicateNameError) == (
+        type(only),
+        type(mixed),
+        type(by_message),
+    )

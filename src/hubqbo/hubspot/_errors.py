@@ -10,7 +10,9 @@ Status → class:
 * 400 → ``ValidationError`` (``VALIDATION_ERROR``), 401 → ``AuthenticationError``,
   403 → ``PermissionDeniedError``, 404 → ``NotFoundError``;
 * 409 → ``DuplicateNameError`` for "already exists"/unique-value conflicts, else
-  ``ConflictError``; 423 → ``LockedError`` (retry after >= 2 s);
+  ``ConflictError``; a 400 ``VALIDATION_ERROR`` whose only problems are unique-value conflicts
+  (an ``errors[]`` code ``CONFLICTING_UNIQUE_VALUE``, or "already has that value") →
+  ``DuplicateNameError`` too; 423 → ``LockedError`` (retry after >= 2 s);
 * 429 → ``RateLimitedError``: ``TEN_SECONDLY_ROLLING`` waits out the window (``Retry-After`` or
   ``X-HubSpot-RateLimit-Interval-Milliseconds``, else 10 s), the search secondly limit 1 s,
   ``DAILY`` is not retryable (the budget resets at midnight in the portal's time zone);
@@ -89,6 +91,19 @@ _BY_CATEGORY: dict[str, int] = {
 }
 """Batch ``errors[]`` entries carry ``status: "error"``, not a number: the category decides."""
 _DUPLICATE_HINTS = ("already exist", "unique", "duplicate")
+_UNIQUE_CONFLICT_CODE = "CONFLICTING_UNIQUE_VALUE"
+_UNIQUE_CONFLICT_HINT = "already has that value"
+
+
+def _only_unique_conflicts(data: Mapping[str, Any]) -> bool:
+    """True when every ``errors[]`` entry of a 400 is a unique-value conflict (and there is
+    one): the value belongs to another record, the write itself was valid."""
+    entries = [e for e in data.get("errors") or () if isinstance(e, Mapping)]
+    return bool(entries) and all(
+        str(e.get("code") or "").upper() == _UNIQUE_CONFLICT_CODE
+        or _UNIQUE_CONFLICT_HINT in str(e.get("message") or "").lower()
+        for e in entries
+    )
 
 
 def parse_error_body(body: bytes | str | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -192,6 +207,8 @@ def error_from_body(
     if kind is not None and kind >= 500:
         return ServerError(**common)
     if kind == 409 and any(h in message.lower() for h in _DUPLICATE_HINTS):
+        return DuplicateNameError(**common)
+    if kind == 400 and _only_unique_conflicts(data):
         return DuplicateNameError(**common)
     if kind == 400 and data.get("error") == "invalid_grant":
         return AuthenticationError(**common)
