@@ -30,11 +30,19 @@ from hubqbo._http import (
     real_sleep,
 )
 from hubqbo.auth import OAuth2Auth, StaticToken
-from hubqbo.errors import ApiError, ConfigurationError, NotFoundError, ValidationError
+from hubqbo.errors import (
+    ApiError,
+    ConfigurationError,
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 from hubqbo.hubspot import _wire as wire
 from hubqbo.hubspot._associations import (
     ASSOCIATION_TYPES,
     HUBSPOT_DEFINED,
+    AssociationType,
     primary_type_id,
 )
 from hubqbo.hubspot._errors import PROVIDER, error_from_body, error_from_response
@@ -170,7 +178,8 @@ class AssociationBatchResult(_FailureReport):
 
 
 class HubSpotClient:
-    """HubSpot CRM in domain terms (implements ``hubqbo.protocols.CrmClient``).
+    """HubSpot CRM in domain terms (implements ``hubqbo.protocols.CrmClient`` and the optional
+    ``CrmInvoiceCreator``: an invoice record created already associated, in one request).
 
     Args:
         auth: an ``httpx.Auth`` (``hubqbo.auth.OAuth2Auth``, ``StaticToken``); or
@@ -463,11 +472,10 @@ class HubSpotClient:
         associations: Sequence[Sequence[Mapping[str, Any]]] | None = None,
     ) -> BatchResult:
         """Create records (100 per request); a 207 maps each failure to its input."""
-        inputs: list[dict[str, Any]] = []
-        for index, props in enumerate(records):
-            item: dict[str, Any] = {"properties": wire.properties_body(props)}
-            item["associations"] = list(associations[index]) if associations else []
-            inputs.append(item)
+        inputs = [
+            _create_input(props, associations[index] if associations else ())
+            for index, props in enumerate(records)
+        ]
         return self._batch_write(object_type, "create", inputs, idempotent=False)
 
     def batch_update(
@@ -766,12 +774,19 @@ class HubSpotClient:
         )
 
     def get_deal(self, deal_id: str, *, properties: Sequence[str] = ()) -> Deal:
-        """The deal with its contact, company, line item, quote and invoice ids; the primary
-        company comes from the v4 association type (deal→company primary, id 5).
+        """The deal with its contact, company, line item, quote and invoice ids, and the
+        company taken as the buyer's (``primary_company_id``).
+
+        One request when the deal has at most one company: a single associated company is
+        the only candidate and is taken as the buyer company *whether or not HubSpot labels
+        it primary* (no v4 read is spent to ask). With several companies a second request
+        (the v4 association read) finds the one with the primary type (deal→company, id 5);
+        none labelled primary leaves ``primary_company_id`` ``None``.
         ``properties`` names extra properties to read into ``Deal.properties``."""
         obj = self._get(CrmObjectType.DEAL, deal_id, properties)
-        primary = None
-        if wire.associated_ids(obj, CrmObjectType.COMPANY):
+        companies = wire.associated_ids(obj, CrmObjectType.COMPANY)
+        primary = companies[0] if len(companies) == 1 else None
+        if len(companies) > 1:
             primary_id = primary_type_id(CrmObjectType.DEAL, CrmObjectType.COMPANY)
             links = self.associations(CrmObjectType.DEAL, obj.id, CrmObjectType.COMPANY)
             primary = next((a.to_id for a in links if primary_id in a.type_ids), None)
@@ -870,14 +885,89 @@ class HubSpotClient:
         props = wire.crm_invoice_properties(invoice)
         result = self.batch_upsert(CrmObjectType.INVOICE, [props], id_property=id_property)
         result.raise_for_failures()
-        record = result.records[0]
-        merged: dict[str, str | None] = {
-            **props,
-            **{k: v for k, v in record.properties.items() if v is not None},
-        }
-        return wire.to_crm_invoice(
-            WireObject(id=record.id, properties=merged, updated_at=record.updated_at)
-        )
+        return _written_invoice(props, result.records[0])
+
+    def create_invoice_record(
+        self,
+        invoice: CrmInvoice,
+        *,
+        associations: Sequence[tuple[CrmObjectType, str]] = (),
+        id_property: str | None = None,
+    ) -> CrmInvoice:
+        """Create the invoice object already associated, in ONE request (implements
+        ``hubqbo.protocols.CrmInvoiceCreator``).
+
+        The associations go in the create body (``batch/create`` of one input, each link with
+        its HubSpot-defined type from the one table: invoice→contact 177, →company 179,
+        →deal 175), so record and links cost one request instead of 1 + one per link.
+
+        With ``id_property`` — a unique property whose value ``invoice`` carries, such as
+        hubqbo's QBO reference — the create is safe to retry, and is retried like an
+        idempotent request: a retry after a lost answer (or a create of a record that
+        already exists) meets HubSpot's unique-value conflict. Any refusal is then checked by
+        reading the record by its unique value together with its associations (one request;
+        a read, not search, so it sees the fresh write): if it exists, the links it lacks
+        are added (one request each; none when the create was applied whole) and the record
+        is returned; if it does not, the refusal is raised.
+
+        Raises:
+            ConfigurationError: ``id_property`` has no value in ``invoice``, or a link's type
+                has no HubSpot-defined association from invoices (before any request).
+            DuplicateError: without ``id_property``, a unique value is already used.
+            ValidationError: HubSpot refused the record (and none exists by ``id_property``).
+        """
+        props = wire.crm_invoice_properties(invoice)
+        key = props.get(id_property) if id_property else None
+        if id_property and not key:
+            raise ConfigurationError(
+                f"the invoice has no value for its unique id property {id_property!r}"
+            )
+        links = list(dict.fromkeys((to_type, str(to_id)) for to_type, to_id in associations))
+        specs = [
+            {"to": {"id": to_id}, "types": [_link_type(to_type).spec()]} for to_type, to_id in links
+        ]
+        try:
+            result = self._batch_write(
+                CrmObjectType.INVOICE,
+                "create",
+                [_create_input(props, specs)],
+                idempotent=key is not None,
+            )
+            result.raise_for_failures()
+        except (ValidationError, DuplicateError, ConflictError):
+            if id_property is None or key is None:
+                raise
+            existing = self._existing_invoice(id_property, key, props, links)
+            if existing is None:
+                raise
+            _log.info("HubSpot invoice %s already existed (%s)", existing.id, id_property)
+            return existing
+        return _written_invoice(props, result.records[0])
+
+    def _existing_invoice(
+        self,
+        id_property: str,
+        key: str,
+        props: Mapping[str, str],
+        links: Sequence[tuple[CrmObjectType, str]],
+    ) -> CrmInvoice | None:
+        """The invoice whose unique ``id_property`` is ``key``, with every one of ``links``
+        (the missing ones added), or ``None`` when there is none."""
+        try:
+            obj = self.get_object(
+                CrmObjectType.INVOICE,
+                key,
+                properties=_with_extra(wire.PROPERTIES[CrmObjectType.INVOICE], tuple(props)),
+                associations=tuple(dict.fromkeys(t for t, _ in links)),
+                id_property=id_property,
+            )
+        except NotFoundError:
+            return None
+        for to_type, to_id in links:
+            if to_id not in wire.associated_ids(obj, to_type):
+                type_id = _link_type(to_type).type_id
+                self.associate(CrmObjectType.INVOICE, obj.id, to_type, to_id, type_id=type_id)
+        return wire.to_crm_invoice(obj)
 
     def update_properties(
         self, object_type: CrmObjectType, object_id: str, properties: Mapping[str, str]
@@ -903,6 +993,33 @@ def _not_linked(pair: tuple[str, str]) -> ApiError:
         status_code=None,
         code=None,
         message=f"HubSpot did not report the association {pair[0]} -> {pair[1]} as created",
+    )
+
+
+def _create_input(
+    props: Mapping[str, WireValue], associations: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """One ``SimplePublicObjectBatchInputForCreate``: properties and ``associations[]`` (both
+    required by the schema; an empty list when there are no links)."""
+    return {"properties": wire.properties_body(props), "associations": list(associations)}
+
+
+def _link_type(to_type: CrmObjectType) -> AssociationType:
+    """The HubSpot-defined invoice→``to_type`` association type (from the one table)."""
+    found = ASSOCIATION_TYPES.get((CrmObjectType.INVOICE, to_type))
+    if found is None:
+        raise ConfigurationError(f"no HubSpot-defined association from invoices to {to_type.value}")
+    return found
+
+
+def _written_invoice(props: Mapping[str, str], record: CrmRecord) -> CrmInvoice:
+    """The invoice HubSpot wrote: the properties sent, overlaid with those it answered."""
+    merged: dict[str, str | None] = {
+        **props,
+        **{k: v for k, v in record.properties.items() if v is not None},
+    }
+    return wire.to_crm_invoice(
+        WireObject(id=record.id, properties=merged, updated_at=record.updated_at)
     )
 
 
