@@ -455,13 +455,13 @@ def _email_typo(a: str, b: str) -> bool:
     """One typo apart, same digits: ``mary.jnes@x.com`` ~ ``mary.jones@x.com``."""
     if min(len(a), len(b)) < 10 or OSA.distance(a, b, score_cutoff=1) > 1:
         return False
-    if _ALNUM(a) == _ALNUM(b):  # tomasz.szymanski vs tomaszszymanski: two mailboxes
+    if _alnum(a) == _alnum(b):  # tomasz.szymanski vs tomaszszymanski: two mailboxes
         return False
     local_a, local_b = a.partition("@")[0], b.partition("@")[0]
     return [ch for ch in local_a if ch.isdigit()] == [ch for ch in local_b if ch.isdigit()]
 
 
-def _ALNUM(text: str) -> str:  # noqa: N802 - reads as a constant transform
+def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
