@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from hubqbo import CrmObjectType
 from hubqbo.cli import DemoWorld
 from hubqbo.errors import HubQboError, TransportError
-from hubqbo.invoices import InvoiceBuilder, LinkedInvoice
+from hubqbo.invoices import InvoiceBuilder, InvoiceDraft, LinkedInvoice
 from hubqbo.sandbox import Fault, FaultPlan
 from tests.invoices.conftest import hubspot_invoice_ids, qbo_invoices
 
@@ -69,15 +70,52 @@ def test_every_retry_reset_after_apply_then_caller_retries(
     assert_single(world, made)
 
 
+def assert_linked(world: DemoWorld, draft: InvoiceDraft, made: LinkedInvoice) -> None:
+    """The one HubSpot record is associated with the deal, the contact and the company, once
+    each, with the HubSpot-defined types (invoice→deal 175, →contact 177, →company 179)."""
+    assert draft.contact is not None
+    assert draft.company is not None
+    expected = {
+        CrmObjectType.DEAL: [(world.hs["deal-initech"], (175,))],
+        CrmObjectType.CONTACT: [(draft.contact.id, (177,))],
+        CrmObjectType.COMPANY: [(draft.company.id, (179,))],
+    }
+    actual = {
+        t: [
+            (a.to_id, a.type_ids)
+            for a in world.crm.associations(CrmObjectType.INVOICE, made.crm_invoice_id or "", t)
+        ]
+        for t in expected
+    }
+    assert expected == actual
+
+
+def test_hubspot_record_create_lost_after_apply(world: DemoWorld, builder: InvoiceBuilder) -> None:
+    """The invoice-record create (record + associations in one request) is applied but its
+    answer lost: the client's retry meets the unique QBO reference, reads the record, and
+    create() ends with exactly one HubSpot record with its three associations — in one
+    create() call, no association request spent."""
+    draft = initech_draft(world, builder)
+    world.hubspot.faults.add(Fault.reset_after_apply(method="POST", path=r"invoices/batch/create"))
+    made = builder.create(draft)
+    assert 1 == len(world.hubspot.faults.injected)
+    assert 0 == world.hubspot.request_count(method="PUT", path_contains="/invoices/")
+    assert_single(world, made)
+    assert_linked(world, draft, made)
+
+
 def test_hubspot_write_lost_after_apply(world: DemoWorld, builder: InvoiceBuilder) -> None:
-    """The HubSpot invoice upsert is applied but its answer lost, repeatedly: still one record
-    (upserts are keyed by the unique QBO reference)."""
+    """The HubSpot invoice create is applied but its answer lost, every time until the
+    client gives up: the caller's next create() finds the QBO invoice and the HubSpot record
+    by its unique QBO reference — still one record, with its three associations."""
     draft = initech_draft(world, builder)
     world.hubspot.faults.add(
-        *[Fault.reset_after_apply(method="POST", path=r"invoices/batch/upsert")] * 12
+        *[Fault.reset_after_apply(method="POST", path=r"invoices/batch/create")] * 12
     )
     made = create_until_done(builder, draft)
+    assert len(world.hubspot.faults.injected) >= 2
     assert_single(world, made)
+    assert_linked(world, draft, made)
 
 
 def test_random_faults_everywhere_never_duplicate(world: DemoWorld) -> None:

@@ -794,18 +794,24 @@ class InvoiceBuilder:
     ) -> str | None:
         """Create the record already associated, in one request, when the CRM can; its id.
 
-        ``None`` when the CRM cannot, or the record turned out to exist (then the caller
-        upserts and associates, both idempotent).
+        The create is keyed by the unique QBO reference (``id_property``), so the CRM may
+        retry it: a record that turns out to exist (an earlier answer was lost) comes back
+        with its missing links added, and is upserted only when it says something else.
+        ``None`` when the CRM cannot, or refused as a duplicate (then the caller upserts and
+        associates, both idempotent).
         """
         if not isinstance(self._crm, CrmInvoiceCreator):
             return None
         self.ensure_properties()
+        wanted = self._crm_invoice(realm_id, invoice, status)
         try:
             record = self._crm.create_invoice_record(
-                self._crm_invoice(realm_id, invoice, status), associations=links
+                wanted, associations=links, id_property=self._inv_props.qbo_ref
             )
         except (DuplicateError, ConflictError):
             return None
+        if not _record_current(record, wanted, self._inv_props):
+            record = self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
         return record.id
 
     def _read_props(self) -> list[str]:
