@@ -1,0 +1,58 @@
+"""The error tree drawn in errors.py (and docs/errors.md) is the real class hierarchy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hubqbo import errors
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
+
+
+def _drawn_tree(text: str) -> dict[str, str]:
+    """child → parent, read from a box-drawing tree."""
+    parents: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        match = re.match(r"^([\s│├└─]*)([A-Z][A-Za-z]+)", line)
+        if not match or (match.group(1) and not match.group(1).endswith("── ")):
+            continue  # not a class: a continuation of the comment column
+        depth, name = len(match.group(1)), match.group(2)
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        if stack:
+            parents[name] = stack[-1][1]
+        stack.append((depth, name))
+    return parents
+
+
+def test_docstring_tree_is_the_class_hierarchy() -> None:
+    """Every class drawn under a parent in the docstring really subclasses that parent."""
+    drawn = _drawn_tree(errors.__doc__.split("The tree::")[1].split("Example:")[0])  # type: ignore[union-attr]
+    actual = {
+        name: cls.__bases__[0].__name__
+        for name, cls in vars(errors).items()
+        if isinstance(cls, type)
+        and issubclass(cls, errors.HubQboError)
+        and cls is not errors.HubQboError
+    }
+    assert actual == drawn
+
+
+def test_docs_page_shows_the_same_tree() -> None:
+    """docs/errors.md draws the same tree as the docstring."""
+    page = DOCS.read_text().split("```text")[1].split("```")[0]
+    assert _drawn_tree(errors.__doc__.split("The tree::")[1].split("Example:")[0]) == _drawn_tree(  # type: ignore[union-attr]
+        page
+    )
+
+
+def test_every_error_is_exported() -> None:
+    """Each class of the tree is in errors.__all__."""
+    classes = {
+        name
+        for name, cls in vars(errors).items()
+        if isinstance(cls, type) and issubclass(cls, errors.HubQboError)
+    }
+    assert classes == classes & set(errors.__all__)
