@@ -16,7 +16,7 @@ def _drawn_tree(text: str) -> dict[str, str]:
     stack: list[tuple[int, str]] = []
     for line in text.splitlines():
         match = re.match(r"^([\s│├└─]*)([A-Z][A-Za-z]+)", line)
-        if not match or (match.group(1) and not match.group(1).endswith("── ")):
+        if not match or (match.group(1).strip() and not match.group(1).endswith("── ")):
             continue  # not a class: a continuation of the comment column
         depth, name = len(match.group(1)), match.group(2)
         while stack and stack[-1][0] >= depth:
