@@ -35,7 +35,6 @@ How a provider plugs in (sketch; see ``hubqbo.quickbooks._client`` for the full 
 * Log only through ``redact_headers``/``redact_url``; hold secrets in ``Secret``.
 """
 
-from hubqbo._http._idempotency import canonical_json, derive_request_id, validate_request_id
 from hubqbo._http._pacing import Pacer, RateWindow
 from hubqbo._http._paging import chunked, iter_pages, paginate
 from hubqbo._http._redact import (
@@ -50,6 +49,7 @@ from hubqbo._http._redact import (
 from hubqbo._http._retry import RetryPolicy, equal_jitter, no_jitter, parse_retry_after
 from hubqbo._http._runner import HttpRunner, build_http_client, user_agent
 from hubqbo.clock import SYSTEM_CLOCK, Clock, Sleep, SystemClock, real_sleep
+from hubqbo.idempotency import canonical_json, derive_request_id, validate_request_id
 
 __all__ = [
     "REDACTED",

@@ -25,7 +25,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo._http._idempotency import derive_request_id
+from hubqbo.idempotency import derive_request_id
 from hubqbo.errors import (
     ConfigurationError,
     ConflictError,

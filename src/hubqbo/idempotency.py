@@ -5,6 +5,9 @@ Why: a write retried after a lost answer must not be applied twice. Providers de
 its canonical JSON content means a retry — even from a new process after a crash — sends the
 same key. Two *intended* identical writes therefore need distinct caller-supplied keys.
 
+Pure (layer 1): the adapters send these keys, and the services derive them for their own
+multi-step operations without depending on an adapter.
+
 Example:
     >>> a = derive_request_id("create:Customer", {"DisplayName": "Acme"}, namespace="9130")
     >>> a == derive_request_id("create:Customer", {"DisplayName": "Acme"}, namespace="9130")
