@@ -78,3 +78,36 @@ def test_a_warm_invoice_from_a_deal_costs_nine_requests(
     assert [second] == linked[CrmObjectType.DEAL]
     assert 1 == len(linked[CrmObjectType.CONTACT])
     assert 1 == len(linked[CrmObjectType.COMPANY])
+
+
+def test_a_replay_finds_everything_in_four_requests(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """create() again with the same draft: QBO's idempotency lookup finds the invoice, the
+    HubSpot create is refused by the unique QBO reference and the record read back with its
+    links (none missing: no association request), the roll-up written again — the same
+    invoice and record, still one of each."""
+    deal = add_deal(world, 3)
+    draft = builder.from_deal(deal, realm=world.us.realm_id)
+    made = builder.create(draft)
+    hs_before, qbo_before = len(world.hubspot.requests), world.quickbooks.request_count
+    again = builder.create(draft)
+    calls = sorted(
+        f"{r.method} {_ID.sub('/{id}', r.path)}" for r in world.hubspot.requests[hs_before:]
+    )
+    assert [
+        "GET /crm/objects/2026-03/invoices/{ref}",
+        "PATCH /crm/objects/2026-03/deals/{id}",
+        "POST /crm/objects/2026-03/invoices/batch/create",
+    ] == [c.replace(f"/{made.realm_id}:{made.invoice.id}", "/{ref}") for c in calls]
+    assert 1 == world.quickbooks.request_count - qbo_before
+    assert (False, made.invoice.id, made.crm_invoice_id) == (
+        again.created,
+        again.invoice.id,
+        again.crm_invoice_id,
+    )
+    ref = f"{made.realm_id}:{made.invoice.id}"
+    records = world.crm.iter_objects(CrmObjectType.INVOICE, properties=["qbo_invoice_ref"])
+    assert [made.crm_invoice_id] == [
+        r.id for r in records if r.properties.get("qbo_invoice_ref") == ref
+    ]

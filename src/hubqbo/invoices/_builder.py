@@ -25,7 +25,6 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.idempotency import derive_request_id
 from hubqbo.errors import (
     ConfigurationError,
     ConflictError,
@@ -36,6 +35,7 @@ from hubqbo.errors import (
     DuplicateNameError,
     NotFoundError,
 )
+from hubqbo.idempotency import derive_request_id
 from hubqbo.invoices._draft import (
     CustomerMatch,
     DocNumberPolicy,
@@ -601,7 +601,7 @@ class InvoiceBuilder:
             logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
         status = invoice_status(invoice, today=self._today(profile))
         links = _links(draft.source.deal_id, draft.contact, draft.company)
-        crm_id = self._created_record(client.realm_id, invoice, status, links) if created else None
+        crm_id = self._created_record(client.realm_id, invoice, status, links)
         if crm_id is None:
             crm_id = self._record(client.realm_id, invoice, status, look_first=not created)
             self._associate(crm_id, links)
@@ -795,10 +795,12 @@ class InvoiceBuilder:
         """Create the record already associated, in one request, when the CRM can; its id.
 
         The create is keyed by the unique QBO reference (``id_property``), so the CRM may
-        retry it: a record that turns out to exist (an earlier answer was lost) comes back
-        with its missing links added, and is upserted only when it says something else.
-        ``None`` when the CRM cannot, or refused as a duplicate (then the caller upserts and
-        associates, both idempotent).
+        retry it: a record that turns out to exist (an earlier answer was lost, or an earlier
+        ``create`` made it) comes back with its missing links added, and is upserted only
+        when it says something else. On a replay that costs the refused create and one read
+        (instead of a read and one association request per link); a record an interrupted
+        attempt never made costs one request. ``None`` when the CRM cannot, or refused as a
+        duplicate (then the caller upserts and associates, both idempotent).
         """
         if not isinstance(self._crm, CrmInvoiceCreator):
             return None
