@@ -257,7 +257,9 @@ def net_unit_price(line: LineItem) -> Decimal:
 
 
 def _trim(value: Decimal) -> Decimal:
-    """``value`` without trailing zeros and never in exponent notation (``170``, ``84.9915``)."""
+    """``value`` without trailing zeros, not in exponent notation (``170``, ``84.9915``) —
+    except below 10⁻⁶, where Python's ``str`` of any Decimal uses one (the wire encoders
+    write exact numbers either way)."""
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
