@@ -5,7 +5,10 @@ real HTTP clients, and counts every request at the transport (method + endpoint,
 
 * cold: a new builder's first invoice (realm profile, items, terms, customers, matcher index,
   HubSpot properties and company currency all loaded);
-* warm: the following invoices with the same builder (realm catalog and matcher index cached).
+* warm: the following invoices with the same builder (realm catalog and matcher index cached);
+* replay: ``create`` called again with a draft whose invoice exists (the idempotent path);
+* deals with two companies (the primary one labelled): ``get_deal`` then spends the v4
+  association read that a single company does not need.
 
 CPU time is ``time.process_time`` per warm invoice, split into the SDK (builder + clients) and
 the in-process sandboxes (measured inside the transports).
@@ -31,9 +34,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from hubqbo.cli import DemoWorld, build_demo_world
-from hubqbo.invoices import InvoiceBuilder
+from hubqbo.invoices import InvoiceBuilder, InvoiceDraft
 
-_ID = re.compile(r"/\d+(?=/|$)")
+_ID = re.compile(r"/(?:[^/]*:)?\d+(?=/|$)")  # record ids and unique values "realm:id"
 _ENTITY = re.compile(r"(?i)\bfrom\s+(\w+)")
 
 
@@ -70,9 +73,10 @@ class CountingTransport(httpx.BaseTransport):
         self.cpu = 0.0
 
 
-def add_deals(world: DemoWorld, count: int) -> list[str]:
+def add_deals(world: DemoWorld, count: int, *, companies: int = 1) -> list[str]:
     """``count`` more deals, each with its own company, contact, 3 line items and an exactly
-    matching QBO customer (so every draft is ready to create)."""
+    matching QBO customer (so every draft is ready to create); with ``companies=2`` each deal
+    is also linked (unlabelled) to a second company."""
     us = world.us.realm_id
     deals = []
     for i in range(count):
@@ -93,6 +97,9 @@ def add_deals(world: DemoWorld, count: int) -> list[str]:
             associations=[("contacts", contact)],
         )
         world.hubspot.associate("deals", deal, "companies", company, 5)
+        if companies > 1:
+            other = world.hubspot.create("companies", {"name": f"{name} (reseller)"})
+            world.hubspot.associate("deals", deal, "companies", other, 341)
         for product, sku, price, qty in (
             ("p-web", "WEB-01", "4500", "1"),
             ("p-host", "HOST-12", "600", "1"),
@@ -113,7 +120,7 @@ def add_deals(world: DemoWorld, count: int) -> list[str]:
     return deals
 
 
-def run(deals: int, *, mapped: bool = False) -> dict[str, Any]:
+def run(deals: int, *, mapped: bool = False, companies: int = 1) -> dict[str, Any]:
     counters: list[CountingTransport] = []
 
     def count(transport: httpx.BaseTransport) -> httpx.BaseTransport:
@@ -123,7 +130,7 @@ def run(deals: int, *, mapped: bool = False) -> dict[str, Any]:
 
     world = build_demo_world(wrap_transport=count)
     hs, qbo = (next(c for c in counters if c.label == name) for name in ("HubSpot", "QBO"))
-    ids = add_deals(world, deals)
+    ids = add_deals(world, deals, companies=companies)
     hs.reset()
     qbo.reset()
     item_map = (
@@ -141,10 +148,12 @@ def run(deals: int, *, mapped: bool = False) -> dict[str, Any]:
     builder: InvoiceBuilder = world.builder(item_map=item_map)
     realm = world.us.realm_id
 
-    def one(deal_id: str) -> None:
-        builder.create(builder.from_deal(deal_id, realm=realm))
+    def one(deal_id: str) -> InvoiceDraft:
+        draft = builder.from_deal(deal_id, realm=realm)
+        builder.create(draft)
+        return draft
 
-    one(ids[0])
+    first = one(ids[0])
     cold = hs.counts + qbo.counts
     hs.reset()
     qbo.reset()
@@ -162,10 +171,15 @@ def run(deals: int, *, mapped: bool = False) -> dict[str, Any]:
     builder = world.builder(item_map=item_map)
     one(ids[-1])
     restart = hs.counts + qbo.counts
+    hs.reset()
+    qbo.reset()
+    builder.create(first)
+    replay = hs.counts + qbo.counts
     return {
         "deals": deals,
         "cold": cold,
         "restart": restart,
+        "replay": replay,
         "warm": {k: v / n for k, v in warm.items()},
         "cpu_ms_total": cpu / n * 1000,
         "cpu_ms_sandboxes": sandbox_cpu / n * 1000,
@@ -189,6 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     result = run(max(args.deals, 2))
     mapped = run(max(args.deals, 2), mapped=True)
+    two = run(max(args.deals, 2), companies=2)
     print(f"Invoices from deals: {result['deals']} deals, 3 line items each, US company\n")
     print("Cold (first invoice of a new builder), requests:")
     print(table(result["cold"]))
@@ -202,6 +217,12 @@ def main() -> None:
         f"  (with item_map= covering every product: {sum(mapped['warm'].values()):.2f} "
         "per invoice; no product read)"
     )
+    print(
+        f"  (deals with two companies: {sum(two['warm'].values()):.2f} per invoice; "
+        "+ the v4 deal→company read for the primary one)"
+    )
+    print("\nReplay (create() again with the first draft; its invoice exists), requests:")
+    print(table(result["replay"]))
     sdk = result["cpu_ms_total"] - result["cpu_ms_sandboxes"]
     print(
         f"\nCPU per warm invoice: {result['cpu_ms_total']:.1f} ms in-process total, of which "
