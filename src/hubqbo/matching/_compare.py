@@ -433,9 +433,11 @@ def _given_conflict(name_reasons: list[Reason], business: bool) -> bool:
 
 
 def _number_typo(a: str, b: str) -> bool:
-    """House numbers one slip apart: ``29j6``/``296``, ``4v6``/``476`` — but not 1 and 2."""
+    """House numbers one slip apart: ``29j6``/``296``, ``4v6``/``476``, ``43``/``34`` — not 1/2."""
     if [ch for ch in a if ch.isdigit()] == [ch for ch in b if ch.isdigit()]:
         return True
+    if len(a) == len(b) >= 2 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
+        return True  # two digits swapped
     return min(len(a), len(b)) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
@@ -612,6 +614,8 @@ def compare(
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
             elif same_street and _number_typo(ba.number, ca.number):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
+            elif same_street:
+                add(MatchKey.ADDRESS_LINE, Agreement.SIMILAR, cfg.address_street, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
         elif street_ratio >= 90:
@@ -626,16 +630,22 @@ def compare(
             if same_street:
                 w = min(w, cfg.postcode_min)  # implied by the address line: not a second fact
             add(MatchKey.POSTCODE, Agreement.EXACT, w, b.postcode, c.postcode)
-        elif len(b.postcode) >= 5 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
+        elif len(b.postcode) >= 4 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
             add(MatchKey.POSTCODE, Agreement.FUZZY, cfg.postcode_fuzzy, b.postcode, c.postcode)
         else:
             add(
                 MatchKey.POSTCODE, Agreement.DISAGREE, cfg.postcode_disagree, b.postcode, c.postcode
             )
-    elif b.city and c.city:
-        if b.city == c.city or fuzz.ratio(b.city, c.city, score_cutoff=85):
-            add(MatchKey.CITY, Agreement.EXACT, cfg.city_agree, b.city, c.city)
-        else:
+    # The city says something only when no postcode agreed (the postcode implies it): a rare
+    # city (a suburb) confirms a postcode typo; a big one (London) says little.
+    if b.city and c.city and not (b.postcode and b.postcode == c.postcode):
+        if b.city == c.city:
+            count = counts["city"].get(c.city, 1)
+            w = _discounted(cfg.city_rare, cfg.city_agree, count)
+            add(MatchKey.CITY, Agreement.EXACT, w, b.city, c.city)
+        elif fuzz.ratio(b.city, c.city, score_cutoff=85):
+            add(MatchKey.CITY, Agreement.FUZZY, cfg.city_agree, b.city, c.city)
+        elif not (b.postcode and c.postcode):
             add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
     corroborated = any(r[2] > 0 and r[0] in _CORROBORATING and r[1] is not Agreement.LOCAL
                        for r in reasons)  # fmt: skip

@@ -123,8 +123,9 @@ class MatchConfig:
     family_similar: float = 1.0
     """Family names two slips apart (five letters or more, or Jaro-Winkler ≥ 0.8): as likely a
     double typo as another family, so neither evidence for nor a strong penalty."""
-    family_disagree: float = -10.0
-    """Family names clearly differ. True matches rarely do (marriage, gross typos, m ≈ 0.001)."""
+    family_disagree: float = -6.0
+    """Family names clearly differ. True matches do now and then (a married name, a name
+    replaced in one system, m ≈ 0.02), namesakes at one address almost never: log2(0.02) ≈ −6."""
     given_exact: float = 10.0
     """Same given name, when no other indexed customer has it (u ≈ 1/1000); discounted one bit
     per doubling of the customers sharing it down to ``given_min``. So a full name that is rare
@@ -195,17 +196,26 @@ class MatchConfig:
     """Postcodes one character apart."""
     postcode_disagree: float = -1.5
     """Different postcodes (people move; billing and contact addresses differ)."""
-    address_exact: float = 9.0
+    address_exact: float = 11.0
     """Same house number and street (abbreviations normalized, typos tolerated): u ≈ 1/5000
-    among unrelated customers, m ≈ 0.6 (people move, bill elsewhere)."""
+    among unrelated customers, m ≈ 0.6 (people move, bill elsewhere): log2(0.6 × 5000) ≈ 11.5.
+    Relatives share an address; the given-name veto, not this weight, keeps them apart."""
     address_fuzzy: float = 4.0
     """Same street, house numbers one character apart (``4v6`` vs ``476``): a typo — or the
     neighbour, so well below an exact address."""
+    address_street: float = 3.0
+    """Same street, another house number (``43`` vs ``8 Wilkinson St``): a mistyped or stale
+    number, or a neighbour — but a namesake on the same street is rare, so it is evidence for,
+    not against (u ≈ 1/2000 streets, m ≈ 0.05)."""
     address_partial: float = 2.0
     """Same street, house number missing on one side."""
     address_disagree: float = -2.0
     """Different house numbers or streets."""
+    city_rare: float = 6.0
+    """Same city or suburb, when no other indexed customer has it, and no postcode agreed (an
+    agreeing postcode implies the city); each doubling of the customers sharing it takes a bit
+    off, down to ``city_agree``. A suburb confirms a mistyped postcode; London says little."""
     city_agree: float = 0.5
-    """Same city (used only when a postcode is missing on one side)."""
+    """Floor of the frequency-discounted city weight, and the weight of a city one typo off."""
     city_disagree: float = -1.0
     """Different cities (used only when a postcode is missing on one side)."""

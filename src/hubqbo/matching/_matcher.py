@@ -34,9 +34,14 @@ __all__ = ["CustomerMatcher"]
 _log = logging.getLogger(__name__)
 
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
-_KEY_PRIORITY: Final = {"e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1}
+_KEY_PRIORITY: Final = {
+    "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1, "y": 2, "g": 2,
+}  # fmt: skip
+_RARE_NAME: Final = 50
+"""A family name shared by at most this many customers is looked up on its own, whatever
+the buyer's given name; a commoner one only together with the given name's initial."""
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
-_COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode")
+_COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode", "city")
 
 
 def _customer_record(customer: Customer) -> Record:
@@ -104,6 +109,7 @@ def _count_values(record: Record) -> tuple[str | None, ...]:
         "".join(record.name.family) or None,
         record.name.given[0] if record.name.given else None,
         record.postcode,
+        record.city,
     )
 
 
@@ -339,12 +345,22 @@ class CustomerMatcher:
         if record.postcode:
             keys.append("z:" + record.postcode)
         address = record.address
+        street_head = address.street.partition(" ")[0] if address else ""
+        if len(street_head) < 3:
+            street_head = ""
         if address and address.number:
             if record.postcode:
                 keys.append(f"a:{record.postcode}:{address.number}")
-            street = [w for w in address.street.split() if len(w) > 2]
-            if street:
-                keys.append(f"s:{address.number}:{street[0]}")
+            # Every street word, not just the first: lines get swapped ("Engelbert Wing,
+            # Bentham St" for "Bentham St, Engelbert Wing") and the first word mistyped.
+            street = {w for w in address.street.split() if len(w) > 3 or w == street_head}
+            keys.extend(f"s:{address.number}:{w}" for w in street)
+            if record.city:
+                keys.append(f"y:{record.city}:{address.number}")
+        given = record.name.given
+        if record.postcode and given and len(given[0]) > 1:
+            # the given name where the family name is missing, replaced or misspelt twice
+            keys.append(f"g:{given[0]}:{record.postcode}")
         family = _family_tokens(record.name.family)
         initials = _initials(record.name.given)
         for token in family:
@@ -367,10 +383,10 @@ class CustomerMatcher:
                 for variant in _deletions(token):
                     known.update(self._variants.get(variant, ()))
                 for surname in known:
-                    if initials:
-                        yield from (f"n:{surname}:{i}" for i in initials)
-                    else:
-                        yield f"n:{surname}:*"
+                    # the family name alone (its posting capped at ``_RARE_NAME``) for a given
+                    # name replaced or mangled beyond its initial
+                    yield f"n:{surname}:*"
+                    yield from (f"n:{surname}:{i}" for i in initials)
 
     def _candidates(self, record: Record) -> list[int]:
         """The customers sharing most blocking keys with the buyer (at most ``max_candidates``).
@@ -385,6 +401,8 @@ class CustomerMatcher:
             posting = blocks.get(key)
             if posting is None or len(posting) > cfg.max_block:
                 continue
+            if key[-1] == "*" and len(posting) > _RARE_NAME and record.name.given:
+                continue  # a common family name: its key with the initial narrows it
             # A key shared by few customers says more than one shared by hundreds.
             weight = max(1, 8 * _KEY_PRIORITY[key[0]] // (1 + len(posting).bit_length()))
             for _ in range(weight):
