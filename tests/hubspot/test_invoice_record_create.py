@@ -6,6 +6,7 @@ Every exchange goes through the strict OpenAPI contract harness when ``../shared
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from hubqbo.errors import DuplicateError, ValidationError
@@ -158,3 +159,60 @@ def test_deal_with_several_companies_reads_the_primary_label(
     before = client.requests_sent
     deal = client.get_deal(ids["d1"])
     assert (2, ids["acme"]) == (client.requests_sent - before, deal.primary_company_id)
+
+
+def test_a_207_refusal_is_recovered_the_same_way() -> None:
+    """Should HubSpot answer the one-input create with a 207 whose error entry is the
+    unique-value refusal (not a 4xx), the record is still read by its unique value, its
+    missing company link added, and returned (an httpx.MockTransport: the sandbox answers
+    such a create with a 400)."""
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.path}")
+        if request.url.path.endswith("/invoices/batch/create"):
+            return httpx.Response(
+                207,
+                json={
+                    "status": "COMPLETE",
+                    "results": [],
+                    "numErrors": 1,
+                    "errors": [
+                        {
+                            "status": "error",
+                            "category": "VALIDATION_ERROR",
+                            "message": "r:6 already has that value.",
+                            "context": {"objectWriteTraceId": ["hubqbo-0"]},
+                        }
+                    ],
+                    "startedAt": "2026-11-25T09:00:00Z",
+                    "completedAt": "2026-11-25T09:00:00Z",
+                },
+            )
+        if request.method == "GET":
+            assert "idProperty=qbo_invoice_id" in str(request.url)
+            return httpx.Response(
+                200,
+                json={
+                    "id": "77",
+                    "properties": {REF: "r:6", "hs_currency": "GBP"},
+                    "createdAt": "2026-11-25T09:00:00Z",
+                    "updatedAt": "2026-11-25T09:00:00Z",
+                    "archived": False,
+                    "associations": {
+                        "deals": {"results": [{"id": "5", "type": "invoice_to_deal"}]}
+                    },
+                },
+            )
+        return httpx.Response(200, json={"fromObjectTypeId": "0-53", "fromObjectId": 77})
+
+    client = HubSpotClient(access_token="pat-na1-x", transport=httpx.MockTransport(answer))
+    made = client.create_invoice_record(
+        invoice("r:6"), associations=[(T.DEAL, "5"), (T.COMPANY, "9")], id_property=REF
+    )
+    assert ("77", "r:6") == (made.id, made.properties[REF])
+    assert [
+        "POST /crm/objects/2026-03/invoices/batch/create",
+        "GET /crm/objects/2026-03/invoices/r:6",
+        "PUT /crm/objects/2026-03/invoices/77/associations/companies/9",
+    ] == seen
