@@ -441,6 +441,13 @@ def _number_typo(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
+def _postcodes_differ(b: Record, c: Record) -> bool:
+    """Both postcodes known and more than one slip apart."""
+    if not (b.postcode and c.postcode) or b.postcode == c.postcode:
+        return False
+    return OSA.distance(b.postcode, c.postcode, score_cutoff=1) > 1
+
+
 def _domain_spells(domain: str, company: str) -> bool:
     """True when a domain's name is the company's name run together (or its start).
 
@@ -614,7 +621,8 @@ def compare(
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
             elif same_street and _number_typo(ba.number, ca.number):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
-            elif same_street:
+            elif street_ratio >= 90 and not _postcodes_differ(b, c):
+                # the whole street (its type too: Manor Rd is not Manor Ct), another number
                 add(MatchKey.ADDRESS_LINE, Agreement.SIMILAR, cfg.address_street, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
