@@ -1006,10 +1006,7 @@ def _create_input(
 
 def _link_type(to_type: CrmObjectType) -> AssociationType:
     """The HubSpot-defined invoice→``to_type`` association type (from the one table)."""
-    found = ASSOCIATION_TYPES.get((CrmObjectType.INVOICE, to_type))
-    if found is None:
-        raise ConfigurationError(f"no HubSpot-defined association from invoices to {to_type.value}")
-    return found
+    return _table_entry(CrmObjectType.INVOICE, to_type)
 
 
 def _written_invoice(props: Mapping[str, str], record: CrmRecord) -> CrmInvoice:
@@ -1034,14 +1031,18 @@ def trace_id(index: int) -> str:
     return f"hubqbo-{index}"
 
 
-def _table_type(from_type: CrmObjectType, to_type: CrmObjectType) -> int:
+def _table_entry(from_type: CrmObjectType, to_type: CrmObjectType) -> AssociationType:
     found = ASSOCIATION_TYPES.get((from_type, to_type))
     if found is None:
         raise ConfigurationError(
             f"no HubSpot-defined association from {from_type.value} to {to_type.value}; "
             "pass type_id="
         )
-    return found.type_id
+    return found
+
+
+def _table_type(from_type: CrmObjectType, to_type: CrmObjectType) -> int:
+    return _table_entry(from_type, to_type).type_id
 
 
 _DEFINED_IDS = frozenset(
