@@ -191,6 +191,10 @@ def looks_like_company(text: str) -> bool:
     return len(tokens) > 4 or any(t in _COMPANY_WORDS for t in tokens)
 
 
+_fold_cached = lru_cache(maxsize=65536)(fold)
+"""``fold`` for values that repeat across customers (cities)."""
+
+
 def make_record(
     *,
     given: str | None,
@@ -230,7 +234,7 @@ def make_record(
         phone=phone_digits(phone),
         postcode=normalize_postcode(postcode),
         address=normalize_address_line(address_line),
-        city=fold(city) or None if city else None,
+        city=_fold_cached(city) or None if city else None,
         business=business,
     )
 

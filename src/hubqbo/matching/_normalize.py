@@ -142,6 +142,7 @@ def is_free_mail_domain(domain: str) -> bool:
     return domain.lower() in FREE_MAIL_DOMAINS
 
 
+@lru_cache(maxsize=65536)
 def company_domain(email_or_domain: str | None) -> str | None:
     """The organisation's domain behind an e-mail address or web domain; ``None`` for free mail.
 
@@ -321,6 +322,7 @@ def phone_digits(phone: str | None) -> str | None:
 # --------------------------------------------------------------------------- address
 
 
+@lru_cache(maxsize=65536)
 def normalize_postcode(postcode: str | None) -> str | None:
     """Upper-case postcode without spaces or hyphens; a US ZIP+4 keeps its five digits.
 
