@@ -128,7 +128,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 class FileTokenStore:
     """Tokens as JSON files (mode 0600) in a directory, safe across threads and processes.
 
-    Each key gets ``<dir>/<key>.json`` (written atomically: temp file, fsync, rename) and a
+    ``directory`` may start with ``~`` (expanded to the user's home). Each key gets
+    ``<dir>/<key>.json`` (written atomically: temp file, fsync, rename) and a
     ``<key>.lock`` file locked with ``fcntl.flock`` during refreshes, so several processes sharing
     the directory never refresh the same token twice. POSIX only.
 
@@ -147,7 +148,7 @@ class FileTokenStore:
             raise ConfigurationError(
                 "FileTokenStore needs fcntl (POSIX); use another TokenStore here"
             ) from exc
-        self.directory = Path(directory)
+        self.directory = Path(directory).expanduser()
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._locks = _KeyLocks()
 
