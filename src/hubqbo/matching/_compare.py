@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
+import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -76,6 +77,7 @@ class Agreement(str, enum.Enum):
     FUZZY = "fuzzy"
     PARTIAL = "partial"
     INITIAL = "initial"
+    PHONETIC = "phonetic"
     SIMILAR = "similar"
     NAME_IN_EMAIL = "name in e-mail"
     MIDDLE = "middle name"
@@ -274,6 +276,22 @@ def _close(a: str, b: str) -> bool:
     return OSA.distance(folded_a, folded_b, score_cutoff=limit) <= limit
 
 
+@lru_cache(maxsize=131072)
+def phonetic_key(token: str) -> str:
+    """The NYSIIS code of a name (jellyfish), ``rn`` read as ``m`` first: names spelt by ear agree.
+
+    Example:
+        >>> phonetic_key("rrogaen") == phonetic_key("rogean")
+        True
+    """
+    return str(jellyfish.nysiis(ocr_fold(token)))
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """Same NYSIIS code, both at least four letters (short codes collide too often)."""
+    return min(len(a), len(b)) >= 4 and phonetic_key(a) == phonetic_key(b)
+
+
 def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     """Compare two family names given as folded tokens; ``None`` when one is missing.
 
@@ -290,6 +308,8 @@ def family_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None
         return Agreement.PARTIAL
     if _close(jb, jc):
         return Agreement.FUZZY
+    if _sounds_alike(jb, jc):
+        return Agreement.PHONETIC  # Rrogaen / Rogean, Tieg / Tige
     if OSA.distance(jb, jc, score_cutoff=2) <= 2 and (
         min(len(jb), len(jc)) >= 5 or JaroWinkler.similarity(jb, jc) >= 0.8
     ):
@@ -324,6 +344,8 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
         return Agreement.MIDDLE if x in c[1:] or y in b[1:] else Agreement.DISAGREE
     if _close(x, y):
         return Agreement.FUZZY  # Jhon / John — but Mario / Marco are two names, not a typo
+    if _sounds_alike(x, y):
+        return Agreement.PHONETIC
     if x in c[1:] or y in b[1:]:
         return Agreement.MIDDLE
     slips = OSA.distance(x, y, score_cutoff=2)
@@ -359,11 +381,13 @@ _AGREEING = frozenset({Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY})
 _FAMILY_WEIGHTS: Mapping[Agreement, str] = {
     Agreement.PARTIAL: "family_partial",
     Agreement.FUZZY: "family_fuzzy",
+    Agreement.PHONETIC: "family_phonetic",
     Agreement.SIMILAR: "family_similar",
 }
 _GIVEN_WEIGHTS: Mapping[Agreement, str] = {
     Agreement.NICKNAME: "given_nickname",
     Agreement.FUZZY: "given_fuzzy",
+    Agreement.PHONETIC: "given_fuzzy",
     Agreement.INITIAL: "given_initial",
     Agreement.SIMILAR: "given_initial",
     Agreement.MIDDLE: "given_middle",
@@ -395,6 +419,10 @@ def _name_reasons(
                     w = min(w, cfg.family_common)
             elif fam is Agreement.DISAGREE:
                 w = cfg.contact_disagree if business else cfg.family_disagree
+            elif fam is Agreement.PHONETIC and counts["family"].get("".join(bf), 0):
+                # a spelling that is itself a customer's family name is that name (Rossi is
+                # not Russo misheard): two families that sound alike
+                fam, w = Agreement.SIMILAR, cfg.family_similar
             else:
                 w = getattr(cfg, _FAMILY_WEIGHTS[fam])
             reasons.append(
@@ -437,12 +465,25 @@ def _given_conflict(name_reasons: list[Reason], business: bool) -> bool:
 
 
 def _number_typo(a: str, b: str) -> bool:
-    """House numbers one slip apart: ``29j6``/``296``, ``4v6``/``476``, ``43``/``34`` — not 1/2."""
+    """House numbers one slip apart: ``29j6``/``296``, ``43``/``34``, ``67``/``697`` — not 1/2."""
     if [ch for ch in a if ch.isdigit()] == [ch for ch in b if ch.isdigit()]:
         return True
     if len(a) == len(b) >= 2 and sorted(a) == sorted(b) and OSA.distance(a, b) == 1:
         return True  # two digits swapped
-    return min(len(a), len(b)) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1
+    return max(len(a), len(b)) >= 3 and OSA.distance(a, b, score_cutoff=1) <= 1
+
+
+_STREET_TYPES = frozenset(
+    {"st", "rd", "ave", "blvd", "dr", "ln", "ct", "pl", "sq", "ter", "cres", "hwy", "pkwy"}
+    | {"cir", "cl", "gdns", "gr", "wy", "circuit", "str"}
+)
+
+
+def _types_differ(a: str, b: str) -> bool:
+    """Both streets name their type and the types differ: Pine Way is not Pine Court."""
+    type_a = {w for w in a.split()[1:] if w in _STREET_TYPES}
+    type_b = {w for w in b.split()[1:] if w in _STREET_TYPES}
+    return bool(type_a and type_b) and not type_a & type_b
 
 
 def _postcodes_differ(b: Record, c: Record) -> bool:
@@ -619,7 +660,11 @@ def compare(
         )
         if ba.number and ca.number:
             b_word, c_word = ba.street.partition(" ")[0], ca.street.partition(" ")[0]
-            same_name = bool(b_word) and (b_word == c_word or _close(b_word, c_word))
+            same_name = (
+                bool(b_word)
+                and (b_word == c_word or _close(b_word, c_word))
+                and not _types_differ(ba.street, ca.street)
+            )
             same_street = street_ratio >= 80 or same_name
             if ba.number == ca.number and same_street:
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)

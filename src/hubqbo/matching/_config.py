@@ -120,6 +120,9 @@ class MatchConfig:
     """One part of a double-barrelled or hyphenated family name agrees (García vs García López)."""
     family_fuzzy: float = 6.0
     """Family names one typo apart (two for long names)."""
+    family_phonetic: float = 4.0
+    """Family names that sound alike (same NYSIIS code) but are more than one typo apart
+    (Rrogaen / Rogean): usually a name spelt by ear, now and then two families — below a typo."""
     family_similar: float = 1.0
     """Family names two slips apart (five letters or more, or Jaro-Winkler ≥ 0.8): as likely a
     double typo as another family, so neither evidence for nor a strong penalty."""

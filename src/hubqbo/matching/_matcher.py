@@ -18,7 +18,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from hubqbo.matching._compare import Reason, Record, compare, make_record, ocr_fold
+from hubqbo.matching._compare import (
+    Reason,
+    Record,
+    compare,
+    make_record,
+    ocr_fold,
+    phonetic_key,
+)
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._lexicon import NAME_PARTICLES, NICKNAMES
 from hubqbo.matching._types import (
@@ -35,7 +42,8 @@ _log = logging.getLogger(__name__)
 
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
 _KEY_PRIORITY: Final = {
-    "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1, "y": 2, "g": 2,
+    "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1,
+    "y": 2, "g": 2, "f": 3, "h": 2,
 }  # fmt: skip
 _RARE_NAME: Final = 50
 """A family name shared by at most this many customers is looked up on its own, whatever
@@ -90,6 +98,14 @@ def _family_tokens(family: tuple[str, ...]) -> set[str]:
     if len(family) > 1:
         tokens.add(ocr_fold("".join(family)))
     return tokens
+
+
+def _phonetic_keys(family: Iterable[str], initials: set[str]) -> Iterator[str]:
+    """Family names by sound (NYSIIS) with the given name's initial: spelt-by-ear names meet."""
+    for token in family:
+        if len(token) >= 4:
+            code = phonetic_key(token)
+            yield from (f"h:{code}:{i}" for i in initials)
 
 
 def _deletions(token: str) -> set[str]:
@@ -366,6 +382,12 @@ class CustomerMatcher:
         for token in family:
             keys.append(f"n:{token}:*")
             keys.extend(f"n:{token}:{i}" for i in initials)
+            # where the person lives narrows a family name shared by thousands
+            if record.postcode:
+                keys.append(f"f:{token}:{record.postcode}")
+            if record.city:
+                keys.append(f"f:{token}:{record.city}")
+        keys.extend(_phonetic_keys(family, initials))
         return tuple(keys)
 
     # ------------------------------------------------------------------ matching
@@ -378,7 +400,15 @@ class CustomerMatcher:
         name = record.name
         for given, family in ((name.given, name.family), (name.family, name.given)):
             initials = _initials(given)
-            for token in _family_tokens(family):
+            tokens = _family_tokens(family)
+            yield from _phonetic_keys(tokens, initials)
+            if family is name.given:  # swapped: where the person lives, with the other name
+                for token in tokens:
+                    if record.postcode:
+                        yield f"f:{token}:{record.postcode}"
+                    if record.city:
+                        yield f"f:{token}:{record.city}"
+            for token in tokens:
                 known: set[str] = set()
                 for variant in _deletions(token):
                     known.update(self._variants.get(variant, ()))
