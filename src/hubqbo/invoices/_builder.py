@@ -585,12 +585,15 @@ class InvoiceBuilder:
                 attrs.evolve(draft, catalog=attrs.evolve(draft.catalog, profile=profile)).problems()
             )
         key = self.idempotency_key(draft)
+        draft = self._complete_customer(client, draft)
+        # Every check before the first write: a clashing DocNumber must not leave a new
+        # customer behind. The clash may be the invoice an earlier attempt made: that is it.
+        invoice = self._check_doc_number(client, draft.doc_number, key)
         customer, customer_created = self._ensure_customer(state, draft, key)
-        invoice = None if customer_created else self._find_made(client, customer, key)
+        if invoice is None and not customer_created:
+            invoice = self._find_made(client, customer, key)
         created = invoice is None
         if invoice is None:
-            if draft.doc_number:
-                self._check_doc_number(client, draft.doc_number)
             note = _note(draft, key)
             to_create = draft.to_invoice(
                 Ref(customer.id or "", customer.display_name), private_note=note
@@ -630,13 +633,7 @@ class InvoiceBuilder:
     ) -> tuple[Customer, bool]:
         client = state.client
         if draft.customer is not None:
-            customer = draft.customer
-            if customer.display_name is None and customer.id is not None:
-                customer = client.get_customer(customer.id)
-                recheck = attrs.evolve(draft, customer=customer).problems()
-                if recheck:
-                    raise DraftHasProblems(recheck)
-            return customer, False
+            return draft.customer, False
         new = draft.new_customer
         if new is None:  # pragma: no cover - problems() reports it first
             raise DraftHasProblems(draft.problems())
@@ -677,18 +674,37 @@ class InvoiceBuilder:
         self._remember_customer(state, made)
         return made, True
 
+    def _complete_customer(self, client: AccountingClient, draft: InvoiceDraft) -> InvoiceDraft:
+        """A customer chosen by id alone is read, so its currency is checked and its own
+        payment terms apply (A6) — before anything is written."""
+        customer = draft.customer
+        if customer is None or customer.display_name is not None or customer.id is None:
+            return draft
+        completed = draft.with_customer(client.get_customer(customer.id))
+        problems = completed.problems()
+        if problems:
+            raise DraftHasProblems(problems)
+        return completed
+
     def _find_made(self, client: AccountingClient, customer: Customer, key: str) -> Invoice | None:
         """The invoice an earlier attempt made for ``key`` (its private note carries the key)."""
         if customer.id is None:
             return None
-        for invoice in client.find_invoices(InvoiceQuery(customer_id=customer.id)):
-            found = _KEY_RE.search(invoice.private_note or "")
-            if found and found.group(1) == key and not invoice.deleted:
-                return invoice
-        return None
+        query = InvoiceQuery(customer_id=customer.id)
+        return next((i for i in client.find_invoices(query) if _made_for(i, key)), None)
 
-    def _check_doc_number(self, client: AccountingClient, doc_number: str) -> None:
-        clash = next(iter(client.find_invoices(InvoiceQuery(doc_number=doc_number))), None)
+    def _check_doc_number(
+        self, client: AccountingClient, doc_number: str | None, key: str
+    ) -> Invoice | None:
+        """``None`` when ``doc_number`` is free (or not given); the invoice an earlier attempt
+        made with it (same idempotency key); else :class:`DuplicateDocNumberError`."""
+        if not doc_number:
+            return None
+        clashes = list(client.find_invoices(InvoiceQuery(doc_number=doc_number)))
+        ours = next((i for i in clashes if _made_for(i, key)), None)
+        if ours is not None:
+            return ours
+        clash = next(iter(clashes), None)
         if clash is not None:
             raise DuplicateDocNumberError(
                 provider="quickbooks",
@@ -700,6 +716,7 @@ class InvoiceBuilder:
                     "with_doc_number(...) (checked before writing)"
                 ),
             )
+        return None
 
     # ------------------------------------------------------------------ HubSpot side, C and J
 
@@ -1118,6 +1135,12 @@ def _note(draft: InvoiceDraft, key: str) -> str:
     src = draft.source
     what = f"quote {src.quote_id} on deal {src.deal_id}" if src.quote_id else f"deal {src.deal_id}"
     return f"Created by hubqbo from HubSpot {what}. hubqbo-key: {key}"
+
+
+def _made_for(invoice: Invoice, key: str) -> bool:
+    """True when ``invoice`` is the live one a ``create`` with ``key`` made (its private note)."""
+    found = _KEY_RE.search(invoice.private_note or "")
+    return found is not None and found.group(1) == key and not invoice.deleted
 
 
 def _status_of(value: str | None) -> InvoiceStatus | None:

@@ -51,6 +51,7 @@ from hubqbo.invoices._rules import (
     new_customer_name_error,
     percent_of,
     resolve_item,
+    resolve_terms,
 )
 from hubqbo.models import (
     Company,
@@ -422,6 +423,8 @@ class InvoiceDraft:
     bill_email: str | None = None
     expected_total: Decimal | None = None
     """The amount the invoice must add up to (the quote's ``hs_quote_amount``)."""
+    terms_chosen: bool = False
+    """``with_terms`` pinned the terms; otherwise they follow the customer (A6)."""
 
     # ------------------------------------------------------------------ construction
 
@@ -916,7 +919,14 @@ class InvoiceDraft:
             chosen = known.get(customer, Customer(id=customer))
         else:
             chosen = customer
-        return attrs.evolve(self, customer=chosen, new_customer=None)
+        return attrs.evolve(self, customer=chosen, new_customer=None, terms=self._terms_for(chosen))
+
+    def _terms_for(self, customer: Customer | None) -> Term | None:
+        """The terms after a change of customer: the caller's pinned terms, else the
+        customer's own, else the company's default (a new customer has none of its own)."""
+        if self.terms_chosen:
+            return self.terms
+        return resolve_terms(customer, self.profile, self.catalog.terms)
 
     def with_new_customer(
         self, display_name: str | None = None, *, customer: Customer | None = None
@@ -932,7 +942,9 @@ class InvoiceDraft:
             proposed = attrs.evolve(proposed, display_name=display_name)
         if proposed.currency is None:
             proposed = attrs.evolve(proposed, currency=self.currency)
-        return attrs.evolve(self, customer=None, new_customer=proposed)
+        return attrs.evolve(
+            self, customer=None, new_customer=proposed, terms=self._terms_for(proposed)
+        )
 
     def with_contact(self, contact_id: str) -> InvoiceDraft:
         """Choose the buyer among the deal's contacts; the customer match follows the choice."""
@@ -948,6 +960,7 @@ class InvoiceDraft:
             match=match,
             customer=customer,
             new_customer=None,
+            terms=self._terms_for(customer),
             bill_email=chosen.email or self.bill_email,
         )
 
@@ -977,14 +990,18 @@ class InvoiceDraft:
         return attrs.evolve(self, lines=[attrs.evolve(ln, tax_code=ref) for ln in self.lines])
 
     def with_terms(self, terms: Term | str | None) -> InvoiceDraft:
-        """Use these payment terms (a ``Term``, or a term id or name); the due date follows."""
+        """Use these payment terms (a ``Term``, or a term id or name); the due date follows.
+
+        Chosen terms stay when the customer changes; ``None`` means no terms at all (QBO then
+        applies the customer's or company's own).
+        """
         if isinstance(terms, str):
             found = self.catalog.term(terms)
             if found is None:
                 names = ", ".join(t.name for t in self.catalog.terms) or "none"
                 raise ValueError(f"no active term {terms!r} (known: {names})")
             terms = found
-        return attrs.evolve(self, terms=terms, explicit_due_date=None)
+        return attrs.evolve(self, terms=terms, explicit_due_date=None, terms_chosen=True)
 
     def with_dates(
         self, txn_date: dt.date | None = None, due_date: dt.date | None = None

@@ -1,0 +1,102 @@
+"""Review fixes (issue 6): each test failed before its fix, through the public API against
+both sandboxes (the real HTTP adapters over the sandboxes' transports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hubqbo import Customer
+from hubqbo.cli import DemoWorld, _ledger
+from hubqbo.errors import DuplicateDocNumberError
+from hubqbo.invoices import DocNumberPolicy, InvoiceBuilder
+from hubqbo.protocols import InvoiceQuery
+
+
+def _term_id(world: DemoWorld, name: str) -> str:
+    return next(t.id for t in world.us.list_terms() if t.name == name and t.id)
+
+
+def test_terms_follow_the_customer_chosen_in_review(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A6: Initech matches no customer, so the draft starts on the company's Net 30; choosing
+    a customer whose own terms are Net 15 moves the terms and the due date with it, and the
+    QBO invoice carries Net 15 (before: the company default stayed, overriding the
+    customer's terms in QBO)."""
+    net15 = _term_id(world, "Net 15")
+    initech = world.quickbooks.add_customer(
+        world.us.realm_id, "Initech Inc", SalesTermRef={"value": net15}
+    )
+    d = builder.from_deal(world.hs["deal-initech"], realm=world.us.realm_id)
+    assert ("Net 30", None) == (d.terms.name if d.terms else None, d.customer)
+    chosen = d.with_customer(world.us.get_customer(initech))
+    assert ("Net 15", d.txn_date + dt.timedelta(days=15)) == (
+        chosen.terms.name if chosen.terms else None,
+        chosen.due_date,
+    )
+    made = builder.create(chosen)
+    assert (net15, d.txn_date + dt.timedelta(days=15)) == (
+        made.invoice.sales_term.value if made.invoice.sales_term else None,
+        made.invoice.due_date,
+    )
+
+
+def test_customer_chosen_by_id_alone_gets_its_own_terms_on_create(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A6: ``with_customer('<id>')`` of a customer the draft has never seen is read on create
+    and its own terms (Net 15) are used, not the company default the draft started with."""
+    net15 = _term_id(world, "Net 15")
+    initech = world.quickbooks.add_customer(
+        world.us.realm_id, "Initech Inc", SalesTermRef={"value": net15}
+    )
+    d = builder.from_deal(world.hs["deal-initech"], realm=world.us.realm_id)
+    made = builder.create(d.with_customer(initech))
+    assert (initech, net15, d.txn_date + dt.timedelta(days=15)) == (
+        made.invoice.customer.value,
+        made.invoice.sales_term.value if made.invoice.sales_term else None,
+        made.invoice.due_date,
+    )
+
+
+def test_terms_chosen_in_review_stay_when_the_customer_changes(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A6: terms pinned with ``with_terms`` are not replaced by a later customer choice."""
+    net15 = _term_id(world, "Net 15")
+    initech = world.quickbooks.add_customer(
+        world.us.realm_id, "Initech Inc", SalesTermRef={"value": net15}
+    )
+    d = builder.from_deal(world.hs["deal-initech"], realm=world.us.realm_id)
+    pinned = d.with_terms("Net 30").with_customer(world.us.get_customer(initech))
+    assert "Net 30" == (pinned.terms.name if pinned.terms else None)
+
+
+def test_duplicate_doc_number_is_refused_before_the_new_customer_is_created(
+    world: DemoWorld,
+) -> None:
+    """A10 and "validate before any write": a caller's DocNumber already used in QBO is
+    refused before the draft's new customer is created (before: the customer was created,
+    then the number refused), and a retry after the customer and invoice were made returns
+    that invoice rather than calling its own number a duplicate."""
+    realm = world.quickbooks.add_realm(country="US", custom_txn_numbers=True)
+    ledger = _ledger(world.quickbooks, realm, world.clock)
+    other = ledger.create_customer(Customer(display_name="Someone Else"))
+    item = world.quickbooks.add_item(realm, "Website design", 100, Sku="WEB-01")
+    world.quickbooks.add_invoice(realm, other.id or "", [(item, 1, 100)], DocNumber="HS-7")
+    for name, sku in (("Hosting (annual)", "HOST-12"), ("Support hours", "SUP-H")):
+        world.quickbooks.add_item(realm, name, 100, Sku=sku)
+    b = InvoiceBuilder(
+        world.crm, ledger, now=world.clock.now, doc_number_policy=DocNumberPolicy.CALLER_SUPPLIES
+    )
+    d = b.from_deal(world.hs["deal-acme"]).with_new_customer()
+    names_before = sorted(c.display_name or "" for c in ledger.iter_customers())
+    with pytest.raises(DuplicateDocNumberError, match="HS-7"):
+        b.create(d.with_doc_number("HS-7"))
+    assert names_before == sorted(c.display_name or "" for c in ledger.iter_customers())
+    first = b.create(d.with_doc_number("HS-8"))
+    again = b.create(d.with_doc_number("HS-8"))
+    assert (True, False, first.invoice.id) == (first.created, again.created, again.invoice.id)
+    assert 2 == len(list(ledger.find_invoices(InvoiceQuery())))
