@@ -100,3 +100,25 @@ def test_duplicate_doc_number_is_refused_before_the_new_customer_is_created(
     again = b.create(d.with_doc_number("HS-8"))
     assert (True, False, first.invoice.id) == (first.created, again.created, again.invoice.id)
     assert 2 == len(list(ledger.find_invoices(InvoiceQuery())))
+
+
+def test_invoice_deleted_in_quickbooks_is_reported_once(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """C4: an invoice deleted in QBO gives InvoiceVoided on the next refresh and never again
+    (before: its HubSpot record was never updated, so every refresh reported it anew); the
+    record then reads voided and the deal roll-up is cleared."""
+    made = builder.create(builder.from_deal(world.hs["deal-acme"], realm=world.us.realm_id))
+    world.us.delete_invoice(world.us.get_invoice(made.invoice.id or ""))
+    first = builder.refresh_deal(world.hs["deal-acme"])
+    second = builder.refresh_deal(world.hs["deal-acme"])
+    assert (["invoice_voided", "deal_rollup_changed"], []) == (
+        [e.kind for e in first.events],
+        [e.kind for e in second.events],
+    )
+    record = world.hubspot.record("invoices", made.crm_invoice_id or "")["properties"]
+    deal = world.hubspot.record("deals", world.hs["deal-acme"])["properties"]
+    assert ("voided", "") == (
+        record["hubqbo_invoice_status"],
+        deal.get("qbo_invoice_status") or "",
+    )

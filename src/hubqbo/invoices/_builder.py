@@ -973,8 +973,17 @@ class InvoiceBuilder:
                         status=item.status,
                     )
                 )
+            if item.invoice.deleted:
+                # Gone from QBO: nothing left to copy but the fact. Only the status changes
+                # (number and amounts stay as HubSpot last knew them), so it is reported once.
+                if previous is not InvoiceStatus.VOIDED:
+                    self._crm.upsert_invoice(
+                        _voided_record(record, self._inv_props),
+                        id_property=self._inv_props.qbo_ref,
+                    )
+                continue
             wanted = self._crm_invoice(item.realm_id, item.invoice, item.status)
-            if not item.invoice.deleted and not _record_current(record, wanted, self._inv_props):
+            if not _record_current(record, wanted, self._inv_props):
                 self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
         invoices = [item.invoice for item, _ in linked]
         winner = pick_rollup_invoice(invoices)
@@ -1159,6 +1168,18 @@ def _record_current(record: CrmInvoice, wanted: CrmInvoice, props: InvoiceProper
         and _decimal(have.get(props.total)) == _decimal(want.get(props.total))
         and (have.get(props.number) or "") == (want.get(props.number) or "")
         and record.due_date == wanted.due_date
+    )
+
+
+def _voided_record(record: CrmInvoice, props: InvoiceProperties) -> CrmInvoice:
+    """The upsert that marks ``record`` voided: its QBO reference and hubqbo's status only."""
+    return CrmInvoice(
+        id=None,
+        currency=record.currency,
+        properties={
+            props.qbo_ref: record.properties.get(props.qbo_ref),
+            props.status: InvoiceStatus.VOIDED.value,
+        },
     )
 
 
