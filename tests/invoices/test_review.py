@@ -9,7 +9,7 @@ import pytest
 
 from hubqbo import Customer
 from hubqbo.cli import DemoWorld, _ledger
-from hubqbo.errors import DuplicateDocNumberError
+from hubqbo.errors import DraftHasProblems, DuplicateDocNumberError
 from hubqbo.invoices import DocNumberPolicy, InvoiceBuilder
 from hubqbo.protocols import InvoiceQuery
 
@@ -122,3 +122,54 @@ def test_invoice_deleted_in_quickbooks_is_reported_once(
         record["hubqbo_invoice_status"],
         deal.get("qbo_invoice_status") or "",
     )
+
+
+def _deal_for_new_buyer(world: DemoWorld, first: str, last: str) -> str:
+    """A HubSpot deal whose only buyer is a new contact (no company), one known SKU."""
+    hs = world.hubspot
+    person = hs.create(
+        "contacts", {"email": "pat@example.org", "firstname": first, "lastname": last}
+    )
+    deal = hs.create(
+        "deals",
+        {"dealname": "Website", "deal_currency_code": "USD"},
+        associations=[("contacts", person)],
+    )
+    hs.create(
+        "line_items",
+        {"name": "Website design", "hs_sku": "WEB-01", "price": "4500", "quantity": "1"},
+        associations=[("deals", deal)],
+    )
+    return deal
+
+
+def test_new_customer_from_long_hubspot_names_fits_quickbooks_limits(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A3: a new customer made from a contact keeps the whole name as DisplayName, while
+    GivenName and FamilyName are cut to QBO's 25 and 15 characters (IntuitNamesTypes.xsd);
+    before, HubSpot's names were sent whole and QBO's limits were left to fail the write."""
+    first, last = "Maximiliana-Konstantina", "Featherstonehaugh-Smythe"
+    d = builder.from_deal(_deal_for_new_buyer(world, first, last), realm=world.us.realm_id)
+    made = builder.create(d.with_new_customer())
+    customer = world.us.get_customer(made.invoice.customer.value)
+    assert (f"{first} {last}", first[:25], "Featherstonehau") == (
+        customer.display_name,
+        customer.given_name,
+        customer.family_name,
+    )
+
+
+def test_new_customer_name_with_a_tab_or_line_break_is_a_problem_before_any_write(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A3: QBO refuses tabs and line breaks in DisplayName (like ':'); the draft says so and
+    create writes nothing (before: no problem, and QBO's refusal came from the write)."""
+    d = builder.from_deal(_deal_for_new_buyer(world, "Pat", "Lee"), realm=world.us.realm_id)
+    before = len(list(world.us.iter_customers()))
+    for name in ("Pat\tLee", "Pat Lee\nAccounts"):
+        bad = d.with_new_customer(display_name=name)
+        assert ["customer_name_invalid"] == [p.code.value for p in bad.problems()]
+        with pytest.raises(DraftHasProblems):
+            builder.create(bad)
+    assert before == len(list(world.us.iter_customers()))

@@ -38,16 +38,20 @@ import attrs
 
 from hubqbo.invoices._problems import Problem, ProblemCode, as_tuple
 from hubqbo.invoices._rules import (
+    FAMILY_NAME_MAX_LENGTH,
+    GIVEN_NAME_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     US_TAX_CODES,
     ItemIndex,
     ItemResolution,
     ResolvedBy,
+    clip,
     default_tax_code,
     doc_number_error,
     due_date_for,
     line_amount,
     net_unit_price,
+    new_customer_field_errors,
     new_customer_name_error,
     percent_of,
     resolve_item,
@@ -277,6 +281,9 @@ def customer_from_buyer(
 ) -> Customer:
     """A new QBO customer made from HubSpot data: company name (else person) as DisplayName.
 
+    The DisplayName keeps the whole name; the first and family names are cut to QBO's limits
+    (25 and 15 characters), which QBO would otherwise refuse.
+
     Example:
         >>> customer_from_buyer(Contact(first_name="Ada", last_name="Lovelace",
         ...     email="ada@example.com"), None, "GBP").display_name
@@ -290,8 +297,8 @@ def customer_from_buyer(
     address = (company.address if company else None) or (contact.address if contact else None)
     return Customer(
         display_name=display.strip() or None,
-        given_name=contact.first_name if contact else None,
-        family_name=contact.last_name if contact else None,
+        given_name=clip(contact.first_name, GIVEN_NAME_MAX_LENGTH) if contact else None,
+        family_name=clip(contact.last_name, FAMILY_NAME_MAX_LENGTH) if contact else None,
         company_name=company_name,
         email=contact.email if contact else None,
         phone=(contact.phone if contact else None) or (company.phone if company else None),
@@ -617,6 +624,14 @@ class InvoiceDraft:
                 )
             return out
         if self.new_customer is not None:
+            out.extend(
+                Problem(
+                    ProblemCode.CUSTOMER_NAME_INVALID,
+                    error,
+                    fix="shorten it in the customer given to with_new_customer(customer=...)",
+                )
+                for error in new_customer_field_errors(self.new_customer)
+            )
             error = new_customer_name_error(
                 self.new_customer.display_name, self.catalog.customer_names
             )
@@ -939,7 +954,7 @@ class InvoiceDraft:
         """
         proposed = customer or customer_from_buyer(self.contact, self.company, self.currency)
         if display_name is not None:
-            proposed = attrs.evolve(proposed, display_name=display_name)
+            proposed = attrs.evolve(proposed, display_name=display_name.strip())
         if proposed.currency is None:
             proposed = attrs.evolve(proposed, currency=self.currency)
         return attrs.evolve(

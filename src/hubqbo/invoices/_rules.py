@@ -27,7 +27,10 @@ from hubqbo.models import CompanyProfile, Customer, Item, LineItem, Product, Quo
 from hubqbo.money import round_money
 
 __all__ = [
+    "DISPLAY_NAME_MAX_LENGTH",
     "DOC_NUMBER_MAX_LENGTH",
+    "FAMILY_NAME_MAX_LENGTH",
+    "GIVEN_NAME_MAX_LENGTH",
     "MESSAGE_MAX_LENGTH",
     "USABLE_QUOTE_STATUSES",
     "US_TAX_CODES",
@@ -35,11 +38,13 @@ __all__ = [
     "ItemResolution",
     "ResolvedBy",
     "check_quote_usable",
+    "clip",
     "default_tax_code",
     "doc_number_error",
     "due_date_for",
     "line_amount",
     "net_unit_price",
+    "new_customer_field_errors",
     "new_customer_name_error",
     "percent_of",
     "resolve_item",
@@ -57,6 +62,22 @@ MESSAGE_MAX_LENGTH = 1000
 """QBO ``CustomerMemo`` maximum length."""
 
 US_TAX_CODES = ("TAX", "NON")
+
+DISPLAY_NAME_MAX_LENGTH = 500
+"""QBO ``DisplayName`` maximum length."""
+
+GIVEN_NAME_MAX_LENGTH = 25
+"""QBO ``GivenName`` maximum length (``IntuitNamesTypes.xsd``, QBO)."""
+
+FAMILY_NAME_MAX_LENGTH = 15
+"""QBO ``FamilyName`` maximum length (``IntuitNamesTypes.xsd``, QBO)."""
+
+_FORBIDDEN_NAME_CHARS = (
+    (":", "':' (QuickBooks uses it for sub-customers)"),
+    ("\t", "a tab"),
+    ("\n", "a line break"),
+    ("\r", "a line break"),
+)
 
 
 # --------------------------------------------------------------------------- quotes, A2
@@ -328,13 +349,44 @@ def new_customer_name_error(name: str | None, taken: frozenset[str]) -> str | No
     text = (name or "").strip()
     if not text:
         return "the new customer has no name"
-    if ":" in text:
-        return f"the customer name {text!r} contains ':' (QuickBooks uses it for sub-customers)"
-    if len(text) > 500:
-        return "the customer name is longer than 500 characters"
+    for char, label in _FORBIDDEN_NAME_CHARS:
+        if char in text:
+            return f"the customer name {text!r} contains {label}, which QuickBooks refuses"
+    if len(text) > DISPLAY_NAME_MAX_LENGTH:
+        return f"the customer name is longer than {DISPLAY_NAME_MAX_LENGTH} characters"
     if text.casefold() in taken:
         return f"a QuickBooks customer named {text!r} already exists (names are case-insensitive)"
     return None
+
+
+def new_customer_field_errors(customer: Customer) -> tuple[str, ...]:
+    """Why QBO would refuse the person-name fields of a new customer (``()`` when it would not).
+
+    Example:
+        >>> new_customer_field_errors(Customer(display_name="A", family_name="Featherstonehaugh"))
+        ("the family name 'Featherstonehaugh' has 17 characters; QuickBooks allows 15",)
+    """
+    out = []
+    for label, value, limit in (
+        ("first name", customer.given_name, GIVEN_NAME_MAX_LENGTH),
+        ("family name", customer.family_name, FAMILY_NAME_MAX_LENGTH),
+    ):
+        if value is not None and len(value) > limit:
+            out.append(
+                f"the {label} {value!r} has {len(value)} characters; QuickBooks allows {limit}"
+            )
+    return tuple(out)
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """``text`` stripped and cut to ``limit`` characters; ``None`` when empty.
+
+    Example:
+        >>> clip("  Bartholomew-Featherstone ", 15)
+        'Bartholomew-Fea'
+    """
+    stripped = (text or "").strip()
+    return stripped[:limit].rstrip() or None
 
 
 def doc_number_error(doc_number: str | None) -> str | None:
