@@ -689,6 +689,9 @@ class Invoice:
     linked_txns: tuple[LinkedTxn, ...] = attrs.field(default=(), converter=_tuple)
     voided: bool = False
     deleted: bool = False
+    global_tax_calculation: str | None = None
+    """QBO ``GlobalTaxCalculation`` (``TaxExcluded``, ``TaxInclusive``, ``NotApplicable``);
+    ``None``: not sent, QBO applies the company's sales-form default."""
 
     @property
     def is_live(self) -> bool:
