@@ -109,3 +109,17 @@ def test_invoice_without_currency_ref_takes_the_home_currency_or_is_refused() ->
     assert [1] == asked
     with pytest.raises(ValueError, match="no CurrencyRef"):
         _wire.parse_entity("Invoice", bare)
+
+
+def test_invoice_global_tax_calculation_is_written_and_read() -> None:
+    """GlobalTaxCalculation goes out when set (non-US: prices exclude tax), is left out when
+    not, and is read back from QBO's answer."""
+    base = Invoice(customer=Ref("58"), currency="GBP")
+    excluded = Invoice(customer=Ref("58"), currency="GBP", global_tax_calculation="TaxExcluded")
+    assert (None, "TaxExcluded") == (
+        _wire.CONVERTER.unstructure(base).get("GlobalTaxCalculation"),
+        _wire.CONVERTER.unstructure(excluded)["GlobalTaxCalculation"],
+    )
+    answer = {"Id": "1", "CustomerRef": {"value": "58"}, "CurrencyRef": {"value": "GBP"},
+              "GlobalTaxCalculation": "TaxInclusive"}  # fmt: skip
+    assert "TaxInclusive" == _wire.CONVERTER.structure(answer, Invoice).global_tax_calculation

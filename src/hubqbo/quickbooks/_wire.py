@@ -449,6 +449,7 @@ def _invoice_in(data: Mapping[str, Any], _cls: type[Any] = Invoice) -> Invoice:
         ),
         voided=is_voided(data),
         deleted=str(data.get("status") or "") == "Deleted",
+        global_tax_calculation=_s(data.get("GlobalTaxCalculation")),
     )
 
 
@@ -468,6 +469,7 @@ def _invoice_out(inv: Invoice) -> Json:
             "PrivateNote": inv.private_note,
             "ExchangeRate": inv.exchange_rate,
             "SalesTermRef": _ref_out(inv.sales_term),
+            "GlobalTaxCalculation": inv.global_tax_calculation,
             "Line": lines,
         }
     )
