@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-PAGES = ["quickstart.md", "testing.md", "api.md", "quickbooks.md", "hubspot.md"]
+PAGES = [
+    "quickstart.md",
+    "testing.md",
+    "api.md",
+    "quickbooks.md",
+    "hubspot.md",
+    "auth.md",
+    "errors.md",
+    "sandbox-quickbooks.md",
+    "sandbox-hubspot.md",
+]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 
 
