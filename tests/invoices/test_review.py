@@ -4,7 +4,9 @@ both sandboxes (the real HTTP adapters over the sandboxes' transports)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import httpx
 import pytest
 
 from hubqbo import Customer
@@ -173,3 +175,36 @@ def test_new_customer_name_with_a_tab_or_line_break_is_a_problem_before_any_writ
         with pytest.raises(DraftHasProblems):
             builder.create(bad)
     assert before == len(list(world.us.iter_customers()))
+
+
+class _Recording(httpx.BaseTransport):
+    """The QBO sandbox, keeping each request's method, path and body (nothing is changed)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[tuple[str, str, bytes]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path, request.read()))
+        return self.inner.handle_request(request)
+
+
+def test_uk_invoice_says_its_prices_exclude_tax(world: DemoWorld) -> None:
+    """A5: outside the US the invoice is sent with GlobalTaxCalculation TaxExcluded, since
+    HubSpot prices are net of tax; without it QBO uses the company's sales-form default,
+    which for many UK and Australian companies is "inclusive of tax" (before: not sent)."""
+    recording = _Recording(world.quickbooks)
+    uk = _ledger(recording, world.uk.realm_id, world.clock)
+    b = InvoiceBuilder(world.crm, uk, now=world.clock.now)
+    d = b.from_deal(world.hs["deal-harbour"])
+    photo = world.qbo["uk:item:Photography (day rate)"]
+    made = b.create(d.with_tax_code(world.qbo["uk:tax:20.0% S"], line=1).with_item(3, photo))
+    [body] = [
+        json.loads(content)
+        for method, path, content in recording.requests
+        if method == "POST" and path.endswith("/invoice")
+    ]
+    assert ("TaxExcluded", "TaxExcluded") == (
+        body.get("GlobalTaxCalculation"),
+        made.invoice.global_tax_calculation,
+    )

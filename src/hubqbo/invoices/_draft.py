@@ -1097,6 +1097,9 @@ class InvoiceDraft:
             sales_term=Ref(self.terms.id, self.terms.name)
             if self.terms and self.terms.id
             else None,
+            # HubSpot prices exclude tax; outside the US, QBO would otherwise apply the
+            # company's sales-form default, which may be "inclusive of tax" (A5).
+            global_tax_calculation=None if self.profile.is_us else "TaxExcluded",
         )
 
     def to_text(self) -> str:
