@@ -319,6 +319,14 @@ class TokenStore(Protocol):
     ``lock(key)`` serialises refreshes of one token across threads (and, for stores shared
     between processes, across processes): a refresh happens inside the lock, re-reading the
     token first, and the rotated refresh token is saved before the new access token is used.
+
+    Example:
+        >>> from hubqbo.auth import MemoryTokenStore
+        >>> store: TokenStore = MemoryTokenStore()
+        >>> store.save("quickbooks:9130", OAuthToken(access_token="a", refresh_token="r"))
+        >>> with store.lock("quickbooks:9130"):
+        ...     store.load("quickbooks:9130").refresh_token
+        'r'
     """
 
     def load(self, key: str) -> OAuthToken | None:

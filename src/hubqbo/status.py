@@ -41,7 +41,14 @@ __all__ = ["InvoiceStatus", "invoice_status", "invoice_status_now"]
 
 
 class InvoiceStatus(str, enum.Enum):
-    """hubqbo's invoice status. Values are stable strings (used as HubSpot enumeration values)."""
+    """hubqbo's invoice status. Values are stable strings (used as HubSpot enumeration values).
+
+    Example:
+        >>> (InvoiceStatus.PAID.value, InvoiceStatus.PAID.label)
+        ('paid', 'Paid in full')
+        >>> InvoiceStatus("awaiting_send").label
+        'Awaiting send'
+    """
 
     AWAITING_SEND = "awaiting_send"
     SENT = "sent"

@@ -88,7 +88,13 @@ class FaultKind(str, enum.Enum):
 
 @attrs.frozen
 class Fault:
-    """One injected fault; ``method`` and ``path`` (a regex) limit which requests it hits."""
+    """One injected fault; ``method`` and ``path`` (a regex) limit which requests it hits.
+
+    Example:
+        >>> fault = Fault.rate_limit(retry_after=7, method="POST", path=r"/invoice$")
+        >>> (fault.kind.value, fault.status, fault.retry_after)
+        ('rate_limit', 429, 7)
+    """
 
     kind: FaultKind
     status: int | None = None
