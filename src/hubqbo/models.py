@@ -321,6 +321,9 @@ class Quote:
     properties: Mapping[str, str | None] = _properties()
     fee_percent: Decimal | None = attrs.field(default=None, converter=optional_decimal)
     """Quote-level fees as a percentage (HubSpot applies them after discounts), if any."""
+    expires_at: dt.datetime | None = attrs.field(default=None, validator=_aware)
+    """``hs_expiration_date`` as the instant HubSpot stores (a datetime property), when the
+    adapter read one; ``expiration_date`` is its UTC calendar date."""
 
 
 @attrs.frozen
