@@ -645,6 +645,7 @@ def to_quote(obj: WireObject, adjustments: QuoteAdjustments | None = None) -> Qu
         fee_percent=extra.fee_percent,
         updated_at=_updated(obj),
         properties=p,
+        expires_at=_datetime(_text(p, "hs_expiration_date")),
     )
 
 
