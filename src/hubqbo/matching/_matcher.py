@@ -14,7 +14,7 @@ import gc
 import heapq
 import logging
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Final
 
@@ -43,7 +43,7 @@ _log = logging.getLogger(__name__)
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
 _KEY_PRIORITY: Final = {
     "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1,
-    "y": 2, "g": 2, "f": 3, "h": 2,
+    "y": 2, "h": 2,
 }  # fmt: skip
 _RARE_NAME: Final = 50
 """A family name shared by at most this many customers is looked up on its own, whatever
@@ -163,7 +163,6 @@ class CustomerMatcher:
         self._config = config or MatchConfig()
         self._customers: list[Customer | None] = []
         self._records: list[Record | None] = []
-        self._keys: list[tuple[str, ...]] = []
         self._sort_keys: list[tuple[str, str]] = []
         self._free: list[int] = []
         self._slot_by_id: dict[str, int] = {}
@@ -194,18 +193,14 @@ class CustomerMatcher:
                 by_id[customer.id] = customer
         chosen = [c for c in (*by_id.values(), *anonymous) if self._eligible(c)]
         records = [_customer_record(c) for c in chosen]
-        keys = [self._record_keys(r) for r in records]
-        blocks = self._blocks
-        for slot, slot_keys in enumerate(keys):
-            for key in slot_keys:
-                posting = blocks.get(key)
-                if posting is None:
-                    blocks[key] = [slot]
-                else:
-                    posting.append(slot)
+        blocks: defaultdict[str, list[int]] = defaultdict(list)  # missing keys made in C
+        record_keys = self._record_keys
+        for slot, record in enumerate(records):
+            for key in record_keys(record):
+                blocks[key].append(slot)
+        self._blocks = dict(blocks)
         self._customers.extend(chosen)
         self._records.extend(records)
-        self._keys.extend(keys)
         self._sort_keys.extend(_sort_key(c) for c in chosen)
         self._slot_by_id = {c.id: slot for slot, c in enumerate(chosen) if c.id is not None}
         columns = list(zip(*(_count_values(r) for r in records), strict=True))
@@ -272,10 +267,9 @@ class CustomerMatcher:
         if slot == len(self._customers):
             self._customers.append(customer)
             self._records.append(record)
-            self._keys.append(keys)
             self._sort_keys.append(_sort_key(customer))
         else:
-            self._customers[slot], self._records[slot], self._keys[slot] = customer, record, keys
+            self._customers[slot], self._records[slot] = customer, record
             self._sort_keys[slot] = _sort_key(customer)
         if customer.id is not None:
             self._slot_by_id[customer.id] = slot
@@ -308,7 +302,7 @@ class CustomerMatcher:
             return False
         record = self._records[slot]
         assert record is not None
-        for key in self._keys[slot]:
+        for key in self._record_keys(record):  # the keys it was filed under
             posting = self._blocks[key]
             posting.remove(slot)
             if not posting:
@@ -316,7 +310,6 @@ class CustomerMatcher:
         self._count(record, -1)
         self._customers[slot] = None
         self._records[slot] = None
-        self._keys[slot] = ()
         self._free.append(slot)
         return True
 
@@ -373,20 +366,11 @@ class CustomerMatcher:
             keys.extend(f"s:{address.number}:{w}" for w in street)
             if record.city:
                 keys.append(f"y:{record.city}:{address.number}")
-        given = record.name.given
-        if record.postcode and given and len(given[0]) > 1:
-            # the given name where the family name is missing, replaced or misspelt twice
-            keys.append(f"g:{given[0]}:{record.postcode}")
         family = _family_tokens(record.name.family)
         initials = _initials(record.name.given)
         for token in family:
             keys.append(f"n:{token}:*")
             keys.extend(f"n:{token}:{i}" for i in initials)
-            # where the person lives narrows a family name shared by thousands
-            if record.postcode:
-                keys.append(f"f:{token}:{record.postcode}")
-            if record.city:
-                keys.append(f"f:{token}:{record.city}")
         keys.extend(_phonetic_keys(family, initials))
         return tuple(keys)
 
@@ -402,12 +386,6 @@ class CustomerMatcher:
             initials = _initials(given)
             tokens = _family_tokens(family)
             yield from _phonetic_keys(tokens, initials)
-            if family is name.given:  # swapped: where the person lives, with the other name
-                for token in tokens:
-                    if record.postcode:
-                        yield f"f:{token}:{record.postcode}"
-                    if record.city:
-                        yield f"f:{token}:{record.city}"
             for token in tokens:
                 known: set[str] = set()
                 for variant in _deletions(token):
