@@ -11,7 +11,7 @@ import pytest
 
 from hubqbo import Customer
 from hubqbo.cli import DemoWorld, _ledger
-from hubqbo.errors import DraftHasProblems, DuplicateDocNumberError
+from hubqbo.errors import DraftHasProblems, DuplicateDocNumberError, QuoteNotUsable
 from hubqbo.invoices import DocNumberPolicy, InvoiceBuilder
 from hubqbo.protocols import InvoiceQuery
 
@@ -208,3 +208,27 @@ def test_uk_invoice_says_its_prices_exclude_tax(world: DemoWorld) -> None:
         body.get("GlobalTaxCalculation"),
         made.invoice.global_tax_calculation,
     )
+
+
+def test_quote_expiry_is_judged_on_the_portals_calendar(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A2: it is Wednesday 25 November, 09:00 in New York (the portal's zone). A quote whose
+    stored expiry instant is 03:00 UTC on the 25th (22:00 on the 24th in New York) expired
+    yesterday (before: its UTC date, the 25th, let it through); one expiring at the end of
+    the 25th in New York (04:59:59.999 UTC on the 26th) is still usable today."""
+    hs, deal = world.hubspot, world.hs["deal-acme"]
+    expired, current = (
+        hs.create(
+            "quotes",
+            {"hs_title": title, "hs_expiration_date": when, "hs_status": "APPROVED"},
+            associations=[("deals", deal)],
+        )
+        for title, when in (
+            ("late", "2026-11-25T03:00:00Z"),
+            ("today", "2026-11-26T04:59:59.999Z"),
+        )
+    )
+    with pytest.raises(QuoteNotUsable, match="expired on 2026-11-24"):
+        builder.from_quote(expired, realm=world.us.realm_id)
+    assert current == builder.from_quote(current, realm=world.us.realm_id).source.quote_id

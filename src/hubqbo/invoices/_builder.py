@@ -435,7 +435,9 @@ class InvoiceBuilder:
         quote = self._crm.get_quote(quote_id)
         if self._portal_tz is None:
             self._portal_tz = self._crm.portal_time_zone()
-        check_quote_usable(quote, today=local_date(self._now(), self._portal_tz))
+        check_quote_usable(
+            quote, today=local_date(self._now(), self._portal_tz), time_zone=self._portal_tz
+        )
         state = self._realm(realm)
         self._check_txn_numbers(state.catalog.profile)
         deal = self._crm.get_deal(quote.deal_id) if quote.deal_id else None

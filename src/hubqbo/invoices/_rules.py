@@ -25,6 +25,7 @@ from hubqbo.errors import QuoteNotUsable
 from hubqbo.invoices._problems import as_tuple
 from hubqbo.models import CompanyProfile, Customer, Item, LineItem, Product, Quote, Ref, Term
 from hubqbo.money import round_money
+from hubqbo.timezones import local_date
 
 __all__ = [
     "DISPLAY_NAME_MAX_LENGTH",
@@ -47,6 +48,7 @@ __all__ = [
     "new_customer_field_errors",
     "new_customer_name_error",
     "percent_of",
+    "quote_expiry_date",
     "resolve_item",
     "resolve_terms",
 ]
@@ -83,13 +85,36 @@ _FORBIDDEN_NAME_CHARS = (
 # --------------------------------------------------------------------------- quotes, A2
 
 
-def check_quote_usable(quote: Quote, *, today: dt.date) -> None:
+def quote_expiry_date(quote: Quote, time_zone: str | None = None) -> dt.date | None:
+    """The last calendar day (in the portal's time zone) on which the quote can be used.
+
+    HubSpot stores ``hs_expiration_date`` as an instant. Midnight UTC is how a bare date is
+    stored, so it stands for that date; any other instant (e.g. the end of the day in the
+    portal's zone) is read on the portal's calendar.
+
+    Example:
+        >>> q = Quote(id="5", expires_at=dt.datetime(2026, 11, 25, 3, tzinfo=dt.timezone.utc))
+        >>> quote_expiry_date(q, "America/New_York")
+        datetime.date(2026, 11, 24)
+    """
+    instant = quote.expires_at
+    if instant is None:
+        return quote.expiration_date
+    utc = instant.astimezone(dt.timezone.utc)
+    if utc.time() == dt.time(0):
+        return utc.date()
+    return local_date(instant, time_zone)
+
+
+def check_quote_usable(quote: Quote, *, today: dt.date, time_zone: str | None = None) -> None:
     """Raise :class:`~hubqbo.errors.QuoteNotUsable` unless the quote is published and current.
 
     Args:
         quote: the HubSpot quote.
         today: the calendar date in the HubSpot portal's time zone. A quote expiring *today*
             is still usable; it expires at the end of its expiration date.
+        time_zone: the portal's time zone, to read the expiry instant on its calendar
+            (see :func:`quote_expiry_date`).
 
     Example:
         >>> check_quote_usable(Quote(id="5", status="DRAFT"), today=dt.date(2026, 11, 25))
@@ -106,10 +131,11 @@ def check_quote_usable(quote: Quote, *, today: dt.date) -> None:
             "APPROVED or APPROVAL_NOT_NEEDED, or ACCEPTED for CPQ quotes) or invoice the "
             "deal from scratch",
         )
-    if quote.expiration_date is not None and quote.expiration_date < today:
+    expiry = quote_expiry_date(quote, time_zone)
+    if expiry is not None and expiry < today:
         raise QuoteNotUsable(
             quote.id,
-            f"it expired on {quote.expiration_date.isoformat()} (today is {today.isoformat()} "
+            f"it expired on {expiry.isoformat()} (today is {today.isoformat()} "
             "in the portal's time zone); extend or clone it in HubSpot, or invoice the deal "
             "from scratch",
         )
