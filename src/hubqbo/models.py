@@ -695,6 +695,9 @@ class Invoice:
     global_tax_calculation: str | None = None
     """QBO ``GlobalTaxCalculation`` (``TaxExcluded``, ``TaxInclusive``, ``NotApplicable``);
     ``None``: not sent, QBO applies the company's sales-form default."""
+    apply_tax_after_discount: bool | None = None
+    """QBO ``ApplyTaxAfterDiscount``: ``True`` subtracts a discount line before tax is
+    computed; ``False``/``None`` (QBO's default) computes tax on the undiscounted lines."""
 
     @property
     def is_live(self) -> bool:
