@@ -123,3 +123,17 @@ def test_invoice_global_tax_calculation_is_written_and_read() -> None:
     answer = {"Id": "1", "CustomerRef": {"value": "58"}, "CurrencyRef": {"value": "GBP"},
               "GlobalTaxCalculation": "TaxInclusive"}  # fmt: skip
     assert "TaxInclusive" == _wire.CONVERTER.structure(answer, Invoice).global_tax_calculation
+
+
+def test_invoice_apply_tax_after_discount_is_written_and_read() -> None:
+    """ApplyTaxAfterDiscount goes out when set (a discount line that lowers the taxable
+    amount), is left out when not (QBO's default: tax first), and is read back."""
+    plain = Invoice(customer=Ref("58"), currency="USD")
+    after = Invoice(customer=Ref("58"), currency="USD", apply_tax_after_discount=True)
+    assert (None, True) == (
+        _wire.CONVERTER.unstructure(plain).get("ApplyTaxAfterDiscount"),
+        _wire.CONVERTER.unstructure(after)["ApplyTaxAfterDiscount"],
+    )
+    answer = {"Id": "1", "CustomerRef": {"value": "58"}, "CurrencyRef": {"value": "USD"},
+              "ApplyTaxAfterDiscount": False}  # fmt: skip
+    assert False is _wire.CONVERTER.structure(answer, Invoice).apply_tax_after_discount

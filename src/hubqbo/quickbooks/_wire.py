@@ -450,6 +450,7 @@ def _invoice_in(data: Mapping[str, Any], _cls: type[Any] = Invoice) -> Invoice:
         voided=is_voided(data),
         deleted=str(data.get("status") or "") == "Deleted",
         global_tax_calculation=_s(data.get("GlobalTaxCalculation")),
+        apply_tax_after_discount=data.get("ApplyTaxAfterDiscount"),
     )
 
 
@@ -470,6 +471,7 @@ def _invoice_out(inv: Invoice) -> Json:
             "ExchangeRate": inv.exchange_rate,
             "SalesTermRef": _ref_out(inv.sales_term),
             "GlobalTaxCalculation": inv.global_tax_calculation,
+            "ApplyTaxAfterDiscount": inv.apply_tax_after_discount,
             "Line": lines,
         }
     )
