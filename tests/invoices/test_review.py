@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -232,3 +233,18 @@ def test_quote_expiry_is_judged_on_the_portals_calendar(
     with pytest.raises(QuoteNotUsable, match="expired on 2026-11-24"):
         builder.from_quote(expired, realm=world.us.realm_id)
     assert current == builder.from_quote(current, realm=world.us.realm_id).source.quote_id
+
+
+def test_quote_discount_lowers_the_taxable_amount(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """A4/A5: HubSpot applies a quote's discount before tax, so the invoice's discount line
+    must too (ApplyTaxAfterDiscount). Before, QBO's default taxed Acme's 1,200.00 of taxable
+    hosting in full despite the quote's 10% discount."""
+    made = builder.create(builder.from_quote(world.hs["quote-acme"], realm=world.us.realm_id))
+    read = world.us.get_invoice(made.invoice.id or "")
+    assert read.tax_detail is not None
+    [tax_line] = read.tax_detail.lines
+    assert True is read.apply_tax_after_discount
+    assert tax_line.net_amount_taxable is not None
+    assert tax_line.net_amount_taxable < Decimal("1200.00")

@@ -1100,6 +1100,8 @@ class InvoiceDraft:
             # HubSpot prices exclude tax; outside the US, QBO would otherwise apply the
             # company's sales-form default, which may be "inclusive of tax" (A5).
             global_tax_calculation=None if self.profile.is_us else "TaxExcluded",
+            # HubSpot applies discounts before taxes; QBO's default is tax first.
+            apply_tax_after_discount=True if self.discount_total else None,
         )
 
     def to_text(self) -> str:
