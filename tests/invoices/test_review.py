@@ -248,3 +248,18 @@ def test_quote_discount_lowers_the_taxable_amount(
     assert True is read.apply_tax_after_discount
     assert tax_line.net_amount_taxable is not None
     assert tax_line.net_amount_taxable < Decimal("1200.00")
+
+
+def test_new_customer_in_another_currency_than_the_deal_is_a_problem(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """Currency: a new customer the caller specifies in EUR for a USD deal is a draft problem
+    and nothing is written (before: only an existing customer's currency was checked, and
+    QBO's refusal came from the customer write)."""
+    d = builder.from_deal(world.hs["deal-initech"], realm=world.us.realm_id)
+    euro = d.with_new_customer(customer=Customer(display_name="Initech GmbH", currency="EUR"))
+    assert ["customer_currency"] == [p.code.value for p in euro.problems()]
+    before = len(list(world.us.iter_customers()))
+    with pytest.raises(DraftHasProblems, match="EUR"):
+        builder.create(euro)
+    assert before == len(list(world.us.iter_customers()))

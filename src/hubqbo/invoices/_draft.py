@@ -695,15 +695,20 @@ class InvoiceDraft:
                     fix="turn on multi-currency in QuickBooks, or change the deal's currency",
                 )
             )
-        chosen = self.customer
+        chosen = self.customer or self.new_customer
         if chosen is not None and chosen.currency and chosen.currency != self.currency:
+            who = (
+                f"customer {chosen.display_name} [{chosen.id}] is"
+                if self.customer is not None
+                else f"the new customer {chosen.display_name} would be"
+            )
             out.append(
                 Problem(
                     ProblemCode.CUSTOMER_CURRENCY,
-                    f"customer {chosen.display_name} [{chosen.id}] is billed in "
-                    f"{chosen.currency} but the deal is in {self.currency}",
+                    f"{who} billed in {chosen.currency} but the deal is in {self.currency} "
+                    "(a QuickBooks customer's invoices are all in its currency)",
                     fix="choose a customer in the deal's currency with with_customer(...), "
-                    "or with_new_customer()",
+                    "or with_new_customer() (made in the deal's currency)",
                 )
             )
         return out
