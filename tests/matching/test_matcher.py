@@ -521,3 +521,124 @@ def test_domain_spelled_by_company_name() -> None:
     )
     result = CustomerMatcher(ledger).match(buyer)
     assert ("90", Agreement.PARTIAL) == (result.customer_id, reason(result, MatchKey.EMAIL_DOMAIN))
+
+
+def test_family_name_spelt_by_ear_agrees_phonetically() -> None:
+    """``Rrogaen`` for ``Rogean`` (two slips, same NYSIIS code) agrees as a phonetic spelling."""
+    ledger = [
+        Customer(
+            id="100",
+            given_name="Deha",
+            family_name="Rogean",
+            billing_address=Address(("258 Pael Avenue",), postal_code="19623"),
+        )
+    ]
+    buyer = Buyer(
+        first_name="Deha",
+        last_name="Rrogaen",
+        address=Address(("258 Pael Ave",), postal_code="19623"),
+    )
+    result = CustomerMatcher(ledger).match(buyer)
+    assert ("100", Agreement.PHONETIC) == (result.customer_id, reason(result, MatchKey.FAMILY_NAME))
+
+
+def test_a_spelling_that_is_another_customers_name_is_not_a_phonetic_match() -> None:
+    """Rossi sounds like Russo, but Rossi is itself a customer's name: two families."""
+    russo = Customer(id="101", given_name="Giuseppe", family_name="Russo")
+    rossi = Customer(id="102", given_name="Maria", family_name="Rossi")
+    result = CustomerMatcher([russo, rossi]).match(Buyer(first_name="Giuseppe", last_name="Rossi"))
+    by_id = {c.customer_id: c for c in result.candidates}
+    family = next(r for r in by_id["101"].reasons if r.key is MatchKey.FAMILY_NAME)
+    assert (None, Agreement.SIMILAR) == (result.customer_id, family.agreement)
+
+
+def test_same_street_with_another_house_number_is_evidence_for() -> None:
+    """A mistyped or swapped house number on the same street still counts for the customer."""
+    ledger = [
+        Customer(
+            id="103",
+            given_name="Benjamin",
+            family_name="Moody",
+            billing_address=Address(("34 Fernyhough Crescent",), postal_code="3192"),
+        )
+    ]
+    matcher = CustomerMatcher(ledger)
+
+    def address_reason(number: str) -> tuple[Agreement, float]:
+        buyer = Buyer(
+            first_name="Benjamin",
+            last_name="Moody",
+            address=Address((f"{number} Fernyhough Crescent",), postal_code="3192"),
+        )
+        found = next(r for r in matcher.match(buyer).reasons if r.key is MatchKey.ADDRESS_LINE)
+        return found.agreement, found.weight
+
+    swapped, other = address_reason("43"), address_reason("8")
+    assert (Agreement.FUZZY, Agreement.SIMILAR) == (swapped[0], other[0])
+    assert swapped[1] > other[1] > 0
+
+
+def test_street_types_must_agree() -> None:
+    """67 Pine Way is not 67 Pine Court, although both streets start with Pine."""
+    ledger = [
+        Customer(
+            id="104", given_name="Hana", family_name="Kel", billing_address=Address(("67 Pine Ct",))
+        )
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(first_name="Hana", last_name="Kel", address=Address(("67 Pine Way",)))
+    )
+    assert Agreement.DISAGREE == reason(result, MatchKey.ADDRESS_LINE)
+
+
+def test_rare_suburb_confirms_a_mistyped_four_digit_postcode() -> None:
+    """3173 for 3137 is one slip; the suburb, rare in the ledger, then says where they live."""
+    ledger = [
+        Customer(
+            id="105",
+            given_name="Jasmine",
+            family_name="Silvestro",
+            billing_address=Address(
+                ("41 Nott Street",), city="Middleton Beach", postal_code="3137"
+            ),
+        )
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(
+            first_name="Jasmine",
+            last_name="Silvestro",
+            address=Address(("41 Nott St",), city="Middleton Beach", postal_code="3173"),
+        )
+    )
+    assert ("105", Agreement.FUZZY, Agreement.EXACT) == (
+        result.customer_id,
+        reason(result, MatchKey.POSTCODE),
+        reason(result, MatchKey.CITY),
+    )
+
+
+def test_swapped_address_lines_still_reach_the_customer() -> None:
+    """``38 Engelbert Wing, Bentham Street`` finds ``38 Bentham Street, Engelbert Wing``.
+
+    Only the address can find this customer (the family name is mangled, the postcode
+    mistyped): every street word is a blocking key, not just the first.
+    """
+    ledger = [
+        Customer(
+            id="106",
+            given_name="Eboni",
+            family_name="Timperon",
+            billing_address=Address(
+                ("38 Bentham Street", "Engelbert Wing"), city="Berwick", postal_code="2560"
+            ),
+        ),
+        *(Customer(id=f"106x{i}", given_name="Ann", family_name=f"Other{i}") for i in range(5)),
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(
+            first_name="Eboni",
+            last_name="Tmpiernon",  # beyond the one-typo neighbourhood of the family name
+            address=Address(("38 Engelbert Wing", "Bentham Street"), postal_code="2564"),
+        )
+    )
+    assert ("106", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))

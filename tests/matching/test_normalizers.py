@@ -18,6 +18,7 @@ from hubqbo.matching import (
     normalize_postcode,
     parse_person_name,
     phone_digits,
+    phonetic_key,
 )
 
 
@@ -169,3 +170,10 @@ def test_normalize_postcode(raw: str, expected: str | None) -> None:
 def test_normalize_address_line(raw: str, expected: StreetAddress | None) -> None:
     """Address lines: street words abbreviated, units dropped, house number pulled out."""
     assert expected == normalize_address_line(raw)
+
+
+def test_phonetic_key_groups_names_spelt_by_ear() -> None:
+    """NYSIIS codes: a by-ear spelling shares its name's code, another name does not."""
+    assert phonetic_key("rrogaen") == phonetic_key("rogean")
+    assert phonetic_key("tieg") == phonetic_key("tige")
+    assert phonetic_key("smith") != phonetic_key("jones")

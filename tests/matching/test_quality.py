@@ -15,14 +15,14 @@ from hubqbo.matching import CustomerMatcher
 
 @pytest.mark.parametrize("seed", [101, 202])
 def test_precision_recall_floors_on_generated_data(seed: int) -> None:
-    """Precision ≥ 0.99, recall ≥ 0.80, no-match accuracy ≥ 0.98 on 1,500 customers."""
+    """Precision ≥ 0.99, recall ≥ 0.82, no-match accuracy ≥ 0.98 on 1,500 customers."""
     data = generate(1500, seed=seed)
     results = CustomerMatcher(data.customers).match_many(data.buyers)
     quality = evaluate(results, [truth for _, truth in data.pairs])
     assert quality.with_partner > 400
     assert quality.without_partner > 200
     assert quality.precision >= 0.99, str(quality)
-    assert quality.recall >= 0.80, str(quality)
+    assert quality.recall >= 0.82, str(quality)  # measured 0.830 / 0.886
     assert quality.no_match_accuracy >= 0.98, str(quality)
 
 
@@ -46,10 +46,10 @@ def test_generator_makes_the_hard_cases() -> None:
 
 @pytest.mark.parametrize("seed", [303, 404])
 def test_floors_on_the_plainer_person_record_world(seed: int) -> None:
-    """The second, independent generator: precision ≥ 0.99, recall ≥ 0.88 on 1,500 people."""
+    """The second, independent generator: precision ≥ 0.99, recall ≥ 0.92 on 1,500 people."""
     data = generate_person_records(1500, seed=seed)
     results = CustomerMatcher(data.customers).match_many(data.buyers)
     quality = evaluate(results, [truth for _, truth in data.pairs])
     assert quality.precision >= 0.99, str(quality)
-    assert quality.recall >= 0.88, str(quality)
+    assert quality.recall >= 0.92, str(quality)  # measured 0.950 / 0.935
     assert quality.no_match_accuracy >= 0.98, str(quality)

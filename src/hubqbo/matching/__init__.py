@@ -13,7 +13,7 @@ Example:
     '3'
 """
 
-from hubqbo.matching._compare import Agreement, MatchKey, MatchReason
+from hubqbo.matching._compare import Agreement, MatchKey, MatchReason, phonetic_key
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._matcher import CustomerMatcher
 from hubqbo.matching._normalize import (
@@ -56,4 +56,5 @@ __all__ = [
     "normalize_postcode",
     "parse_person_name",
     "phone_digits",
+    "phonetic_key",
 ]

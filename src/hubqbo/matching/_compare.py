@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import NamedTuple
@@ -179,6 +180,9 @@ class Record:
         self.city = city
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @lru_cache(maxsize=65536)
 def looks_like_company(text: str) -> bool:
     """True when a display name reads as an organisation (legal form, business word, digits).
@@ -187,7 +191,7 @@ def looks_like_company(text: str) -> bool:
         >>> looks_like_company("Smith Plumbing"), looks_like_company("Anna de la Cruz")
         (True, False)
     """
-    if "&" in text or any(c.isdigit() for c in text):
+    if "&" in text or _DIGIT.search(text):
         return True
     tokens = fold(text).split()
     return len(tokens) > 4 or any(t in _COMPANY_WORDS for t in tokens)
@@ -220,7 +224,9 @@ def make_record(
     company_norm = normalize_company_name(company)
     business = False
     if display:
-        same_as_company = bool(company) and fold(company or "") == fold(display)
+        same_as_company = bool(company) and (
+            company == display or fold(company or "") == fold(display)
+        )
         if looks_like_company(display) or (same_as_company and not name.is_empty):
             business = True
             company_norm = company_norm or normalize_company_name(display)

@@ -351,6 +351,7 @@ class StreetAddress:
     street: str
 
 
+_ANY_DIGIT = re.compile(r"\d")
 _DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{3})|(?<=[a-z]{3})(?=\d)")
 
 
@@ -368,7 +369,7 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     if not line:
         return None
     text = fold(line.replace("#", " no "))
-    if any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text):
         text = _DIGIT_WORD.sub(" ", text)
     kept: list[str] = []
     number: str | None = None
