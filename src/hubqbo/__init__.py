@@ -1,6 +1,6 @@
 """hubqbo: a typed SDK connecting HubSpot CRM with QuickBooks Online.
 
-Every public name is importable from here. The subpackages ``hubqbo.quickbooks``,
+The names most code needs are importable from here. The subpackages ``hubqbo.quickbooks``,
 ``hubqbo.hubspot``, ``hubqbo.auth``, ``hubqbo.matching``, ``hubqbo.invoices`` and
 ``hubqbo.sandbox`` are public too and hold the more specialised names (query builder, webhooks,
 batch results, normalizers, the sandboxes); modules whose names start with ``_`` are private.
@@ -12,6 +12,7 @@ Example:
 
 """
 
+from hubqbo._http import Pacer, RetryPolicy, equal_jitter, no_jitter
 from hubqbo._version import __version__
 from hubqbo.auth import (
     ClientCredentials,
@@ -220,6 +221,7 @@ __all__ = [
     "OAuthClient",
     "OAuthProvider",
     "OAuthToken",
+    "Pacer",
     "Payment",
     "PaymentApplication",
     "PaymentReceived",
@@ -238,6 +240,7 @@ __all__ = [
     "RealmRegistry",
     "Ref",
     "RequestTimeout",
+    "RetryPolicy",
     "RollupProperties",
     "ServerError",
     "SignatureVerificationError",
@@ -256,10 +259,12 @@ __all__ = [
     "__version__",
     "create_invoice_for_deal",
     "deal_rollup",
+    "equal_jitter",
     "invoice_status",
     "invoice_status_now",
     "local_date",
     "minor_units",
+    "no_jitter",
     "pick_rollup_invoice",
     "round_money",
 ]
