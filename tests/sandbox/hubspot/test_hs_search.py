@@ -171,11 +171,12 @@ def test_archived_records_never_appear(client: httpx.Client, deals: dict[str, st
             "group",
         ),
         (
-            {
+            {  # 19 filters (6 + 6 + 6 + 1): one past the limit, each group within its own
                 "filterGroups": [
                     {"filters": [{"propertyName": "amount", "operator": "HAS_PROPERTY"}] * 6}
                 ]
-                * 4
+                * 3
+                + [{"filters": [{"propertyName": "amount", "operator": "HAS_PROPERTY"}]}]
             },
             "total",
         ),

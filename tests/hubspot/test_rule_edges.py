@@ -1,0 +1,22 @@
+"""HubSpot rules at their exact edges, against the sandbox (found by mutation testing: each
+test here fails when the rule it names is moved by one step in the source)."""
+
+from __future__ import annotations
+
+from tests.hubspot.test_sandbox_e2e import PROPS, T, connect, portal
+
+
+def test_207_failure_in_a_later_chunk_maps_to_its_own_input(hubspot_specs: object | None) -> None:
+    """250 creates go out as 100 + 100 + 50; the one input refused in the third request
+    (index 230 repeats index 220's unique value) is reported as index 230 with its own input,
+    not as an index within its chunk."""
+    sandbox, clock = portal()
+    client = connect(sandbox, clock, hubspot_specs)
+    client.ensure_properties([], PROPS[:1])
+    records = [{"name": f"P{i}", "qbo_item_id": str(i)} for i in range(250)]
+    records[230] = {"name": "P230", "qbo_item_id": "220"}
+    before = len(sandbox.requests)
+    result = client.batch_create(T.PRODUCT, records)
+    assert (3, 249) == (len(sandbox.requests) - before, len(result.records))
+    assert [(230, "P230")] == [(f.index, f.input["properties"]["name"]) for f in result.failures]
+    assert () == result.unmatched_errors

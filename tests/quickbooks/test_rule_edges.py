@@ -1,0 +1,60 @@
+"""QBO rules at their exact edges (found by mutation testing: each test here fails when the
+rule it names is moved by one step in the source)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hubqbo.errors import ServerError, ValidationError
+from hubqbo.models import Customer
+from hubqbo.quickbooks import BatchOperation, fault_to_error
+from hubqbo.sandbox import ManualClock, QuickBooksSandbox
+from tests.quickbooks.conftest import make_client
+
+
+def unsupported_operation() -> dict[str, Any]:
+    """Fault code 500 as QBO words it (DESIGN.md "Wire facts": unsupported operation)."""
+    return {
+        "Fault": {
+            "Error": [
+                {
+                    "Message": "Unsupported Operation",
+                    "Detail": "Operation Could not find resource for relative : /v3/company/1/x",
+                    "code": "500",
+                }
+            ],
+            "type": "ValidationFault",
+        }
+    }
+
+
+def test_fault_code_500_is_validation_whatever_the_http_status_says() -> None:
+    """Fault *code* 500 is an unsupported operation: a ValidationError, not retryable, both
+    with HTTP 400 and inside a 200 (a batch item), where no status fallback can rescue it."""
+    answers = [fault_to_error(status, unsupported_operation()) for status in (400, 200)]
+    assert [(ValidationError, False, "500")] * 2 == [
+        (type(e), e.retryable if e else None, e.code if e else None) for e in answers
+    ]
+    assert not isinstance(answers[1], ServerError)
+
+
+def sandbox_client() -> tuple[QuickBooksSandbox, Any]:
+    clock = ManualClock()
+    sandbox = QuickBooksSandbox(clock=clock)
+    realm = sandbox.add_realm(country="US")
+    client, _, _ = make_client(transport=sandbox, clock=clock, realm_id=realm)
+    return sandbox, client
+
+
+def test_batch_requestid_of_37_characters_is_refused_before_sending() -> None:
+    """``/batch`` takes a requestid of at most 36 characters (other writes 50): 37 is refused
+    before any request; exactly 36 is sent as given and the batch is applied."""
+    sandbox, client = sandbox_client()
+    op = BatchOperation.create(Customer(display_name="Edge Co"))
+    with pytest.raises(ValidationError, match=r"1\.\.36"):
+        client.batch([op], request_id="r" * 37)
+    assert 0 == sandbox.request_count
+    [result] = client.batch([op], request_id="r" * 36)
+    assert ("Edge Co", 1) == (result.record.display_name, sandbox.request_count)
