@@ -10,7 +10,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from hubqbo import Customer
+from hubqbo import CrmObjectType, Customer
 from hubqbo.cli import DemoWorld, _ledger
 from hubqbo.errors import DraftHasProblems, DuplicateDocNumberError, QuoteNotUsable
 from hubqbo.invoices import DocNumberPolicy, InvoiceBuilder
@@ -263,3 +263,33 @@ def test_new_customer_in_another_currency_than_the_deal_is_a_problem(
     with pytest.raises(DraftHasProblems, match="EUR"):
         builder.create(euro)
     assert before == len(list(world.us.iter_customers()))
+
+
+def test_a_foreign_currency_invoice_does_not_freeze_the_deal_rollup(
+    world: DemoWorld, builder: InvoiceBuilder
+) -> None:
+    """C2/C3: Acme's deal has its USD invoice and, attached later, a GBP one. The USD invoice
+    is paid, then the GBP one is sent (so it is the most recently updated). The GBP invoice
+    must not update the deal — and must not stop the USD payment from doing so (before: the
+    foreign "winner" meant nothing was written, and the deal still read awaiting send)."""
+    deal = world.hs["deal-acme"]
+    usd = builder.create(builder.from_deal(deal, realm=world.us.realm_id))
+    harbour = builder.from_deal(world.hs["deal-harbour"], realm=world.uk.realm_id)
+    gbp = builder.create(
+        harbour.with_tax_code(world.qbo["uk:tax:20.0% S"]).with_item(
+            3, world.qbo["uk:item:Photography (day rate)"]
+        )
+    )
+    builder.attach_existing(CrmObjectType.DEAL, deal, [gbp])
+    world.clock.advance(seconds=60)
+    world.quickbooks.add_payment(world.us.realm_id, usd.invoice.id or "", usd.invoice.total)
+    world.clock.advance(seconds=60)
+    builder.send(gbp)
+    refreshed = builder.refresh_deal(deal)
+    props = world.hubspot.record("deals", deal)["properties"]
+    assert ("paid", usd.invoice.doc_number, str(usd.invoice.total)) == (
+        props["qbo_invoice_status"],
+        props["qbo_invoice_number"],
+        props["qbo_invoice_amount_billed"],
+    )
+    assert refreshed.rollup is not None
