@@ -293,3 +293,28 @@ def test_a_foreign_currency_invoice_does_not_freeze_the_deal_rollup(
         props["qbo_invoice_amount_billed"],
     )
     assert refreshed.rollup is not None
+
+
+def test_create_again_with_another_customer_returns_the_invoice_the_key_made(
+    world: DemoWorld,
+) -> None:
+    """A9: Initech's deal was invoiced (a new customer). A later run — a new builder, the
+    draft rebuilt, and another customer picked — has the same key (realm, deal, no attempt):
+    it finds that invoice on the deal before writing and returns it (before: it looked for
+    the key only among the other customer's invoices, reported ``created=True`` and sent a
+    second create, kept from duplicating only by QBO's requestid replay, which QBO does not
+    keep forever)."""
+    deal = world.hs["deal-initech"]
+    first = world.builder().create(
+        world.builder().from_deal(deal, realm=world.us.realm_id).with_new_customer()
+    )
+    later = world.builder()
+    draft = later.from_deal(deal, realm=world.us.realm_id).with_customer(world.qbo["us:Globex LLC"])
+    again = later.create(draft)
+    assert (False, first.invoice.id, first.crm_invoice_id) == (
+        again.created,
+        again.invoice.id,
+        again.crm_invoice_id,
+    )
+    globex = world.us.find_invoices(InvoiceQuery(customer_id=world.qbo["us:Globex LLC"]))
+    assert [] == [i.id for i in globex]

@@ -590,10 +590,20 @@ class InvoiceBuilder:
         draft = self._complete_customer(client, draft)
         # Every check before the first write: a clashing DocNumber must not leave a new
         # customer behind. The clash may be the invoice an earlier attempt made: that is it.
-        invoice = self._check_doc_number(client, draft.doc_number, key)
-        customer, customer_created = self._ensure_customer(state, draft, key)
-        if invoice is None and not customer_created:
-            invoice = self._find_made(client, customer, key)
+        # The deal's invoices are read before writing: one of them may be the invoice this
+        # key already made, even if the draft now names another customer.
+        on_deal = [
+            li for li, _ in self._linked_records(draft.deal.invoice_ids if draft.deal else ())
+        ]
+        invoice = self._check_doc_number(client, draft.doc_number, key) or next(
+            (li.invoice for li in on_deal if _made_for(li.invoice, key)), None
+        )
+        if invoice is not None:
+            customer, customer_created = self._customer_of(state, invoice), False
+        else:
+            customer, customer_created = self._ensure_customer(state, draft, key)
+            if not customer_created:
+                invoice = self._find_made(client, customer, key)
         created = invoice is None
         if invoice is None:
             note = _note(draft, key)
@@ -612,11 +622,9 @@ class InvoiceBuilder:
             self._associate(crm_id, links)
         rollup = None
         if draft.source.deal_id:
-            others = [i for i in (draft.deal.invoice_ids if draft.deal else ()) if i != crm_id]
+            others = [li.invoice for li in on_deal if li.crm_invoice_id != crm_id]
             rollup = self._write_rollup(
-                draft.source.deal_id,
-                [invoice, *self._deal_invoices(others)],
-                realm=client.realm_id,
+                draft.source.deal_id, [invoice, *others], realm=client.realm_id
             )
         return LinkedInvoice(
             realm_id=client.realm_id,
@@ -675,6 +683,11 @@ class InvoiceBuilder:
         logger.info("created QBO customer %s in realm %s", made.id, client.realm_id)
         self._remember_customer(state, made)
         return made, True
+
+    def _customer_of(self, state: _Realm, invoice: Invoice) -> Customer:
+        """The customer of an invoice an earlier attempt made (cached, else as referenced)."""
+        ref = invoice.customer
+        return state.customers.get(ref.value) or Customer(id=ref.value, display_name=ref.name)
 
     def _complete_customer(self, client: AccountingClient, draft: InvoiceDraft) -> InvoiceDraft:
         """A customer chosen by id alone is read, so its currency is checked and its own
@@ -845,11 +858,9 @@ class InvoiceBuilder:
         for to_type, to_id in links:
             self._crm.associate(CrmObjectType.INVOICE, crm_id, to_type, to_id)
 
-    def _deal_invoices(self, crm_ids: Iterable[str]) -> list[Invoice]:
-        """The QBO invoices behind HubSpot invoice records (records without a QBO ref skipped)."""
-        return [linked.invoice for linked, _ in self._linked_records(crm_ids)]
-
     def _linked_records(self, crm_ids: Iterable[str]) -> list[tuple[LinkedInvoice, CrmInvoice]]:
+        """The QBO invoices behind HubSpot invoice records, with the records (records whose
+        realm is not connected are skipped; an invoice gone from QBO reads as deleted)."""
         out: list[tuple[LinkedInvoice, CrmInvoice]] = []
         for crm_id in crm_ids:
             record = self._crm.find_invoice(
