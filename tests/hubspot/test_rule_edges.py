@@ -3,6 +3,12 @@ test here fails when the rule it names is moved by one step in the source)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hubqbo.hubspot import to_wire
 from tests.hubspot.test_sandbox_e2e import PROPS, T, connect, portal
 
 
@@ -20,3 +26,22 @@ def test_207_failure_in_a_later_chunk_maps_to_its_own_input(hubspot_specs: objec
     assert (3, 249) == (len(sandbox.requests) - before, len(result.records))
     assert [(230, "P230")] == [(f.index, f.input["properties"]["name"]) for f in result.failures]
     assert () == result.unmatched_errors
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15)
+    | st.sampled_from([Decimal("1E+2"), Decimal("1.50E-7"), Decimal("-0E-3")])
+)
+def test_numbers_are_written_in_plain_notation(value: Decimal) -> None:
+    """A Decimal goes out as a plain number string (``100``, never ``1E+2``), the same number."""
+    text = to_wire(value)
+    assert ("e" not in text.lower(), value) == (True, Decimal(text))
+
+
+def test_number_examples() -> None:
+    """Exponent-form Decimals written as HubSpot number strings."""
+    assert ["100", "0.000000150", "12.50"] == [
+        to_wire(Decimal("1E+2")),
+        to_wire(Decimal("1.50E-7")),
+        to_wire(Decimal("12.50")),
+    ]
