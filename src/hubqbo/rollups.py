@@ -35,6 +35,7 @@ __all__ = [
     "RollupProperties",
     "deal_rollup",
     "pick_rollup_invoice",
+    "rollup_candidates",
 ]
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -137,6 +138,26 @@ def pick_rollup_invoice(invoices: Iterable[Invoice]) -> Invoice | None:
     """
     live = [inv for inv in invoices if inv.is_live]
     return max(live, key=_recency_key) if live else None
+
+
+def rollup_candidates(invoices: Iterable[Invoice], *, company_currency: str) -> list[Invoice]:
+    """The invoices that may speak for a deal in a portal whose currency is ``company_currency``.
+
+    C3 says an invoice in another currency never updates the deal. So when the deal has invoices
+    in the portal's currency, the foreign ones are set aside and cannot stop those from updating
+    it; when it has none, all are kept (and :func:`deal_rollup` then writes nothing if the
+    winner is foreign). Services call ``deal_rollup(rollup_candidates(...), ...)``.
+
+    Example:
+        >>> from hubqbo.models import Ref
+        >>> eur = Invoice(id="2", customer=Ref("1"), currency="EUR")
+        >>> usd = Invoice(id="1", customer=Ref("1"), currency="USD")
+        >>> [i.id for i in rollup_candidates([usd, eur], company_currency="usd")]
+        ['1']
+    """
+    everything = list(invoices)
+    currency = normalize_currency(company_currency)
+    return [i for i in everything if i.currency == currency] or everything
 
 
 def deal_rollup(

@@ -20,6 +20,7 @@ from hubqbo import (
     deal_rollup,
     pick_rollup_invoice,
 )
+from hubqbo.rollups import rollup_candidates
 from tests.core.strategies import dates, invoices
 
 UTC = dt.timezone.utc
@@ -154,3 +155,33 @@ def test_foreign_currency_winner_never_rolls_up(invs: list[Invoice], today: dt.d
         assert None is rollup
     else:
         assert rollup is not None
+
+
+def test_candidates_set_foreign_invoices_aside() -> None:
+    """C3 in the services: a newer EUR invoice does not stop the USD one from rolling up."""
+    invs = [_inv("1", T1), _inv("2", T2, currency="EUR")]
+    rollup = deal_rollup(
+        rollup_candidates(invs, company_currency="USD"), company_currency="USD", today=TODAY
+    )
+    assert "101" == rollup.number  # type: ignore[union-attr]
+
+
+def test_candidates_keep_all_when_none_in_portal_currency() -> None:
+    """Only foreign invoices: they are all kept, and the foreign winner writes nothing."""
+    invs = [_inv("1", T1, currency="EUR")]
+    assert (invs, None) == (
+        rollup_candidates(invs, company_currency="USD"),
+        deal_rollup(
+            rollup_candidates(invs, company_currency="USD"), company_currency="USD", today=TODAY
+        ),
+    )
+
+
+@given(st.lists(invoices(currency=st.sampled_from(["USD", "EUR"])), max_size=8))
+def test_candidates_winner_is_in_portal_currency_when_possible(invs: list[Invoice]) -> None:
+    """If any invoice is in the portal's currency, the candidates hold only those."""
+    chosen = rollup_candidates(invs, company_currency="USD")
+    if any(i.currency == "USD" for i in invs):
+        assert {"USD"} == {i.currency for i in chosen}
+    else:
+        assert invs == chosen

@@ -78,6 +78,7 @@ from hubqbo.rollups import (
     RollupProperties,
     deal_rollup,
     pick_rollup_invoice,
+    rollup_candidates,
 )
 from hubqbo.status import InvoiceStatus, invoice_status
 from hubqbo.timezones import local_date
@@ -905,7 +906,7 @@ class InvoiceBuilder:
     ) -> DealRollup | None:
         today = self._today(self._ledger(realm).company_profile())
         rollup = deal_rollup(
-            self._rollup_candidates(invoices),
+            rollup_candidates(invoices, company_currency=self._hubspot_currency()),
             company_currency=self._hubspot_currency(),
             today=today,
         )
@@ -917,13 +918,6 @@ class InvoiceBuilder:
         self.ensure_properties()
         self._crm.update_properties(CrmObjectType.DEAL, deal_id, props)
         return rollup
-
-    def _rollup_candidates(self, invoices: Sequence[Invoice]) -> Sequence[Invoice]:
-        """C3: an invoice in another currency than the portal's never updates the deal, so it
-        does not stop the portal-currency invoices from doing so either. Only a deal with
-        none of those keeps them all (a foreign winner then means "write nothing")."""
-        currency = self._hubspot_currency()
-        return [i for i in invoices if i.currency == currency] or invoices
 
     # ------------------------------------------------------------------ after creation, A9
 
@@ -1010,7 +1004,9 @@ class InvoiceBuilder:
             if not _record_current(record, wanted, self._inv_props):
                 self._crm.upsert_invoice(wanted, id_property=self._inv_props.qbo_ref)
         invoices = [item.invoice for item, _ in linked]
-        winner = pick_rollup_invoice(self._rollup_candidates(invoices))
+        winner = pick_rollup_invoice(
+            rollup_candidates(invoices, company_currency=self._hubspot_currency())
+        )
         # "today" is the winning invoice's company calendar day (statuses are per company).
         realm = next(
             (i.realm_id for i, _ in linked if i.invoice is winner),
