@@ -138,6 +138,7 @@ from hubqbo.rollups import (
     RollupProperties,
     deal_rollup,
     pick_rollup_invoice,
+    rollup_candidates,
 )
 from hubqbo.status import InvoiceStatus, invoice_status, invoice_status_now
 from hubqbo.timezones import local_date
@@ -266,5 +267,6 @@ __all__ = [
     "minor_units",
     "no_jitter",
     "pick_rollup_invoice",
+    "rollup_candidates",
     "round_money",
 ]
