@@ -7,6 +7,7 @@ Run from the repository root::
     python benchmarks/bench_matching.py --data complete   # customers keep every field
     python benchmarks/bench_matching.py --data person     # the plainer person-record world
     python benchmarks/bench_matching.py --data febrl      # FEBRL 4 (external; see _febrl.py)
+    python benchmarks/bench_matching.py --data febrl --config given_conflict_vetoes=false
 
 For each ledger size it generates linkage data with a fixed seed (``benchmarks/_linkage_data.py``:
 CRM-vs-ledger data by default, or the plainer person-record world with ``--data person``), then
@@ -28,6 +29,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -38,7 +40,7 @@ from benchmarks._linkage_data import (  # noqa: E402
     generate,
     generate_person_records,
 )
-from hubqbo.matching import CustomerMatcher  # noqa: E402
+from hubqbo.matching import CustomerMatcher, MatchConfig  # noqa: E402
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -58,14 +60,31 @@ def _data(size: int, *, buyers: int, seed: int, world: str) -> LinkageData:
     return generate(size, seed=seed, n_buyers=buyers, complete_ledger=world == "complete")
 
 
-def run(size: int, *, buyers: int, seed: int, world: str = "crm") -> dict[str, float]:
+def _config(pairs: list[str]) -> MatchConfig:
+    """``MatchConfig`` from ``name=value`` pairs (numbers, or true/false)."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, raw = pair.partition("=")
+        lowered = raw.strip().lower()
+        values[name.strip()] = lowered == "true" if lowered in ("true", "false") else float(raw)
+    return MatchConfig(**values)
+
+
+def run(
+    size: int,
+    *,
+    buyers: int,
+    seed: int,
+    world: str = "crm",
+    config: MatchConfig | None = None,
+) -> dict[str, float]:
     """Benchmark one ledger size (or one FEBRL variant); returns the figures."""
     data = _data(size, buyers=buyers, seed=seed, world=world)
     customers = data.customers
 
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
-    matcher = CustomerMatcher(customers)
+    matcher = CustomerMatcher(customers, config=config)
     index_wall, index_cpu = time.perf_counter() - wall, time.process_time() - cpu
 
     for buyer in data.buyers[:50]:  # warm-up: first calls fill caches and allocate pools
@@ -81,7 +100,7 @@ def run(size: int, *, buyers: int, seed: int, world: str = "crm") -> dict[str, f
     del matcher
     gc.collect()
     tracemalloc.start()
-    traced = CustomerMatcher(customers)
+    traced = CustomerMatcher(customers, config=config)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del traced
@@ -111,6 +130,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--buyers", type=int, default=2_000, help="buyers per size")
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument(
+        "--config",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="MatchConfig overrides, e.g. --config given_conflict_vetoes=false match_threshold=13",
+    )
+    parser.add_argument(
         "--data",
         choices=["crm", "complete", "person", "febrl"],
         default="crm",
@@ -132,10 +158,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.data == "febrl":
         header += "  variant"
-    print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}")
+    overrides = f", config {' '.join(args.config)}" if args.config else ""
+    print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}{overrides}")
     print(header)
     for size, world in runs:
-        r = run(size, buyers=min(args.buyers, size), seed=args.seed, world=world)
+        r = run(
+            size,
+            buyers=min(args.buyers, size),
+            seed=args.seed,
+            world=world,
+            config=_config(args.config),
+        )
         variant = {"febrl": "  all partners present", "febrl-absent": "  30% partners absent"}
         print(
             f"{int(r['customers']):>9} {r['index_s']:>8.2f} {r['index_cpu_s']:>6.2f} "

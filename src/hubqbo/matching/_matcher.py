@@ -24,7 +24,6 @@ from hubqbo.matching._compare import (
     compare,
     make_record,
     ocr_fold,
-    phonetic_key,
 )
 from hubqbo.matching._config import MatchConfig
 from hubqbo.matching._lexicon import NAME_PARTICLES, NICKNAMES
@@ -43,11 +42,8 @@ _log = logging.getLogger(__name__)
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
 _KEY_PRIORITY: Final = {
     "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1,
-    "y": 2, "h": 2,
+    "y": 2,
 }  # fmt: skip
-_RARE_NAME: Final = 50
-"""A family name shared by at most this many customers is looked up on its own, whatever
-the buyer's given name; a commoner one only together with the given name's initial."""
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
 _COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode", "city")
 
@@ -98,14 +94,6 @@ def _family_tokens(family: tuple[str, ...]) -> set[str]:
     if len(family) > 1:
         tokens.add(ocr_fold("".join(family)))
     return tokens
-
-
-def _phonetic_keys(family: Iterable[str], initials: set[str]) -> Iterator[str]:
-    """Family names by sound (NYSIIS) with the given name's initial: spelt-by-ear names meet."""
-    for token in family:
-        if len(token) >= 4:
-            code = phonetic_key(token)
-            yield from (f"h:{code}:{i}" for i in initials)
 
 
 def _deletions(token: str) -> set[str]:
@@ -371,7 +359,6 @@ class CustomerMatcher:
         for token in family:
             keys.append(f"n:{token}:*")
             keys.extend(f"n:{token}:{i}" for i in initials)
-        keys.extend(_phonetic_keys(family, initials))
         return tuple(keys)
 
     # ------------------------------------------------------------------ matching
@@ -385,16 +372,15 @@ class CustomerMatcher:
         for given, family in ((name.given, name.family), (name.family, name.given)):
             initials = _initials(given)
             tokens = _family_tokens(family)
-            yield from _phonetic_keys(tokens, initials)
             for token in tokens:
                 known: set[str] = set()
                 for variant in _deletions(token):
                     known.update(self._variants.get(variant, ()))
                 for surname in known:
-                    # the family name alone (its posting capped at ``_RARE_NAME``) for a given
-                    # name replaced or mangled beyond its initial
-                    yield f"n:{surname}:*"
-                    yield from (f"n:{surname}:{i}" for i in initials)
+                    if initials:
+                        yield from (f"n:{surname}:{i}" for i in initials)
+                    else:
+                        yield f"n:{surname}:*"
 
     def _candidates(self, record: Record) -> list[int]:
         """The customers sharing most blocking keys with the buyer (at most ``max_candidates``).
@@ -409,8 +395,6 @@ class CustomerMatcher:
             posting = blocks.get(key)
             if posting is None or len(posting) > cfg.max_block:
                 continue
-            if key[-1] == "*" and len(posting) > _RARE_NAME and record.name.given:
-                continue  # a common family name: its key with the initial narrows it
             # A key shared by few customers says more than one shared by hundreds.
             weight = max(1, 8 * _KEY_PRIORITY[key[0]] // (1 + len(posting).bit_length()))
             for _ in range(weight):
