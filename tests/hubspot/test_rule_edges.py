@@ -3,12 +3,16 @@ test here fails when the rule it names is moved by one step in the source)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hubqbo.hubspot import to_wire
+from tests.hubspot.test_retries import CURRENCY, client_for
 from tests.hubspot.test_sandbox_e2e import PROPS, T, connect, portal
 
 
@@ -45,3 +49,23 @@ def test_number_examples() -> None:
         to_wire(Decimal("1.50E-7")),
         to_wire(Decimal("12.50")),
     ]
+
+
+@pytest.mark.parametrize(("remaining", "gap"), [("2", 0), ("1", 10), ("0", 10)])
+def test_pause_starts_when_remaining_reaches_the_reserve(remaining: str, gap: int) -> None:
+    """With the default reserve of 1 request, ``X-HubSpot-RateLimit-Remaining: 1`` already
+    pauses the next request for the reported interval (10 s); 2 does not."""
+    headers = {
+        "X-HubSpot-RateLimit-Max": "100",
+        "X-HubSpot-RateLimit-Remaining": remaining,
+        "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
+    }
+    client, script, _ = client_for(
+        [
+            httpx.Response(200, json=CURRENCY, headers=headers),
+            httpx.Response(200, json={"timeZone": "Europe/Paris"}),
+        ]
+    )
+    client.company_currency()
+    client.portal_time_zone()
+    assert dt.timedelta(seconds=gap) == script.seen[1][0] - script.seen[0][0]

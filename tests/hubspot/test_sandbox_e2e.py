@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from hubqbo._http import no_jitter
 from hubqbo.errors import (
     MigrationInProgressError,
     NotFoundError,
@@ -17,7 +18,7 @@ from hubqbo.errors import (
     ServerError,
     ValidationError,
 )
-from hubqbo.hubspot import Filter, FilterGroup, HubSpotClient, SearchQuery
+from hubqbo.hubspot import Filter, FilterGroup, HubSpotClient, HubSpotRetryPolicy, SearchQuery
 from hubqbo.models import CrmInvoice, CrmObjectType, PropertyGroupSpec, PropertySpec
 from hubqbo.protocols import CrmClient
 from hubqbo.sandbox import Fault, FaultKind, FaultPlan, HubSpotSandbox, ManualClock
@@ -284,11 +285,24 @@ def test_fault_plan_is_ridden_out(hubspot_specs: object | None) -> None:
     )
     sandbox, clock = portal(faults=faults)
     ids = seed_deal(sandbox)
-    client = connect(sandbox, clock, hubspot_specs)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.sleep(seconds)
+
+    client = HubSpotClient(
+        access_token="pat-na1-sandbox",
+        transport=validating(sandbox, hubspot_specs),
+        clock=clock,
+        sleep=sleep,
+        retry=HubSpotRetryPolicy(base_delay=0.5, jitter=no_jitter),
+    )
     for _ in range(4):
         assert "Acme Ltd" == client.get_company(ids["acme"]).name
     assert 8 == client.requests_sent
-    assert clock.now() - START >= dt.timedelta(seconds=10 + 2)
+    # the ten-second window, >= 2 s after 423, then the first backoff step for 503 and timeout
+    assert [10.0, 2.0, 0.5, 0.5] == slept
 
 
 def test_writes_that_may_have_been_applied_are_not_retried(hubspot_specs: object | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hubqbo.sandbox.hubspot._model import (
@@ -40,7 +40,13 @@ def test_datetime_values_accept_ms_and_iso_alike(instant: dt.datetime) -> None:
     assert instant == parse_instant(str(from_ms))
 
 
-@given(instants)
+@given(
+    st.one_of(
+        instants, instants.map(lambda d: d.replace(hour=0, minute=0, second=0, microsecond=0))
+    )
+)
+@example(dt.datetime(2026, 11, 25, tzinfo=UTC))
+@example(dt.datetime(2026, 11, 25, 0, 0, 0, 1000, tzinfo=UTC))
 def test_date_values_must_be_midnight_utc(instant: dt.datetime) -> None:
     """A date property takes an instant only at midnight UTC, and stores ``YYYY-MM-DD``."""
     stored = normalize_value(DATE, str(_ms(instant)), None)
