@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubqbo.hubspot import to_wire
+from hubqbo.hubspot import HeaderAwarePacer, RateLimits, to_wire
+from hubqbo.sandbox import ManualClock
 from tests.hubspot.test_retries import CURRENCY, client_for
-from tests.hubspot.test_sandbox_e2e import PROPS, T, connect, portal
+from tests.hubspot.test_sandbox_e2e import PROPS, START, T, connect, portal
 
 
 def test_207_failure_in_a_later_chunk_maps_to_its_own_input(hubspot_specs: object | None) -> None:
@@ -69,3 +70,22 @@ def test_pause_starts_when_remaining_reaches_the_reserve(remaining: str, gap: in
     client.company_currency()
     client.portal_time_zone()
     assert dt.timedelta(seconds=gap) == script.seen[1][0] - script.seen[0][0]
+
+
+def test_every_request_started_before_the_reported_window_rolls_waits() -> None:
+    """``X-HubSpot-RateLimit-Remaining: 0``: each request that starts before the reported
+    interval has passed waits for it — not just the first one (a client shared by threads
+    sends several at once). Modelled without threads: a sleep that does not advance the clock
+    is a second request arriving while the first is still waiting."""
+    clock = ManualClock(START)
+    slept: list[float] = []
+    pacer = HeaderAwarePacer(RateLimits(per_ten_seconds=100), clock=clock, sleep=slept.append)
+    pacer.observe({"X-HubSpot-RateLimit-Remaining": "0"})
+    for _ in range(2):
+        with pacer.slot("app"):
+            pass
+    assert [10.0, 10.0] == slept
+    clock.advance(seconds=10)
+    with pacer.slot("app"):
+        pass
+    assert [10.0, 10.0] == slept

@@ -84,9 +84,10 @@ def _int(headers: Mapping[str, str], name: str) -> int | None:
 class HeaderAwarePacer(Pacer):
     """A ``Pacer`` that also waits when HubSpot reports its window (nearly) spent.
 
-    Call :meth:`observe` with each response's headers; before the next request in the
-    ``requests`` budget, if ``X-HubSpot-RateLimit-Remaining`` was at or below ``reserve``, it
-    sleeps until that window has rolled (``-Interval-Milliseconds`` after the response).
+    Call :meth:`observe` with each response's headers; when ``X-HubSpot-RateLimit-Remaining``
+    was at or below ``reserve``, every request in the ``requests`` budget that starts before
+    that window has rolled (``-Interval-Milliseconds`` after the response) sleeps until it has
+    (all of them, when several threads share the client).
     """
 
     def __init__(
@@ -119,7 +120,7 @@ class HeaderAwarePacer(Pacer):
         """Wait for HubSpot's reported window when spent, then for our own budgets."""
         if "requests" in budgets:
             with self._header_lock:
-                until, self._blocked_until = self._blocked_until, None
+                until = self._blocked_until  # kept: every request until then waits, not one
             if until is not None:
                 wait = until - self._clock.now().timestamp()
                 if wait > 0:
