@@ -3,12 +3,13 @@ rule it names is moved by one step in the source)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from hubqbo.errors import ServerError, ValidationError
-from hubqbo.models import Customer
+from hubqbo.models import Customer, Invoice, InvoiceLine, Ref
 from hubqbo.quickbooks import BatchOperation, fault_to_error
 from hubqbo.sandbox import ManualClock, QuickBooksSandbox
 from tests.quickbooks.conftest import make_client
@@ -58,3 +59,16 @@ def test_batch_requestid_of_37_characters_is_refused_before_sending() -> None:
     assert 0 == sandbox.request_count
     [result] = client.batch([op], request_id="r" * 36)
     assert ("Edge Co", 1) == (result.record.display_name, sandbox.request_count)
+
+
+def test_sales_line_without_an_item_is_refused_before_sending() -> None:
+    """A sales line that names no item is a ValidationError saying which line, and nothing is
+    sent (the first line is fine; the second is the bad one)."""
+    sandbox, client = sandbox_client()
+    good = InvoiceLine.sales_item(
+        item=Ref("1"), quantity=Decimal("1"), unit_price=Decimal("5"), currency="USD"
+    )
+    bad = InvoiceLine(amount=Decimal("5"))
+    with pytest.raises(ValidationError, match="line 2 is a sales line without an item"):
+        client.create_invoice(Invoice(customer=Ref("1"), currency="USD", lines=[good, bad]))
+    assert 0 == sandbox.request_count
