@@ -6,7 +6,7 @@ and the answers must agree in shape: status code, envelope keys, field names pre
 recording, JSON types of the fields both have, and Fault codes. Ids differ (the recordings come
 from Intuit's "Craig's Design" sample company), so each case seeds a realm and maps the
 recorded ids onto the seeded ones. Cases the sandbox does not emulate (Vendor, SalesReceipt,
-Estimate) are rewritten onto emulated entities or skipped with the reason.
+Estimate) are rewritten onto emulated entities; none is skipped.
 """
 
 from __future__ import annotations
@@ -128,9 +128,11 @@ def interactions() -> list[tuple[str, int]]:
     return cases
 
 
-NOT_EMULATED = {
-    "misc/ampersand.yml": "Vendor records are not emulated (queries on Vendor answer {})",
-}
+NOT_EMULATED: dict[str, str] = {}
+"""Cassettes the sandbox cannot answer (none: Vendor queries are asked of Customers)."""
+QUERY_REWRITES = {"FROM Vendor ": "FROM Customer "}
+"""The ampersand recording queries a Vendor by a name holding ``&``: the sandbox keeps no
+Vendors, so the same query (same URL encoding of ``&``) is asked of a Customer so named."""
 ENTITY_REWRITES = {"Vendor": "Customer", "SalesReceipt": "Invoice", "estimate": "invoice"}
 
 
@@ -190,6 +192,11 @@ def test_recorded_exchange_has_the_same_shape(cassette: str, index: int) -> None
     request, response = recorded["request"], recorded["response"]
     url = urlsplit(request["uri"])
     params = dict(parse_qsl(url.query, keep_blank_values=True))
+    if "query" in params:
+        for recorded_text, emulated in QUERY_REWRITES.items():
+            if recorded_text in params["query"]:
+                params["query"] = params["query"].replace(recorded_text, emulated)
+                sandbox.add_customer(realm, "Robertson & Associates")
     if "changedSince" in params:  # the recording asks from 2011; CDC only looks back 30 days
         params["changedSince"] = "2026-11-24T00:00:00-08:00"
         params["entities"] = ENTITY_REWRITES.get(params["entities"], params["entities"])
@@ -261,12 +268,46 @@ FIXTURE_REQUESTS: dict[str, Callable[[dict[str, str]], tuple[str, str, Any]]] = 
         "preferences",
         {"SyncToken": "3", "sparse": True, "SalesFormsPrefs": {"AllowDiscount": True}},
     ),
+    # SalesReceipt is not emulated: the same operations are asked of an Invoice (the answer's
+    # SalesReceipt key is compared as Invoice, like the cassettes' rewrites)
+    "sales_receipt/create_sales_receipt.json": lambda ids: (
+        "POST",
+        "invoice",
+        {
+            "CustomerRef": {"value": ids["cust:1"]},
+            "Line": [
+                {
+                    "Amount": 100,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {
+                        "ItemRef": {"value": ids["item:1"]},
+                        "Qty": 1,
+                        "UnitPrice": 100,
+                    },
+                }
+            ],
+        },
+    ),
+    "sales_receipt/create_sales_receipt_error.json": lambda ids: (
+        "POST",
+        "invoice",
+        {"CustomerRef": {"value": ids["cust:1"]}, "Line": [{"Amount": 100}]},
+    ),
+    "sales_receipt/void_sales_receipt.json": lambda ids: (
+        "POST",
+        "invoice?operation=void",
+        {"Id": ids["inv:130"], "SyncToken": "0", "sparse": True},
+    ),
+    "sales_receipt/void_sales_receipt_error.json": lambda ids: (
+        "POST",
+        "invoice?operation=void",
+        {"Id": ids["inv:11"], "SyncToken": "0", "sparse": True},
+    ),
     "api/query.json": lambda ids: ("GET", "query", "select * from Item"),
     "api/query_error.json": lambda ids: ("GET", "query", "SELECT * FROM null"),
 }
-FIXTURES_NOT_EMULATED = {
-    "sales_receipt": "SalesReceipt is not emulated",
-}
+FIXTURES_NOT_EMULATED: dict[str, str] = {}
+"""Fixtures the sandbox cannot answer (none: SalesReceipt operations are asked of Invoices)."""
 
 
 def fixture_names() -> list[str]:
@@ -296,6 +337,7 @@ def test_json_fixture_has_the_same_shape(name: str) -> None:
         else:
             answer = client.post(url, json=json.loads(json.dumps(payload)))
     actual = json.loads(answer.content, parse_float=Decimal)
+    expected = rename_entities(expected)
     assert (200 if "Fault" not in expected else 400) == answer.status_code
     assert fault_codes(expected) == fault_codes(actual)
     assert sorted(expected) == sorted(actual)
