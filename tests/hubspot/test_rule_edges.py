@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubqbo.hubspot import HeaderAwarePacer, RateLimits, to_wire
+from hubqbo.errors import SignatureVerificationError
+from hubqbo.hubspot import HeaderAwarePacer, RateLimits, to_wire, verify_signature_v3
 from hubqbo.sandbox import ManualClock
 from tests.hubspot.test_retries import CURRENCY, client_for
 from tests.hubspot.test_sandbox_e2e import PROPS, START, T, connect, portal
+from tests.hubspot.test_webhooks import BODY, NOW, NOW_MS, SECRET, URI_DECODED, v3_vector
 
 
 def test_207_failure_in_a_later_chunk_maps_to_its_own_input(hubspot_specs: object | None) -> None:
@@ -89,3 +91,26 @@ def test_every_request_started_before_the_reported_window_rolls_waits() -> None:
     with pacer.slot("app"):
         pass
     assert [10.0, 10.0] == slept
+
+
+@pytest.mark.parametrize(("ahead_ms", "accepted"), [(299_000, True), (301_000, False)])
+def test_v3_timestamps_more_than_five_minutes_ahead_are_refused(
+    ahead_ms: int, accepted: bool
+) -> None:
+    """The 5-minute window holds both ways: a signature stamped 5 min 1 s in the future
+    (a replay prepared in advance, or a wrong clock) is refused; 4 min 59 s is fine."""
+    stamp = str(int(NOW_MS) + ahead_ms)
+    args = {
+        "secret": SECRET,
+        "method": "POST",
+        "uri": URI_DECODED,
+        "body": BODY,
+        "signature": v3_vector(URI_DECODED, stamp),
+        "timestamp": stamp,
+        "now": NOW,
+    }
+    if accepted:
+        verify_signature_v3(**args)  # type: ignore[arg-type]
+    else:
+        with pytest.raises(SignatureVerificationError, match="future"):
+            verify_signature_v3(**args)  # type: ignore[arg-type]

@@ -72,3 +72,16 @@ def test_sales_line_without_an_item_is_refused_before_sending() -> None:
     with pytest.raises(ValidationError, match="line 2 is a sales line without an item"):
         client.create_invoice(Invoice(customer=Ref("1"), currency="USD", lines=[good, bad]))
     assert 0 == sandbox.request_count
+
+
+def test_the_41st_batch_request_in_a_minute_waits_for_the_batch_budget() -> None:
+    """QBO allows 40 ``/batch`` requests a minute per realm (and 10 requests a second): 41
+    one-item batches sent at once wait 1 s after every 10, then the 41st waits until the
+    first batch leaves the minute (t = 3 s -> 60 s: 57 s). No 429 is ever answered."""
+    clock = ManualClock()
+    sandbox = QuickBooksSandbox(clock=clock)
+    realm = sandbox.add_realm(country="US")
+    client, _, slept = make_client(transport=sandbox, clock=clock, realm_id=realm)
+    for n in range(41):
+        client.batch([BatchOperation.create(Customer(display_name=f"Batch {n}"))])
+    assert ([1.0, 1.0, 1.0, 57.0], 41) == (slept, sandbox.request_count)
