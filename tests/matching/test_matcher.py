@@ -644,3 +644,21 @@ def test_swapped_address_lines_still_reach_the_customer() -> None:
         )
     )
     assert ("106", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))
+
+
+def test_same_house_in_another_postcode_area_is_only_weak_evidence() -> None:
+    """851 Mona Road in another postcode area is likelier another house on a common street."""
+    home = Address(("851 Mona Road",), postal_code="19305")
+    ledger = [Customer(id="107", given_name="Kaan", family_name="Sasael", billing_address=home)]
+    matcher = CustomerMatcher(ledger)
+
+    def address_weight(postcode: str) -> float:
+        buyer = Buyer(
+            first_name="Kaan",
+            last_name="Saasel",
+            address=Address(("851 Mona Rd",), postal_code=postcode),
+        )
+        found = matcher.match(buyer).reasons
+        return next(r.weight for r in found if r.key is MatchKey.ADDRESS_LINE)
+
+    assert (11.0, 4.0) == (address_weight("19305"), address_weight("84208"))

@@ -673,7 +673,9 @@ def compare(
             )
             same_street = street_ratio >= 80 or same_name
             if ba.number == ca.number and same_street:
-                add(MatchKey.ADDRESS_LINE, Agreement.EXACT, cfg.address_exact, bv, cv)
+                # 851 Mona Road in another postcode area is another house on a common name
+                w = cfg.address_elsewhere if _postcodes_differ(b, c) else cfg.address_exact
+                add(MatchKey.ADDRESS_LINE, Agreement.EXACT, w, bv, cv)
             elif same_street and _number_typo(ba.number, ca.number):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
             elif street_ratio >= 90 and not _postcodes_differ(b, c):

@@ -204,6 +204,10 @@ class MatchConfig:
     """Same house number and street (abbreviations normalized, typos tolerated): u ≈ 1/5000
     among unrelated customers, m ≈ 0.6 (people move, bill elsewhere): log2(0.6 × 5000) ≈ 11.5.
     Relatives share an address; the given-name veto, not this weight, keeps them apart."""
+    address_elsewhere: float = 4.0
+    """Same house number and street, but postcodes more than one slip apart: the same street
+    name in another town (High Street, Mona Road) as often as a stale postcode, so no more
+    than a house-number typo."""
     address_fuzzy: float = 4.0
     """Same street, house numbers one character apart (``4v6`` vs ``476``): a typo — or the
     neighbour, so well below an exact address."""
