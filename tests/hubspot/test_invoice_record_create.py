@@ -14,6 +14,7 @@ from hubqbo.hubspot import HubSpotClient
 from hubqbo.models import CrmInvoice
 from hubqbo.protocols import CrmInvoiceCreator
 from hubqbo.sandbox import Fault, HubSpotSandbox
+from tests.hubspot.conftest import validating
 from tests.hubspot.test_sandbox_e2e import GROUPS, PROPS, T, connect, portal, seed_deal
 
 REF = "qbo_invoice_id"
@@ -161,7 +162,7 @@ def test_deal_with_several_companies_reads_the_primary_label(
     assert (2, ids["acme"]) == (client.requests_sent - before, deal.primary_company_id)
 
 
-def test_a_207_refusal_is_recovered_the_same_way() -> None:
+def test_a_207_refusal_is_recovered_the_same_way(hubspot_specs: object | None) -> None:
     """Should HubSpot answer the one-input create with a 207 whose error entry is the
     unique-value refusal (not a 4xx), the record is still read by its unique value, its
     missing company link added, and returned (an httpx.MockTransport: the sandbox answers
@@ -204,9 +205,20 @@ def test_a_207_refusal_is_recovered_the_same_way() -> None:
                     },
                 },
             )
-        return httpx.Response(200, json={"fromObjectTypeId": "0-53", "fromObjectId": 77})
+        return httpx.Response(
+            201,
+            json={
+                "fromObjectTypeId": "0-53",
+                "fromObjectId": "77",
+                "toObjectTypeId": "0-2",
+                "toObjectId": "9",
+                "labels": [],
+            },
+        )
 
-    client = HubSpotClient(access_token="pat-na1-x", transport=httpx.MockTransport(answer))
+    # the hand-written answers are checked against HubSpot's published descriptions too
+    transport = validating(httpx.MockTransport(answer), hubspot_specs)
+    client = HubSpotClient(access_token="pat-na1-x", transport=transport)
     made = client.create_invoice_record(
         invoice("r:6"), associations=[(T.DEAL, "5"), (T.COMPANY, "9")], id_property=REF
     )
