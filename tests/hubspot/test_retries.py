@@ -13,9 +13,23 @@ from hubqbo.errors import RateLimitedError, RequestTimeout, ServerError
 from hubqbo.hubspot import HubSpotClient, HubSpotRetryPolicy, RateLimits, SearchQuery
 from hubqbo.models import CrmObjectType
 from hubqbo.sandbox import ManualClock
+from tests.contract.hubspot_openapi import HubSpotSpecs, shared_specs_dir
+from tests.hubspot.conftest import validating
 
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+SPECS = HubSpotSpecs(SHARED) if (SHARED := shared_specs_dir()) is not None else None
 CURRENCY = {"id": "EUR", "createdAt": "2024-01-01T00:00:00Z"}
+ACCOUNT = {
+    "portalId": 62515,
+    "accountType": "STANDARD",
+    "timeZone": "Europe/Paris",
+    "companyCurrency": "EUR",
+    "additionalCurrencies": [],
+    "utcOffset": "+01:00",
+    "utcOffsetMilliseconds": 3600000,
+    "uiDomain": "app-eu1.hubspot.com",
+    "dataHostingLocation": "eu1",
+}
 CREATED = {
     "status": "COMPLETE",
     "startedAt": "2026-11-25T09:00:00Z",
@@ -49,13 +63,14 @@ class Script:
 
 
 def client_for(
-    answers: list[httpx.Response | Exception], **kw: object
+    answers: list[httpx.Response | Exception], *, validate: bool = True, **kw: object
 ) -> tuple[HubSpotClient, Script, ManualClock]:
     clock = ManualClock(START)
     script = Script(clock, answers)
     client = HubSpotClient(
         access_token="pat-x",
-        transport=httpx.MockTransport(script),
+        # scripted answers are held to HubSpot's published descriptions (when ../shared is there)
+        transport=validating(httpx.MockTransport(script), SPECS if validate else None),
         clock=clock,
         sleep=clock.sleep,
         retry=HubSpotRetryPolicy(base_delay=0.5, jitter=no_jitter),
@@ -71,7 +86,7 @@ def rate_limited(policy: str, message: str) -> httpx.Response:
             "status": "error",
             "message": message,
             "errorType": "RATE_LIMIT",
-            "correlationId": "c-429",
+            "correlationId": "7d0c2b9e-3a54-4f6e-8b1d-5e9f0a2c4b61",
             "policyName": policy,
         },
     )
@@ -106,7 +121,13 @@ def test_locked_423_retries_a_create_after_two_seconds() -> None:
     client, script, _ = client_for(
         [
             httpx.Response(
-                423, json={"status": "error", "message": "Locked", "category": "LOCKED"}
+                423,
+                json={
+                    "status": "error",
+                    "message": "Locked",
+                    "category": "LOCKED",
+                    "correlationId": "2f1a9a41-5b7e-4c3d-9a51-0c4b6f1d2e73",
+                },
             ),
             httpx.Response(201, json=CREATED),
         ]
@@ -119,11 +140,12 @@ def test_locked_423_retries_a_create_after_two_seconds() -> None:
 def test_server_error_retries_reads_but_not_creates() -> None:
     """A 502 on a read is retried (backoff); on a batch create it is raised (may be applied)."""
     client, script, _ = client_for(
-        [httpx.Response(502, text="Bad gateway"), httpx.Response(200, json=CURRENCY)]
+        [httpx.Response(502, text="Bad gateway"), httpx.Response(200, json=CURRENCY)],
+        validate=False,  # a gateway's plain-text 502 is outside HubSpot's description on purpose
     )
     assert "EUR" == client.company_currency()
     assert 2 == len(script.seen)
-    create, script, _ = client_for([httpx.Response(524, text="")] * 2)
+    create, script, _ = client_for([httpx.Response(524, text="")] * 2, validate=False)
     with pytest.raises(ServerError):
         create.batch_create(CrmObjectType.PRODUCT, [{"name": "a"}])
     assert 1 == len(script.seen)
@@ -132,7 +154,8 @@ def test_server_error_retries_reads_but_not_creates() -> None:
 def test_timeouts_retry_idempotent_upserts_and_give_up_after_max_attempts() -> None:
     """A timeout on an upsert (idempotent by unique value) is retried up to max_attempts."""
     timeout = httpx.ReadTimeout("slow")
-    client, script, _ = client_for([timeout, httpx.Response(200, json=CREATED)])
+    upserted = {**CREATED, "results": [{**CREATED["results"][0], "new": True}]}  # type: ignore[index]
+    client, script, _ = client_for([timeout, httpx.Response(200, json=upserted)])
     records = [{"sku": "A-1", "name": "a"}]
     assert client.batch_upsert(CrmObjectType.PRODUCT, records, id_property="sku").ok
     assert 2 == len(script.seen)
@@ -152,7 +175,7 @@ def test_reported_remaining_zero_pauses_for_the_interval() -> None:
     client, script, _ = client_for(
         [
             httpx.Response(200, json=CURRENCY, headers=spent),
-            httpx.Response(200, json={"timeZone": "Europe/Paris"}),
+            httpx.Response(200, json=ACCOUNT),
         ]
     )
     client.company_currency()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hubqbo.errors import SignatureVerificationError
 from hubqbo.hubspot import HeaderAwarePacer, RateLimits, to_wire, verify_signature_v3
 from hubqbo.sandbox import ManualClock
-from tests.hubspot.test_retries import CURRENCY, client_for
+from tests.hubspot.test_retries import ACCOUNT, CURRENCY, client_for
 from tests.hubspot.test_sandbox_e2e import PROPS, START, T, connect, portal
 from tests.hubspot.test_webhooks import BODY, NOW, NOW_MS, SECRET, URI_DECODED, v3_vector
 
@@ -66,7 +66,7 @@ def test_pause_starts_when_remaining_reaches_the_reserve(remaining: str, gap: in
     client, script, _ = client_for(
         [
             httpx.Response(200, json=CURRENCY, headers=headers),
-            httpx.Response(200, json={"timeZone": "Europe/Paris"}),
+            httpx.Response(200, json=ACCOUNT),
         ]
     )
     client.company_currency()
