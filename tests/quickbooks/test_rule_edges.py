@@ -3,14 +3,17 @@ rule it names is moved by one step in the source)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from hubqbo.errors import ServerError, ValidationError
+from hubqbo.errors import ServerError, SignatureVerificationError, ValidationError
 from hubqbo.models import Customer, Invoice, InvoiceLine, Ref
-from hubqbo.quickbooks import BatchOperation, fault_to_error
+from hubqbo.quickbooks import BatchOperation, fault_to_error, verify_webhook
 from hubqbo.sandbox import ManualClock, QuickBooksSandbox
 from tests.quickbooks.conftest import make_client
 
@@ -85,3 +88,14 @@ def test_the_41st_batch_request_in_a_minute_waits_for_the_batch_budget() -> None
     for n in range(41):
         client.batch([BatchOperation.create(Customer(display_name=f"Batch {n}"))])
     assert ([1.0, 1.0, 1.0, 57.0], 41) == (slept, sandbox.request_count)
+
+
+def test_webhook_signature_differing_only_in_its_last_byte_is_refused() -> None:
+    """The whole HMAC-SHA256 is compared: a signature that agrees with the right one in all
+    but its last byte is refused (a truncated or prefix comparison would accept it)."""
+    body = b'{"eventNotifications":[{"realmId":"1","dataChangeEvent":{"entities":[]}}]}'
+    digest = hmac.new(b"verifier", body, hashlib.sha256).digest()
+    forged = base64.b64encode(digest[:-1] + bytes([digest[-1] ^ 1])).decode()
+    verify_webhook(body, base64.b64encode(digest).decode(), "verifier")
+    with pytest.raises(SignatureVerificationError, match="does not match"):
+        verify_webhook(body, forged, "verifier")
