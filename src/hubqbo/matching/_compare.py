@@ -227,7 +227,12 @@ def make_record(
         same_as_company = bool(company) and (
             company == display or fold(company or "") == fold(display)
         )
-        if looks_like_company(display) or (same_as_company and not name.is_empty):
+        # A display name that is just "given family" (QBO's default) names the person: no need
+        # to read it for a company (the commonest case, and each one a cache miss).
+        full_name = bool(given and family) and display == f"{given} {family}"
+        if (same_as_company and not name.is_empty) or (
+            not full_name and looks_like_company(display)
+        ):
             business = True
             company_norm = company_norm or normalize_company_name(display)
         elif name.is_empty:
