@@ -3,7 +3,9 @@ test here fails when the rule it names is moved by one step in the source)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import httpx
@@ -12,11 +14,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hubqbo.errors import SignatureVerificationError
-from hubqbo.hubspot import HeaderAwarePacer, RateLimits, to_wire, verify_signature_v3
+from hubqbo.hubspot import (
+    HeaderAwarePacer,
+    RateLimits,
+    to_wire,
+    verify_signature_v1,
+    verify_signature_v2,
+    verify_signature_v3,
+)
 from hubqbo.sandbox import ManualClock
 from tests.hubspot.test_retries import ACCOUNT, CURRENCY, client_for
 from tests.hubspot.test_sandbox_e2e import PROPS, START, T, connect, portal
-from tests.hubspot.test_webhooks import BODY, NOW, NOW_MS, SECRET, URI_DECODED, v3_vector
+from tests.hubspot.test_webhooks import (
+    BODY,
+    NOW,
+    NOW_MS,
+    SECRET,
+    URI_DECODED,
+    URI_SENT,
+    v3_vector,
+)
 
 
 def test_207_failure_in_a_later_chunk_maps_to_its_own_input(hubspot_specs: object | None) -> None:
@@ -114,3 +131,38 @@ def test_v3_timestamps_more_than_five_minutes_ahead_are_refused(
     else:
         with pytest.raises(SignatureVerificationError, match="future"):
             verify_signature_v3(**args)  # type: ignore[arg-type]
+
+
+def test_signatures_wrong_only_at_the_end_are_refused() -> None:
+    """The whole digest is compared, for v3 (base64 HMAC) and v1/v2 (hex SHA-256): a
+    signature that differs from the right one only in its last byte / hex digit is refused."""
+    right = base64.b64decode(v3_vector(URI_DECODED))
+    forged_v3 = base64.b64encode(right[:-1] + bytes([right[-1] ^ 1])).decode()
+    with pytest.raises(SignatureVerificationError, match="v3 does not match"):
+        verify_signature_v3(
+            secret=SECRET,
+            method="POST",
+            uri=URI_DECODED,
+            body=BODY,
+            signature=forged_v3,
+            timestamp=NOW_MS,
+            now=NOW,
+        )
+    v1 = hashlib.sha256(SECRET.encode() + BODY).hexdigest()
+    v2 = hashlib.sha256(SECRET.encode() + b"POST" + URI_SENT.encode() + BODY).hexdigest()
+    verify_signature_v1(secret=SECRET, body=BODY, signature=v1)
+    verify_signature_v2(secret=SECRET, method="POST", uri=URI_SENT, body=BODY, signature=v2)
+
+    def last_digit_changed(hexdigest: str) -> str:
+        return hexdigest[:-1] + ("0" if hexdigest[-1] != "0" else "1")
+
+    with pytest.raises(SignatureVerificationError, match="v1 does not match"):
+        verify_signature_v1(secret=SECRET, body=BODY, signature=last_digit_changed(v1))
+    with pytest.raises(SignatureVerificationError, match="v2 does not match"):
+        verify_signature_v2(
+            secret=SECRET,
+            method="POST",
+            uri=URI_SENT,
+            body=BODY,
+            signature=last_digit_changed(v2),
+        )
