@@ -238,6 +238,9 @@ def make_record(
         elif name.is_empty:
             # "John Smith" — even when the company field repeats it, as some ledgers do.
             name = parse_person_name(display=display)
+    if city and _DIGIT.search(city) and not (address_line and _DIGIT.search(address_line)):
+        # "3443 Maple Way" typed into the city and "Fairview" into the line: fields swapped
+        address_line, city = city, address_line
     email_norm = normalize_email(email)
     return Record(
         name=name,
@@ -359,6 +362,8 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
         return Agreement.PHONETIC
     if x in c[1:] or y in b[1:]:
         return Agreement.MIDDLE
+    if _mangled(x, y):
+        return Agreement.SIMILAR  # Dqnny / Daniel (a typo in a nickname), Nda / Linda, Mcih
     slips = OSA.distance(x, y, score_cutoff=2)
     if slips <= 1 or (slips == 2 and min(len(x), len(y)) >= 4):
         # A mangled name (Danel / Danicl, Nsal / Nasi) rather than another person: two distinct
@@ -368,6 +373,24 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     if min(len(x), len(y)) < 3 and (x in y or y in x):
         return Agreement.SIMILAR  # "in" for Min: a truncated name, not a conflict
     return Agreement.DISAGREE
+
+
+def _mangled(x: str, y: str) -> bool:
+    """A given name that is a mangled form of the other, not another name.
+
+    Reached only when at most one side is a known name. A typo in a nickname (``dqnny`` for
+    Danny, so Daniel); a name with letters lost at its start (``nda`` inside Linda); or the
+    same first letter and Jaro–Winkler ≥ 0.78 when one side is no known name at all
+    (``mcih`` / Michael: letters swapped and dropped).
+    """
+    for a, b in ((x, y), (y, x)):
+        if any(_close(a, nick) for nick in NICKNAMES.get(b, ())):
+            return True
+    short, long = sorted((x, y), key=len)
+    if len(short) >= 3 and short in long:
+        return True
+    unknown = x not in KNOWN_GIVEN_NAMES or y not in KNOWN_GIVEN_NAMES
+    return unknown and x[0] == y[0] and JaroWinkler.similarity(x, y) >= 0.78
 
 
 def _discounted(weight: float, floor: float, count: int) -> float:
@@ -652,7 +675,9 @@ def compare(
             add(MatchKey.PHONE, Agreement.EXACT, w, bp, cp)
         elif bp[-7:] == cp[-7:] and (len(bp) < 9 or len(cp) < 9):
             add(MatchKey.PHONE, Agreement.PARTIAL, cfg.phone_local, bp, cp)
-        elif OSA.distance(bp[-10:], cp[-10:], score_cutoff=1) <= 1:
+        elif OSA.distance(bp[-10:], cp[-10:], score_cutoff=1) <= 1 or (
+            min(len(bp), len(cp)) >= 9 and OSA.distance(bp[-11:], cp[-11:], score_cutoff=1) <= 1
+        ):  # one digit wrong, two swapped, or one typed twice (the number grows to 11)
             add(MatchKey.PHONE, Agreement.FUZZY, cfg.phone_fuzzy, bp, cp)
         else:
             add(MatchKey.PHONE, Agreement.DISAGREE, cfg.phone_disagree, bp, cp)
