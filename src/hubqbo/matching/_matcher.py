@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from typing import Final
 
 from hubqbo.matching._compare import (
+    Agreement,
+    MatchKey,
     Reason,
     Record,
     compare,
@@ -115,6 +117,24 @@ def _count_values(record: Record) -> tuple[str | None, ...]:
         record.postcode,
         record.city,
     )
+
+
+_NAME_AGREES: Final = {
+    MatchKey.FAMILY_NAME: frozenset(
+        {Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY, Agreement.PHONETIC}
+    ),
+    MatchKey.GIVEN_NAME: frozenset(
+        {Agreement.EXACT, Agreement.NICKNAME, Agreement.FUZZY, Agreement.PHONETIC}
+    ),
+}
+
+
+def _whole_name_agrees(reasons: list[Reason]) -> bool:
+    """Family and given name both agree (as written or swapped), each by more than a slip."""
+    agreed = {
+        r.key for r in reasons if r.key in _NAME_AGREES and r.agreement in _NAME_AGREES[r.key]
+    }
+    return len(agreed) == 2
 
 
 def _sort_key(customer: Customer) -> tuple[str, str]:
@@ -435,7 +455,13 @@ class CustomerMatcher:
             score, reasons, vetoed, corroborated = compare(
                 record, customer_record, cfg, self._counts
             )
-            needed = (cfg.match_threshold if corroborated else cfg.names_only_threshold) + raise_by
+            if not corroborated:
+                needed = cfg.names_only_threshold
+            elif _whole_name_agrees(reasons):
+                needed = min(cfg.name_and_place_threshold, cfg.match_threshold)
+            else:
+                needed = cfg.match_threshold
+            needed += raise_by
             scored.append((-score, _sort_key(customer), slot, reasons, vetoed, score >= needed))
         scored.sort(key=lambda item: (item[0], item[1]))
         # A vetoed customer is another person: it is listed but neither chosen nor a rival.
