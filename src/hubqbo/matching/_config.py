@@ -45,14 +45,16 @@ class MatchConfig:
     phone, address or e-mail does, and so do company name plus domain. An exact personal
     e-mail with nothing contradicting it reaches it by itself (it is practically an
     identifier). When *only* names agree, ``names_only_threshold`` applies instead."""
-    names_only_threshold: float = attrs.field(default=18.0, validator=_positive)
+    names_only_threshold: float = attrs.field(default=16.0, validator=_positive)
     """Minimum score when nothing but the names agree (no e-mail, domain, company, phone,
     postcode or address line). Name weights rest on frequencies estimated from this one ledger
     — a name unique here may be common among buyers — so a decision resting on them alone
-    needs a wider margin: in practice both names rare, and neither misspelt."""
+    needs a wider margin: in practice both names rare, and neither misspelt. (18 before:
+    16 costs no precision on any of the five data sets and gains up to 1.5 points of recall.)"""
     name_and_place_threshold: float = attrs.field(default=11.0, validator=_positive)
     """Minimum score when the whole name agrees — family name (exactly, in part, by a typo or
-    by sound) *and* given name (exactly, as a nickname, by a typo or by sound) — and some other
+    by sound) *and* given name (exactly, as a nickname, an initial, by a typo or by sound) —
+    and some other
     key corroborates it. Two independent facts about one person then agree, which an address,
     a phone or a company name alone (a relative, a colleague, the next tenant) never shows;
     a common name in a crowded postcode is where such a pair falls short of

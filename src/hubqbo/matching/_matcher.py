@@ -124,13 +124,22 @@ _NAME_AGREES: Final = {
         {Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY, Agreement.PHONETIC}
     ),
     MatchKey.GIVEN_NAME: frozenset(
-        {Agreement.EXACT, Agreement.NICKNAME, Agreement.FUZZY, Agreement.PHONETIC}
+        {
+            Agreement.EXACT,
+            Agreement.NICKNAME,
+            Agreement.FUZZY,
+            Agreement.PHONETIC,
+            Agreement.INITIAL,
+        }
     ),
 }
 
 
 def _whole_name_agrees(reasons: list[Reason]) -> bool:
-    """Family and given name both agree (as written or swapped), each by more than a slip."""
+    """Family and given name both agree (as written or swapped): no conflict, no two slips.
+
+    An initial counts (``J.`` for John): it carries its own small weight, and a relative
+    with the same initial at the same address is what the ambiguity margin is for."""
     agreed = {
         r.key for r in reasons if r.key in _NAME_AGREES and r.agreement in _NAME_AGREES[r.key]
     }
