@@ -146,6 +146,19 @@ def _whole_name_agrees(reasons: list[Reason]) -> bool:
     return len(agreed) == 2
 
 
+def _place_agrees(reasons: list[Reason]) -> bool:
+    """The city agrees and nothing at all disagrees (no other address, postcode, phone, e-mail).
+
+    With the whole name agreeing, that is two facts about one person and none against: enough
+    for ``name_and_place_threshold`` even though a city alone corroborates nothing (it is too
+    common). A namesake elsewhere in town has another street or postcode on record, which
+    disagrees.
+    """
+    return any(r.key is MatchKey.CITY and r.weight > 0 for r in reasons) and all(
+        r.weight >= 0 for r in reasons
+    )
+
+
 def _sort_key(customer: Customer) -> tuple[str, str]:
     return (customer.id or "", customer.display_name or "")
 
@@ -464,9 +477,10 @@ class CustomerMatcher:
             score, reasons, vetoed, corroborated = compare(
                 record, customer_record, cfg, self._counts
             )
-            if not corroborated:
+            whole_name = _whole_name_agrees(reasons)
+            if not corroborated and not (whole_name and _place_agrees(reasons)):
                 needed = cfg.names_only_threshold
-            elif _whole_name_agrees(reasons):
+            elif whole_name:
                 needed = min(cfg.name_and_place_threshold, cfg.match_threshold)
             else:
                 needed = cfg.match_threshold
