@@ -1,0 +1,133 @@
+"""The third round's decision rules, through the public API.
+
+A whole name with a weak place (a crowded postcode, a city) is enough; a mangled given name is
+not another person; a line and city typed into each other's fields, and a phone digit typed
+twice, are recognised.
+"""
+
+from __future__ import annotations
+
+from hubqbo.matching import Agreement, Buyer, CustomerMatcher, MatchConfig, MatchKey, MatchResult
+from hubqbo.models import Address, Customer
+
+
+def reason(result: MatchResult, key: MatchKey) -> Agreement | None:
+    """The agreement level the best candidate recorded for ``key``."""
+    best = result.reasons if result.customer else result.candidates[0].reasons
+    return next((r.agreement for r in best if r.key is key), None)
+
+
+def crowded_postcode_ledger() -> list[Customer]:
+    """Laura Miller among 300 other customers of one postcode (its weight at the 2-bit floor)."""
+    others = [
+        Customer(
+            id=f"F{i}",
+            given_name=f"Given{i}",
+            family_name=f"Filler{i}",
+            billing_address=Address((f"{i} Elm Street",), postal_code="51294"),
+        )
+        for i in range(300)
+    ]
+    laura = Customer(
+        id="L",
+        given_name="Laura",
+        family_name="Miller",
+        billing_address=Address(("7 Oak Road",), postal_code="51294"),
+    )
+    return [*others, laura]
+
+
+def test_whole_name_and_crowded_postcode_meet_the_name_and_place_bar() -> None:
+    """Laura Miller + a postcode shared by 300 customers: below 14 bits, above 11 — matched."""
+    buyer = Buyer(first_name="Laura", last_name="Miller", address=Address(postal_code="51294"))
+    result = CustomerMatcher(crowded_postcode_ledger()).match(buyer)
+    assert ("L", True) == (result.customer_id, 11 <= result.score < 14)
+    strict = MatchConfig(name_and_place_threshold=14.0)
+    assert CustomerMatcher(crowded_postcode_ledger(), config=strict).match(buyer).customer is None
+
+
+def test_family_name_and_crowded_postcode_without_the_given_name_do_not_match() -> None:
+    """A relative's buyer record (family name and postcode, another given name) is no match."""
+    buyer = Buyer(first_name="Peter", last_name="Miller", address=Address(postal_code="51294"))
+    assert CustomerMatcher(crowded_postcode_ledger()).match(buyer).customer is None
+
+
+SVEN = Customer(
+    id="S",
+    given_name="Sven",
+    family_name="Talard",
+    billing_address=Address(("12 Ridge Road",), city="Greenville", postal_code="72886"),
+)
+NAMES_ALONE_NEVER = MatchConfig(names_only_threshold=99.0)
+
+
+def test_whole_name_and_city_with_nothing_against_meet_the_name_and_place_bar() -> None:
+    """The same name and city, no other field on the buyer: matched even if names alone never."""
+    buyer = Buyer(first_name="Sven", last_name="Talard", address=Address(city="Greenville"))
+    result = CustomerMatcher([SVEN], config=NAMES_ALONE_NEVER).match(buyer)
+    assert ("S", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.CITY))
+
+
+def test_whole_name_and_city_with_another_postcode_need_the_names_only_bar() -> None:
+    """A postcode that disagrees makes the city no corroboration: a namesake across town."""
+    buyer = Buyer(
+        first_name="Sven",
+        last_name="Talard",
+        address=Address(city="Greenville", postal_code="15694"),
+    )
+    assert CustomerMatcher([SVEN], config=NAMES_ALONE_NEVER).match(buyer).customer is None
+
+
+DANIEL = Customer(
+    id="D",
+    given_name="Daniel",
+    family_name="Lamard",
+    billing_address=Address(("9018 Juniper Drive",), city="Newport", postal_code="64992"),
+)
+
+
+def test_typo_in_a_nickname_is_not_another_given_name() -> None:
+    """'Dqnny' (Danny, mistyped) at Daniel's address is Daniel, not a vetoed relative."""
+    buyer = Buyer(first_name="Dqnny", last_name="Lamard", address=Address(postal_code="64992"))
+    result = CustomerMatcher([DANIEL]).match(buyer)
+    assert ("D", Agreement.SIMILAR) == (result.customer_id, reason(result, MatchKey.GIVEN_NAME))
+
+
+def test_name_with_its_first_letters_lost_is_not_another_given_name() -> None:
+    """'Nda' (Linda with two letters lost) is a mangled name, not a conflicting one."""
+    linda = Customer(
+        id="N",
+        given_name="Linda",
+        family_name="Varski",
+        billing_address=Address(("6910 Sycamore Lane",), postal_code="33423"),
+    )
+    buyer = Buyer(first_name="Nda", last_name="Varski", address=Address(postal_code="33423"))
+    assert "N" == CustomerMatcher([linda]).match(buyer).customer_id
+
+
+def test_relative_with_another_given_name_is_still_vetoed() -> None:
+    """Mary Lamard at Daniel Lamard's address and postcode is another person: never chosen."""
+    buyer = Buyer(
+        first_name="Mary", last_name="Lamard",
+        address=Address(("9018 Juniper Drive",), postal_code="64992"),
+    )  # fmt: skip
+    result = CustomerMatcher([DANIEL]).match(buyer)
+    assert (None, True) == (result.customer, result.candidates[0].vetoed)
+
+
+def test_address_typed_into_the_city_field_is_read_as_the_address() -> None:
+    """Line 'Fairview' and city '9018 Juniper Drive': the fields were swapped."""
+    buyer = Buyer(
+        first_name="Daniel", last_name="Lamard",
+        address=Address(("Newport",), city="9018 Juniper Drive"),
+    )  # fmt: skip
+    result = CustomerMatcher([DANIEL]).match(buyer)
+    assert ("D", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))
+
+
+def test_phone_with_a_digit_typed_twice_is_a_typo() -> None:
+    """'702 3253 0567' for 702 353 0567: one digit doubled, the number one longer."""
+    deborah = Customer(id="P", given_name="Deborah", family_name="Sanchez", phone="7023530567")
+    buyer = Buyer(first_name="Deborah", last_name="Sanchez", phone="70232530567")
+    result = CustomerMatcher([deborah]).match(buyer)
+    assert Agreement.FUZZY == reason(result, MatchKey.PHONE)
