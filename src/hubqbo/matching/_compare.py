@@ -446,11 +446,12 @@ def _name_reasons(
         reasons: list[Reason] = []
         fam = family_agreement(bf, c.family)
         if fam is not None:
+            key = "".join(c.family)
+            exact_w = _discounted(cfg.family_exact, cfg.family_min, counts["family"].get(key, 1))
+            if key in COMMON_FAMILY_NAMES:
+                exact_w = min(exact_w, cfg.family_common)
             if fam is Agreement.EXACT:
-                key = "".join(c.family)
-                w = _discounted(cfg.family_exact, cfg.family_min, counts["family"].get(key, 1))
-                if key in COMMON_FAMILY_NAMES:
-                    w = min(w, cfg.family_common)
+                w = exact_w
             elif fam is Agreement.DISAGREE:
                 w = cfg.contact_disagree if business else cfg.family_disagree
             elif fam is Agreement.PHONETIC and counts["family"].get("".join(bf), 0):
@@ -458,22 +459,25 @@ def _name_reasons(
                 # not Russo misheard): two families that sound alike
                 fam, w = Agreement.SIMILAR, cfg.family_similar
             else:
-                w = getattr(cfg, _FAMILY_WEIGHTS[fam])
+                # a slip on a name says no more than the name itself: Rogcan for a Rogean
+                # shared by thousands is worth what Rogean is, not a fixed typo weight
+                w = min(getattr(cfg, _FAMILY_WEIGHTS[fam]), exact_w)
             reasons.append(
                 MatchReason(MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
             )
         giv = given_agreement(bg, c.given)
         if giv is not None:
+            key = c.given[0]
+            exact_w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
+            if key in COMMON_GIVEN_NAMES:
+                exact_w = min(exact_w, cfg.given_common)
             if giv is Agreement.EXACT:
-                key = c.given[0]
-                w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
-                if key in COMMON_GIVEN_NAMES:
-                    w = min(w, cfg.given_common)
+                w = exact_w
             elif giv is Agreement.DISAGREE:
                 colleague = business and fam in (None, Agreement.DISAGREE)
                 w = cfg.contact_disagree if colleague else cfg.given_disagree
             else:
-                w = getattr(cfg, _GIVEN_WEIGHTS[giv])
+                w = min(getattr(cfg, _GIVEN_WEIGHTS[giv]), exact_w)
             reasons.append(
                 MatchReason(MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped)
             )

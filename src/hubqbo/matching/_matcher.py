@@ -469,6 +469,11 @@ class CustomerMatcher:
         record = _buyer_record(buyer)
         customers = self._customers
         raise_by = self.threshold_raise
+        name_place_raise = (
+            cfg.name_and_place_raise * raise_by / cfg.raise_per_doubling
+            if cfg.raise_per_doubling
+            else 0.0
+        )
         scored: list[tuple[float, tuple[str, str], int, list[Reason], bool, bool]] = []
         for slot in self._candidates(record):
             customer_record, customer = self._records[slot], customers[slot]
@@ -481,7 +486,7 @@ class CustomerMatcher:
             if not corroborated and not (whole_name and _place_agrees(reasons)):
                 needed = cfg.names_only_threshold
             elif whole_name:
-                needed = min(cfg.name_and_place_threshold, cfg.match_threshold)
+                needed = min(cfg.name_and_place_threshold + name_place_raise, cfg.match_threshold)
             else:
                 needed = cfg.match_threshold
             needed += raise_by
