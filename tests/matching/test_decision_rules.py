@@ -131,3 +131,20 @@ def test_phone_with_a_digit_typed_twice_is_a_typo() -> None:
     buyer = Buyer(first_name="Deborah", last_name="Sanchez", phone="70232530567")
     result = CustomerMatcher([deborah]).match(buyer)
     assert Agreement.FUZZY == reason(result, MatchKey.PHONE)
+
+
+def test_city_typed_into_the_only_address_line_is_read_as_the_city() -> None:
+    """Line 'Newport' with no city and no house number: the city, not another street."""
+    buyer = Buyer(first_name="Daniel", last_name="Lamard", address=Address(("Newport",)))
+    result = CustomerMatcher([DANIEL]).match(buyer)
+    assert (Agreement.EXACT, None) == (
+        reason(result, MatchKey.CITY),
+        reason(result, MatchKey.ADDRESS_LINE),
+    )
+
+
+def test_city_with_two_slips_in_a_long_name_is_not_another_city() -> None:
+    """'Nwepurt' is Newport mistyped twice (seven letters or more): no disagreement."""
+    buyer = Buyer(first_name="Daniel", last_name="Lamard", address=Address(city="Nwepurt"))
+    result = CustomerMatcher([DANIEL]).match(buyer)
+    assert Agreement.FUZZY == reason(result, MatchKey.CITY)

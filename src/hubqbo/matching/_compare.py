@@ -241,6 +241,15 @@ def make_record(
     if city and _DIGIT.search(city) and not (address_line and _DIGIT.search(address_line)):
         # "3443 Maple Way" typed into the city and "Fairview" into the line: fields swapped
         address_line, city = city, address_line
+    address = normalize_address_line(address_line)
+    if (
+        address
+        and not city
+        and not address.number
+        and not _STREET_TYPES & set(address.street.split())
+    ):
+        # "Clayton" as the only address line, no city: a city typed into the line
+        address, city = None, address_line
     email_norm = normalize_email(email)
     return Record(
         name=name,
@@ -249,7 +258,7 @@ def make_record(
         domain=company_domain(domain) or company_domain(email_norm),
         phone=phone_digits(phone),
         postcode=normalize_postcode(postcode),
-        address=normalize_address_line(address_line),
+        address=address,
         city=_fold_cached(city) or None if city else None,
         business=business,
     )
@@ -742,7 +751,9 @@ def compare(
             count = counts["city"].get(c.city, 1)
             w = _discounted(cfg.city_rare, cfg.city_agree, count)
             add(MatchKey.CITY, Agreement.EXACT, w, b.city, c.city)
-        elif fuzz.ratio(b.city, c.city, score_cutoff=85):
+        elif fuzz.ratio(b.city, c.city, score_cutoff=85) or (
+            min(len(b.city), len(c.city)) >= 7 and OSA.distance(b.city, c.city, score_cutoff=2) <= 2
+        ):  # Revrside, Hamilhob: two slips in a long name
             add(MatchKey.CITY, Agreement.FUZZY, cfg.city_agree, b.city, c.city)
         elif not (b.postcode and c.postcode):
             add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
