@@ -101,6 +101,8 @@ class ApiError(HubQboError):
         request_id: QBO ``intuit_tid`` or HubSpot ``correlationId``, for support.
         retryable: whether sending the same request again may succeed.
         details: further provider error entries (messages), if any.
+        retry_after: seconds the provider asked to wait before a retry, when it said
+            (``Retry-After``); set on throttling and on HubSpot's 477.
     """
 
     default_retryable = False
@@ -115,8 +117,10 @@ class ApiError(HubQboError):
         request_id: str | None = None,
         retryable: bool | None = None,
         details: Sequence[str] = (),
+        retry_after: float | None = None,
     ) -> None:
         self.provider = provider
+        self.retry_after = retry_after
         self.status_code = status_code
         self.code = code
         self.message = message
@@ -211,7 +215,6 @@ class RateLimitedError(ApiError):
         retry_after: float | None = None,
         policy: str | None = None,
     ) -> None:
-        self.retry_after = retry_after
         self.policy = policy
         super().__init__(
             provider=provider,
@@ -221,6 +224,7 @@ class RateLimitedError(ApiError):
             request_id=request_id,
             retryable=retryable,
             details=details,
+            retry_after=retry_after,
         )
 
 
@@ -235,33 +239,7 @@ class MigrationInProgressError(ServerError):
 
     The request was not applied, so it may be sent again (writes included) after
     ``retry_after`` seconds: HubSpot's ``Retry-After``, which can be up to 24 hours.
-
-    Attributes:
-        retry_after: seconds to wait before retrying, when HubSpot said.
     """
-
-    def __init__(
-        self,
-        *,
-        provider: str,
-        status_code: int | None,
-        code: str | None,
-        message: str,
-        request_id: str | None = None,
-        retryable: bool | None = None,
-        details: Sequence[str] = (),
-        retry_after: float | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(
-            provider=provider,
-            status_code=status_code,
-            code=code,
-            message=message,
-            request_id=request_id,
-            retryable=retryable,
-            details=details,
-        )
 
 
 # --------------------------------------------------------------------------- transport
