@@ -52,9 +52,9 @@ class MatchConfig:
     needs a wider margin: in practice both names rare, and neither misspelt. (18 before:
     16 costs no precision on any of the five data sets and gains up to 1.5 points of recall.)"""
     name_and_place_threshold: float = attrs.field(default=11.0, validator=_positive)
-    """Minimum score when the whole name agrees — family name (exactly, in part, by a typo or
-    by sound) *and* given name (exactly, as a nickname, an initial, by a typo or by sound) —
-    and another key corroborates it, or the city agrees and nothing at all disagrees. Two
+    """Minimum score when the whole name agrees — family name (exactly, in part, by one or two
+    typos or by sound) *and* given name (exactly, as a nickname, an initial, by a typo or by
+    sound) — and another key corroborates it, or the city agrees and nothing disagrees. Two
     independent facts about one person then agree, which an address, a phone or a company
     name alone (a relative, a colleague, the next tenant) never shows; a common name in a
     crowded postcode is where such a pair falls short of ``match_threshold``. Measured: 11

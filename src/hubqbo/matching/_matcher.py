@@ -121,7 +121,7 @@ def _count_values(record: Record) -> tuple[str | None, ...]:
 
 _NAME_AGREES: Final = {
     MatchKey.FAMILY_NAME: frozenset(
-        {Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY, Agreement.PHONETIC}
+        {Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY, Agreement.PHONETIC, Agreement.SIMILAR}
     ),
     MatchKey.GIVEN_NAME: frozenset(
         {
@@ -136,8 +136,10 @@ _NAME_AGREES: Final = {
 
 
 def _whole_name_agrees(reasons: list[Reason]) -> bool:
-    """Family and given name both agree (as written or swapped): no conflict, no two slips.
+    """Family and given name both agree (as written or swapped), neither in conflict.
 
+    Two slips in a family name count (its weight, +1, is small); two in a given name do not
+    (Will / Bill: brothers as often as one William — measured, it lets wrong matches through).
     An initial counts (``J.`` for John): it carries its own small weight, and a relative
     with the same initial at the same address is what the ambiguity margin is for."""
     agreed = {
