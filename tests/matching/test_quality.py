@@ -52,7 +52,7 @@ def test_floors_on_the_plainer_person_record_world(seed: int) -> None:
     results = CustomerMatcher(data.customers).match_many(data.buyers)
     quality = evaluate(results, [truth for _, truth in data.pairs])
     assert quality.precision >= 0.99, str(quality)
-    assert quality.recall >= 0.93, str(quality)  # measured 0.963 / 0.941 (0.950 / 0.935 before)
+    assert quality.recall >= 0.93, str(quality)  # measured 0.965 / 0.939 (0.950 / 0.935 before)
     assert quality.no_match_accuracy >= 0.98, str(quality)
 
 
@@ -64,5 +64,5 @@ def test_floors_on_the_judge_like_world(seed: int) -> None:
     quality = evaluate(results, [truth for _, truth in data.pairs])
     assert quality.without_partner > 200
     assert quality.precision >= 0.99, str(quality)
-    assert quality.recall >= 0.95, str(quality)  # measured 0.981 / 0.969
+    assert quality.recall >= 0.95, str(quality)  # measured 0.983 / 0.969
     assert quality.no_match_accuracy >= 0.98, str(quality)
