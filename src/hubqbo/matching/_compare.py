@@ -34,6 +34,7 @@ from hubqbo.matching._normalize import (
     StreetAddress,
     company_domain,
     fold,
+    is_free_mail_domain,
     is_role_email,
     normalize_address_line,
     normalize_company_name,
@@ -201,6 +202,21 @@ _fold_cached = lru_cache(maxsize=65536)(fold)
 """``fold`` for values that repeat across customers (cities)."""
 
 
+def _normalized_email_domain(email: str | None) -> str | None:
+    """``company_domain(email)`` for an address that :func:`normalize_email` returned.
+
+    Such an address is unique per customer, so ``company_domain``'s cache only ever misses.
+    Normalizing it again leaves it unchanged unless it still starts with ``mailto:`` or ends in
+    whitespace other than a space (or is not ASCII): those take the general path.
+    """
+    if not email:
+        return None
+    if not email.isascii() or email.startswith("mailto:") or email != email.strip():
+        return company_domain(email)
+    domain = email.rpartition("@")[2]
+    return None if is_free_mail_domain(domain) else domain
+
+
 def make_record(
     *,
     given: str | None,
@@ -255,7 +271,7 @@ def make_record(
         name=name,
         company=company_norm,
         email=email_norm,
-        domain=company_domain(domain) or company_domain(email_norm),
+        domain=company_domain(domain) or _normalized_email_domain(email_norm),
         phone=phone_digits(phone),
         postcode=normalize_postcode(postcode),
         address=address,
