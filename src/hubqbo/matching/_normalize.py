@@ -72,6 +72,10 @@ _SPECIAL = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_URL_SCHEME = re.compile(r"^[a-z]+://")
+_DOTTED_ABBREVIATION = re.compile(r"\b(\w)\.\s?(?=\w\b\.?)")
+_PARENTHESISED = re.compile(r"\(.*?\)")
+_POSTCODE_SEPARATORS = re.compile(r"[\s\-.]")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 
 
@@ -161,7 +165,7 @@ def company_domain(email_or_domain: str | None) -> str | None:
     if "@" in text:
         domain = email_domain(text)
     else:
-        text = re.sub(r"^[a-z]+://", "", text)
+        text = _URL_SCHEME.sub("", text)
         domain = text.split("/", 1)[0].split(":", 1)[0].removeprefix("www.") or None
         if domain is not None and "." not in domain:
             domain = None
@@ -204,7 +208,7 @@ def normalize_company_name(name: str | None) -> str | None:
         return None
     text = name.replace("&", " and ").replace("+", " and ")
     # Join dotted abbreviations before folding: "B.V." -> "BV", "S. A." -> "SA".
-    text = re.sub(r"\b(\w)\.\s?(?=\w\b\.?)", r"\1", text)
+    text = _DOTTED_ABBREVIATION.sub(r"\1", text)
     tokens = fold(text).split()
     if not tokens:
         return None
@@ -241,14 +245,16 @@ class PersonName:
 _NAME_DIGITS = str.maketrans("013458", "oleasb")
 
 
-def _name_tokens(text: str | None) -> list[str]:
+@lru_cache(maxsize=65536)
+def _name_tokens(text: str | None) -> tuple[str, ...]:
+    # Cached by the raw field: given and family names repeat far more than their pairs do.
     if not text:
-        return []
+        return ()
     tokens = fold(text).translate(_NAME_DIGITS).split()
-    return [t for t in tokens if t not in PERSON_SUFFIXES]
+    return tuple(t for t in tokens if t not in PERSON_SUFFIXES)
 
 
-def _strip_titles(tokens: list[str]) -> list[str]:
+def _strip_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
     while len(tokens) > 1 and tokens[0] in PERSON_TITLES:
         tokens = tokens[1:]
     return tokens
@@ -274,13 +280,13 @@ def parse_person_name(
     g = _strip_titles(_name_tokens(given))
     f = _name_tokens(family)
     if g or f:
-        return PersonName(tuple(g), tuple(f))
+        return PersonName(g, f)
     if not display:
         return PersonName()
-    text = re.sub(r"\(.*?\)", " ", display)
+    text = _PARENTHESISED.sub(" ", display)
     if "," in text:
         last, _, first = text.partition(",")
-        return PersonName(tuple(_strip_titles(_name_tokens(first))), tuple(_name_tokens(last)))
+        return PersonName(_strip_titles(_name_tokens(first)), _name_tokens(last))
     tokens = _strip_titles(_name_tokens(text))
     if len(tokens) <= 1:
         return PersonName((), tuple(tokens))
@@ -332,7 +338,7 @@ def normalize_postcode(postcode: str | None) -> str | None:
     """
     if not postcode:
         return None
-    text = re.sub(r"[\s\-.]", "", postcode).upper()
+    text = _POSTCODE_SEPARATORS.sub("", postcode).upper()
     if len(text) == 9 and text.isdigit():
         text = text[:5]
     return text or None
