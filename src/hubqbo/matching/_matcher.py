@@ -16,6 +16,7 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Final
 
 from hubqbo.matching._compare import (
@@ -82,20 +83,37 @@ def _buyer_record(buyer: Buyer) -> Record:
     )
 
 
-def _initials(given: tuple[str, ...]) -> set[str]:
+# The blocking forms below are cached by name: names repeat across customers far more than
+# anything else, and most of a customer's blocking keys come from them.
+
+
+@lru_cache(maxsize=65536)
+def _initials(given: tuple[str, ...]) -> frozenset[str]:
     """First letters of a given name and of every name it may be short for (Bob → b, r)."""
     if not given:
-        return set()
+        return frozenset()
     first = given[0]
-    return {first[0]} | {n[0] for n in NICKNAMES.get(first, ())}
+    return frozenset({first[0]} | {n[0] for n in NICKNAMES.get(first, ())})
 
 
-def _family_tokens(family: tuple[str, ...]) -> set[str]:
+@lru_cache(maxsize=65536)
+def _family_tokens(family: tuple[str, ...]) -> frozenset[str]:
     """Blocking forms of a family name: each part, the joined name, OCR-folded (rn → m)."""
     tokens = {ocr_fold(t) for t in family if len(t) > 1 and t not in NAME_PARTICLES}
     if len(family) > 1:
         tokens.add(ocr_fold("".join(family)))
-    return tokens
+    return frozenset(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(family: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
+    """The name blocking keys a customer is filed under: family form, alone and with initials."""
+    initials = _initials(given)
+    keys: list[str] = []
+    for token in _family_tokens(family):
+        keys.append(f"n:{token}:*")
+        keys.extend(f"n:{token}:{i}" for i in initials)
+    return tuple(keys)
 
 
 def _deletions(token: str) -> set[str]:
@@ -398,11 +416,7 @@ class CustomerMatcher:
             keys.extend(f"s:{address.number}:{w}" for w in street)
             if record.city:
                 keys.append(f"y:{record.city}:{address.number}")
-        family = _family_tokens(record.name.family)
-        initials = _initials(record.name.given)
-        for token in family:
-            keys.append(f"n:{token}:*")
-            keys.extend(f"n:{token}:{i}" for i in initials)
+        keys.extend(_name_keys(record.name.family, record.name.given))
         return tuple(keys)
 
     # ------------------------------------------------------------------ matching
