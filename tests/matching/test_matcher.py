@@ -503,6 +503,52 @@ def test_ocr_slips_in_names() -> None:
     assert PersonName(("elias",), ("muller",)) == parse_person_name("E1ias", "Mü11er")
 
 
+def test_a_slip_in_the_first_letter_of_the_given_name_still_finds_the_customer() -> None:
+    """``aMichael`` / ``Jason`` → ``ason``: the family name alone is a blocking key too.
+
+    Nothing else the buyer has is a blocking key of this customer (the e-mail has a typo), so
+    only the family name can bring the customer to be scored.
+    """
+    ledger = [
+        Customer(
+            id=f"81-{given}",
+            given_name=given,
+            family_name="Corsen",
+            email=f"{given.lower()}.corsen@example.org",
+        )
+        for given in ("Michael", "Jason")
+    ]
+    matcher = CustomerMatcher(ledger)
+    found = [
+        matcher.match(Buyer(first_name=typed, last_name="Corsen", email=email)).customer_id
+        for typed, email in (
+            ("aMichael", "michael.corsen@exmaple.org"),
+            ("ason", "jason.corsen@exmaple.org"),
+        )
+    ]
+    assert ["81-Michael", "81-Jason"] == found
+
+
+def test_a_typo_that_looks_like_an_ocr_slip_is_looked_up_as_written() -> None:
+    """``Pulviernti`` for Pulvirenti: read as an OCR ``rn`` it would be two slips off."""
+    ledger = [
+        Customer(
+            id="82",
+            given_name="Krystin",
+            family_name="Pulvirenti",
+            email="krystin.pulvirenti@example.org",
+        )
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(
+            first_name="Krystin",
+            last_name="Pulviernti",
+            email="krystin.pulvirenti@exmaple.org",
+        )
+    )
+    assert ("82", Agreement.FUZZY) == (result.customer_id, reason(result, MatchKey.FAMILY_NAME))
+
+
 def test_domain_spelled_by_company_name() -> None:
     """A buyer's company domain made of the customer's company name corroborates it."""
     ledger = [

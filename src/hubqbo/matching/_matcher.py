@@ -106,6 +106,19 @@ def _family_tokens(family: tuple[str, ...]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+def _query_family_tokens(family: tuple[str, ...]) -> frozenset[str]:
+    """A buyer's family-name forms to look up: the blocking forms and each part as written.
+
+    As written too, because OCR folding turns a typo into a second slip: ``pulviernti`` (for
+    Pulvirenti) folds to ``pulviemti``, two edits from the customer's name instead of one.
+    """
+    raw = {t for t in family if len(t) > 1 and t not in NAME_PARTICLES}
+    if len(family) > 1:
+        raw.add("".join(family))
+    return _family_tokens(family) | raw
+
+
+@lru_cache(maxsize=65536)
 def _name_keys(family: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
     """The name blocking keys a customer is filed under: family form, alone and with initials."""
     initials = _initials(given)
@@ -429,16 +442,15 @@ class CustomerMatcher:
         name = record.name
         for given, family in ((name.given, name.family), (name.family, name.given)):
             initials = _initials(given)
-            tokens = _family_tokens(family)
-            for token in tokens:
-                known: set[str] = set()
+            known: set[str] = set()
+            for token in _query_family_tokens(family):
                 for variant in _deletions(token):
                     known.update(self._variants.get(variant, ()))
-                for surname in known:
-                    if initials:
-                        yield from (f"n:{surname}:{i}" for i in initials)
-                    else:
-                        yield f"n:{surname}:*"
+            for surname in known:
+                # The family name alone too: a typo in the given name's first letter
+                # (aMichael, Jbames) or a lost one (ason) must not hide the customer.
+                yield f"n:{surname}:*"
+                yield from (f"n:{surname}:{i}" for i in initials)
 
     def _candidates(self, record: Record) -> list[int]:
         """The customers sharing most blocking keys with the buyer (at most ``max_candidates``).
@@ -449,12 +461,16 @@ class CustomerMatcher:
         cfg = self._config
         hits: Counter[int] = Counter()
         blocks = self._blocks
+        # With a given name at hand, the family name alone is only a fallback (for a typo in
+        # the given name's first letter): it must not crowd out customers sharing a postcode.
+        whole_name = bool(record.name.given and record.name.family)
         for key in set(self._query_keys(record)):
             posting = blocks.get(key)
             if posting is None or len(posting) > cfg.max_block:
                 continue
+            priority = 1 if whole_name and key[-1] == "*" else _KEY_PRIORITY[key[0]]
             # A key shared by few customers says more than one shared by hundreds.
-            weight = max(1, 8 * _KEY_PRIORITY[key[0]] // (1 + len(posting).bit_length()))
+            weight = max(1, 8 * priority // (1 + len(posting).bit_length()))
             for _ in range(weight):
                 hits.update(posting)  # counted in C, once per unit of weight
         if len(hits) <= cfg.max_candidates:
