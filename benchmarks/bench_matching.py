@@ -72,7 +72,10 @@ def _config(pairs: list[str]) -> MatchConfig:
     for pair in pairs:
         name, _, raw = pair.partition("=")
         lowered = raw.strip().lower()
-        values[name.strip()] = lowered == "true" if lowered in ("true", "false") else float(raw)
+        if lowered in ("true", "false"):
+            values[name.strip()] = lowered == "true"
+        else:
+            values[name.strip()] = int(raw) if lowered.lstrip("-").isdigit() else float(raw)
     return MatchConfig(**values)
 
 

@@ -7,6 +7,8 @@ twice, are recognised.
 
 from __future__ import annotations
 
+import pytest
+
 from hubqbo.matching import Agreement, Buyer, CustomerMatcher, MatchConfig, MatchKey, MatchResult
 from hubqbo.models import Address, Customer
 
@@ -148,3 +150,35 @@ def test_city_with_two_slips_in_a_long_name_is_not_another_city() -> None:
     buyer = Buyer(first_name="Daniel", last_name="Lamard", address=Address(city="Nwepurt"))
     result = CustomerMatcher([DANIEL]).match(buyer)
     assert Agreement.FUZZY == reason(result, MatchKey.CITY)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("max_candidates", 10.0, TypeError),  # a float count broke match() at the first call
+        ("max_candidates", 0, ValueError),
+        ("max_block", True, TypeError),
+        ("max_listed", -1, ValueError),
+        ("reference_size", "20000", TypeError),
+        ("given_conflict_vetoes", "false", TypeError),  # a non-empty string is truthy
+        ("include_jobs", 1, TypeError),
+        ("match_threshold", 0.0, ValueError),
+    ],
+)
+def test_config_refuses_wrong_types_and_ranges_when_built(
+    field: str, value: object, error: type[Exception]
+) -> None:
+    """A bad setting fails where it is written, naming the field, not later inside a match."""
+    with pytest.raises(error, match=field):
+        MatchConfig(**{field: value})  # type: ignore[arg-type]
+
+
+def test_config_accepts_whole_numbers_and_flags() -> None:
+    """Counts, switches and thresholds written as a caller would write them."""
+    config = MatchConfig(max_candidates=12, reference_size=0, include_jobs=True, match_threshold=15)
+    assert (12, 0, True, 15) == (
+        config.max_candidates,
+        config.reference_size,
+        config.include_jobs,
+        config.match_threshold,
+    )

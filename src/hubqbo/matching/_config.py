@@ -14,6 +14,8 @@ customer typically differ) and then checked — not fitted — against generated
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 __all__ = ["MatchConfig"]
@@ -22,6 +24,23 @@ __all__ = ["MatchConfig"]
 def _positive(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
     if value <= 0:
         raise ValueError(f"{attribute.name} must be positive, got {value!r}")
+
+
+def _whole(minimum: int) -> Callable[[object, attrs.Attribute[int], int], None]:
+    """A validator for counts: an ``int`` (not a float, not a bool) of at least ``minimum``."""
+
+    def check(_inst: object, attribute: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
+        if value < minimum:
+            raise ValueError(f"{attribute.name} must be at least {minimum}, got {value!r}")
+
+    return check
+
+
+def _flag(_inst: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{attribute.name} must be True or False, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -66,7 +85,7 @@ class MatchConfig:
     ``match_threshold``: that bar rests on name weights, whose floors (``family_min``,
     ``given_min``) overstate a name shared by thousands in a big ledger. Measured at 100,000
     person records: 0 lets 9 wrong matches through (precision 0.993), 1.0 two (0.998)."""
-    reference_size: int = 20_000
+    reference_size: int = attrs.field(default=20_000, validator=_whole(0))
     """Ledger size the thresholds are set for. A larger ledger raises both thresholds by
     ``raise_per_doubling`` bits per doubling beyond it, since each doubling of the customers
     doubles the chances that one of them agrees with a buyer by coincidence (the prior odds of
@@ -81,16 +100,16 @@ class MatchConfig:
     closer than that and a person must choose (duplicated customers land here)."""
     candidate_floor: float = 0.0
     """Candidates scoring below this are not listed for a person to pick from."""
-    max_listed: int = 5
+    max_listed: int = attrs.field(default=5, validator=_whole(0))
     """How many ranked candidates a result lists."""
-    include_jobs: bool = False
+    include_jobs: bool = attrs.field(default=False, validator=_flag)
     """Also match sub-customers (QBO jobs). Off: invoices normally go to the parent customer."""
 
     # ------------------------------------------------------------------ blocking
-    max_block: int = 500
+    max_block: int = attrs.field(default=500, validator=_whole(1))
     """A blocking key shared by more customers than this is too common to narrow anything
     down (a frequent surname with a frequent initial); it is skipped rather than scanned."""
-    max_candidates: int = 20
+    max_candidates: int = attrs.field(default=20, validator=_whole(1))
     """At most this many candidates (those sharing most blocking keys) are scored per buyer,
     which bounds the latency of one match whatever the number of customers."""
 
@@ -169,7 +188,7 @@ class MatchConfig:
     given_disagree: float = -8.0
     """Given names clearly differ (not a nickname, initial or typo). Used for ranking; see
     ``given_conflict_vetoes`` for the decision."""
-    given_conflict_vetoes: bool = True
+    given_conflict_vetoes: bool = attrs.field(default=True, validator=_flag)
     """Never choose a *person* customer whose given name clearly conflicts with the buyer's
     (both written out, not an initial, nickname, middle name or typo). Such a pair is most often
     two people of one household — same family name, address, even phone — whose shared facts
