@@ -45,7 +45,7 @@ _log = logging.getLogger(__name__)
 # How much sharing one blocking key says, to rank candidates before scoring (not a score).
 _KEY_PRIORITY: Final = {
     "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1,
-    "y": 2,
+    "y": 2, "k": 1,
 }  # fmt: skip
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
 _COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode", "city")
@@ -429,6 +429,8 @@ class CustomerMatcher:
             keys.extend(f"s:{address.number}:{w}" for w in street)
             if record.city:
                 keys.append(f"y:{record.city}:{address.number}")
+        if record.city:
+            keys.append("k:" + record.city)
         keys.extend(_name_keys(record.name.family, record.name.given))
         return tuple(keys)
 
