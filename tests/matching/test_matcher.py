@@ -549,6 +549,33 @@ def test_a_typo_that_looks_like_an_ocr_slip_is_looked_up_as_written() -> None:
     assert ("82", Agreement.FUZZY) == (result.customer_id, reason(result, MatchKey.FAMILY_NAME))
 
 
+def test_the_buyers_town_picks_which_namesakes_are_scored() -> None:
+    """Among more namesakes than are scored (a family name and initial shared by 30), the one
+    in the buyer's town is scored, not whichever come first by id."""
+    cities = ("Leeds", "York", "Hull", "Bath", "Ely")
+    ledger = [
+        Customer(
+            id=f"83-{i:02}",
+            given_name=("Linda", "Laura", "Lucy", "Lena", "Lily")[i % 5],
+            family_name="Rogean",
+            billing_address=Address((), city=cities[i // 6 % 5]),
+        )
+        for i in range(30)
+    ]
+    ledger.append(
+        Customer(
+            id="83-zz",  # last by id
+            given_name="Lorna",
+            family_name="Rogean",
+            billing_address=Address((), city="Rone"),
+        )
+    )
+    result = CustomerMatcher(ledger).match(
+        Buyer(first_name="Lor", last_name="Rogean", address=Address((), city="Rone"))
+    )
+    assert ("83-zz", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.CITY))
+
+
 def test_domain_spelled_by_company_name() -> None:
     """A buyer's company domain made of the customer's company name corroborates it."""
     ledger = [
