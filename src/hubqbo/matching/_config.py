@@ -109,9 +109,11 @@ class MatchConfig:
     max_block: int = attrs.field(default=500, validator=_whole(1))
     """A blocking key shared by more customers than this is too common to narrow anything
     down (a frequent surname with a frequent initial); it is skipped rather than scanned."""
-    max_candidates: int = attrs.field(default=20, validator=_whole(1))
+    max_candidates: int = attrs.field(default=12, validator=_whole(1))
     """At most this many candidates (those sharing most blocking keys) are scored per buyer,
-    which bounds the latency of one match whatever the number of customers."""
+    which bounds the latency of one match whatever the number of customers. Measured: 20 finds
+    one more true partner in 2,000 buyers on one data set (person records, 1,000 customers)
+    and none on the others, for about half as much time again per match."""
 
     # ------------------------------------------------------------------ e-mail
     email_exact: float = 15.0

@@ -47,6 +47,10 @@ _KEY_PRIORITY: Final = {
     "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1,
     "y": 2, "k": 1,
 }  # fmt: skip
+# The family name alone, looked up beside family name + initial, finds a customer whose given
+# name's first letter was mistyped; a name shared by more customers than this is too common for
+# that (its namesakes would crowd out the customers sharing a postcode or a street).
+_FALLBACK_BLOCK: Final = 16
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
 _COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode", "city")
 
@@ -470,7 +474,12 @@ class CustomerMatcher:
             posting = blocks.get(key)
             if posting is None or len(posting) > cfg.max_block:
                 continue
-            priority = 1 if whole_name and key[-1] == "*" else _KEY_PRIORITY[key[0]]
+            if whole_name and key[-1] == "*":
+                if len(posting) > _FALLBACK_BLOCK:
+                    continue
+                priority = 1
+            else:
+                priority = _KEY_PRIORITY[key[0]]
             # A key shared by few customers says more than one shared by hundreds.
             weight = max(1, 8 * priority // (1 + len(posting).bit_length()))
             for _ in range(weight):
