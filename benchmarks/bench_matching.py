@@ -120,6 +120,28 @@ def classify_misses(
     return classes
 
 
+def blocking_figures(matcher: CustomerMatcher, data: LinkageData) -> dict[str, float]:
+    """Blocking on its own: how many true partners are scored at all, and candidates per buyer.
+
+    Reads the matcher's internals: a diagnostic, not an API.
+    """
+    from hubqbo.matching._matcher import _buyer_record
+
+    scored = reachable = candidates = 0
+    for buyer, truth in data.pairs:
+        slots = matcher._candidates(_buyer_record(buyer))
+        candidates += len(slots)
+        ids = {matcher._customers[s].id for s in slots}  # type: ignore[union-attr]
+        partners = [t for t in truth if t in matcher]
+        reachable += bool(partners)
+        scored += any(t in ids for t in partners)
+    return {
+        "partners_scored": float(scored),
+        "partners": float(reachable),
+        "candidates_per_buyer": candidates / max(1, len(data.pairs)),
+    }
+
+
 def run(
     size: int,
     *,
@@ -148,6 +170,7 @@ def run(
         latencies.append((time.perf_counter_ns() - start) / 1000)
     quality = evaluate(results, [truth for _, truth in data.pairs])
     misses = classify_misses(matcher, data, results) if explain else Counter()
+    blocking = blocking_figures(matcher, data) if explain else {}
 
     del matcher
     gc.collect()
@@ -173,6 +196,7 @@ def run(
         "wrong": float(quality.wrong),
         "ambiguous": float(quality.ambiguous),
         "misses": dict(misses),
+        "blocking": blocking,
     }
 
 
@@ -202,7 +226,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--misses",
         action="store_true",
-        help="also print why each buyer with a customer missed it (blocking, veto, ...)",
+        help="also print why each buyer with a customer missed it (blocking, veto, ...), "
+        "how many true partners blocking brings to be scored, and candidates per buyer",
     )
     args = parser.parse_args(argv)
     runs = (
@@ -239,7 +264,13 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
         if args.misses:
+            b = r["blocking"]
             print(f"{'':>9} misses: {r['misses']}", flush=True)
+            print(
+                f"{'':>9} blocking: {int(b['partners_scored'])} of {int(b['partners'])} true "
+                f"partners scored, {b['candidates_per_buyer']:.1f} candidates per buyer",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
