@@ -303,10 +303,12 @@ def _close(a: str, b: str) -> bool:
     Two three-letter names one edit apart (Tom, Tim) are different names, so at least one
     side must have four letters.
     """
-    shortest = min(len(a), len(b))
-    if shortest < 3 or max(len(a), len(b)) < 4:
+    shortest, longest = (len(a), len(b)) if len(a) <= len(b) else (len(b), len(a))
+    if shortest < 3 or longest < 4:
         return False
     limit = 2 if shortest >= 8 else 1
+    if longest - shortest > limit and "rn" not in a and "rn" not in b:
+        return False  # the lengths alone are too far apart (the commonest case, and cheap)
     if OSA.distance(a, b, score_cutoff=limit) <= limit:
         return True
     folded_a, folded_b = ocr_fold(a), ocr_fold(b)
