@@ -7,6 +7,7 @@ twice, are recognised.
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from hubqbo.matching import Agreement, Buyer, CustomerMatcher, MatchConfig, MatchKey, MatchResult
@@ -181,4 +182,35 @@ def test_config_accepts_whole_numbers_and_flags() -> None:
         config.reference_size,
         config.include_jobs,
         config.match_threshold,
+    )
+
+
+def test_an_initial_is_written_out_by_the_buyers_own_e_mail() -> None:
+    """``K. Perez <kirstenpherez72@…>`` is Kirsten, not Karen: the initial alone would tie."""
+    crowded = Address(("1 Main Street",), city="Springfield", postal_code="10001")
+    ledger = [
+        Customer(id="k1", given_name="Kirsten", family_name="Perez", billing_address=crowded),
+        Customer(id="k2", given_name="Karen", family_name="Perez", billing_address=crowded),
+    ]
+    matcher = CustomerMatcher(ledger)
+    by_initial = Buyer(first_name="K.", last_name="Perez", address=Address((), postal_code="10001"))
+    with_mail = attrs.evolve(by_initial, email="kirstenpherez72@yahoo.com")
+    result = matcher.match(with_mail)
+    assert (None, "k1") == (matcher.match(by_initial).customer_id, result.customer_id)
+    given = next(r for r in result.reasons if r.key is MatchKey.GIVEN_NAME)
+    assert Agreement.NAME_IN_EMAIL is given.agreement
+
+
+def test_a_missing_given_name_is_read_from_the_e_mail_only_beside_the_family_name() -> None:
+    """``hansen`` with ``jose.hansen@…``: Jose; an e-mail that merely contains a name: nothing."""
+    ledger = [Customer(id="h1", given_name="Jose", family_name="Hansen")]
+    matcher = CustomerMatcher(ledger)
+
+    def given_agreement(email: str) -> Agreement | None:
+        result = matcher.match(Buyer(last_name="Hansen", email=email))
+        return next((r.agreement for r in result.reasons if r.key is MatchKey.GIVEN_NAME), None)
+
+    assert (Agreement.NAME_IN_EMAIL, None) == (
+        given_agreement("jose.hansen@gmail.com"),
+        given_agreement("ajosephine@gmail.com"),  # "jose" inside another word
     )

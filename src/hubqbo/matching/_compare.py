@@ -455,17 +455,60 @@ _GIVEN_WEIGHTS: Mapping[Agreement, str] = {
 }
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _spells_given(local: str | None, given: str) -> bool:
+    """True when a personal e-mail's local part spells a given name at a word's start or end.
+
+    ``kathleenpherez72`` and ``williams.kevin`` spell Kathleen and Kevin; ``joannasmith`` does
+    not spell Ann (inside a word is a coincidence, not a name).
+
+    Example:
+        >>> _spells_given("rose.anthony", "anthony"), _spells_given("joannasmith", "ann")
+        (True, False)
+    """
+    if not local or len(given) < 3:
+        return False
+    return any(word.startswith(given) or word.endswith(given) for word in _LETTERS.findall(local))
+
+
+def _given_in_email(
+    bg: tuple[str, ...],
+    cg: tuple[str, ...],
+    b_local: str | None,
+    c_local: str | None,
+) -> bool:
+    """One side has only an initial (or no given name) and its e-mail spells the other's.
+
+    ``K. Perez <kathleenpherez72@…>`` has told us her given name: Kathleen.
+    """
+    for short, full, local in ((bg, cg, b_local), (cg, bg, c_local)):
+        written_out = bool(full) and len(full[0]) > 1
+        if not written_out or (short and (len(short[0]) > 1 or short[0] != full[0][0])):
+            continue
+        if _spells_given(local, full[0]):
+            return True
+    return False
+
+
 def _name_reasons(
     b: PersonName,
     c: PersonName,
     cfg: MatchConfig,
     counts: Mapping[str, Mapping[str, int]],
     business: bool,
+    *,
+    b_local: str | None = None,
+    c_local: str | None = None,
 ) -> tuple[float, list[Reason]]:
     """Compare names in both orders and keep the better reading.
 
     For a business customer the person on record is only a contact: another employee may be
     the buyer, so a different name costs ``contact_disagree`` rather than a person's penalty.
+    ``b_local`` / ``c_local`` are the personal e-mail local parts: a given name known only by
+    its initial (or not at all) on one side agrees as written out when that side's e-mail spells
+    the other side's given name — with the family names agreeing, when there is no initial.
     """
     best: tuple[float, list[Reason]] = (0.0, [])
     for swapped in (False, True):
@@ -493,12 +536,18 @@ def _name_reasons(
                 MatchReason(MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
             )
         giv = given_agreement(bg, c.given)
+        if (
+            (giv is Agreement.INITIAL or (giv is None and fam in _AGREEING))
+            and (b_local or c_local)
+            and _given_in_email(bg, c.given, b_local, c_local)
+        ):
+            giv = Agreement.NAME_IN_EMAIL
         if giv is not None:
-            key = c.given[0]
+            key = c.given[0] if c.given else bg[0]
             exact_w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
             if key in COMMON_GIVEN_NAMES:
                 exact_w = min(exact_w, cfg.given_common)
-            if giv is Agreement.EXACT:
+            if giv in (Agreement.EXACT, Agreement.NAME_IN_EMAIL):
                 w = exact_w
             elif giv is Agreement.DISAGREE:
                 colleague = business and fam in (None, Agreement.DISAGREE)
@@ -663,7 +712,15 @@ def compare(
 
     # person name
     if not b.name.is_empty and not c.name.is_empty:
-        w, name_reasons = _name_reasons(b.name, c.name, cfg, counts, c.business)
+        w, name_reasons = _name_reasons(
+            b.name,
+            c.name,
+            cfg,
+            counts,
+            c.business,
+            b_local=None if b.email_role else b.local,
+            c_local=None if c.email_role else c.local,
+        )
         score += w
         reasons.extend(name_reasons)
         vetoed = _given_conflict(name_reasons, c.business)

@@ -165,6 +165,7 @@ _NAME_AGREES: Final = {
             Agreement.FUZZY,
             Agreement.PHONETIC,
             Agreement.INITIAL,
+            Agreement.NAME_IN_EMAIL,
         }
     ),
 }
