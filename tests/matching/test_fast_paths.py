@@ -1,0 +1,45 @@
+"""Fast paths of the normalizers give exactly what the rule they shortcut gives (hypothesis).
+
+Indexing 100,000 customers normalizes 100,000 unique address lines, e-mails and phones, so the
+commonest shapes take shortcuts; the rule itself stays written once, and these properties are
+the proof that a shortcut never changes an answer.
+"""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+from hypothesis import example, given, settings
+
+from hubqbo.matching._normalize import _street_address_rule, normalize_address_line
+
+# Pieces that exercise every branch of the address rule: numbers, glued numbers, unit
+# designators, abbreviations, punctuation, apostrophes, '#', non-ASCII letters.
+_ADDRESS_PIECES = st.sampled_from(
+    [
+        "12", "7975", "14B", "1st", "4Bridge", "Boulevard339", "0", "a", "B", "x1",
+        "Center", "Road", "Street", "St.", "North", "High", "Hauptstraße", "Avenue", "nw",
+        "Apt", "apt", "Suite", "Flat", "No", "#", "# 4", "PO", "Box", "Unit", "Fl",
+        "O'Brien", "'s", "-", ".", ",", ", ", "  ", " ", "\t", "&", "Rue", "Cl.", "Ct",
+        "Müller", "Zoë", "9-11", "3/4",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def address_lines(draw: st.DrawFn) -> str:
+    """A line of address-like pieces, joined by spaces, commas or nothing."""
+    pieces = draw(st.lists(_ADDRESS_PIECES, max_size=7))
+    glue = draw(st.lists(st.sampled_from([" ", ", ", "", ",", "  "]), min_size=len(pieces)))
+    return "".join(p + g for p, g in zip(pieces, glue, strict=False))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(address_lines(), st.text(max_size=30), st.from_regex(r"\s*\d+[a-zA-Z]?[ ,]+\D*")))
+@example("7975 Center Road")
+@example("14B North High Street, Apt")
+@example("12 , ")
+@example("12 apt")
+@example(" 3, 's Gravenweg")
+def test_address_fast_path_equals_rule(line: str) -> None:
+    """normalize_address_line (with its number-then-street fast path) equals the bare rule."""
+    assert normalize_address_line(line) == (_street_address_rule(line) if line else None)
