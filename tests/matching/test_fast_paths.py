@@ -10,7 +10,13 @@ from __future__ import annotations
 import hypothesis.strategies as st
 from hypothesis import example, given, settings
 
-from hubqbo.matching._normalize import _street_address_rule, normalize_address_line
+from hubqbo.matching._normalize import (
+    _EXTENSION,
+    _NON_DIGIT,
+    _street_address_rule,
+    normalize_address_line,
+    phone_digits,
+)
 
 # Pieces that exercise every branch of the address rule: numbers, glued numbers, unit
 # designators, abbreviations, punctuation, apostrophes, '#', non-ASCII letters.
@@ -43,3 +49,17 @@ def address_lines(draw: st.DrawFn) -> str:
 def test_address_fast_path_equals_rule(line: str) -> None:
     """normalize_address_line (with its number-then-street fast path) equals the bare rule."""
     assert normalize_address_line(line) == (_street_address_rule(line) if line else None)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(categories=["Nd", "No", "Nl", "Zs", "Lu"]), max_size=14))
+@example("2644072857")
+@example("²³⁴⁵⁶⁷⁸")  # superscripts: digits to str.isdigit, not to \d or str.isdecimal
+@example("١٢٣٤٥٦٧٨")  # Arabic-Indic digits: Nd, so \d and isdecimal both accept them
+def test_phone_digits_only_fast_path_equals_rule(text: str) -> None:
+    """phone_digits keeps a digits-only number as is: exactly what stripping \\D gives."""
+    if text.isdecimal():
+        assert _NON_DIGIT.sub("", text) == text
+        assert _EXTENSION.search(text) is None
+    digits = _NON_DIGIT.sub("", _EXTENSION.sub("", text.strip()))
+    assert phone_digits(text) == (digits if text and len(digits) >= 7 else None)

@@ -142,13 +142,13 @@ class Record:
     """The normalized facts of one buyer or customer, computed once."""
 
     __slots__ = (
+        "_email_role",
         "address",
         "business",
         "city",
         "company",
         "domain",
         "email",
-        "email_role",
         "local",
         "name",
         "phone",
@@ -172,13 +172,25 @@ class Record:
         self.business = business
         self.company = company
         self.email = email
-        self.email_role = bool(email) and is_role_email(email or "")
+        self._email_role: bool | None = None
         self.local = email.partition("@")[0] if email else None
         self.domain = domain
         self.phone = phone
         self.postcode = postcode
         self.address = address
         self.city = city
+
+    @property
+    def email_role(self) -> bool:
+        """True when the e-mail address is a shared mailbox (``accounts@``).
+
+        Worked out on first use: only the few customers a buyer is compared with need it,
+        and indexing 100,000 customers would otherwise look at every unique address.
+        """
+        role = self._email_role
+        if role is None:
+            role = self._email_role = bool(self.email) and is_role_email(self.email or "")
+        return role
 
 
 _DIGIT = re.compile(r"\d")
@@ -237,7 +249,7 @@ def make_record(
     none is known.
     """
     name = parse_person_name(given, family)
-    company_norm = normalize_company_name(company)
+    company_norm = normalize_company_name(company) if company else None
     business = False
     if display:
         same_as_company = bool(company) and (
@@ -271,7 +283,7 @@ def make_record(
         name=name,
         company=company_norm,
         email=email_norm,
-        domain=company_domain(domain) or _normalized_email_domain(email_norm),
+        domain=(domain and company_domain(domain)) or _normalized_email_domain(email_norm),
         phone=phone_digits(phone),
         postcode=normalize_postcode(postcode),
         address=address,

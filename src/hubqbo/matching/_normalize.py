@@ -319,9 +319,12 @@ def phone_digits(phone: str | None) -> str | None:
     if not phone:
         return None
     text = phone.strip()
-    if "x" in text or "X" in text or "#" in text:
-        text = _EXTENSION.sub("", text)
-    digits = _NON_DIGIT.sub("", text)
+    if text.isdecimal():  # digits only (str.isdecimal is exactly regex \d: category Nd)
+        digits = text
+    else:
+        if "x" in text or "X" in text or "#" in text:
+            text = _EXTENSION.sub("", text)
+        digits = _NON_DIGIT.sub("", text)
     return digits if len(digits) >= 7 else None
 
 
