@@ -124,6 +124,29 @@ def _name_keys(family: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ..
     return tuple(keys)
 
 
+@lru_cache(maxsize=65536)
+def _company_keys(company: str) -> tuple[str, ...]:
+    """The company blocking keys: the whole normalized name, and each telling word of it."""
+    keys = ["c:" + company]
+    words = company.split()
+    if len(words) > 1:
+        keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
+    return tuple(keys)
+
+
+@lru_cache(maxsize=65536)
+def _street_words(street: str) -> tuple[str, ...]:
+    """The street words filed with a house number: four letters or more, or the first of three.
+
+    Every street word, not just the first: lines get swapped ("Engelbert Wing, Bentham St" for
+    "Bentham St, Engelbert Wing") and the first word mistyped.
+    """
+    head = street.partition(" ")[0]
+    if len(head) < 3:
+        head = ""
+    return tuple({w for w in street.split() if len(w) > 3 or w == head})
+
+
 def _deletions(token: str) -> set[str]:
     """The token and every string one deletion away (typo-tolerant blocking, SymSpell-style)."""
     if len(token) < 4:
@@ -456,37 +479,37 @@ class CustomerMatcher:
                         if not tokens:
                             del self._variants[variant]
 
-    def _record_keys(self, record: Record) -> tuple[str, ...]:
-        """The blocking keys a customer is filed under."""
+    def _record_keys(self, record: Record) -> list[str]:
+        """The blocking keys a customer is filed under.
+
+        The parts that depend on one repeating value alone (company, street, name) come from
+        caches keyed by that value; only keys with a unique part are built per customer.
+        """
         keys: list[str] = []
+        add = keys.append
         if record.email:
-            keys.append("e:" + record.email)
+            add("e:" + record.email)
         if record.domain:
-            keys.append("d:" + record.domain)
+            add("d:" + record.domain)
         if record.phone:
-            keys.append("p:" + record.phone[-7:])
+            add("p:" + record.phone[-7:])
         if record.company:
-            keys.append("c:" + record.company)
-            words = record.company.split()
-            if len(words) > 1:
-                keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
-        if record.postcode:
-            keys.append("z:" + record.postcode)
+            keys.extend(_company_keys(record.company))
+        postcode = record.postcode
+        if postcode:
+            add("z:" + postcode)
         address = record.address
-        street_head = address.street.partition(" ")[0] if address else ""
-        if len(street_head) < 3:
-            street_head = ""
         if address and address.number:
-            if record.postcode:
-                keys.append(f"a:{record.postcode}:{address.number}")
-            # Every street word, not just the first: lines get swapped ("Engelbert Wing,
-            # Bentham St" for "Bentham St, Engelbert Wing") and the first word mistyped.
-            street = {w for w in address.street.split() if len(w) > 3 or w == street_head}
-            keys.extend(f"s:{address.number}:{w}" for w in street)
+            number = address.number
+            if postcode:
+                add(f"a:{postcode}:{number}")
+            prefix = f"s:{number}:"
+            for word in _street_words(address.street):
+                add(prefix + word)
             if record.city:
-                keys.append(f"y:{record.city}:{address.number}")
+                add(f"y:{record.city}:{number}")
         keys.extend(_name_keys(record.name.family, record.name.given))
-        return tuple(keys)
+        return keys
 
     # ------------------------------------------------------------------ matching
 
