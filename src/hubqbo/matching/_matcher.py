@@ -14,11 +14,11 @@ import gc
 import heapq
 import logging
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from operator import attrgetter
-from typing import Final, TypeVar, overload
+from typing import Final, TypeAlias, TypeVar, overload
 
 from hubqbo.matching._compare import (
     Agreement,
@@ -57,6 +57,38 @@ _COUNTED_BY_KEY: Final = {"email": "e:", "domain": "d:", "phone": "p:", "company
 _COUNTED: Final = ("family", "given", "city")
 
 _T = TypeVar("_T")
+
+Posting: TypeAlias = list[int] | int
+"""The slots filed under one blocking key: a list, or the bare slot when it is the only one.
+
+Why: most keys (an e-mail, a phone, a house number) belong to one customer. A one-slot list per
+such key would be 300,000+ lists for 100,000 customers — memory, allocation and, once indexing
+is done, garbage-collector scans of objects that can never form a cycle.
+"""
+
+
+def _file(blocks: dict[str, Posting], keys: Iterable[str], slot: int) -> None:
+    """File ``slot`` under each of ``keys`` (distinct keys; the slot is not filed yet)."""
+    setdefault = blocks.setdefault
+    for key in keys:
+        posting = setdefault(key, slot)
+        if posting is not slot:  # the key was there already
+            if isinstance(posting, int):
+                blocks[key] = [posting, slot]
+            else:
+                posting.append(slot)
+
+
+def _unfile(blocks: dict[str, Posting], keys: Iterable[str], slot: int) -> None:
+    """Undo :func:`_file`: a key left with one slot holds it bare, one left with none goes."""
+    for key in keys:
+        posting = blocks[key]
+        if isinstance(posting, int):
+            del blocks[key]
+        else:
+            posting.remove(slot)
+            if len(posting) == 1:
+                blocks[key] = posting[0]
 
 
 def _customer_record(customer: Customer) -> Record:
@@ -184,12 +216,13 @@ class _PostingCounts(Mapping[str, int]):
 
     __slots__ = ("_blocks", "_prefix")
 
-    def __init__(self, blocks: dict[str, list[int]], prefix: str) -> None:
+    def __init__(self, blocks: dict[str, Posting], prefix: str) -> None:
         self._blocks = blocks
         self._prefix = prefix
 
     def __getitem__(self, value: str) -> int:
-        return len(self._blocks[self._prefix + value])
+        posting = self._blocks[self._prefix + value]
+        return 1 if isinstance(posting, int) else len(posting)
 
     @overload
     def get(self, value: str, /) -> int | None: ...
@@ -197,7 +230,9 @@ class _PostingCounts(Mapping[str, int]):
     def get(self, value: str, /, default: int | _T) -> int | _T: ...
     def get(self, value: str, /, default: object = None) -> object:
         posting = self._blocks.get(self._prefix + value)
-        return default if posting is None else len(posting)
+        if posting is None:
+            return default
+        return 1 if isinstance(posting, int) else len(posting)
 
     def __iter__(self) -> Iterator[str]:
         start = len(self._prefix)
@@ -286,7 +321,7 @@ class CustomerMatcher:
         self._sort_keys: list[tuple[str, str]] = []
         self._free: list[int] = []
         self._slot_by_id: dict[str, int] = {}
-        self._blocks: dict[str, list[int]] = {}
+        self._blocks: dict[str, Posting] = {}
         self._variants: dict[str, set[str]] = {}
         self._token_refs: dict[str, int] = {}
         self._tallies: dict[str, dict[str, int]] = {name: {} for name in _COUNTED}
@@ -320,12 +355,10 @@ class CustomerMatcher:
                 by_id[customer.id] = customer
         chosen = [c for c in (*by_id.values(), *anonymous) if self._eligible(c)]
         records = [_customer_record(c) for c in chosen]
-        blocks: defaultdict[str, list[int]] = defaultdict(list)  # missing keys made in C
+        blocks = self._blocks
         record_keys = self._record_keys
         for slot, record in enumerate(records):
-            for key in record_keys(record):
-                blocks[key].append(slot)
-        self._blocks = dict(blocks)
+            _file(blocks, record_keys(record), slot)
         self._customers.extend(chosen)
         self._records.extend(records)
         self._sort_keys.extend(_sort_key(c) for c in chosen)
@@ -415,13 +448,7 @@ class CustomerMatcher:
             self._sort_keys[slot] = _sort_key(customer)
         if customer.id is not None:
             self._slot_by_id[customer.id] = slot
-        blocks = self._blocks
-        for key in keys:
-            posting = blocks.get(key)
-            if posting is None:
-                blocks[key] = [slot]
-            else:
-                posting.append(slot)
+        _file(self._blocks, keys, slot)
         self._count(record, +1)
         return True
 
@@ -444,11 +471,7 @@ class CustomerMatcher:
             return False
         record = self._records[slot]
         assert record is not None
-        for key in self._record_keys(record):  # the keys it was filed under
-            posting = self._blocks[key]
-            posting.remove(slot)
-            if not posting:
-                del self._blocks[key]
+        _unfile(self._blocks, self._record_keys(record), slot)  # the keys it was filed under
         self._count(record, -1)
         self._customers[slot] = None
         self._records[slot] = None
@@ -543,12 +566,18 @@ class CustomerMatcher:
         blocks = self._blocks
         for key in set(self._query_keys(record)):
             posting = blocks.get(key)
-            if posting is None or len(posting) > cfg.max_block:
+            if posting is None:
+                continue
+            size = 1 if isinstance(posting, int) else len(posting)
+            if size > cfg.max_block:
                 continue
             # A key shared by few customers says more than one shared by hundreds.
-            weight = max(1, 8 * _KEY_PRIORITY[key[0]] // (1 + len(posting).bit_length()))
-            for _ in range(weight):
-                hits.update(posting)  # counted in C, once per unit of weight
+            weight = max(1, 8 * _KEY_PRIORITY[key[0]] // (1 + size.bit_length()))
+            if isinstance(posting, int):
+                hits[posting] += weight
+            else:
+                for _ in range(weight):
+                    hits.update(posting)  # counted in C, once per unit of weight
         if len(hits) <= cfg.max_candidates:
             return list(hits)
         cut = heapq.nlargest(cfg.max_candidates, hits.values())[-1]
