@@ -13,8 +13,10 @@ from hypothesis import example, given, settings
 from hubqbo.matching._normalize import (
     _EXTENSION,
     _NON_DIGIT,
+    _normalize_postcode,
     _street_address_rule,
     normalize_address_line,
+    normalize_postcode,
     phone_digits,
 )
 
@@ -63,3 +65,14 @@ def test_phone_digits_only_fast_path_equals_rule(text: str) -> None:
         assert _EXTENSION.search(text) is None
     digits = _NON_DIGIT.sub("", _EXTENSION.sub("", text.strip()))
     assert phone_digits(text) == (digits if text and len(digits) >= 7 else None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.from_regex(r"[0-9]{1,12}", fullmatch=True), st.text(max_size=12)))
+@example("94107")
+@example("941071234")
+@example("٣٤٥")  # Arabic-Indic digits: isdigit, not ASCII — the rule, not the shortcut
+def test_postcode_fast_path_equals_rule(postcode: str) -> None:
+    """A plain ASCII-digit postcode (not a ZIP+4) is returned as is: what the rule returns."""
+    expected = _normalize_postcode(postcode) if postcode else None
+    assert normalize_postcode(postcode) == expected

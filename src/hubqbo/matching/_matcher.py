@@ -318,7 +318,6 @@ class CustomerMatcher:
         self._config = config or MatchConfig()
         self._customers: list[Customer | None] = []
         self._records: list[Record | None] = []
-        self._sort_keys: list[tuple[str, str]] = []
         self._free: list[int] = []
         self._slot_by_id: dict[str, int] = {}
         self._blocks: dict[str, Posting] = {}
@@ -361,7 +360,6 @@ class CustomerMatcher:
             _file(blocks, record_keys(record), slot)
         self._customers.extend(chosen)
         self._records.extend(records)
-        self._sort_keys.extend(_sort_key(c) for c in chosen)
         self._slot_by_id = {c.id: slot for slot, c in enumerate(chosen) if c.id is not None}
         # Counted over distinct values (counted in C): names and cities repeat a lot.
         families = Counter(map(attrgetter("name.family"), records))
@@ -442,10 +440,8 @@ class CustomerMatcher:
         if slot == len(self._customers):
             self._customers.append(customer)
             self._records.append(record)
-            self._sort_keys.append(_sort_key(customer))
         else:
             self._customers[slot], self._records[slot] = customer, record
-            self._sort_keys[slot] = _sort_key(customer)
         if customer.id is not None:
             self._slot_by_id[customer.id] = slot
         _file(self._blocks, keys, slot)
@@ -582,9 +578,14 @@ class CustomerMatcher:
             return list(hits)
         cut = heapq.nlargest(cfg.max_candidates, hits.values())[-1]
         above = [slot for slot, n in hits.items() if n > cut]
-        sort_keys = self._sort_keys
-        at_cut = sorted((slot for slot, n in hits.items() if n == cut), key=sort_keys.__getitem__)
+        # Sort keys made here, for the few customers at the cut, not kept for every customer.
+        at_cut = sorted((slot for slot, n in hits.items() if n == cut), key=self._slot_sort_key)
         return above + at_cut[: cfg.max_candidates - len(above)]
+
+    def _slot_sort_key(self, slot: int) -> tuple[str, str]:
+        customer = self._customers[slot]
+        assert customer is not None
+        return _sort_key(customer)
 
     def match(self, buyer: Buyer | Contact | Company) -> MatchResult:
         """Match one buyer: the chosen customer or none, the score, reasons and candidates.

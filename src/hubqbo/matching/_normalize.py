@@ -331,7 +331,6 @@ def phone_digits(phone: str | None) -> str | None:
 # --------------------------------------------------------------------------- address
 
 
-@lru_cache(maxsize=65536)
 def normalize_postcode(postcode: str | None) -> str | None:
     """Upper-case postcode without spaces or hyphens; a US ZIP+4 keeps its five digits.
 
@@ -341,6 +340,14 @@ def normalize_postcode(postcode: str | None) -> str | None:
     """
     if not postcode:
         return None
+    if postcode.isdigit() and postcode.isascii() and len(postcode) != 9:
+        return postcode  # the rule below leaves a plain ZIP or postal code as is: no cache
+    return _normalize_postcode(postcode)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_postcode(postcode: str) -> str | None:
+    """The rule of :func:`normalize_postcode`, cached: postcodes repeat within a town."""
     # An alphanumeric postcode has no separator to remove (the commonest case: skip the regex).
     text = (postcode if postcode.isalnum() else _POSTCODE_SEPARATORS.sub("", postcode)).upper()
     if len(text) == 9 and text.isdigit():
