@@ -42,8 +42,20 @@ def address_lines(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.one_of(address_lines(), st.text(max_size=30), st.from_regex(r"\s*\d+[a-zA-Z]?[ ,]+\D*")))
+@given(
+    st.one_of(
+        address_lines(),
+        st.text(max_size=30),
+        st.from_regex(r"\s*\d+[a-zA-Z]?[ ,]+\D*"),
+        st.from_regex(
+            r"\s*(Apt|suite|FLAT|No|Box|Main|x)\.?[ ,]+\d+[a-zA-Z]?[ ,]+\d+[a-zA-Z]?[ ,]+\D*"
+        ),
+    )
+)
 @example("7975 Center Road")
+@example("Apt 3, 13B Jefferson Cl.")
+@example("Suite 4 12 Apt B")
+@example("Main 3, 12 High St")
 @example("14B North High Street, Apt")
 @example("12 , ")
 @example("12 apt")

@@ -207,7 +207,7 @@ def looks_like_company(text: str) -> bool:
     if "&" in text or _DIGIT.search(text):
         return True
     tokens = fold(text).split()
-    return len(tokens) > 4 or any(t in _COMPANY_WORDS for t in tokens)
+    return len(tokens) > 4 or not _COMPANY_WORDS.isdisjoint(tokens)
 
 
 _fold_cached = lru_cache(maxsize=65536)(fold)

@@ -207,8 +207,9 @@ def normalize_company_name(name: str | None) -> str | None:
     if not name:
         return None
     text = name.replace("&", " and ").replace("+", " and ")
-    # Join dotted abbreviations before folding: "B.V." -> "BV", "S. A." -> "SA".
-    text = _DOTTED_ABBREVIATION.sub(r"\1", text)
+    if "." in text:  # (the pattern needs a dot; the regex is slow on long names)
+        # Join dotted abbreviations before folding: "B.V." -> "BV", "S. A." -> "SA".
+        text = _DOTTED_ABBREVIATION.sub(r"\1", text)
     tokens = fold(text).split()
     if not tokens:
         return None
@@ -373,9 +374,11 @@ _DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{3})|(?<=[a-z]{3})(?=\d)")
 
 
 # An ASCII line that is a house number and a street with no other digit ("7975 Center Road",
-# "14B North High Street"): the commonest shape by far, and one whose street part repeats across
-# customers while the number does not.
-_NUMBER_THEN_STREET = re.compile(r"\s*(\d+[A-Za-z]?)[ ,]+(\D*)")
+# "14B North High Street"), perhaps after a unit ("Apt 3, 13B Jefferson Cl."): the commonest
+# shapes by far, and ones whose street part repeats across customers while the numbers do not.
+_NUMBER_THEN_STREET = re.compile(
+    r"\s*(?:([A-Za-z]+)\.?[ ,]+\d+[A-Za-z]?[ ,]+)?(\d+[A-Za-z]?)[ ,]+(\D*)"
+)
 
 
 def normalize_address_line(line: str | None) -> StreetAddress | None:
@@ -392,16 +395,17 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     if not line:
         return None
     if line.isascii():
-        # Fast path, same result as the rule below (tests/matching/test_normalizers.py checks
-        # it with hypothesis): the leading number becomes the first folded token, is no unit
-        # designator and contains a digit, so it is the house number; the rest holds no digit,
+        # Fast path, same result as the rule below (tests/matching/test_fast_paths.py checks
+        # it with hypothesis). A unit designator and its number, when present, are the first
+        # two folded tokens and the rule drops both. The house number is the next token: no
+        # designator, contains a digit, so it is the house number; the rest holds no digit,
         # so no number is split off inside it and none of its tokens is taken for the number —
         # the rule applied to the rest alone yields the street. Streets repeat across
         # customers, house numbers do not: the street is looked up in a cache.
         parts = _NUMBER_THEN_STREET.fullmatch(line)
-        if parts is not None:
-            street = _street_address(parts[2])
-            return StreetAddress(parts[1].lower(), street.street if street else "")
+        if parts is not None and (parts[1] is None or parts[1].lower() in UNIT_DESIGNATORS):
+            street = _street_address(parts[3])
+            return StreetAddress(parts[2].lower(), street.street if street else "")
     return _street_address_rule(line)
 
 
