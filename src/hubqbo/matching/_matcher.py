@@ -364,7 +364,9 @@ class CustomerMatcher:
             else:
                 by_id.pop(customer.id, None)  # a later copy replaces an earlier one
                 by_id[customer.id] = customer
-        chosen = [c for c in (*by_id.values(), *anonymous) if self._eligible(c)]
+        eligible = self._eligible
+        named = [c for c in by_id.values() if eligible(c)]
+        chosen = named + [c for c in anonymous if eligible(c)]
         records = [_customer_record(c) for c in chosen]
         blocks = self._blocks
         record_keys = self._record_keys
@@ -372,7 +374,8 @@ class CustomerMatcher:
             _file(blocks, record_keys(record), slot)
         self._customers.extend(chosen)
         self._records.extend(records)
-        self._slot_by_id = {c.id: slot for slot, c in enumerate(chosen) if c.id is not None}
+        # The customers with an id come first, in slot order (the dict is built in C).
+        self._slot_by_id = dict(zip(map(attrgetter("id"), named), range(len(named)), strict=True))
         # Counted over distinct values (counted in C): names and cities repeat a lot.
         families = Counter(map(attrgetter("name.family"), records))
         tallies = self._tallies
