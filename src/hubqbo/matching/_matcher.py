@@ -521,14 +521,14 @@ class CustomerMatcher:
         """
         keys: list[str] = []
         add = keys.append
-        if record.email:
-            add("e:" + record.email)
-        if record.domain:
-            add("d:" + record.domain)
-        if record.phone:
-            add("p:" + record.phone[-7:])
-        if record.company:
-            keys.extend(_company_keys(record.company))
+        if email := record.email:
+            add("e:" + email)
+        if domain := record.domain:
+            add("d:" + domain)
+        if phone := record.phone:
+            add("p:" + phone[-7:])
+        if company := record.company:
+            keys.extend(_company_keys(company))
         postcode = record.postcode
         if postcode:
             add("z:" + postcode)

@@ -118,7 +118,10 @@ def normalize_email(email: str | None) -> str | None:
     local, at, domain = text.rpartition("@")
     if not at or not local or "." not in domain or " " in text:
         return None
-    local = local.split("+", 1)[0] or local
+    if "+" in local:
+        local = local.split("+", 1)[0] or local
+    elif domain not in {"gmail.com", "googlemail.com"}:
+        return text  # nothing to drop: text is local@domain already
     if domain in {"gmail.com", "googlemail.com"}:
         domain = "gmail.com"
         local = local.replace(".", "")
