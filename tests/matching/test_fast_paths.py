@@ -29,7 +29,8 @@ _ADDRESS_PIECES = st.sampled_from(
         "Center", "Road", "Street", "St.", "North", "High", "Hauptstraße", "Avenue", "nw",
         "Apt", "apt", "Suite", "Flat", "No", "#", "# 4", "PO", "Box", "Unit", "Fl",
         "O'Brien", "'s", "-", ".", ",", ", ", "  ", " ", "\t", "&", "Rue", "Cl.", "Ct",
-        "Müller", "Zoë", "9-11", "3/4",
+        "Müller", "Zoë", "9-11", "3/4", "²", "①", "٣", "Σ", "İ", "\u00a0", "\u0301", "’s",
+        "Straße", "Ⅻ",
     ]
 )  # fmt: skip
 

@@ -376,11 +376,12 @@ _ANY_DIGIT = re.compile(r"\d")
 _DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{3})|(?<=[a-z]{3})(?=\d)")
 
 
-# An ASCII line that is a house number and a street with no other digit ("7975 Center Road",
-# "14B North High Street"), perhaps after a unit ("Apt 3, 13B Jefferson Cl."): the commonest
-# shapes by far, and ones whose street part repeats across customers while the numbers do not.
+# A line that is a house number and a street with no other digit ("7975 Center Road",
+# "14B North High Street", "26 Hauptstraße"), perhaps after a unit ("Apt 3, 13B Jefferson
+# Cl."): the commonest shapes by far, and ones whose street part repeats across customers while
+# the numbers do not. Numbers and unit words in ASCII: folding leaves those as they are.
 _NUMBER_THEN_STREET = re.compile(
-    r"\s*(?:([A-Za-z]+)\.?[ ,]+\d+[A-Za-z]?[ ,]+)?(\d+[A-Za-z]?)[ ,]+(\D*)"
+    r"\s*(?:([A-Za-z]+)\.?[ ,]+[0-9]+[A-Za-z]?[ ,]+)?([0-9]+[A-Za-z]?)[ ,]+(\D*)"
 )
 
 
@@ -397,17 +398,18 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     """
     if not line:
         return None
-    if line.isascii():
-        # Fast path, same result as the rule below (tests/matching/test_fast_paths.py checks
-        # it with hypothesis). A unit designator and its number, when present, are the first
-        # two folded tokens and the rule drops both. The house number is the next token: no
-        # designator, contains a digit, so it is the house number; the rest holds no digit,
-        # so no number is split off inside it and none of its tokens is taken for the number —
-        # the rule applied to the rest alone yields the street. Streets repeat across
-        # customers, house numbers do not: the street is looked up in a cache.
-        parts = _NUMBER_THEN_STREET.fullmatch(line)
-        if parts is not None and (parts[1] is None or parts[1].lower() in UNIT_DESIGNATORS):
-            street = _street_address(parts[3])
+    # Fast path, same result as the rule below (tests/matching/test_fast_paths.py checks it
+    # with hypothesis). Folding works character by character and the separators end a token,
+    # so the folded line is the unit word and its number (when present: the rule drops both),
+    # the house number, then the folded rest. The house number is no designator and contains a
+    # digit, so it is the house number. The rule applied to the rest alone yields the street
+    # when it takes no number from it: then the rest folds to no digit (a '²' would fold to
+    # one) or only to a unit's number, so no number is split off inside it either. Streets
+    # repeat across customers, house numbers do not: the street is looked up in a cache.
+    parts = _NUMBER_THEN_STREET.fullmatch(line)
+    if parts is not None and (parts[1] is None or parts[1].lower() in UNIT_DESIGNATORS):
+        street = _street_address(parts[3])
+        if street is None or street.number is None:
             return StreetAddress(parts[2].lower(), street.street if street else "")
     return _street_address_rule(line)
 
