@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from hubqbo.errors import AmbiguousCustomerMatch
@@ -735,3 +737,28 @@ def test_same_house_in_another_postcode_area_is_only_weak_evidence() -> None:
         return next(r.weight for r in found if r.key is MatchKey.ADDRESS_LINE)
 
     assert (11.0, 4.0) == (address_weight("19305"), address_weight("84208"))
+
+
+def test_indexing_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """Indexing pauses the collector and hands its objects to the oldest generation; afterwards
+    the collector runs again, nothing stays frozen, and objects the application froze stay so."""
+    ledger = [
+        Customer(id=str(i), display_name=f"Ann Lee {i}", email=f"a{i}@x.org") for i in range(50)
+    ]
+    CustomerMatcher(ledger)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        CustomerMatcher(ledger)
+        assert gc.get_freeze_count() == frozen  # not unfrozen behind the application's back
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        CustomerMatcher(ledger)
+        assert not gc.isenabled()  # a disabled collector stays disabled
+    finally:
+        gc.enable()

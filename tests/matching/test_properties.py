@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import hypothesis.strategies as st
 from hypothesis import given, settings
 
 from hubqbo.matching import Buyer, CustomerMatcher, MatchStatus
 from hubqbo.matching._lexicon import COMMON_GIVEN_NAMES
+from hubqbo.matching._matcher import _customer_record
 from hubqbo.models import Address, Customer
 
 # Small vocabularies on purpose: collisions (shared names, cities, companies) are the hard part.
@@ -181,3 +184,33 @@ def test_removing_a_customer_equals_never_adding_it(ledger: list[Customer], buye
     matcher.remove(gone)
     fresh = CustomerMatcher(ledger[1:])
     assert str(fresh.match(buyer)) == str(matcher.match(buyer))
+
+
+def _frequencies(matcher: CustomerMatcher) -> dict[str, dict[str, int]]:
+    """The value frequencies compare() discounts by, as plain dicts."""
+    return {name: dict(table) for name, table in matcher._counts.items()}
+
+
+@settings(max_examples=100)
+@given(customers(), buyers())
+def test_adding_one_by_one_equals_indexing_at_once(ledger: list[Customer], buyer: Buyer) -> None:
+    """The bulk build and add() file customers alike: same answers, same value frequencies.
+
+    The frequencies of e-mails, domains, phones, companies and postcodes are read from posting
+    lists; they must equal those of a ledger built customer by customer, and after a removal
+    those of a ledger that never had the customer.
+    """
+    bulk = CustomerMatcher(ledger)
+    one_by_one = CustomerMatcher()
+    for customer in ledger:
+        one_by_one.add(customer)
+    assert str(bulk.match(buyer)) == str(one_by_one.match(buyer))
+    assert _frequencies(bulk) == _frequencies(one_by_one)
+    records = [_customer_record(c) for c in ledger if c.active]
+    phones = Counter(r.phone[-7:] for r in records if r.phone)
+    assert (dict(phones), dict(Counter(r.postcode for r in records if r.postcode))) == (
+        _frequencies(bulk)["phone"],
+        _frequencies(bulk)["postcode"],
+    )
+    bulk.remove(ledger[0])
+    assert _frequencies(bulk) == _frequencies(CustomerMatcher(ledger[1:]))

@@ -14,10 +14,11 @@ import gc
 import heapq
 import logging
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from typing import Final
+from operator import attrgetter
+from typing import Final, TypeAlias, TypeVar, overload
 
 from hubqbo.matching._compare import (
     Agreement,
@@ -52,7 +53,46 @@ _KEY_PRIORITY: Final = {
 # that (its namesakes would crowd out the customers sharing a postcode or a street).
 _FALLBACK_BLOCK: Final = 16
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
-_COUNTED: Final = ("email", "domain", "phone", "company", "family", "given", "postcode", "city")
+# Value frequencies compare() discounts weights by. These five are the lengths of the posting
+# lists of a blocking key (same value, filed once per customer that has it): read from there.
+_COUNTED_BY_KEY: Final = {"email": "e:", "domain": "d:", "phone": "p:", "company": "c:",
+                          "postcode": "z:"}  # fmt: skip
+# These three are not blocking keys: counted in tables of their own.
+_COUNTED: Final = ("family", "given", "city")
+
+_T = TypeVar("_T")
+
+Posting: TypeAlias = list[int] | int
+"""The slots filed under one blocking key: a list, or the bare slot when it is the only one.
+
+Why: most keys (an e-mail, a phone, a house number) belong to one customer. A one-slot list per
+such key would be 300,000+ lists for 100,000 customers — memory, allocation and, once indexing
+is done, garbage-collector scans of objects that can never form a cycle.
+"""
+
+
+def _file(blocks: dict[str, Posting], keys: Iterable[str], slot: int) -> None:
+    """File ``slot`` under each of ``keys`` (distinct keys; the slot is not filed yet)."""
+    setdefault = blocks.setdefault
+    for key in keys:
+        posting = setdefault(key, slot)
+        if posting is not slot:  # the key was there already
+            if isinstance(posting, int):
+                blocks[key] = [posting, slot]
+            else:
+                posting.append(slot)
+
+
+def _unfile(blocks: dict[str, Posting], keys: Iterable[str], slot: int) -> None:
+    """Undo :func:`_file`: a key left with one slot holds it bare, one left with none goes."""
+    for key in keys:
+        posting = blocks[key]
+        if isinstance(posting, int):
+            del blocks[key]
+        else:
+            posting.remove(slot)
+            if len(posting) == 1:
+                blocks[key] = posting[0]
 
 
 def _customer_record(customer: Customer) -> Record:
@@ -133,6 +173,29 @@ def _name_keys(family: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ..
     return tuple(keys)
 
 
+@lru_cache(maxsize=65536)
+def _company_keys(company: str) -> tuple[str, ...]:
+    """The company blocking keys: the whole normalized name, and each telling word of it."""
+    keys = ["c:" + company]
+    words = company.split()
+    if len(words) > 1:
+        keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
+    return tuple(keys)
+
+
+@lru_cache(maxsize=65536)
+def _street_words(street: str) -> tuple[str, ...]:
+    """The street words filed with a house number: four letters or more, or the first of three.
+
+    Every street word, not just the first: lines get swapped ("Engelbert Wing, Bentham St" for
+    "Bentham St, Engelbert Wing") and the first word mistyped.
+    """
+    head = street.partition(" ")[0]
+    if len(head) < 3:
+        head = ""
+    return tuple({w for w in street.split() if len(w) > 3 or w == head})
+
+
 def _deletions(token: str) -> set[str]:
     """The token and every string one deletion away (typo-tolerant blocking, SymSpell-style)."""
     if len(token) < 4:
@@ -140,18 +203,60 @@ def _deletions(token: str) -> set[str]:
     return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _family_count_key(family: tuple[str, ...]) -> str | None:
+    """The value a family name is counted under (the joined tokens)."""
+    return "".join(family) or None
+
+
+def _given_count_key(given: tuple[str, ...]) -> str | None:
+    """The value a given name is counted under (its first token)."""
+    return given[0] if given else None
+
+
 def _count_values(record: Record) -> tuple[str | None, ...]:
-    """The values whose frequencies the weights are discounted by, in ``_COUNTED`` order."""
+    """The values counted in tables of their own, in ``_COUNTED`` order."""
     return (
-        record.email,
-        record.domain,
-        record.phone[-7:] if record.phone else None,
-        record.company,
-        "".join(record.name.family) or None,
-        record.name.given[0] if record.name.given else None,
-        record.postcode,
+        _family_count_key(record.name.family),
+        _given_count_key(record.name.given),
         record.city,
     )
+
+
+class _PostingCounts(Mapping[str, int]):
+    """How many indexed customers share a value of one blocking-key kind: its posting length.
+
+    Why: a value's frequency and the posting list of its blocking key are the same number kept
+    twice; reading it from the posting list saves counting 500,000 values while indexing, and
+    stays right through :meth:`CustomerMatcher.add` and :meth:`CustomerMatcher.remove`, which
+    keep the posting lists current (an empty list is deleted, as a zero count was).
+    """
+
+    __slots__ = ("_blocks", "_prefix")
+
+    def __init__(self, blocks: dict[str, Posting], prefix: str) -> None:
+        self._blocks = blocks
+        self._prefix = prefix
+
+    def __getitem__(self, value: str) -> int:
+        posting = self._blocks[self._prefix + value]
+        return 1 if isinstance(posting, int) else len(posting)
+
+    @overload
+    def get(self, value: str, /) -> int | None: ...
+    @overload
+    def get(self, value: str, /, default: int | _T) -> int | _T: ...
+    def get(self, value: str, /, default: object = None) -> object:
+        posting = self._blocks.get(self._prefix + value)
+        if posting is None:
+            return default
+        return 1 if isinstance(posting, int) else len(posting)
+
+    def __iter__(self) -> Iterator[str]:
+        start = len(self._prefix)
+        return (key[start:] for key in self._blocks if key.startswith(self._prefix))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 _NAME_AGREES: Final = {
@@ -231,13 +336,12 @@ class CustomerMatcher:
         self._config = config or MatchConfig()
         self._customers: list[Customer | None] = []
         self._records: list[Record | None] = []
-        self._sort_keys: list[tuple[str, str]] = []
         self._free: list[int] = []
         self._slot_by_id: dict[str, int] = {}
-        self._blocks: dict[str, list[int]] = {}
+        self._blocks: dict[str, Posting] = {}
         self._variants: dict[str, set[str]] = {}
         self._token_refs: dict[str, int] = {}
-        self._counts: dict[str, dict[str, int]] = {name: {} for name in _COUNTED}
+        self._tallies: dict[str, dict[str, int]] = {name: {} for name in _COUNTED}
         # Building the index allocates millions of small objects and no cycles; the cyclic
         # garbage collector would rescan them again and again (a third of the build time).
         collecting = gc.isenabled()
@@ -246,7 +350,26 @@ class CustomerMatcher:
             self._bulk_load(customers)
         finally:
             if collecting:
+                if gc.get_freeze_count() == 0:
+                    # Hand the index straight to the oldest generation. Left young, its ~500,000
+                    # objects (records, addresses, posting lists) would be traversed by the next
+                    # young collection (0.2 s for 100k customers, right here) and again by a
+                    # middle one, only to end up old anyway: they live as long as the index.
+                    # freeze() + unfreeze() moves every tracked object to the oldest
+                    # generation without traversing any; full collections still see them all.
+                    # Skipped when the application froze objects itself (unfreeze would undo
+                    # that). Young objects of the application are promoted too: a reference
+                    # cycle among them is collected by the next full collection.
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
+        self._counts: dict[str, Mapping[str, int]] = {
+            **{
+                name: _PostingCounts(self._blocks, prefix)
+                for name, prefix in _COUNTED_BY_KEY.items()
+            },
+            **self._tallies,
+        }
         _log.debug("indexed %d customers under %d blocking keys", len(self), len(self._blocks))
 
     def _bulk_load(self, customers: Iterable[Customer]) -> None:
@@ -259,22 +382,37 @@ class CustomerMatcher:
             else:
                 by_id.pop(customer.id, None)  # a later copy replaces an earlier one
                 by_id[customer.id] = customer
-        chosen = [c for c in (*by_id.values(), *anonymous) if self._eligible(c)]
+        eligible = self._eligible
+        named = [c for c in by_id.values() if eligible(c)]
+        chosen = named + [c for c in anonymous if eligible(c)]
         records = [_customer_record(c) for c in chosen]
-        blocks: defaultdict[str, list[int]] = defaultdict(list)  # missing keys made in C
+        blocks = self._blocks
         record_keys = self._record_keys
         for slot, record in enumerate(records):
-            for key in record_keys(record):
-                blocks[key].append(slot)
-        self._blocks = dict(blocks)
+            _file(blocks, record_keys(record), slot)
         self._customers.extend(chosen)
         self._records.extend(records)
-        self._sort_keys.extend(_sort_key(c) for c in chosen)
-        self._slot_by_id = {c.id: slot for slot, c in enumerate(chosen) if c.id is not None}
-        columns = list(zip(*(_count_values(r) for r in records), strict=True))
-        for name, column in zip(_COUNTED, columns or [()] * len(_COUNTED), strict=True):
-            self._counts[name] = dict(Counter(v for v in column if v is not None))
-        refs = Counter(t for r in records for t in _family_tokens(r.name.family))
+        # The customers with an id come first, in slot order (the dict is built in C).
+        self._slot_by_id = dict(zip(map(attrgetter("id"), named), range(len(named)), strict=True))
+        # Counted over distinct values (counted in C): names and cities repeat a lot.
+        families = Counter(map(attrgetter("name.family"), records))
+        tallies = self._tallies
+        for name, distinct, count_key in (
+            ("family", families, _family_count_key),
+            ("given", Counter(map(attrgetter("name.given"), records)), _given_count_key),
+        ):
+            table = tallies[name]
+            for value, n in distinct.items():
+                counted = count_key(value)
+                if counted is not None:
+                    table[counted] = table.get(counted, 0) + n
+        cities = Counter(map(attrgetter("city"), records))
+        cities.pop(None, None)
+        tallies["city"] = dict(cities)
+        refs: Counter[str] = Counter()
+        for family, n in families.items():
+            for token in _family_tokens(family):
+                refs[token] += n
         self._token_refs = dict(refs)
         variants = self._variants
         for token in refs:
@@ -335,19 +473,11 @@ class CustomerMatcher:
         if slot == len(self._customers):
             self._customers.append(customer)
             self._records.append(record)
-            self._sort_keys.append(_sort_key(customer))
         else:
             self._customers[slot], self._records[slot] = customer, record
-            self._sort_keys[slot] = _sort_key(customer)
         if customer.id is not None:
             self._slot_by_id[customer.id] = slot
-        blocks = self._blocks
-        for key in keys:
-            posting = blocks.get(key)
-            if posting is None:
-                blocks[key] = [slot]
-            else:
-                posting.append(slot)
+        _file(self._blocks, keys, slot)
         self._count(record, +1)
         return True
 
@@ -370,11 +500,7 @@ class CustomerMatcher:
             return False
         record = self._records[slot]
         assert record is not None
-        for key in self._record_keys(record):  # the keys it was filed under
-            posting = self._blocks[key]
-            posting.remove(slot)
-            if not posting:
-                del self._blocks[key]
+        _unfile(self._blocks, self._record_keys(record), slot)  # the keys it was filed under
         self._count(record, -1)
         self._customers[slot] = None
         self._records[slot] = None
@@ -385,7 +511,7 @@ class CustomerMatcher:
         for name, value in zip(_COUNTED, _count_values(record), strict=True):
             if value is None:
                 continue
-            table = self._counts[name]
+            table = self._tallies[name]
             table[value] = table.get(value, 0) + delta
             if table[value] <= 0:
                 del table[value]
@@ -405,39 +531,39 @@ class CustomerMatcher:
                         if not tokens:
                             del self._variants[variant]
 
-    def _record_keys(self, record: Record) -> tuple[str, ...]:
-        """The blocking keys a customer is filed under."""
+    def _record_keys(self, record: Record) -> list[str]:
+        """The blocking keys a customer is filed under.
+
+        The parts that depend on one repeating value alone (company, street, name) come from
+        caches keyed by that value; only keys with a unique part are built per customer.
+        """
         keys: list[str] = []
-        if record.email:
-            keys.append("e:" + record.email)
-        if record.domain:
-            keys.append("d:" + record.domain)
-        if record.phone:
-            keys.append("p:" + record.phone[-7:])
-        if record.company:
-            keys.append("c:" + record.company)
-            words = record.company.split()
-            if len(words) > 1:
-                keys.extend("t:" + w for w in set(words) if len(w) > 2 and w not in _COMPANY_STOP)
-        if record.postcode:
-            keys.append("z:" + record.postcode)
+        add = keys.append
+        if email := record.email:
+            add("e:" + email)
+        if domain := record.domain:
+            add("d:" + domain)
+        if phone := record.phone:
+            add("p:" + phone[-7:])
+        if company := record.company:
+            keys.extend(_company_keys(company))
+        postcode = record.postcode
+        if postcode:
+            add("z:" + postcode)
         address = record.address
-        street_head = address.street.partition(" ")[0] if address else ""
-        if len(street_head) < 3:
-            street_head = ""
         if address and address.number:
-            if record.postcode:
-                keys.append(f"a:{record.postcode}:{address.number}")
-            # Every street word, not just the first: lines get swapped ("Engelbert Wing,
-            # Bentham St" for "Bentham St, Engelbert Wing") and the first word mistyped.
-            street = {w for w in address.street.split() if len(w) > 3 or w == street_head}
-            keys.extend(f"s:{address.number}:{w}" for w in street)
+            number = address.number
+            if postcode:
+                add(f"a:{postcode}:{number}")
+            prefix = f"s:{number}:"
+            for word in _street_words(address.street):
+                add(prefix + word)
             if record.city:
-                keys.append(f"y:{record.city}:{address.number}")
+                add(f"y:{record.city}:{number}")
         if record.city:
-            keys.append("k:" + record.city)
+            add("k:" + record.city)
         keys.extend(_name_keys(record.name.family, record.name.given))
-        return tuple(keys)
+        return keys
 
     # ------------------------------------------------------------------ matching
 
@@ -473,25 +599,36 @@ class CustomerMatcher:
         whole_name = bool(record.name.given and record.name.family)
         for key in set(self._query_keys(record)):
             posting = blocks.get(key)
-            if posting is None or len(posting) > cfg.max_block:
+            if posting is None:
+                continue
+            size = 1 if isinstance(posting, int) else len(posting)
+            if size > cfg.max_block:
                 continue
             if whole_name and key[-1] == "*":
-                if len(posting) > _FALLBACK_BLOCK:
+                if size > _FALLBACK_BLOCK:
                     continue
                 priority = 1
             else:
                 priority = _KEY_PRIORITY[key[0]]
             # A key shared by few customers says more than one shared by hundreds.
-            weight = max(1, 8 * priority // (1 + len(posting).bit_length()))
-            for _ in range(weight):
-                hits.update(posting)  # counted in C, once per unit of weight
+            weight = max(1, 8 * priority // (1 + size.bit_length()))
+            if isinstance(posting, int):
+                hits[posting] += weight
+            else:
+                for _ in range(weight):
+                    hits.update(posting)  # counted in C, once per unit of weight
         if len(hits) <= cfg.max_candidates:
             return list(hits)
         cut = heapq.nlargest(cfg.max_candidates, hits.values())[-1]
         above = [slot for slot, n in hits.items() if n > cut]
-        sort_keys = self._sort_keys
-        at_cut = sorted((slot for slot, n in hits.items() if n == cut), key=sort_keys.__getitem__)
+        # Sort keys made here, for the few customers at the cut, not kept for every customer.
+        at_cut = sorted((slot for slot, n in hits.items() if n == cut), key=self._slot_sort_key)
         return above + at_cut[: cfg.max_candidates - len(above)]
+
+    def _slot_sort_key(self, slot: int) -> tuple[str, str]:
+        customer = self._customers[slot]
+        assert customer is not None
+        return _sort_key(customer)
 
     def match(self, buyer: Buyer | Contact | Company) -> MatchResult:
         """Match one buyer: the chosen customer or none, the score, reasons and candidates.

@@ -118,7 +118,10 @@ def normalize_email(email: str | None) -> str | None:
     local, at, domain = text.rpartition("@")
     if not at or not local or "." not in domain or " " in text:
         return None
-    local = local.split("+", 1)[0] or local
+    if "+" in local:
+        local = local.split("+", 1)[0] or local
+    elif domain not in {"gmail.com", "googlemail.com"}:
+        return text  # nothing to drop: text is local@domain already
     if domain in {"gmail.com", "googlemail.com"}:
         domain = "gmail.com"
         local = local.replace(".", "")
@@ -207,8 +210,9 @@ def normalize_company_name(name: str | None) -> str | None:
     if not name:
         return None
     text = name.replace("&", " and ").replace("+", " and ")
-    # Join dotted abbreviations before folding: "B.V." -> "BV", "S. A." -> "SA".
-    text = _DOTTED_ABBREVIATION.sub(r"\1", text)
+    if "." in text:  # (the pattern needs a dot; the regex is slow on long names)
+        # Join dotted abbreviations before folding: "B.V." -> "BV", "S. A." -> "SA".
+        text = _DOTTED_ABBREVIATION.sub(r"\1", text)
     tokens = fold(text).split()
     if not tokens:
         return None
@@ -319,16 +323,18 @@ def phone_digits(phone: str | None) -> str | None:
     if not phone:
         return None
     text = phone.strip()
-    if "x" in text or "X" in text or "#" in text:
-        text = _EXTENSION.sub("", text)
-    digits = _NON_DIGIT.sub("", text)
+    if text.isdecimal():  # digits only (str.isdecimal is exactly regex \d: category Nd)
+        digits = text
+    else:
+        if "x" in text or "X" in text or "#" in text:
+            text = _EXTENSION.sub("", text)
+        digits = _NON_DIGIT.sub("", text)
     return digits if len(digits) >= 7 else None
 
 
 # --------------------------------------------------------------------------- address
 
 
-@lru_cache(maxsize=65536)
 def normalize_postcode(postcode: str | None) -> str | None:
     """Upper-case postcode without spaces or hyphens; a US ZIP+4 keeps its five digits.
 
@@ -338,7 +344,16 @@ def normalize_postcode(postcode: str | None) -> str | None:
     """
     if not postcode:
         return None
-    text = _POSTCODE_SEPARATORS.sub("", postcode).upper()
+    if postcode.isdigit() and postcode.isascii() and len(postcode) != 9:
+        return postcode  # the rule below leaves a plain ZIP or postal code as is: no cache
+    return _normalize_postcode(postcode)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_postcode(postcode: str) -> str | None:
+    """The rule of :func:`normalize_postcode`, cached: postcodes repeat within a town."""
+    # An alphanumeric postcode has no separator to remove (the commonest case: skip the regex).
+    text = (postcode if postcode.isalnum() else _POSTCODE_SEPARATORS.sub("", postcode)).upper()
     if len(text) == 9 and text.isdigit():
         text = text[:5]
     return text or None
@@ -361,6 +376,15 @@ _ANY_DIGIT = re.compile(r"\d")
 _DIGIT_WORD = re.compile(r"(?<=\d)(?=[a-z]{3})|(?<=[a-z]{3})(?=\d)")
 
 
+# A line that is a house number and a street with no other digit ("7975 Center Road",
+# "14B North High Street", "26 Hauptstraße"), perhaps after a unit ("Apt 3, 13B Jefferson
+# Cl."): the commonest shapes by far, and ones whose street part repeats across customers while
+# the numbers do not. Numbers and unit words in ASCII: folding leaves those as they are.
+_NUMBER_THEN_STREET = re.compile(
+    r"\s*(?:([A-Za-z]+)\.?[ ,]+[0-9]+[A-Za-z]?[ ,]+)?([0-9]+[A-Za-z]?)[ ,]+(\D*)"
+)
+
+
 def normalize_address_line(line: str | None) -> StreetAddress | None:
     """Fold an address line, abbreviate street words and pull out the house number.
 
@@ -374,6 +398,24 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     """
     if not line:
         return None
+    # Fast path, same result as the rule below (tests/matching/test_fast_paths.py checks it
+    # with hypothesis). Folding works character by character and the separators end a token,
+    # so the folded line is the unit word and its number (when present: the rule drops both),
+    # the house number, then the folded rest. The house number is no designator and contains a
+    # digit, so it is the house number. The rule applied to the rest alone yields the street
+    # when it takes no number from it: then the rest folds to no digit (a '²' would fold to
+    # one) or only to a unit's number, so no number is split off inside it either. Streets
+    # repeat across customers, house numbers do not: the street is looked up in a cache.
+    parts = _NUMBER_THEN_STREET.fullmatch(line)
+    if parts is not None and (parts[1] is None or parts[1].lower() in UNIT_DESIGNATORS):
+        street = _street_address(parts[3])
+        if street is None or street.number is None:
+            return StreetAddress(parts[2].lower(), street.street if street else "")
+    return _street_address_rule(line)
+
+
+def _street_address_rule(line: str) -> StreetAddress | None:
+    """The rule of :func:`normalize_address_line` (its fast path is proven equal to this)."""
     text = fold(line.replace("#", " no "))
     if _ANY_DIGIT.search(text):
         text = _DIGIT_WORD.sub(" ", text)
@@ -396,3 +438,7 @@ def normalize_address_line(line: str | None) -> StreetAddress | None:
     if not street and number is None:
         return None
     return StreetAddress(number, street)
+
+
+_street_address = lru_cache(maxsize=65536)(_street_address_rule)
+"""The rule for the digit-free street part of a line (streets repeat across customers)."""
