@@ -578,6 +578,23 @@ def test_the_buyers_town_picks_which_namesakes_are_scored() -> None:
     assert ("83-zz", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.CITY))
 
 
+def test_a_town_alone_brings_no_candidates_a_village_does() -> None:
+    """A city shared by many customers only ranks customers found by other keys; a village's
+    few customers are worth scoring on it (a suburb confirms a mistyped postcode)."""
+    ledger = [
+        *(Customer(id=f"84-t{i}", display_name=f"Town {i}", billing_address=Address((),
+          city="Leeds")) for i in range(20)),
+        *(Customer(id=f"84-v{i}", display_name=f"Village {i}", billing_address=Address((),
+          city="Adel")) for i in range(3)),
+    ]  # fmt: skip
+    matcher = CustomerMatcher(ledger)
+
+    def found(city: str) -> int:
+        return len(matcher.match(Buyer(address=Address((), city=city))).candidates)
+
+    assert (0, 3) == (found("Leeds"), found("Adel"))
+
+
 def test_domain_spelled_by_company_name() -> None:
     """A buyer's company domain made of the customer's company name corroborates it."""
     ledger = [

@@ -597,12 +597,16 @@ class CustomerMatcher:
         # With a given name at hand, the family name alone is only a fallback (for a typo in
         # the given name's first letter): it must not crowd out customers sharing a postcode.
         whole_name = bool(record.name.given and record.name.family)
+        town: Posting | None = None
         for key in set(self._query_keys(record)):
             posting = blocks.get(key)
             if posting is None:
                 continue
             size = 1 if isinstance(posting, int) else len(posting)
             if size > cfg.max_block:
+                continue
+            if key[0] == "k" and size > _FALLBACK_BLOCK:
+                town = posting  # a town, not a village: it ranks, it does not add candidates
                 continue
             if whole_name and key[-1] == "*":
                 if size > _FALLBACK_BLOCK:
@@ -619,6 +623,8 @@ class CustomerMatcher:
                     hits.update(posting)  # counted in C, once per unit of weight
         if len(hits) <= cfg.max_candidates:
             return list(hits)
+        if town is not None:  # among customers tied on the other keys, those in the buyer's town
+            hits.update(hits.keys() & ({town} if isinstance(town, int) else set(town)))
         cut = heapq.nlargest(cfg.max_candidates, hits.values())[-1]
         above = [slot for slot, n in hits.items() if n > cut]
         # Sort keys made here, for the few customers at the cut, not kept for every customer.
