@@ -48,10 +48,11 @@ _KEY_PRIORITY: Final = {
     "e": 5, "p": 4, "d": 4, "a": 3, "s": 2, "c": 3, "n": 3, "z": 2, "t": 1,
     "y": 2, "k": 1,
 }  # fmt: skip
-# The family name alone, looked up beside family name + initial, finds a customer whose given
-# name's first letter was mistyped; a name shared by more customers than this is too common for
-# that (its namesakes would crowd out the customers sharing a postcode or a street).
-_FALLBACK_BLOCK: Final = 16
+# Two weak keys add their customers as candidates only when this few share them: the family
+# name without the initial (it finds a customer whose given name's first letter was mistyped)
+# and the city (a village's customers). A commoner name or a town would crowd out the customers
+# sharing a postcode or a street; a town only ranks the customers found by other keys.
+_WEAK_KEY_BLOCK: Final = 16
 _COMPANY_STOP: Final = frozenset({"and", "the", "of", "for", "und", "des", "du", "la", "le"})
 # Value frequencies compare() discounts weights by. These five are the lengths of the posting
 # lists of a blocking key (same value, filed once per customer that has it): read from there.
@@ -573,17 +574,24 @@ class CustomerMatcher:
             if key[0] != "n":
                 yield key
         name = record.name
+        as_written = True
         for given, family in ((name.given, name.family), (name.family, name.given)):
             initials = _initials(given)
+            tokens = _query_family_tokens(family)
             known: set[str] = set()
-            for token in _query_family_tokens(family):
+            for token in tokens:
                 for variant in _deletions(token):
                     known.update(self._variants.get(variant, ()))
             for surname in known:
-                # The family name alone too: a typo in the given name's first letter
-                # (aMichael, Jbames) or a lost one (ason) must not hide the customer.
-                yield f"n:{surname}:*"
+                if not initials:
+                    yield f"n:{surname}:*"
+                    continue
                 yield from (f"n:{surname}:{i}" for i in initials)
+                if as_written and surname in tokens:
+                    # The family name alone too, as written: a slip in the given name's first
+                    # letter (aMichael) or a lost one (ason) must not hide the customer.
+                    yield f"n:{surname}:*"
+            as_written = False
 
     def _candidates(self, record: Record) -> list[int]:
         """The customers sharing most blocking keys with the buyer (at most ``max_candidates``).
@@ -605,11 +613,11 @@ class CustomerMatcher:
             size = 1 if isinstance(posting, int) else len(posting)
             if size > cfg.max_block:
                 continue
-            if key[0] == "k" and size > _FALLBACK_BLOCK:
+            if key[0] == "k" and size > _WEAK_KEY_BLOCK:
                 town = posting  # a town, not a village: it ranks, it does not add candidates
                 continue
             if whole_name and key[-1] == "*":
-                if size > _FALLBACK_BLOCK:
+                if size > _WEAK_KEY_BLOCK:
                     continue
                 priority = 1
             else:
