@@ -186,7 +186,7 @@ def test_config_accepts_whole_numbers_and_flags() -> None:
 
 
 def test_an_initial_is_written_out_by_the_buyers_own_e_mail() -> None:
-    """``K. Perez <kirstenpherez72@…>`` is Kirsten, not Karen: the initial alone would tie."""
+    """``K. Perez <kirsten.perez72@…>`` is Kirsten, not Karen: the initial alone would tie."""
     crowded = Address(("1 Main Street",), city="Springfield", postal_code="10001")
     ledger = [
         Customer(id="k1", given_name="Kirsten", family_name="Perez", billing_address=crowded),
@@ -194,7 +194,7 @@ def test_an_initial_is_written_out_by_the_buyers_own_e_mail() -> None:
     ]
     matcher = CustomerMatcher(ledger)
     by_initial = Buyer(first_name="K.", last_name="Perez", address=Address((), postal_code="10001"))
-    with_mail = attrs.evolve(by_initial, email="kirstenpherez72@yahoo.com")
+    with_mail = attrs.evolve(by_initial, email="kirsten.perez72@yahoo.com")
     result = matcher.match(with_mail)
     assert (None, "k1") == (matcher.match(by_initial).customer_id, result.customer_id)
     given = next(r for r in result.reasons if r.key is MatchKey.GIVEN_NAME)
@@ -214,3 +214,39 @@ def test_a_missing_given_name_is_read_from_the_e_mail_only_beside_the_family_nam
         given_agreement("jose.hansen@gmail.com"),
         given_agreement("ajosephine@gmail.com"),  # "jose" inside another word
     )
+
+
+@pytest.mark.parametrize(
+    ("customer_given", "buyer_given", "email"),
+    [
+        ("Eric", "E", "ericavarwell@gmail.com"),  # Erica, not Eric
+        ("Dan", "D", "danielle.varwell@example.org"),  # Danielle, not Dan
+        ("Ann", None, "joann.varwell@example.org"),  # Joann, not Ann
+        ("Scott", None, "scott.zelson@yahoo.com"),  # the e-mail's family name is another
+    ],
+)
+def test_an_e_mail_that_names_someone_else_writes_out_nothing(
+    customer_given: str, buyer_given: str | None, email: str
+) -> None:
+    """A longer given name, or a given name beside another family name, is another person."""
+    ledger = [Customer(id="v1", given_name=customer_given, family_name="Varwell")]
+    buyer = Buyer(first_name=buyer_given, last_name="Varwell", email=email)
+    result = CustomerMatcher(ledger).match(buyer)
+    given = [r.agreement for r in result.reasons if r.key is MatchKey.GIVEN_NAME]
+    assert Agreement.NAME_IN_EMAIL not in given
+    assert result.customer_id is None
+
+
+def test_a_given_name_read_from_an_e_mail_weighs_what_the_name_does() -> None:
+    """``J Varwell <john.varwell@…>`` is worth what John is — a common name — and no more."""
+    written = CustomerMatcher([Customer(id="w1", given_name="John", family_name="Varwell")])
+    initial = CustomerMatcher(
+        [Customer(id="w2", given_name="J", family_name="Varwell", email="john.varwell@x.org")]
+    )
+    buyer = Buyer(first_name="John", last_name="Varwell")
+
+    def given_weight(matcher: CustomerMatcher) -> float:
+        reasons = matcher.match(buyer).candidates[0].reasons
+        return next(r.weight for r in reasons if r.key is MatchKey.GIVEN_NAME)
+
+    assert given_weight(written) == given_weight(initial)

@@ -469,38 +469,51 @@ _GIVEN_WEIGHTS: Mapping[Agreement, str] = {
 _LETTERS = re.compile(r"[a-z]+")
 
 
-def _spells_given(local: str | None, given: str) -> bool:
-    """True when a personal e-mail's local part spells a given name at a word's start or end.
+def _spells_given(local: str | None, given: str, family: str) -> bool:
+    """True when a personal e-mail's local part spells a given name as a word of its own.
 
-    ``kathleenpherez72`` and ``williams.kevin`` spell Kathleen and Kevin; ``joannasmith`` does
-    not spell Ann (inside a word is a coincidence, not a name).
+    The word must be the given name alone, or run together with the family name, either way
+    round, and any other word must be the family name or its initial: ``williams.kevin``,
+    ``kevin.w`` and ``kevinwilliams72`` spell Kevin (Williams); ``ericavarwell`` does not spell
+    Eric, nor ``danielle.varwell`` Dan (a longer name is another person, often a relative), nor
+    ``scott.zelson`` Scott Varwell.
 
     Example:
-        >>> _spells_given("rose.anthony", "anthony"), _spells_given("joannasmith", "ann")
-        (True, False)
+        >>> _spells_given("rose.anthony", "anthony", "rose")
+        True
+        >>> _spells_given("ericavarwell", "eric", "varwell")
+        False
     """
     if not local or len(given) < 3:
         return False
-    return any(word.startswith(given) or word.endswith(given) for word in _LETTERS.findall(local))
+    forms = {given, given + family, family + given} if family else {given}
+    words = _LETTERS.findall(local)
+    # every other word is the family name or its initial: scott.zelson is not Scott Varwell
+    others = {family, family[:1]} if family else set()
+    return any(w in forms for w in words) and all(w in forms or w in others for w in words)
 
 
 def _given_in_email(
-    bg: tuple[str, ...],
-    cg: tuple[str, ...],
+    b: PersonName,
+    c: PersonName,
     b_local: str | None,
     c_local: str | None,
-) -> bool:
-    """One side has only an initial (or no given name) and its e-mail spells the other's.
+) -> str | None:
+    """The given name one side's e-mail spells for it when that side has only an initial or none.
 
-    ``K. Perez <kathleenpherez72@…>`` has told us her given name: Kathleen.
+    ``K. Perez <kirsten.perez72@…>`` has told us her given name: Kirsten. Returns that name
+    (the other side's, written out), or ``None``. Only with the family names the same.
     """
-    for short, full, local in ((bg, cg, b_local), (cg, bg, c_local)):
+    family = "".join(c.family)
+    if not family or "".join(b.family) != family:
+        return None
+    for short, full, local in ((b.given, c.given, b_local), (c.given, b.given, c_local)):
         written_out = bool(full) and len(full[0]) > 1
         if not written_out or (short and (len(short[0]) > 1 or short[0] != full[0][0])):
             continue
-        if _spells_given(local, full[0]):
-            return True
-    return False
+        if _spells_given(local, full[0], family):
+            return full[0]
+    return None
 
 
 def _name_reasons(
@@ -547,14 +560,17 @@ def _name_reasons(
                 MatchReason(MatchKey.FAMILY_NAME, fam, w, " ".join(bf), " ".join(c.family), swapped)
             )
         giv = given_agreement(bg, c.given)
+        key = c.given[0] if c.given else ""
         if (
-            (giv is Agreement.INITIAL or (giv is None and fam in _AGREEING))
+            not swapped
+            and fam is Agreement.EXACT
+            and giv in (Agreement.INITIAL, None)
             and (b_local or c_local)
-            and _given_in_email(bg, c.given, b_local, c_local)
         ):
-            giv = Agreement.NAME_IN_EMAIL
+            spelled = _given_in_email(b, c, b_local, c_local)
+            if spelled is not None:
+                giv, key = Agreement.NAME_IN_EMAIL, spelled  # weighed as that name written out
         if giv is not None:
-            key = c.given[0] if c.given else bg[0]
             exact_w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
             if key in COMMON_GIVEN_NAMES:
                 exact_w = min(exact_w, cfg.given_common)
