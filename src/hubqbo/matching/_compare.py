@@ -486,28 +486,27 @@ def _spells_given(local: str | None, given: str, family: str) -> bool:
     """
     if not local or len(given) < 3:
         return False
-    forms = {given, given + family, family + given} if family else {given}
+    forms = {given, given + family, family + given}
     words = _LETTERS.findall(local)
     # every other word is the family name or its initial: scott.zelson is not Scott Varwell
-    others = {family, family[:1]} if family else set()
-    return any(w in forms for w in words) and all(w in forms or w in others for w in words)
+    allowed = forms | {family, family[:1]}
+    return any(w in forms for w in words) and all(w in allowed for w in words)
 
 
 def _given_in_email(
-    b: PersonName,
-    c: PersonName,
+    bg: tuple[str, ...],
+    cg: tuple[str, ...],
+    family: str,
     b_local: str | None,
     c_local: str | None,
 ) -> str | None:
     """The given name one side's e-mail spells for it when that side has only an initial or none.
 
     ``K. Perez <kirsten.perez72@…>`` has told us her given name: Kirsten. Returns that name
-    (the other side's, written out), or ``None``. Only with the family names the same.
+    (the other side's, written out), or ``None``. ``family`` is the family name both sides
+    share (the caller has found them the same).
     """
-    family = "".join(c.family)
-    if not family or "".join(b.family) != family:
-        return None
-    for short, full, local in ((b.given, c.given, b_local), (c.given, b.given, c_local)):
+    for short, full, local in ((bg, cg, b_local), (cg, bg, c_local)):
         written_out = bool(full) and len(full[0]) > 1
         if not written_out or (short and (len(short[0]) > 1 or short[0] != full[0][0])):
             continue
@@ -532,7 +531,7 @@ def _name_reasons(
     the buyer, so a different name costs ``contact_disagree`` rather than a person's penalty.
     ``b_local`` / ``c_local`` are the personal e-mail local parts: a given name known only by
     its initial (or not at all) on one side agrees as written out when that side's e-mail spells
-    the other side's given name — with the family names agreeing, when there is no initial.
+    the other side's given name, the family names being the same (names as written only).
     """
     best: tuple[float, list[Reason]] = (0.0, [])
     for swapped in (False, True):
@@ -567,7 +566,7 @@ def _name_reasons(
             and giv in (Agreement.INITIAL, None)
             and (b_local or c_local)
         ):
-            spelled = _given_in_email(b, c, b_local, c_local)
+            spelled = _given_in_email(bg, c.given, "".join(bf), b_local, c_local)
             if spelled is not None:
                 giv, key = Agreement.NAME_IN_EMAIL, spelled  # weighed as that name written out
         if giv is not None:
