@@ -24,6 +24,7 @@ from hubqbo.sandbox._common import (
     SandboxRequest,
     SystemClock,
 )
+from hubqbo.sandbox._state import SandboxStateError
 from hubqbo.sandbox.hubspot import HubSpotSandbox
 from hubqbo.sandbox.quickbooks import QuickBooksSandbox
 
@@ -36,5 +37,6 @@ __all__ = [
     "ManualClock",
     "QuickBooksSandbox",
     "SandboxRequest",
+    "SandboxStateError",
     "SystemClock",
 ]

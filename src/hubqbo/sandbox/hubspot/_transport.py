@@ -36,6 +36,7 @@ from hubqbo.sandbox._common import (
     count_matching,
     deprecated,
 )
+from hubqbo.sandbox._state import read_state, write_state
 from hubqbo.sandbox.hubspot._associations import (
     AssociationType,
     association_from,
@@ -72,7 +73,9 @@ _NO_CREDENTIALS = (
 
 
 @attrs.define
-class _Grant:
+class Grant:
+    """What an OAuth code, refresh or access token was granted for."""
+
     hub_id: int
     scopes: tuple[str, ...]
     redirect_uri: str
@@ -198,9 +201,9 @@ class HubSpotSandbox(httpx.BaseTransport):
         self._client_id = client_id
         self._client_secret = client_secret
         self._rotate = rotate_refresh_tokens
-        self._codes: dict[str, _Grant] = {}
-        self._refresh: dict[str, _Grant] = {}
-        self._access: dict[str, _Grant] = {}
+        self._codes: dict[str, Grant] = {}
+        self._refresh: dict[str, Grant] = {}
+        self._access: dict[str, Grant] = {}
         self._random = random.Random(seed)  # noqa: S311 - ids for a fake service, not secrets
         self._version = 0  # bumped by every write, so cached search results never go stale
         self._search_cache: dict[Any, list[str]] = {}
@@ -208,6 +211,45 @@ class HubSpotSandbox(httpx.BaseTransport):
 
     def __repr__(self) -> str:
         return f"HubSpotSandbox(portal_id={self.store.portal_id})"
+
+    # ================================================================== saved state
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole portal (records, properties, associations, unique values, settings,
+        issued tokens, the day's request budget) to a JSON file, atomically. Not saved: the
+        clock, the fault plan, the request log.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> from hubqbo.sandbox import ManualClock
+            >>> sandbox = HubSpotSandbox(clock=ManualClock())
+            >>> deal = sandbox.create("deals", {"dealname": "Boat"})
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "hubspot.json"
+            >>> sandbox.save(path)
+            >>> HubSpotSandbox.load(path).get("deals", deal)["properties"]["dealname"]
+            'Boat'
+        """
+        from hubqbo.sandbox.hubspot._persist import STATE_FORMAT, STATE_VERSION, portal_state
+
+        with self._lock:
+            write_state(path, STATE_FORMAT, STATE_VERSION, portal_state(self))
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+    ) -> HubSpotSandbox:
+        """A sandbox holding the portal ``save`` wrote (raises ``SandboxStateError`` for a file
+        that is not one)."""
+        from hubqbo.sandbox.hubspot._persist import STATE_FORMAT, STATE_VERSION, restore_portal
+
+        state = read_state(path, STATE_FORMAT, STATE_VERSION)
+        sandbox = cls(clock=clock, faults=faults)
+        restore_portal(sandbox, state)
+        return sandbox
 
     # ================================================================== transport
 
@@ -1180,7 +1222,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         with self._lock:
             self._version += 1
             code = self._new_token("code")
-            self._codes[code] = _Grant(self.store.portal_id, tuple(scopes), redirect_uri)
+            self._codes[code] = Grant(self.store.portal_id, tuple(scopes), redirect_uri)
             return code
 
     def create(

@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import json
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +36,7 @@ from hubqbo.sandbox._common import (
     count_matching,
     deprecated,
 )
+from hubqbo.sandbox._state import decode, encode, read_state, write_state
 from hubqbo.sandbox.quickbooks import _entities
 from hubqbo.sandbox.quickbooks._query import (
     EMULATED_ENTITIES,
@@ -84,6 +86,22 @@ _SEED_LISTS = (
 )
 
 _Response = tuple[int, dict[str, str], bytes]
+
+STATE_FORMAT = "hubqbo.sandbox.quickbooks"
+STATE_VERSION = 1
+_SAVED_FIELDS = (
+    "requests_per_minute",
+    "batch_per_minute",
+    "_access_tokens",
+    "_client_id",
+    "_client_secret",
+    "_tid",
+    "_next_realm",
+    "_issued",
+    "_refresh_tokens",
+    "_codes",
+    "_revoked",
+)
 
 
 class QuickBooksSandbox(httpx.BaseTransport):
@@ -146,6 +164,48 @@ class QuickBooksSandbox(httpx.BaseTransport):
 
     def __repr__(self) -> str:
         return f"QuickBooksSandbox(realms={sorted(self._realms)!r})"
+
+    # --- state that outlives a process -------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole world (realms, records, tombstones, replays, issued tokens, settings)
+        to a JSON file, atomically. Not saved: the clock, the fault plan, the request log.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> sandbox = QuickBooksSandbox()
+            >>> realm = sandbox.add_realm(realm_id="1")
+            >>> _ = sandbox.add_customer(realm, "Acme")
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "qbo.json"
+            >>> sandbox.save(path)
+            >>> QuickBooksSandbox.load(path).get("1", "Customer", "1")["DisplayName"]
+            'Acme'
+        """
+        with self._lock:
+            state = {
+                "fields": {name: encode(getattr(self, name)) for name in _SAVED_FIELDS},
+                "realms": {rid: encode(vars(realm)) for rid, realm in self._realms.items()},
+            }
+            write_state(path, STATE_FORMAT, STATE_VERSION, state)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+    ) -> QuickBooksSandbox:
+        """A sandbox holding the world ``save`` wrote (raises ``SandboxStateError`` for a file
+        that is not one)."""
+        state = read_state(path, STATE_FORMAT, STATE_VERSION)
+        sandbox = cls(clock=clock, faults=faults)
+        for name, value in state["fields"].items():
+            setattr(sandbox, name, decode(value))
+        for realm_id, fields in state["realms"].items():
+            realm = Realm.__new__(Realm)
+            vars(realm).update(decode(fields))
+            sandbox._realms[realm_id] = realm
+        return sandbox
 
     def count_requests(
         self,
