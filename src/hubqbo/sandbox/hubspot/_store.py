@@ -33,9 +33,14 @@ from hubqbo.sandbox.hubspot._model import (
     wire_string,
 )
 
-__all__ = ["MAX_UNIQUE_PROPERTIES", "PortalStore", "Record"]
+__all__ = ["MAX_UNIQUE_PROPERTIES", "UNIQUE_DOCUMENTED", "PortalStore", "Record"]
 
 MAX_UNIQUE_PROPERTIES = 10
+UNIQUE_DOCUMENTED = frozenset({"contacts", "companies", "deals", "tickets"})
+"""Objects where HubSpot documents custom unique-value properties (changelog "Unique
+Properties support for newly created Contact properties": companies, deals, tickets and custom
+objects historically, contacts since then). HubSpot says nothing either way for products, line
+items, quotes, invoices, discounts, fees and taxes: ``strict_unique`` refuses them there."""
 
 Listener = Callable[..., None]
 """``(object_type, type_id, action, object_id, **fields)``: told of every change (webhooks)."""
@@ -117,6 +122,7 @@ class PortalStore:
         self.next_id = 1001
         self.next_number = 1001
         self.listener: Listener | None = None
+        self.strict_unique = False
 
     def _tell(self, kind: ObjectType, action: str, object_id: str, **fields: Any) -> None:
         if self.listener is not None:
@@ -627,6 +633,13 @@ class PortalStore:
         ):
             options = (("true", "Yes"), ("false", "No"))
         unique = bool(body.get("hasUniqueValue", False))
+        if unique and self.strict_unique and kind not in UNIQUE_DOCUMENTED:
+            raise ApiError.validation(
+                f"hasUniqueValue is not available for {self.kind(kind).label} properties in this "
+                "sandbox (strict_unique_properties: HubSpot documents unique properties only for "
+                "contacts, companies, deals, tickets and custom objects).",
+                context={"hasUniqueValue": ["true"]},
+            )
         if unique:
             count = sum(
                 1

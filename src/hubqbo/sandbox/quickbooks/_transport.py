@@ -908,25 +908,36 @@ class QuickBooksSandbox(httpx.BaseTransport):
             entity = canonical_entity(name)
             if entity is None:
                 raise QboFault.invalid_query(f"invalid context declaration: {name}")
-            changed: list[tuple[dt.datetime, dict[str, Any]]] = []
-            for record in realm.records(entity):
-                stamp = date_parser.isoparse(record["MetaData"]["LastUpdatedTime"])
-                if stamp >= since:
-                    changed.append((stamp, copy.deepcopy(record)))
-            for record_id, when in realm.tombstones.get(entity, {}).items():
-                if when >= since:
-                    tombstone = {
-                        "domain": "QBO",
-                        "status": "Deleted",
-                        "Id": record_id,
-                        "MetaData": {"LastUpdatedTime": qbo_time(when)},
-                    }
-                    changed.append((when, tombstone))
-            changed.sort(key=lambda pair: pair[0])
-            page = [record for _, record in changed[:budget]]
+            if budget <= 0:
+                break  # the answer is full: the remaining groups are left out
+            page = self._cdc_group(realm, entity, since)[:budget]
             budget -= len(page)
             if page:
                 responses.append({entity: page, "startPosition": 1, "maxResults": len(page)})
             else:
                 responses.append({})
         return responses
+
+    def _cdc_group(self, realm: Realm, entity: str, since: dt.datetime) -> list[dict[str, Any]]:
+        """One entity's changes since ``since``: the changed records (oldest change first),
+        then the deleted ones as ``{"status": "Deleted", "Id"...}``."""
+        changed: list[tuple[dt.datetime, dict[str, Any]]] = []
+        for record in realm.records(entity):
+            stamp = date_parser.isoparse(record["MetaData"]["LastUpdatedTime"])
+            if stamp >= since:
+                changed.append((stamp, record))
+        changed.sort(key=lambda pair: pair[0])
+        deleted = sorted(
+            (when, record_id)
+            for record_id, when in realm.tombstones.get(entity, {}).items()
+            if when >= since
+        )
+        return [copy.deepcopy(record) for _, record in changed] + [
+            {
+                "domain": "QBO",
+                "status": "Deleted",
+                "Id": record_id,
+                "MetaData": {"LastUpdatedTime": qbo_time(when)},
+            }
+            for when, record_id in deleted
+        ]
