@@ -362,20 +362,41 @@ class PortalStore:
         known = self.associations.types(from_kind, from_id, to_kind, to_id)
         self.associations.add(from_kind, from_id, to_kind, to_id, kind)
         if kind not in known:
-            for one, other in ((source, target), (target, source)):
-                self._tell(
-                    one.kind,
-                    "associationChange",
-                    one.id,
-                    associationType=f"{one.kind.singular}_TO_{other.kind.singular}".upper(),
-                    fromObjectId=int(one.id),
-                    toObjectId=int(other.id),
-                    associationRemoved=False,
-                    isPrimaryAssociation=kind.label == "Primary",
-                )
+            self._tell_link(source, target, kind, removed=False)
         for side, side_id in ((from_kind, from_id), (to_kind, to_id)):
             if side in {"quotes", "invoices", "deals"}:
                 self.derive(self.records[side][side_id])
+
+    def unlink(
+        self, from_kind: str, from_id: str, to_kind: str, to_id: str, kinds: set[int] | None = None
+    ) -> None:
+        """Remove associations (those of ``kinds`` only, when given), notifying
+        ``associationChange`` with ``associationRemoved: true`` for each removed type."""
+        before = self.associations.types(from_kind, from_id, to_kind, to_id)
+        self.associations.remove(from_kind, from_id, to_kind, to_id, kinds)
+        after = self.associations.types(from_kind, from_id, to_kind, to_id)
+        source = self.records[from_kind].get(from_id)
+        target = self.records[to_kind].get(to_id)
+        if source is None or target is None:
+            return
+        for kind in before:
+            if kind not in after:
+                self._tell_link(source, target, kind, removed=True)
+
+    def _tell_link(
+        self, source: Record, target: Record, kind: AssociationType, *, removed: bool
+    ) -> None:
+        for one, other in ((source, target), (target, source)):
+            self._tell(
+                one.kind,
+                "associationChange",
+                one.id,
+                associationType=f"{one.kind.singular}_TO_{other.kind.singular}".upper(),
+                fromObjectId=int(one.id),
+                toObjectId=int(other.id),
+                associationRemoved=removed,
+                isPrimaryAssociation=kind.label == "Primary",
+            )
 
     def merge(self, kind: str, primary: Record, merged: Record) -> Record:
         """Merge ``merged`` into ``primary`` (HubSpot's ``POST .../merge``): the primary's values

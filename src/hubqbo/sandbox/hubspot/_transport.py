@@ -981,7 +981,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                 self.store.associate(kind.name, object_id, to_kind.name, tail[1], association)
             return 201, self._labels_pair(kind, object_id, to_kind, tail[1])
         if len(tail) == 2 and m == "DELETE":
-            self.store.associations.remove(kind.name, object_id, to_kind.name, tail[1])
+            self.store.unlink(kind.name, object_id, to_kind.name, tail[1])
             return 204, None
         raise ApiError(405, f"{m} is not supported on {call.path}", "VALIDATION_ERROR")
 
@@ -1044,7 +1044,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                     results.extend(self._default_link(from_kind, from_id, to_kind, to_id))
                 elif operation == "archive":
                     for target in item.get("to") or []:
-                        self.store.associations.remove(
+                        self.store.unlink(
                             from_kind.name, from_id, to_kind.name, str(_id_of(target))
                         )
                 elif operation == "labels/archive":
@@ -1053,7 +1053,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                         self.store.association_for(from_kind.name, to_kind.name, s)
                         for s in item.get("types") or []
                     ]
-                    self.store.associations.remove(
+                    self.store.unlink(
                         from_kind.name, from_id, to_kind.name, to_id, {k.type_id for k in kinds}
                     )
                 else:
