@@ -104,7 +104,15 @@ def test_hubspot_kinds_cover_every_published_type() -> None:
     spec = json.loads((require_shared(HUBSPOT_DIR) / "crm-properties-v3.json").read_text())
     create = spec["components"]["schemas"]["PropertyCreate"]["properties"]
     types, field_types = create["type"]["enum"], create["fieldType"]["enum"]
-    assert set(types) == {"bool", "date", "datetime", "enumeration", "number", "phone_number", "string"}
+    assert set(types) == {
+        "bool",
+        "date",
+        "datetime",
+        "enumeration",
+        "number",
+        "phone_number",
+        "string",
+    }
     for type_ in types:
         for field_type in field_types:
             assert HubSpotProperty("p", type_, field_type).kind in HUBSPOT_KINDS
