@@ -302,3 +302,14 @@ def test_views_show_direction_types_lossy_marks_and_status() -> None:
     assert '<tr class="lossy"><td>email</td>' in page
     assert "<td>too long</td>" in page
     assert "<th>QBO field</th>" in contacts._repr_html_()
+
+
+def test_one_hubspot_property_has_one_type_in_a_set() -> None:
+    """Found by the add/edit/delete property: two mappings disagreeing on a property's type."""
+    contacts = default_mapping_set(ObjectPair.CONTACT)
+    with pytest.raises(MappingTypeError) as caught:
+        contacts.add(
+            FieldMapping("lastname", "Notes", Direction.QBO_TO_HUBSPOT, "enumeration", "select")
+        )
+    assert ProblemKind.CONFLICTING_TYPES in kinds(caught.value)
+    assert "but string/text in lastname:FamilyName" in str(caught.value)

@@ -26,6 +26,7 @@ class ProblemKind(str, enum.Enum):
     LOSSY_WITHOUT_POLICY = "lossy_without_policy"
     TRANSFORM_NOT_APPLICABLE = "transform_not_applicable"
     TYPE_CHANGED = "type_changed"
+    CONFLICTING_TYPES = "conflicting_types"
     DUPLICATE_MAPPING = "duplicate_mapping"
     DUPLICATE_TARGET = "duplicate_target"
     # --- one value of one record
@@ -55,6 +56,7 @@ _TYPE_KINDS = frozenset(
         ProblemKind.LOSSY_WITHOUT_POLICY,
         ProblemKind.TRANSFORM_NOT_APPLICABLE,
         ProblemKind.TYPE_CHANGED,
+        ProblemKind.CONFLICTING_TYPES,
     }
 )
 _VALUE_KINDS = frozenset(

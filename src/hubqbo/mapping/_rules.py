@@ -254,12 +254,26 @@ def _read_only_hubspot(mapping: FieldMapping, name: str) -> MappingProblem:
 
 
 def set_problems(mappings: Sequence[FieldMapping]) -> list[MappingProblem]:
-    """Problems between mappings: a key twice, or two mappings writing one target."""
+    """Problems between mappings: a key twice, two mappings writing one target, or one HubSpot
+    property recorded with two types."""
     problems: list[MappingProblem] = []
     seen: set[str] = set()
     qbo_targets: dict[str, str] = {}
     hub_targets: dict[str, str] = {}
+    hub_types: dict[str, FieldMapping] = {}
     for m in mappings:
+        first = hub_types.setdefault(m.hubspot_property, m)
+        shape = (m.hubspot_type, m.hubspot_field_type, m.hubspot_options)
+        if (first.hubspot_type, first.hubspot_field_type, first.hubspot_options) != shape:
+            problems.append(
+                MappingProblem(
+                    ProblemKind.CONFLICTING_TYPES,
+                    m.key,
+                    f"HubSpot {m.hubspot_property} is {m.hubspot_type}/{m.hubspot_field_type} "
+                    f"here but {first.hubspot_type}/{first.hubspot_field_type} in {first.key}: "
+                    "one property has one type",
+                )
+            )
         if m.key in seen:
             problems.append(
                 MappingProblem(ProblemKind.DUPLICATE_MAPPING, m.key, "this mapping is there twice")
