@@ -12,10 +12,10 @@ import pytest
 from hubqbo.mapping import (
     Direction,
     FieldMapping,
+    FieldStatus,
     HubSpotProperty,
     LossPolicy,
     MappingSet,
-    MappingStatus,
     ObjectPair,
     ProblemKind,
     Transform,
@@ -308,10 +308,11 @@ def test_tally_counts_written_and_refused_values() -> None:
     second = map_record(contacts, OUT, {"firstname": "Bo", "lastname": "Featherstonehaugh-Smythe"})
     later = T0 + dt.timedelta(minutes=5)
     statuses = tally(tally({}, first, T0), second, later)
-    assert statuses["firstname:GivenName"] == MappingStatus(
+    assert statuses["firstname:GivenName"] == FieldStatus(
         "firstname:GivenName", 2, 0, None, None, later
     )
     last = statuses["lastname:FamilyName"]
-    assert (last.records_written, last.records_refused, last.health.value) == (1, 1, "failing")
+    assert (last.written, last.refused, last.health.value) == (1, 1, "failing")
     assert last.last_refusal == "Customer.FamilyName: takes at most 15 characters, the value has 24"
-    assert MappingStatus.from_dict(last.to_dict()) == last
+    assert FieldStatus.of(last) == last
+    assert tally(statuses, second, later)["lastname:FamilyName"].refused == 2

@@ -11,10 +11,10 @@ from hubqbo import MappingError, MappingTypeError
 from hubqbo.mapping import (
     Direction,
     FieldMapping,
+    FieldStatus,
     HubSpotProperty,
     LossPolicy,
     MappingSet,
-    MappingStatus,
     ObjectPair,
     ProblemKind,
     Transform,
@@ -291,7 +291,7 @@ def test_views_show_direction_types_lossy_marks_and_status() -> None:
     assert "lossy (emails)" in email
     assert "email(100)" in email
     assert "default" in email
-    status = MappingStatus("jobtitle:Suffix").wrote(T0).refused_with("too long", T0)
+    status = FieldStatus("jobtitle:Suffix").wrote(T0).refused_with("too long", T0)
     view = contacts.with_status([status])
     shown = str(view)
     assert "last refusal" in shown.splitlines()[1]

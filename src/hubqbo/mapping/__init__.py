@@ -42,7 +42,7 @@ from hubqbo.mapping._record import MappedRecord, map_record
 from hubqbo.mapping._render import MappingView
 from hubqbo.mapping._rules import HUBSPOT_READ_ONLY, custom_field
 from hubqbo.mapping._set import MappingDiff, MappingSet
-from hubqbo.mapping._status import MappingHealth, MappingStatus, tally
+from hubqbo.mapping._status import FieldStatus, MappingHealth, StatusLike, health_of, tally
 from hubqbo.mapping._types import HubSpotProperty, QboField, QboType
 from hubqbo.mapping._validate import validate
 
@@ -57,6 +57,7 @@ __all__ = [
     "QBO_FIELDS",
     "Direction",
     "FieldMapping",
+    "FieldStatus",
     "HubSpotProperty",
     "Loss",
     "LossPolicy",
@@ -65,7 +66,6 @@ __all__ = [
     "MappingHealth",
     "MappingProblem",
     "MappingSet",
-    "MappingStatus",
     "MappingView",
     "ObjectPair",
     "PairKind",
@@ -73,9 +73,11 @@ __all__ = [
     "ProblemKind",
     "QboField",
     "QboType",
+    "StatusLike",
     "Transform",
     "custom_field",
     "default_mapping_set",
+    "health_of",
     "map_record",
     "pair_verdict",
     "qbo_fields_of",

@@ -16,7 +16,7 @@ import attrs
 from hubqbo.mapping._model import FieldMapping
 from hubqbo.mapping._problems import MappingProblem
 from hubqbo.mapping._rules import resolve_qbo_field, verdicts
-from hubqbo.mapping._status import MappingStatus
+from hubqbo.mapping._status import FieldStatus, StatusLike, health_of
 
 if TYPE_CHECKING:
     from hubqbo.mapping._set import MappingSet
@@ -50,7 +50,7 @@ def _handling(mapping: FieldMapping) -> str:
 
 
 def rows(
-    mapping_set: MappingSet, statuses: Mapping[str, MappingStatus] | None = None
+    mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None
 ) -> list[tuple[str, ...]]:
     """The table's rows (one per mapping), with the status columns when ``statuses`` is given."""
     out: list[tuple[str, ...]] = []
@@ -67,11 +67,11 @@ def rows(
             "default" if m.default else "user",
         )
         if statuses is not None:
-            s = statuses.get(m.key, MappingStatus(m.key))
+            s: StatusLike = statuses.get(m.key) or FieldStatus(m.key)
             row += (
-                str(s.records_written),
-                str(s.records_refused),
-                s.health.value,
+                str(s.written),
+                str(s.refused),
+                health_of(s).value,
                 s.last_refusal or "",
             )
         out.append(row)
@@ -91,17 +91,13 @@ def _text_table(headers: Sequence[str], body: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def render_text(
-    mapping_set: MappingSet, statuses: Mapping[str, MappingStatus] | None = None
-) -> str:
+def render_text(mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None) -> str:
     """A plain-text table (``dir``: ``<-`` QBO to HubSpot, ``->`` HubSpot to QBO)."""
     headers = HEADERS + (STATUS_HEADERS if statuses is not None else ())
     return f"{_title(mapping_set)}\n{_text_table(headers, rows(mapping_set, statuses))}"
 
 
-def render_html(
-    mapping_set: MappingSet, statuses: Mapping[str, MappingStatus] | None = None
-) -> str:
+def render_html(mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None) -> str:
     """An HTML table for notebooks (lossy rows marked with the ``lossy`` class)."""
     headers = HEADERS + (STATUS_HEADERS if statuses is not None else ())
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
@@ -121,7 +117,7 @@ class MappingView:
     """A mapping set shown with each mapping's sync status (see ``MappingSet.with_status``)."""
 
     mapping_set: MappingSet
-    statuses: Mapping[str, MappingStatus] = attrs.field(factory=dict, hash=False)
+    statuses: Mapping[str, StatusLike] = attrs.field(factory=dict, hash=False)
 
     def __str__(self) -> str:
         return render_text(self.mapping_set, self.statuses)
