@@ -39,7 +39,9 @@ from hubqbo.mapping._model import Direction, FieldMapping, LossPolicy, ObjectPai
 from hubqbo.mapping._problems import MappingProblem, ProblemKind
 from hubqbo.mapping._qbo_fields import CUSTOM_FIELD_MAX_LENGTH, QBO_FIELDS, qbo_fields_of
 from hubqbo.mapping._record import MappedRecord, map_record
-from hubqbo.mapping._render import MappingView
+from hubqbo.mapping._render import HEADERS as TABLE_HEADERS
+from hubqbo.mapping._render import STATUS_HEADERS as TABLE_STATUS_HEADERS
+from hubqbo.mapping._render import MappingView, table_rows
 from hubqbo.mapping._rules import HUBSPOT_READ_ONLY, custom_field
 from hubqbo.mapping._set import MappingDiff, MappingSet
 from hubqbo.mapping._status import FieldStatus, MappingHealth, StatusLike, health_of, tally
@@ -55,6 +57,8 @@ __all__ = [
     "HUBSPOT_READ_ONLY",
     "MATRIX",
     "QBO_FIELDS",
+    "TABLE_HEADERS",
+    "TABLE_STATUS_HEADERS",
     "Direction",
     "FieldMapping",
     "FieldStatus",
@@ -81,6 +85,7 @@ __all__ = [
     "map_record",
     "pair_verdict",
     "qbo_fields_of",
+    "table_rows",
     "tally",
     "validate",
 ]

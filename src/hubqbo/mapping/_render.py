@@ -21,7 +21,15 @@ from hubqbo.mapping._status import FieldStatus, StatusLike, health_of
 if TYPE_CHECKING:
     from hubqbo.mapping._set import MappingSet
 
-__all__ = ["MappingView", "render_html", "render_text", "rows"]
+__all__ = [
+    "HEADERS",
+    "STATUS_HEADERS",
+    "MappingView",
+    "render_html",
+    "render_text",
+    "rows",
+    "table_rows",
+]
 
 HEADERS = ("HubSpot property", "type", "dir", "QBO field", "type", "fit", "handling", "origin")
 STATUS_HEADERS = ("written", "refused", "status", "last refusal")
@@ -49,10 +57,17 @@ def _handling(mapping: FieldMapping) -> str:
     return "; ".join(parts) or "-"
 
 
-def rows(
+def table_rows(
     mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None
 ) -> list[tuple[str, ...]]:
-    """The table's rows (one per mapping), with the status columns when ``statuses`` is given."""
+    """The table's rows (one per mapping; columns as :data:`HEADERS`, then
+    :data:`STATUS_HEADERS` when ``statuses`` is given), for a renderer of one's own (rich).
+
+    Example:
+        >>> from hubqbo.mapping import ObjectPair, default_mapping_set
+        >>> table_rows(default_mapping_set(ObjectPair.PRODUCT))[2][:6]
+        ('price', 'number/number', '<-', 'UnitPrice', 'decimal', 'ok')
+    """
     out: list[tuple[str, ...]] = []
     for m in mapping_set:
         fit, qbo_type = _fit(m, mapping_set)
@@ -76,6 +91,10 @@ def rows(
             )
         out.append(row)
     return out
+
+
+rows = table_rows
+"""The former name of :func:`table_rows`."""
 
 
 def _title(mapping_set: MappingSet) -> str:
