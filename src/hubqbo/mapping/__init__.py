@@ -42,7 +42,7 @@ from hubqbo.mapping._record import MappedRecord, map_record
 from hubqbo.mapping._render import HEADERS as TABLE_HEADERS
 from hubqbo.mapping._render import STATUS_HEADERS as TABLE_STATUS_HEADERS
 from hubqbo.mapping._render import MappingView, table_rows
-from hubqbo.mapping._rules import HUBSPOT_READ_ONLY, custom_field
+from hubqbo.mapping._rules import HUBSPOT_READ_ONLY, custom_field, sales_custom_fields
 from hubqbo.mapping._set import MappingDiff, MappingSet
 from hubqbo.mapping._status import FieldStatus, MappingHealth, StatusLike, health_of, tally
 from hubqbo.mapping._types import HubSpotProperty, QboField, QboType
@@ -85,6 +85,7 @@ __all__ = [
     "map_record",
     "pair_verdict",
     "qbo_fields_of",
+    "sales_custom_fields",
     "table_rows",
     "tally",
     "validate",

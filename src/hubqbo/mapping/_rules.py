@@ -6,8 +6,11 @@ reports, so a set that was saved can only fail validation because a live schema 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+import attrs
 from rapidfuzz import fuzz, process
 
 from hubqbo.mapping._compat import PairKind, PairVerdict, pair_verdict
@@ -21,6 +24,7 @@ __all__ = [
     "custom_field",
     "mapping_problems",
     "resolve_qbo_field",
+    "sales_custom_fields",
     "set_problems",
     "suggest",
     "verdicts",
@@ -67,6 +71,45 @@ def custom_field(definition_id: str | int) -> QboField:
         length_source="IntuitBaseTypes.xsd:279",
         note="sales-form custom field (StringType)",
     )
+
+
+_CUSTOM_USE = re.compile(r"^SalesFormsPrefs\.UseSalesCustom([0-9]+)$")
+_CUSTOM_NAME = re.compile(r"^SalesFormsPrefs\.SalesCustomName([0-9]+)$")
+
+
+def sales_custom_fields(preferences: Mapping[str, Any]) -> tuple[QboField, ...]:
+    """The sales-form custom fields a QBO company has turned on, from its ``/preferences``
+    (``Preferences.SalesFormsPrefs.CustomField``: ``UseSalesCustomN`` true, named by
+    ``SalesCustomNameN``); ``DefinitionId`` is N. Give them to :func:`validate` as
+    ``qbo_fields`` to check invoice custom-field mappings against the company.
+
+    Example:
+        >>> prefs = {"Preferences": {"SalesFormsPrefs": {"CustomField": [
+        ...     {"CustomField": [{"Name": "SalesFormsPrefs.UseSalesCustom1",
+        ...                       "Type": "BooleanType", "BooleanValue": True}]},
+        ...     {"CustomField": [{"Name": "SalesFormsPrefs.SalesCustomName1",
+        ...                       "Type": "StringType", "StringValue": "Crew #"}]}]}}}
+        >>> [(f.path, f.note) for f in sales_custom_fields(prefs)]
+        [('CustomField[DefinitionId=1]', 'sales-form custom field "Crew #" (StringType)')]
+    """
+    root = preferences.get("Preferences", preferences)
+    groups = (root.get("SalesFormsPrefs") or {}).get("CustomField") or ()
+    used: set[str] = set()
+    names: dict[str, str] = {}
+    for group in groups:
+        for entry in (group or {}).get("CustomField") or ():
+            name = str(entry.get("Name") or "")
+            if (found := _CUSTOM_USE.match(name)) and entry.get("BooleanValue") is True:
+                used.add(found.group(1))
+            elif found := _CUSTOM_NAME.match(name):
+                names[found.group(1)] = str(entry.get("StringValue") or "")
+    out = []
+    for number in sorted(used, key=int):
+        field = custom_field(number)
+        label = names.get(number)
+        note = f'sales-form custom field "{label}" (StringType)' if label else field.note
+        out.append(attrs.evolve(field, note=note))
+    return tuple(out)
 
 
 def suggest(name: str, choices: Iterable[str], *, limit: int = 3) -> tuple[str, ...]:
