@@ -313,3 +313,10 @@ def test_one_hubspot_property_has_one_type_in_a_set() -> None:
         )
     assert ProblemKind.CONFLICTING_TYPES in kinds(caught.value)
     assert "but string/text in lastname:FamilyName" in str(caught.value)
+
+
+def test_a_type_hubspot_does_not_have_is_refused() -> None:
+    with pytest.raises(MappingTypeError) as caught:
+        default_mapping_set(ObjectPair.PRODUCT).add(FieldMapping("x", "Sku", hubspot_type="strng"))
+    assert kinds(caught.value) == [ProblemKind.UNKNOWN_HUBSPOT_TYPE]
+    assert "did you mean string" in str(caught.value)

@@ -25,6 +25,7 @@ from hubqbo.mapping import (
     sales_custom_fields,
     validate,
 )
+from hubqbo.mapping._types import HUBSPOT_FIELD_TYPES, HUBSPOT_TYPES
 
 from ._xsd import HUBSPOT_DIR, XSD_DIR, Schema, qbo_lengths, require_shared
 
@@ -106,15 +107,8 @@ def test_hubspot_kinds_cover_every_published_type() -> None:
     spec = json.loads((require_shared(HUBSPOT_DIR) / "crm-properties-v3.json").read_text())
     create = spec["components"]["schemas"]["PropertyCreate"]["properties"]
     types, field_types = create["type"]["enum"], create["fieldType"]["enum"]
-    assert set(types) == {
-        "bool",
-        "date",
-        "datetime",
-        "enumeration",
-        "number",
-        "phone_number",
-        "string",
-    }
+    assert set(types) == HUBSPOT_TYPES
+    assert set(field_types) == HUBSPOT_FIELD_TYPES
     for type_ in types:
         for field_type in field_types:
             assert HubSpotProperty("p", type_, field_type).kind in HUBSPOT_KINDS

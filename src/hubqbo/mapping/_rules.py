@@ -17,7 +17,14 @@ from hubqbo.mapping._compat import PairKind, PairVerdict, pair_verdict
 from hubqbo.mapping._model import FieldMapping, LossPolicy, ObjectPair
 from hubqbo.mapping._problems import MappingProblem, ProblemKind
 from hubqbo.mapping._qbo_fields import CUSTOM_FIELD_MAX_LENGTH, qbo_fields_of
-from hubqbo.mapping._types import HubSpotProperty, QboField, QboType, custom_field_id
+from hubqbo.mapping._types import (
+    HUBSPOT_FIELD_TYPES,
+    HUBSPOT_TYPES,
+    HubSpotProperty,
+    QboField,
+    QboType,
+    custom_field_id,
+)
 
 __all__ = [
     "HUBSPOT_READ_ONLY",
@@ -244,6 +251,21 @@ def mapping_problems(
         ]
     field = resolved
     prop = mapping.hubspot
+    if (
+        mapping.hubspot_type not in HUBSPOT_TYPES
+        or mapping.hubspot_field_type not in HUBSPOT_FIELD_TYPES
+    ):
+        return [
+            MappingProblem(
+                ProblemKind.UNKNOWN_HUBSPOT_TYPE,
+                mapping.key,
+                f"HubSpot {mapping.hubspot_property}: {mapping.hubspot_type}/"
+                f"{mapping.hubspot_field_type} is not a HubSpot type/fieldType "
+                f"(types: {', '.join(sorted(HUBSPOT_TYPES))})",
+                suggest(mapping.hubspot_type, HUBSPOT_TYPES)
+                + suggest(mapping.hubspot_field_type, HUBSPOT_FIELD_TYPES),
+            )
+        ]
     if hubspot is not None:
         live = hubspot.get(mapping.hubspot_property)
         if live is None:
