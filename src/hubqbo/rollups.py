@@ -125,7 +125,7 @@ def _recency_key(invoice: Invoice) -> tuple[dt.datetime, dt.datetime, tuple[int,
         invoice.created_at or _EPOCH,
         _id_key(invoice.id),
         _sync_key(invoice.sync_token),
-        repr(invoice),
+        repr(attrs.astuple(invoice)),  # every field: the short repr would not be total
     )
 
 

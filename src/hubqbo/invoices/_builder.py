@@ -21,10 +21,11 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from hubqbo._display import Records, fields_table, plain, rows_table, summary, to_dict
 from hubqbo.errors import (
     ConfigurationError,
     ConflictError,
@@ -178,7 +179,7 @@ class InvoiceProperties:
     balance: str = "qbo_invoice_balance"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class DealRefresh:
     """What ``refresh_deal`` found and wrote.
 
@@ -209,12 +210,42 @@ class DealRefresh:
             f"{i.invoice.balance} {i.invoice.currency}"
             for i in self.invoices
         ]
-        if self.rollup is None:
-            lines.append("  roll-up: not written (invoice currency is not the portal's)")
-        else:
-            lines.append(f"  roll-up {'written' if self.written else 'unchanged'}")
+        lines.append(f"  {self._rollup_text()}")
         lines += [f"  event: {e.kind}" for e in self.events]
         return "\n".join(lines)
+
+    def _rollup_text(self) -> str:
+        if self.rollup is None:
+            return "roll-up: not written (invoice currency is not the portal's)"
+        return f"roll-up {'written' if self.written else 'unchanged'}"
+
+    def __repr__(self) -> str:
+        return summary(
+            "DealRefresh",
+            [
+                ("deal_id", self.deal_id),
+                ("invoices", len(self.invoices)),
+                ("written", self.written),
+                ("events", tuple(e.kind for e in self.events)),
+            ],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the invoices as rows, the roll-up's properties, the events' fields."""
+        return {
+            "deal_id": self.deal_id,
+            "invoices": [i.to_dict() for i in self.invoices],
+            "rollup": None if self.rollup is None else self.rollup.to_properties(),
+            "written": self.written,
+            "events": [plain(e) for e in self.events],
+        }
+
+    def _repr_html_(self) -> str:
+        title = f"Deal {self.deal_id}: {len(self.invoices)} invoice(s), {self._rollup_text()}"
+        properties = self.rollup.to_properties() if self.rollup is not None else {}
+        table = rows_table("invoices", [i.to_dict() for i in self.invoices])
+        events = rows_table("events", [to_dict(e) for e in self.events]) if self.events else ""
+        return fields_table(title, properties.items()) + table + events
 
 
 @attrs.define
@@ -1040,10 +1071,12 @@ class InvoiceBuilder:
         amount_min: Decimal | None = None,
         amount_max: Decimal | None = None,
         status: InvoiceStatus | Iterable[InvoiceStatus] | None = None,
-    ) -> list[LinkedInvoice]:
+    ) -> Records[LinkedInvoice]:
         """QBO invoices made anywhere, by customer, number, date range, amount and status (D).
 
-        The status filter is applied after reading (QBO cannot query a derived status).
+        The status filter is applied after reading (QBO cannot query a derived status). The
+        answer is a list that renders as one table in Jupyter; ``found.to_dicts()`` gives one
+        row per invoice (``pandas.DataFrame(found.to_dicts())``).
         """
         client = self._ledger(realm)
         today = self._today(client.company_profile())
@@ -1062,7 +1095,7 @@ class InvoiceBuilder:
             total_min=amount_min,
             total_max=amount_max,
         )
-        found = []
+        found: Records[LinkedInvoice] = Records()
         for invoice in client.find_invoices(query):
             st = invoice_status(invoice, today=today)
             if wanted is None or st in wanted:
@@ -1080,7 +1113,7 @@ class InvoiceBuilder:
         invoices: Iterable[LinkedInvoice | Invoice],
         *,
         realm: str | None = None,
-    ) -> list[LinkedInvoice]:
+    ) -> Records[LinkedInvoice]:
         """Attach QBO invoices made elsewhere to a contact, company or deal (D).
 
         Each becomes (or stays) one HubSpot invoice record, associated with the record; a
@@ -1088,7 +1121,7 @@ class InvoiceBuilder:
         """
         if record_type not in (CrmObjectType.CONTACT, CrmObjectType.COMPANY, CrmObjectType.DEAL):
             raise ValueError(f"invoices attach to contacts, companies or deals, not {record_type}")
-        out: list[LinkedInvoice] = []
+        out: Records[LinkedInvoice] = Records()
         for given in invoices:
             realm_id = given.realm_id if isinstance(given, LinkedInvoice) else None
             client = self._ledger(realm_id or realm)
@@ -1109,7 +1142,7 @@ class InvoiceBuilder:
             )
         if record_type is CrmObjectType.DEAL and out:
             refreshed = self.refresh_deal(record_id)
-            out = [attrs.evolve(i, rollup=refreshed.rollup) for i in out]
+            out = Records(attrs.evolve(i, rollup=refreshed.rollup) for i in out)
         return out
 
 

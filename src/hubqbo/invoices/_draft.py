@@ -36,6 +36,7 @@ from decimal import Decimal
 
 import attrs
 
+from hubqbo._display import summary
 from hubqbo.invoices._problems import Problem, ProblemCode, as_tuple
 from hubqbo.invoices._rules import (
     FAMILY_NAME_MAX_LENGTH,
@@ -383,7 +384,7 @@ def _describe_item(i: Item) -> str:
     return f"{i.id}: {i.name}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class InvoiceDraft:
     """An invoice not yet written: review it, fix its problems, then ``create`` it.
 
@@ -1114,6 +1115,22 @@ class InvoiceDraft:
         from hubqbo.invoices._render import draft_text
 
         return draft_text(self)
+
+    def __repr__(self) -> str:
+        """Short: what it is from, for whom, how much, and how many problems (``str`` for all)."""
+        customer = self.customer or self.new_customer
+        return summary(
+            "InvoiceDraft",
+            [
+                ("source", self.source.kind + " " + self.source.source_id),
+                ("realm_id", self.realm_id),
+                ("customer", customer.display_name if customer else None),
+                ("lines", len(self.lines)),
+                ("total", self.total),
+                ("currency", self.currency),
+                ("problems", len(self.problems())),
+            ],
+        )
 
     def __str__(self) -> str:
         return self.to_text()

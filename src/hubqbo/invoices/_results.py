@@ -22,9 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
+from hubqbo._display import Displayed, summary
 from hubqbo.models import Customer, Invoice
 from hubqbo.rollups import DealRollup
 from hubqbo.status import InvoiceStatus
@@ -42,8 +44,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class LinkedInvoice:
+@attrs.frozen(repr=False)
+class LinkedInvoice(Displayed):
     """A QBO invoice and the HubSpot invoice record that mirrors it.
 
     Attributes:
@@ -83,6 +85,30 @@ class LinkedInvoice:
     def ref(self) -> str:
         """``realm:invoice id``, the value of HubSpot's unique QBO-reference property."""
         return qbo_ref(self.realm_id, self.invoice.id or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """One flat row: the invoice's numbers, its status and its HubSpot links (for pandas)."""
+        inv = self.invoice
+        return {
+            "realm_id": self.realm_id,
+            "invoice_id": inv.id,
+            "doc_number": inv.doc_number,
+            "customer": inv.customer.name or inv.customer.value,
+            "status": self.status.value,
+            "total": inv.total,
+            "balance": inv.balance,
+            "currency": inv.currency,
+            "txn_date": inv.txn_date,
+            "due_date": inv.due_date,
+            "crm_invoice_id": self.crm_invoice_id,
+            "deal_id": self.deal_id,
+        }
+
+    def __repr__(self) -> str:
+        row = self.to_dict()
+        row["status"] = self.status.label
+        keys = ("doc_number", "status", "total", "currency", "realm_id", "invoice_id")
+        return summary("LinkedInvoice", [(k, row[k]) for k in (*keys, "deal_id")])
 
     def to_text(self) -> str:
         """A readable plain-text rendering."""
