@@ -1,4 +1,4 @@
-"""Invoicing from HubSpot deals and quotes into QuickBooks Online (A1–A10, B, C, D, E, J).
+"""Invoicing from HubSpot deals and quotes into QuickBooks Online.
 
 Why a package: the pure rules (``_rules``), the reviewable draft (``_draft``), the results and
 events (``_results``) and the service that talks to the ports (``_builder``) are separate

@@ -1,4 +1,4 @@
-"""The invoice draft: everything hubqbo would write, reviewable and editable before it is (A8).
+"""The invoice draft: everything hubqbo would write, reviewable and editable before it is.
 
 Why immutable: a person (or a notebook, or a workflow) inspects the draft, fixes what
 ``problems()`` lists, and each fix returns a *new* draft, so earlier versions stay valid and
@@ -104,7 +104,7 @@ class LineDiscountMode(str, enum.Enum):
 
 
 class DocNumberPolicy(str, enum.Enum):
-    """What to do when QBO's custom transaction numbers are on (A10).
+    """What to do when QBO's custom transaction numbers are on.
 
     ``REFUSE`` (default, HubSpot's behaviour): refuse before any write with
     :class:`~hubqbo.errors.CustomTransactionNumbersEnabled`. ``CALLER_SUPPLIES``: the draft
@@ -117,7 +117,7 @@ class DocNumberPolicy(str, enum.Enum):
 
 @attrs.frozen
 class CustomerMatch:
-    """The customer-matching outcome kept on a draft (A3).
+    """The customer-matching outcome kept on a draft.
 
     Attributes:
         customer: the customer the matcher chose, or ``None`` (no match, or ambiguous).
@@ -432,7 +432,7 @@ class InvoiceDraft:
     expected_total: Decimal | None = None
     """The amount the invoice must add up to (the quote's ``hs_quote_amount``)."""
     terms_chosen: bool = False
-    """``with_terms`` pinned the terms; otherwise they follow the customer (A6)."""
+    """``with_terms`` pinned the terms; otherwise they follow the customer."""
 
     # ------------------------------------------------------------------ construction
 
@@ -1035,7 +1035,7 @@ class InvoiceDraft:
         )
 
     def with_message(self, message: str | None) -> InvoiceDraft:
-        """The message to the customer printed on the invoice (A7; ``CustomerMemo``)."""
+        """The message to the customer printed on the invoice (``CustomerMemo``)."""
         return attrs.evolve(self, message=message)
 
     def with_doc_number(self, doc_number: str | None) -> InvoiceDraft:

@@ -1,4 +1,4 @@
-"""What the builder returns: linked invoices, and typed events for workflows (C4).
+"""What the builder returns: linked invoices, and typed events for workflows.
 
 Why events as data: a workflow ("follow up when an invoice becomes overdue", "thank the
 customer when a payment arrives") must fire once per change, whichever process noticed it.
@@ -51,7 +51,7 @@ class LinkedInvoice(Displayed):
     Attributes:
         realm_id: the QBO company.
         invoice: the QBO invoice as QBO returned it.
-        status: hubqbo's six-state status (B) on the company's calendar day.
+        status: hubqbo's six-state status on the company's calendar day.
         crm_invoice_id: the HubSpot invoice object's id.
         deal_id: the deal it is associated with, if any.
         created: ``True`` when this call made it; ``False`` when an earlier attempt had
@@ -59,7 +59,7 @@ class LinkedInvoice(Displayed):
             (found by a search, attached).
         customer: the QBO customer billed.
         customer_created: ``True`` when this call created the customer.
-        rollup: the deal roll-up written (``None`` when nothing was written, C3).
+        rollup: the deal roll-up written (``None`` when nothing was written).
 
     Example:
         >>> from decimal import Decimal
@@ -135,7 +135,7 @@ def qbo_ref(realm_id: str, invoice_id: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class InvoiceEvent:
-    """Something that happened to an invoice, found by ``refresh_deal`` (C4).
+    """Something that happened to an invoice, found by ``refresh_deal``.
 
     Example:
         >>> InvoicePaid(realm_id="1", invoice_id="130", deal_id="7").kind
