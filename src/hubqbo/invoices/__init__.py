@@ -10,6 +10,7 @@ Example:
     'tax_code_required'
 """
 
+from hubqbo._display import Records
 from hubqbo.invoices._builder import (
     BuyerMatcher,
     DealRefresh,
@@ -79,6 +80,7 @@ __all__ = [
     "Problem",
     "ProblemCode",
     "RealmCatalog",
+    "Records",
     "ResolvedBy",
     "check_quote_usable",
     "create_invoice_for_deal",

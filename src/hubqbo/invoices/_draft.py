@@ -115,7 +115,7 @@ class DocNumberPolicy(str, enum.Enum):
     CALLER_SUPPLIES = "caller_supplies"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CustomerMatch:
     """The customer-matching outcome kept on a draft.
 
@@ -136,6 +136,18 @@ class CustomerMatch:
     ambiguous: bool = False
     score: float | None = None
     reasons: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def __repr__(self) -> str:
+        chosen = self.customer
+        return summary(
+            "CustomerMatch",
+            [
+                ("customer", f"{chosen.display_name} [{chosen.id}]" if chosen else None),
+                ("candidates", len(self.candidates)),
+                ("ambiguous", self.ambiguous or None),
+                ("score", self.score),
+            ],
+        )
 
     def describe(self) -> str:
         """One line for people: matched / ambiguous / no match."""
