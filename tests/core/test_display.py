@@ -155,3 +155,32 @@ def test_oauth_client_closes_with_a_with_block() -> None:
         assert oauth.authorization_url(["x"]).url.startswith("https://appcenter.intuit.com")
     with pytest.raises(RuntimeError):
         oauth._http.get("https://example.invalid/")
+
+
+def test_hubspot_search_results_give_rows() -> None:
+    """HubSpot records from a search: a short repr, their properties as HTML, flat rows."""
+    from hubqbo import Records
+    from hubqbo.hubspot import Filter, FilterGroup, SearchQuery
+
+    clock = ManualClock()
+    sandbox = HubSpotSandbox(clock=clock)
+    for n in range(3):
+        sandbox.create("contacts", {"email": f"p{n}@acme.example", "firstname": f"<i>P{n}</i>"})
+    client = HubSpotClient(access_token="pat-x", transport=sandbox, clock=clock, sleep=clock.sleep)
+    query = SearchQuery(
+        filter_groups=(FilterGroup((Filter("email", "CONTAINS_TOKEN", "*@acme.example"),)),),
+        properties=("email", "firstname"),
+    )
+    found = Records(client.search("contacts", query))
+    rows = found.to_dicts()
+    assert sorted(r["email"] for r in rows) == [
+        "p0@acme.example",
+        "p1@acme.example",
+        "p2@acme.example",
+    ]
+    assert all(r["id"] and "archived" in r for r in rows)
+    assert "\n" not in repr(found[0])
+    assert "email='p" in repr(found[0])
+    html = found._repr_html_() + found[0]._repr_html_()
+    assert "<i>" not in html
+    assert "&lt;i&gt;P" in html
