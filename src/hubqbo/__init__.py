@@ -77,6 +77,7 @@ from hubqbo.invoices import (
     Problem,
     ProblemCode,
     RealmCatalog,
+    Records,
     create_invoice_for_deal,
 )
 from hubqbo.mapping import (
@@ -267,6 +268,7 @@ __all__ = [
     "RateLimitedError",
     "RealmCatalog",
     "RealmRegistry",
+    "Records",
     "Ref",
     "RequestTimeout",
     "RetryPolicy",
