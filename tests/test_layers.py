@@ -12,10 +12,12 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hubqbo"
 
 # top-level module or package of hubqbo -> layer
 LAYERS = {
+    "_display": 1,
     "_version": 1,
     "clock": 1,
     "errors": 1,
     "idempotency": 1,
+    "mapping": 1,
     "matching": 1,
     "models": 1,
     "money": 1,
