@@ -401,19 +401,22 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     if not b or not c:
         return None
     agreement = _given_tokens_agreement(b, c)
-    if agreement in (Agreement.EXACT, Agreement.NICKNAME, Agreement.INITIAL) or (
-        len(b) == 1 and len(c) == 1
-    ):
+    if agreement is Agreement.EXACT or (len(b) == 1 and len(c) == 1):
         return agreement
     # A stray space (Ja cob, Leo n) or two names run together (Maryann / Mary Ann): the first
-    # two words joined, on either side, compared again; taken when they agree as written or
-    # by a typo.
+    # two words joined, on either side, compared again; taken when they agree as written, or
+    # by a typo where the words alone agreed no better than by an initial or a slip.
     for bj, cj in ((_joined(b), c), (b, _joined(c))):
         if bj is not None and cj is not None:
             rejoined = _given_tokens_agreement(bj, cj)
-            if rejoined in (Agreement.EXACT, Agreement.FUZZY):
+            if rejoined is Agreement.EXACT:
                 return rejoined
+            if rejoined is Agreement.FUZZY and agreement not in _GIVEN_CLOSE:
+                agreement = rejoined
     return agreement
+
+
+_GIVEN_CLOSE = frozenset({Agreement.NICKNAME, Agreement.INITIAL, Agreement.FUZZY})
 
 
 def _joined(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -771,14 +774,13 @@ def compare(
         reasons.append(MatchReason(key, agreement, weight, bv, cv))
 
     # e-mail and company domain
-    same_email = household = echo = False
+    same_email = echo = False
     if b.email and c.email:
         if b.email == c.email:
             same_email = True
             if b.email_role:
                 add(MatchKey.EMAIL, Agreement.ROLE, cfg.email_role, b.email, c.email)
             elif b.domain is None and _household_mailbox(b.local or "", b.name, c.name):
-                household = True
                 add(MatchKey.EMAIL, Agreement.HOUSEHOLD, cfg.email_household, b.email, c.email)
             else:
                 count = counts["email"].get(c.email, 1)
@@ -836,9 +838,6 @@ def compare(
         score += w
         reasons.extend(name_reasons)
         vetoed = _given_conflict(name_reasons, c.business)
-    if household and not (b.name.given or c.name.given or c.business):
-        # a household mailbox and no given name on either side: nothing tells its members apart
-        vetoed = True
 
     # one side's company domain spelled by the other side's company name
     if not (b.domain and c.domain):

@@ -141,18 +141,20 @@ class MatchConfig:
     (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same
     person, and rare by chance for the full family name."""
     email_fuzzy_names: float = 0.0
-    """Addresses one typo apart when one of them is nothing but its owner's name
-    (``michael.palsen@`` vs ``michael.malsen@``) and both sides' names are compared anyway: the
-    agreement only repeats the names' — two namesakes at one provider pick such addresses
-    (``john.smith@`` taken, ``jon.smith@``) — so it adds nothing, and does not corroborate the
-    names. Measured on the judge-like data with drift: both wrong matches of this kind go, no
-    true partner is lost."""
-    email_household: float = 5.0
-    """Same address, but a household mailbox: the local part is the family name alone, or
-    with ``the``, ``family`` or a plural ``s`` (``thesmiths@``, ``garciafamily@``). Like a
-    shared mailbox it names a household, not a person: it neither overrides the given-name
-    veto nor, when neither side has a given name, lets the household's members be told apart
-    (such a candidate is listed, never chosen)."""
+    """Local parts one typo apart when one of them is nothing but its owner's name
+    (``michael.palsen@`` vs ``michael.malsen@``) and both sides have family names to compare:
+    the agreement only repeats the names' own — namesakes at one provider get such addresses
+    (``john.smith@`` taken, ``jon.smith@``) — so it adds nothing and corroborates nothing. A
+    typo in the domain with the same local part (``@exmaple.org``) keeps ``email_fuzzy``."""
+    email_household: float = 3.0
+    """Same address, but a household mailbox: the local part is the family name alone, or with
+    ``the``, ``family`` or a plural ``s`` (``thesmiths@``, ``garciafamily@``, at a free-mail
+    provider). It names a household, not a person — every member writes from it — and it only
+    spells the family name again, which the names already weigh: so it counts little, it
+    corroborates nothing (two people with no given name on record, sharing ``smiths@``, need
+    ``names_only_threshold``, which a family name plus this never reaches), and it does not
+    override the given-name veto as a personal address does (John and Mary Smith writing from
+    ``thesmiths@`` are two people)."""
     domain_disagree: float = -1.0
     """Different company domains: companies have several, weak evidence against."""
 

@@ -446,13 +446,10 @@ def _street_address_rule(line: str) -> StreetAddress | None:
 
 # Street types of four letters or more, split off the last word of a street they end
 # ("Harcourt" alone reads as "har ct" on both sides alike, which compares the same).
-_RUN_ON_TYPES = tuple(
-    word
-    for word in (
-        "street road avenue boulevard drive lane court place square terrace crescent "
-        "highway parkway circle close gardens grove"
-    ).split()
-)
+_RUN_ON_TYPES = (
+    "street", "road", "avenue", "boulevard", "drive", "lane", "court", "place", "square",
+    "terrace", "crescent", "highway", "parkway", "circle", "close", "gardens", "grove",
+)  # fmt: skip
 
 
 def _run_on_street_type(token: str) -> str | None:
