@@ -361,3 +361,46 @@ def test_a_company_display_name_with_a_number_in_brackets_is_still_a_company() -
         Buyer(company_name="Smith Plumbing", phone="512 555 0199")
     )
     assert ("A", Agreement.EXACT) == (result.customer_id, reason(result, MatchKey.COMPANY_NAME))
+
+
+def test_a_fuzzy_e_mail_saying_more_than_the_buyers_names_still_counts() -> None:
+    """Robert Hill ``<rbennet@…>`` vs Robert Bennett ``<rbennett@…>``: the address is not
+    Hill's name, so its agreement is news — a renamed customer whose old address shows."""
+    ledger = [
+        Customer(
+            id="B",
+            display_name="Bennett, Robert",
+            given_name="Robert",
+            family_name="Bennett",
+            email="rbennett@libero.it",
+            phone="+1 (895) 908-0062",
+        )
+    ]
+    result = CustomerMatcher(ledger).match(
+        Buyer(first_name="Robert", last_name="Hill", email="rbennet@libero.it", phone="8959080062")
+    )
+    email = next(r for r in result.candidates[0].reasons if r.key is MatchKey.EMAIL)
+    assert (Agreement.FUZZY, 8.0) == (email.agreement, email.weight)
+
+
+def test_names_read_swapped_are_never_a_changed_family_name() -> None:
+    """Ying Li at Li Li's address: read swapped, "Li" agrees and "Ying" differs from "Li" —
+    but that is a relative sharing the household, not Li renamed Ying."""
+    ledger = [
+        Customer(
+            id="L",
+            given_name="Li",
+            family_name="Li",
+            phone="(836) 859-7957",
+            billing_address=Address(("95 Walnut Boulevard",), postal_code="43174"),
+        )
+    ]
+    buyer = Buyer(
+        first_name="Ying",
+        last_name="li",
+        phone="+1 (551) 508-7882",
+        address=Address(("95 Walnut Boulevard.",), postal_code="43174"),
+    )
+    result = CustomerMatcher(ledger).match(buyer)
+    assert result.customer_id is None
+    assert Agreement.CHANGED not in {r.agreement for r in result.candidates[0].reasons}

@@ -787,12 +787,14 @@ def compare(
                 w = _discounted(cfg.email_exact, cfg.email_role, count)
                 add(MatchKey.EMAIL, Agreement.EXACT, w, b.email, c.email)
         elif _email_typo(b.email, c.email):
-            # local parts a letter apart that are only their owners' names repeat the names'
-            # own agreement (a typo in the domain, the local parts the same, does not)
+            # local parts a letter apart that are each only their owner's name repeat the
+            # names' own agreement (a typo in the domain, the local parts the same, does not;
+            # nor does rbennet@ on Robert Hill's side: it says more than his names)
             echo = (
                 b.local != c.local
                 and bool(b.name.family and c.name.family)
-                and (_local_is_name(b.local or "", b.name) or _local_is_name(c.local or "", c.name))
+                and _local_is_name(b.local or "", b.name)
+                and _local_is_name(c.local or "", c.name)
             )
             w = cfg.email_fuzzy_names if echo else cfg.email_fuzzy
             add(MatchKey.EMAIL, Agreement.FUZZY, w, b.email, c.email)
@@ -978,12 +980,13 @@ _GIVEN_AGREES_WRITTEN_OUT = frozenset(
 def _family_changed(reasons: list[Reason], cfg: MatchConfig) -> float:
     """Read a family-name conflict at the same address as a changed name; the score change.
 
-    The given name agrees written out (not by an initial), the whole address agrees: the
-    family-name reason becomes ``Agreement.CHANGED`` at ``cfg.family_changed``.
+    The names as written (not read swapped), the given name agreeing written out (not by an
+    initial), the whole address agreeing: the family-name reason becomes
+    ``Agreement.CHANGED`` at ``cfg.family_changed``.
     """
     family = next((i for i, r in enumerate(reasons) if r[0] is MatchKey.FAMILY_NAME), None)
-    if family is None or reasons[family][1] is not Agreement.DISAGREE:
-        return 0.0
+    if family is None or reasons[family][1] is not Agreement.DISAGREE or reasons[family][5]:
+        return 0.0  # names read swapped: Ying Li vs Li Li is a relative, not Li renamed
     if not any(r[0] is MatchKey.GIVEN_NAME and r[1] in _GIVEN_AGREES_WRITTEN_OUT for r in reasons):
         return 0.0
     old = reasons[family]
@@ -1014,24 +1017,31 @@ def _household_mailbox(local: str, b: PersonName, c: PersonName) -> bool:
 
 
 def _local_is_name(local: str, name: PersonName) -> bool:
-    """True when an e-mail's local part is nothing but its owner's name (letters only).
+    """True when an e-mail's local part is its owner's name (letters only), a slip allowed.
 
     The given name or its initial and the family name, either way round (``michael.palsen``,
-    ``mpalsen``, ``palsen.michael``), or the family name alone.
+    ``mpalsen``, ``palsen.michael``), or the family name alone; one slip from one of those
+    (``asndra.jones`` for Sandra Jones), since the name or the address may carry it.
 
     Example:
-        >>> _local_is_name("michael.palsen72", PersonName(("michael",), ("palsen",)))
+        >>> _local_is_name("michael.palsen72", PersonName(("michale",), ("palsen",)))
         True
+        >>> _local_is_name("rbennet", PersonName(("robert",), ("hill",)))
+        False
     """
     letters = "".join(ch for ch in local if ch.isalpha())
     family = "".join(name.family)
-    if len(family) < 3 or family not in letters:
+    if len(family) < 3 or len(letters) < 3:
         return False
     given = name.given[0] if name.given else ""
     forms = {family}
     if given:
         forms |= {given + family, family + given, given[0] + family, family + given[0]}
-    return letters in forms
+    if letters in forms:
+        return True
+    return any(
+        len(form) >= 5 and OSA.distance(letters, form, score_cutoff=1) <= 1 for form in forms
+    )
 
 
 def _conflict_overridden(reasons: list[Reason], business: bool) -> bool:
