@@ -404,3 +404,28 @@ def test_names_read_swapped_are_never_a_changed_family_name() -> None:
     result = CustomerMatcher(ledger).match(buyer)
     assert result.customer_id is None
     assert Agreement.CHANGED not in {r.agreement for r in result.candidates[0].reasons}
+
+
+def test_a_street_of_the_same_name_in_another_city_is_another_street() -> None:
+    """Cherry Avenue in Springfield is not Cherry Avenue in Winchester: no +3 for the street.
+
+    ``T homas Garard`` (Thomas, split by a stray space) and Thomas Yarard, a typo apart, with
+    only that street in common: no match.
+    """
+    ledger = [
+        Customer(
+            id="Y",
+            given_name="Thomas",
+            family_name="Yarard",
+            billing_address=Address(
+                ("4285 Cherry Avenue",), city="Winchester", postal_code="70367"
+            ),
+        )
+    ]
+    buyer = Buyer(
+        first_name="T homas",
+        last_name="Garard",
+        address=Address(("6173 Cherry Avenue",), city="Springfield"),
+    )
+    result = CustomerMatcher(ledger).match(buyer)
+    assert (None, Agreement.DISAGREE) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))

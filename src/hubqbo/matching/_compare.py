@@ -711,6 +711,24 @@ def _postcodes_differ(b: Record, c: Record) -> bool:
     return OSA.distance(b.postcode, c.postcode, score_cutoff=1) > 1
 
 
+def _elsewhere(b: Record, c: Record) -> bool:
+    """The two records are in different places: postcodes apart, or (with a postcode missing)
+    cities that clearly differ. A street of the same name there is another street (Cherry
+    Avenue in Springfield is not Cherry Avenue in Winchester)."""
+    if b.postcode and c.postcode:
+        return _postcodes_differ(b, c)
+    if not (b.city and c.city) or b.city == c.city:
+        return False
+    return not _cities_close(b.city, c.city)
+
+
+def _cities_close(a: str, b: str) -> bool:
+    """One typo apart (ratio ≥ 85), or two slips in a long name (Revrside, Hamilhob)."""
+    return bool(fuzz.ratio(a, b, score_cutoff=85)) or (
+        min(len(a), len(b)) >= 7 and OSA.distance(a, b, score_cutoff=2) <= 2
+    )
+
+
 def _domain_spells(domain: str, company: str) -> bool:
     """True when a domain's name is the company's name run together (or its start).
 
@@ -914,12 +932,12 @@ def compare(
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, w, bv, cv)
             elif same_street and _number_typo(ba.number, ca.number):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
-            elif street_ratio >= 90 and not _postcodes_differ(b, c):
+            elif street_ratio >= 90 and not _elsewhere(b, c):
                 # the whole street (its type too: Manor Rd is not Manor Ct), another number
                 add(MatchKey.ADDRESS_LINE, Agreement.SIMILAR, cfg.address_street, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
-        elif street_ratio >= 90:
+        elif street_ratio >= 90 and not _elsewhere(b, c):
             same_street = True
             add(MatchKey.ADDRESS_LINE, Agreement.PARTIAL, cfg.address_partial, bv, cv)
         elif street_ratio < 60:
@@ -951,9 +969,7 @@ def compare(
             count = counts["city"].get(c.city, 1)
             w = _discounted(cfg.city_rare, cfg.city_agree, count)
             add(MatchKey.CITY, Agreement.EXACT, w, b.city, c.city)
-        elif fuzz.ratio(b.city, c.city, score_cutoff=85) or (
-            min(len(b.city), len(c.city)) >= 7 and OSA.distance(b.city, c.city, score_cutoff=2) <= 2
-        ):  # Revrside, Hamilhob: two slips in a long name
+        elif _cities_close(b.city, c.city):  # Revrside, Hamilhob: two slips in a long name
             add(MatchKey.CITY, Agreement.FUZZY, cfg.city_agree, b.city, c.city)
         elif not (b.postcode and c.postcode):
             add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
