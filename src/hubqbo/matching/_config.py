@@ -141,15 +141,19 @@ class MatchConfig:
     (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same
     person, and rare by chance for the full family name."""
     email_fuzzy_names: float = 0.0
-    """Local parts one typo apart when one of them is nothing but its owner's name
-    (``michael.palsen@`` vs ``michael.malsen@``) and both sides have family names to compare:
-    the agreement only repeats the names' own — namesakes at one provider get such addresses
-    (``john.smith@`` taken, ``jon.smith@``) — so it adds nothing and corroborates nothing. A
-    typo in the domain with the same local part (``@exmaple.org``) keeps ``email_fuzzy``."""
+    """Local parts one typo apart when each is nothing but its owner's name, a slip allowed
+    (``michael.palsen@`` for Michale Palsen vs ``michael.malsen@`` for Michael Malsen), both
+    sides having family names to compare: the agreement only repeats the names' own —
+    namesakes at one provider get such addresses (``john.smith@`` taken, ``jon.smith@``) — so
+    it adds nothing and corroborates nothing. A typo in the domain with the same local part
+    (``@exmaple.org``), or a local part that says more than its owner's names (``rbennet@`` on
+    Robert Hill's side), keeps ``email_fuzzy``. Measured: two wrong matches gone on the
+    judge-like data with drift; two true partners of 1,289 lost on the CRM data with drift,
+    whose own address carried a one-letter typo."""
     email_household: float = 3.0
-    """Same address, but a household mailbox: the local part is the family name alone, or with
-    ``the``, ``family`` or a plural ``s`` (``thesmiths@``, ``garciafamily@``, at a free-mail
-    provider). It names a household, not a person — every member writes from it — and it only
+    """Same address, but a household mailbox: the local part is, digits aside, the family name
+    alone, or with ``the``, ``family`` or a plural ``s`` (``thesmiths@``, ``garciafamily@``, at
+    a free-mail provider). It names a household, not a person — every member writes from it — and it only
     spells the family name again, which the names already weigh: so it counts little, it
     corroborates nothing (two people with no given name on record, sharing ``smiths@``, need
     ``names_only_threshold``, which a family name plus this never reaches), and it does not
