@@ -139,7 +139,10 @@ class MatchConfig:
     name_in_email: float = 5.0
     """One side has only an e-mail address, and its local part spells the other side's name
     (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same
-    person, and rare by chance for the full family name."""
+    person, and rare by chance for the full family name. (When one side has only a given name
+    and the other only a family name, an e-mail on either side spelling both — ``Nicholas``
+    and ``Walker <walker.nicholas@…>`` — makes the given name agree, weighed as that name
+    written out: the two halves of one name, each missing on one side.)"""
     email_fuzzy_names: float = 0.0
     """Local parts one typo apart when each is nothing but its owner's name, a slip allowed
     (``michael.palsen@`` for Michale Palsen vs ``michael.malsen@`` for Michael Malsen), both
@@ -204,7 +207,10 @@ class MatchConfig:
     0.889, no wrong match added on any data set."""
     given_exact: float = 10.0
     """Same given name, when no other indexed customer has it (u ≈ 1/1000); discounted one bit
-    per doubling of the customers sharing it down to ``given_min``. So a full name that is rare
+    per doubling of the customers sharing it down to ``given_min``. A name split by a stray
+    space or run together (``Ja cob``, ``Leo n``, ``Maryann`` / ``Mary Ann``) is compared with
+    its first two words joined: typed text has run-on and split words in about 15% of its
+    slips (Kukich 1992), and ``Leo n`` read as Leo would veto Leon. So a full name that is rare
     in the index (Emily Weymore: at most 4 + 12) identifies a person on its own, a common one
     (Maria García: at most 4 + 7) never does."""
     given_min: float = 2.0
@@ -229,7 +235,12 @@ class MatchConfig:
     two people of one household — same family name, address, even phone — whose shared facts
     add up to far more evidence than any weight could outvote. The customer is still listed.
     Overridden by the same personal e-mail address (relatives rarely share one, so the name is
-    more likely mistyped) and, for a business customer, by its company name or domain."""
+    more likely mistyped) and, for a business customer, by its company name or domain — not by
+    a household mailbox (``email_household``). A given name alone on one side and a family
+    name alone on the other is no conflict: only a reading of the names that compares
+    something, and scores better, is taken swapped. A display name with QuickBooks' uniqueness
+    suffix (``Sophie Mason (2)``) is read as the person it names, not as a company, so her
+    relatives are vetoed as a person's are."""
     contact_disagree: float = -1.0
     """A business customer's contact person differs from the buyer (either part of the name):
     companies have many employees, so this is weak evidence against."""
@@ -266,7 +277,12 @@ class MatchConfig:
     postcode_agree: float = 9.0
     """Same postcode, when no other indexed customer has it. A postcode is shared by a few to a
     few thousand addresses, and a ledger clusters where the business trades, so each doubling
-    of the customers sharing it takes a bit off, down to ``postcode_min``."""
+    of the customers sharing it takes a bit off, down to ``postcode_min``. When the street
+    agrees too, the postcode is implied by it, not a second fact: line and postcode together
+    are worth the more telling of the two (the postcode adds what it says beyond the line's
+    weight, at least ``postcode_min``). A whole address: +11 and +2, as before; a street
+    without a house number no longer caps a rare postcode at +2 (+2 and +2 was less than the
+    postcode alone)."""
     postcode_min: float = 2.0
     """Floor of the frequency-discounted postcode weight."""
     postcode_fuzzy: float = 1.0
@@ -274,7 +290,8 @@ class MatchConfig:
     postcode_disagree: float = -1.5
     """Different postcodes (people move; billing and contact addresses differ)."""
     address_exact: float = 11.0
-    """Same house number and street (abbreviations normalized, typos tolerated): u ≈ 1/5000
+    """Same house number and street (abbreviations normalized, typos tolerated, a street type
+    run into the street's last word split off: ``DalmanCrescent``): u ≈ 1/5000
     among unrelated customers, m ≈ 0.6 (people move, bill elsewhere): log2(0.6 × 5000) ≈ 11.5.
     Relatives share an address; the given-name veto, not this weight, keeps them apart."""
     address_elsewhere: float = 4.0
