@@ -154,9 +154,9 @@ class MatchConfig:
     judge-like data with drift; two true partners of 1,289 lost on the CRM data with drift,
     whose own address carried a one-letter typo."""
     email_household: float = 3.0
-    """Same address, but a household mailbox: the local part is, digits aside, the family name alone,
-    or with ``the``, ``family`` or a plural ``s`` (``thesmiths@``, ``garciafamily@``, at a
-    free-mail provider). It names a household, not a person — every member writes from it — and
+    """Same address, but a household mailbox: the local part is, digits aside, the family
+    name alone, or with ``the``, ``family`` or a plural ``s`` (``thesmiths@``,
+    ``garciafamily@``, at a free-mail provider). It names a household, not a person — every member writes from it — and
     it only spells the family name again, which the names already weigh: so it counts little, it
     corroborates nothing (two people with no given name on record, sharing ``smiths@``, need
     ``names_only_threshold``, which a family name plus this never reaches), and it does not
