@@ -156,12 +156,12 @@ class MatchConfig:
     email_household: float = 3.0
     """Same address, but a household mailbox: the local part is, digits aside, the family
     name alone, or with ``the``, ``family`` or a plural ``s`` (``thesmiths@``,
-    ``garciafamily@``, at a free-mail provider). It names a household, not a person — every member writes from it — and
-    it only spells the family name again, which the names already weigh: so it counts little, it
-    corroborates nothing (two people with no given name on record, sharing ``smiths@``, need
-    ``names_only_threshold``, which a family name plus this never reaches), and it does not
-    override the given-name veto as a personal address does (John and Mary Smith writing from
-    ``thesmiths@`` are two people)."""
+    ``garciafamily@``, at a free-mail provider). It names a household, not a person — every
+    member writes from it — and it only spells the family name again, which the names already
+    weigh: so it counts little, it corroborates nothing (two people with no given name on
+    record, sharing ``smiths@``, need ``names_only_threshold``, which a family name plus this
+    never reaches), and it does not override the given-name veto as a personal address does
+    (John and Mary Smith writing from ``thesmiths@`` are two people)."""
     domain_disagree: float = -1.0
     """Different company domains: companies have several, weak evidence against."""
 
