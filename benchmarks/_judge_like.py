@@ -22,6 +22,22 @@ Corruption, each independently per buyer (rates are guesses at "realistic", not 
 * households — 3% of the customers share their family name, address and (half the time) phone
   with another customer: the buyer of one must not get the other.
 
+``drift=True`` adds what the first version left out: a value *replaced* or *reshaped* rather
+than mistyped, at rates taken from published figures where there are any (``_DRIFT`` lists them
+with their sources):
+
+* a changed family name (marriage, a double-barrelled name) on 2% of true pairs, the address
+  kept by half of them;
+* words run together or split by a stray space — 15% of the typing slips (Kukich 1992: run-ons
+  13% and splits 2% of typed spelling errors);
+* a name missing on the ledger side too (a customer recorded by one name);
+* household mailboxes (``smiths@``) shared by the relatives of a household, sometimes recorded
+  without a given name;
+* namesakes whose e-mail addresses differ by a letter rather than a number;
+* QuickBooks' uniqueness suffix on a display name another customer holds already
+  (``Sophie Mason (2)``: a DisplayName must be unique, fault 6240), and customers recorded by
+  their display name alone.
+
 Example:
     >>> data = generate_judge_like(300, seed=1)
     >>> len(data.customers) >= 300, sum(bool(t) for _, t in data.pairs) > 80
@@ -32,6 +48,8 @@ Example:
 from __future__ import annotations
 
 import random
+
+import attrs
 
 from benchmarks._linkage_data import LinkageData
 from hubqbo.matching import Buyer
@@ -105,6 +123,31 @@ _CITY = (
     "Kingston Lexington Marion Auburn Dayton Jackson Lebanon Monroe Troy Winchester Chester "
     "Clayton Danville Hamilton Jamestown Lancaster Mount Vernon Oakland Plymouth Quincy Shelby"
 ).split()
+_DRIFT = {
+    # 79% of US women in opposite-sex marriages took the husband's name, 5% hyphenated, 5% of
+    # men took the wife's (Pew Research Center, 2023); about 12 people in 1,000 marry a year
+    # (CDC/NCHS marriage rate 6.2 per 1,000, 2022): about 0.5% of people change their family
+    # name a year, so 2% over records written a few years apart.
+    "family_changed": 0.02,
+    "family_changed_moved": 0.5,  # married and moved: half keep the address on record
+    "family_hyphenated": 0.1,  # of the changes, the old and new names joined
+    # Kukich (1992, CACM 35(5)), typed text: run-on words 13% and split words 2% of the
+    # spelling errors; so 15% of our slips are a space lost or added.
+    "space_slip": 0.15,
+    "run_on_share": 13 / 15,
+    # Guesses (no published rate found): a ledger customer recorded with one name only, or by
+    # its display name alone (QBO requires only the display name).
+    "ledger_family_only": 0.02,
+    "ledger_given_only": 0.01,
+    "ledger_display_only": 0.15,
+    # Guesses: a household's relatives sharing a family mailbox, and recorded without a given
+    # name when they do; namesakes' addresses differing by a letter (another vowel, a doubled
+    # letter, a nickname) rather than by digits when the plain one is taken.
+    "household_mailbox": 0.3,
+    "household_no_given": 0.3,
+    "namesake_letter": 0.3,
+}
+"""Rates of the ``drift=True`` corruptions, each with its source or marked a guess."""
 _PROVIDERS = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "aol.com", "icloud.com"]
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -136,8 +179,26 @@ def _edit(text: str, rng: random.Random) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
-def _typos(text: str, rng: random.Random, rate: float) -> str:
+def _space_slip(text: str, rng: random.Random) -> str:
+    """A space lost between two words (a run-on) or typed inside one (a split word)."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if spaces and rng.random() < _DRIFT["run_on_share"]:
+        i = rng.choice(spaces)
+        return text[:i] + text[i + 1 :]
+    words = [(m, len(w)) for m, w in enumerate(text.split(" ")) if len(w) >= 3 and w.isalpha()]
+    if not words:
+        return text
+    index, length = rng.choice(words)
+    parts = text.split(" ")
+    cut = rng.randrange(1, length)
+    parts[index] = parts[index][:cut] + " " + parts[index][cut:]
+    return " ".join(parts)
+
+
+def _typos(text: str, rng: random.Random, rate: float, *, drift: bool = False) -> str:
     if rng.random() < rate:
+        if drift and rng.random() < _DRIFT["space_slip"]:
+            return _space_slip(text, rng)
         text = _edit(text, rng)
         if rng.random() < 0.33:
             text = _edit(text, rng)
@@ -159,7 +220,9 @@ class _Places:
         return city, rng.choice(self.postcodes[city])
 
 
-def _person(rng: random.Random, places: _Places, used: set[str]) -> dict[str, str | None]:
+def _person(
+    rng: random.Random, places: _Places, used: set[str], *, drift: bool = False
+) -> dict[str, str | None]:
     given = _skewed(_GIVEN, rng, 0.5)
     if rng.random() < 0.35:
         family = rng.choice(_TAIL_HEAD) + rng.choice(_TAIL_END)
@@ -169,6 +232,8 @@ def _person(rng: random.Random, places: _Places, used: set[str]) -> dict[str, st
     style = rng.randrange(4)
     local = [f"{g}.{f}", f"{g[0]}{f}", f"{g}{f}{rng.randint(1, 99)}", f"{f}.{g}"][style]
     email = f"{local}@{rng.choice(_PROVIDERS)}"
+    if email in used and drift and rng.random() < _DRIFT["namesake_letter"]:
+        email = f"{_edit(local, rng)}@{email.partition('@')[2]}"  # john.smiht, jon.smith
     while email in used:
         email = f"{local}{rng.randint(1, 999)}@{rng.choice(_PROVIDERS)}"
     used.add(email)
@@ -185,7 +250,14 @@ def _person(rng: random.Random, places: _Places, used: set[str]) -> dict[str, st
     }
 
 
-def _as_customer(p: dict[str, str | None], cid: str, rng: random.Random) -> Customer:
+def _as_customer(
+    p: dict[str, str | None],
+    cid: str,
+    rng: random.Random,
+    *,
+    drift: bool = False,
+    displays: set[str] | None = None,
+) -> Customer:
     email = p["email"] if rng.random() >= 0.3 else None
     phone = p["phone"] if rng.random() >= 0.2 else None
     if phone and rng.random() < 0.5:
@@ -196,9 +268,25 @@ def _as_customer(p: dict[str, str | None], cid: str, rng: random.Random) -> Cust
         else None
     )
     given, family = p["given"], p["family"]
+    display = " ".join(x for x in (given, family) if x) or cid
+    if drift:
+        r = rng.random()
+        if r < _DRIFT["ledger_family_only"]:
+            given, display = None, family or cid
+        elif r < _DRIFT["ledger_family_only"] + _DRIFT["ledger_given_only"]:
+            family, display = None, given or cid
+        if displays is not None:
+            # QBO refuses a DisplayName another customer holds (fault 6240): "Sophie Mason (2)"
+            base, n = display, 1
+            while display.lower() in displays:
+                n += 1
+                display = f"{base} ({n})"
+            displays.add(display.lower())
+        if rng.random() < _DRIFT["ledger_display_only"]:
+            given = family = None  # only the display name on record
     return Customer(
         id=cid,
-        display_name=" ".join(x for x in (given, family) if x) or cid,
+        display_name=display,
         given_name=given,
         family_name=family,
         email=email,
@@ -207,18 +295,32 @@ def _as_customer(p: dict[str, str | None], cid: str, rng: random.Random) -> Cust
     )
 
 
-def _corrupt(p: dict[str, str | None], rng: random.Random) -> Buyer:
+def _corrupt(
+    p: dict[str, str | None],
+    rng: random.Random,
+    *,
+    drift: bool = False,
+    places: _Places | None = None,
+) -> Buyer:
     d = dict(p)
     given = d["given"] or ""
+    if drift and d["family"] and rng.random() < _DRIFT["family_changed"]:
+        new = _skewed(_FAMILY, rng, 0.5)
+        if rng.random() < _DRIFT["family_hyphenated"]:
+            new = f"{d['family']}-{new}"
+        d["family"] = new
+        if places is not None and rng.random() < _DRIFT["family_changed_moved"]:
+            d["city"], d["postcode"] = places.pick(rng)
+            d["street"] = f"{rng.randint(1, 9999)} {rng.choice(_STREET)} {rng.choice(_KIND)[0]}"
     r = rng.random()
     if r < 0.05 and given in _NICK:
         d["given"] = rng.choice(_NICK[given])
-    elif r < 0.09:
+    elif r < 0.09 and given:
         d["given"] = given[0] + ("." if rng.random() < 0.5 else "")
     for key in ("given", "family", "street", "city"):
         value = d[key]
         if value and (key != "given" or len(value) > 2):
-            d[key] = _typos(value, rng, 0.15)
+            d[key] = _typos(value, rng, 0.15, drift=drift)
     for key in ("phone", "postcode"):
         value = d[key]
         if value and rng.random() < 0.03:
@@ -264,27 +366,76 @@ def generate_judge_like(
     n_buyers: int | None = None,
     absent_rate: float = 0.35,
     household_rate: float = 0.03,
+    drift: bool = False,
 ) -> LinkageData:
-    """``n_customers`` ledger customers (plus household members) and corrupted CRM buyers."""
+    """``n_customers`` ledger customers (plus household members) and corrupted CRM buyers.
+
+    ``drift`` adds the replaced and reshaped values described in the module docstring.
+    """
     rng = random.Random(seed)
     places, used = _Places(rng), set[str]()
-    people = [_person(rng, places, used) for _ in range(n_customers)]
-    customers = [_as_customer(p, f"J{i}", rng) for i, p in enumerate(people)]
+    displays: set[str] = set()
+    people = [_person(rng, places, used, drift=drift) for _ in range(n_customers)]
+    customers = [
+        _as_customer(p, f"J{i}", rng, drift=drift, displays=displays) for i, p in enumerate(people)
+    ]
     for i in range(n_customers):
         if rng.random() < household_rate:
-            relative = _person(rng, places, used)
+            relative = _person(rng, places, used, drift=drift)
             if relative["given"] == people[i]["given"]:
                 continue
             relative.update({k: people[i][k] for k in ("family", "street", "city", "postcode")})
             if rng.random() < 0.5:
                 relative["phone"] = people[i]["phone"]
+            if drift and rng.random() < _DRIFT["household_mailbox"]:
+                _share_mailbox(people[i], relative, rng, used)
             people.append(relative)
-            customers.append(_as_customer(relative, f"J{len(people) - 1}", rng))
+            customers.append(
+                _as_customer(relative, f"J{len(people) - 1}", rng, drift=drift, displays=displays)
+            )
+            if drift and people[i].get("mailbox"):
+                customers[i] = _with_mailbox(customers[i], people[i], displays)
     pairs: list[tuple[Buyer, frozenset[str]]] = []
     for _ in range(n_customers // 2 if n_buyers is None else n_buyers):
         if rng.random() < absent_rate:
-            pairs.append((_corrupt(_person(rng, places, used), rng), frozenset()))
+            buyer = _corrupt(_person(rng, places, used, drift=drift), rng, drift=drift)
+            pairs.append((buyer, frozenset()))
         else:
             i = rng.randrange(len(people))
-            pairs.append((_corrupt(people[i], rng), frozenset({f"J{i}"})))
+            buyer = _corrupt(people[i], rng, drift=drift, places=places)
+            pairs.append((buyer, frozenset({f"J{i}"})))
     return LinkageData(customers, pairs)
+
+
+def _with_mailbox(customer: Customer, p: dict[str, str | None], displays: set[str]) -> Customer:
+    """The customer of ``p`` after its household took a mailbox (and maybe lost given names)."""
+    email = p["email"] if customer.email else None
+    if p["given"] is not None:
+        return attrs.evolve(customer, email=email)
+    display = base = p["family"] or customer.display_name
+    n = 1
+    while display.lower() in displays:
+        n += 1
+        display = f"{base} ({n})"
+    displays.add(display.lower())
+    return attrs.evolve(customer, email=email, given_name=None, display_name=display)
+
+
+def _share_mailbox(
+    first: dict[str, str | None],
+    second: dict[str, str | None],
+    rng: random.Random,
+    used: set[str],
+) -> None:
+    """Give two relatives one household mailbox (``thesmiths@``), maybe no given names."""
+    family = (first["family"] or "").lower().replace("'", "").replace(" ", "")
+    plural = family if family.endswith("s") else f"{family}s"
+    local = rng.choice([family, f"the{plural}", f"{family}family", plural])
+    email = f"{local}@{rng.choice(_PROVIDERS)}"
+    while email in used:
+        email = f"{local}{rng.randint(1, 99)}@{rng.choice(_PROVIDERS)}"
+    used.add(email)
+    for person in (first, second):
+        person["email"], person["mailbox"] = email, "yes"
+    if rng.random() < _DRIFT["household_no_given"]:
+        first["given"] = second["given"] = None

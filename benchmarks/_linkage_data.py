@@ -25,7 +25,9 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import attrs
 
 from hubqbo.matching import Buyer, MatchResult
 from hubqbo.models import Address, Customer
@@ -370,6 +372,26 @@ def typo(text: str, rng: random.Random) -> str:
     return text[:i] + text[i] + text[i:]
 
 
+def _slip(text: str, rng: random.Random, *, drift: bool) -> str:
+    """A typo; with ``drift``, 15% of slips a space lost or added instead.
+
+    Kukich (1992, "Techniques for automatically correcting words in text", ACM Computing
+    Surveys 24(4); its study of typed TDD text): run-on words 13% and split words 2% of the
+    spelling errors.
+    """
+    if not drift or rng.random() >= 0.15:
+        return typo(text, rng)
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if spaces and rng.random() < 13 / 15:
+        i = rng.choice(spaces)
+        return text[:i] + text[i + 1 :]
+    cuts = [i for i in range(1, len(text)) if text[i - 1].isalpha() and text[i].isalpha()]
+    if not cuts:
+        return typo(text, rng)
+    i = rng.choice(cuts)
+    return text[:i] + " " + text[i:]
+
+
 def _case(text: str, rng: random.Random) -> str:
     r = rng.random()
     if r < 0.05:
@@ -605,8 +627,18 @@ def _customer(entity: _Entity, cid: str, rng: random.Random, *, complete: bool) 
     )
 
 
-def _buyer(entity: _Entity, rng: random.Random) -> Buyer:
-    """How the same entity looks in the CRM: typed by sales, filled in by forms, drifting."""
+def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer:
+    """How the same entity looks in the CRM: typed by sales, filled in by forms, drifting.
+
+    ``drift``: 2% of people have changed their family name since the ledger recorded them
+    (marriage: Pew Research Center 2023, 79% of US women in opposite-sex marriages took the
+    husband's name; about 1.2% of people marry a year, CDC/NCHS 2022), half of them at a new
+    address; and 15% of the typing slips are a space lost or added (see :func:`_slip`).
+    """
+    renamed = drift and not entity.is_business and rng.random() < 0.02
+    if renamed:
+        new = _zipf(_VOCAB[entity.culture][1], rng, 0.8)
+        entity = replace(entity, family=new if rng.random() >= 0.1 else f"{entity.family}-{new}")
     given: str | None = _case(entity.given, rng)
     family: str | None = _case(entity.family, rng)
     r = rng.random()
@@ -615,12 +647,12 @@ def _buyer(entity: _Entity, rng: random.Random) -> Buyer:
     elif r < 0.15:
         given = f"{entity.given[0]}."
     elif r < 0.22:
-        given = typo(entity.given, rng)
+        given = _slip(entity.given, rng, drift=drift)
     elif r < 0.25:
         given = None
     r = rng.random()
     if r < 0.10:
-        family = typo(entity.family, rng)
+        family = _slip(entity.family, rng, drift=drift)
     elif r < 0.12:
         family = typo(typo(entity.family, rng), rng)
     elif r < 0.14:
@@ -654,11 +686,11 @@ def _buyer(entity: _Entity, rng: random.Random) -> Buyer:
 
     address = None
     if rng.random() < 0.65:
-        moved = rng.random() < 0.06
+        moved = rng.random() < 0.06 or (renamed and rng.random() < 0.5)
         source = _entity(rng, set()) if moved else entity
         line = _street_text(source, rng, abbreviate=0.3)
         if rng.random() < 0.06:
-            line = typo(line, rng)
+            line = _slip(line, rng, drift=drift)
         address = Address(
             lines=(line,),
             city=source.city if rng.random() < 0.9 else None,
@@ -713,6 +745,7 @@ def generate(
     duplicate_rate: float = 0.02,
     relative_rate: float = 0.05,
     complete_ledger: bool = False,
+    drift: bool = False,
 ) -> LinkageData:
     """Generate ``n_customers`` ledger customers and ``n_buyers`` CRM buyers (default: half).
 
@@ -721,6 +754,9 @@ def generate(
     customer (same family name, often the same address and phone) — the hardest negatives.
     ``complete_ledger`` gives every customer its e-mail, phone and billing address (a ledger
     kept carefully); by default a third or so of those fields are missing, as in most ledgers.
+    ``drift`` adds changed family names and run-on or split words (see :func:`_buyer`), and
+    QuickBooks' uniqueness suffix on a display name another customer holds already
+    (``Sophie Mason (2)``: QBO refuses a duplicate DisplayName with fault 6240).
     """
     rng = random.Random(seed)
     used: set[str] = set()
@@ -739,7 +775,7 @@ def generate(
     for _ in range(n_buyers):
         if rng.random() >= absent_rate:
             i = rng.randrange(n_customers)
-            pairs.append((_buyer(entities[i], rng), frozenset(ids_of[i])))
+            pairs.append((_buyer(entities[i], rng, drift=drift), frozenset(ids_of[i])))
             continue
         if rng.random() < relative_rate / absent_rate:
             relative = entities[rng.randrange(n_customers)]
@@ -757,11 +793,32 @@ def generate(
                 )  # fmt: skip
                 if rng.random() < 0.5:
                     other.phone = relative.phone
-            pairs.append((_buyer(other, rng), frozenset()))
+            pairs.append((_buyer(other, rng, drift=drift), frozenset()))
         else:
-            pairs.append((_buyer(_entity(rng, used), rng), frozenset()))
+            pairs.append((_buyer(_entity(rng, used), rng, drift=drift), frozenset()))
     rng.shuffle(pairs)
+    if drift:
+        customers = _unique_display_names(customers)
     return LinkageData(customers, pairs)
+
+
+def _unique_display_names(customers: list[Customer]) -> list[Customer]:
+    """Customers as QBO holds them: a display name taken already gets " (2)", " (3)" ..."""
+    seen: set[str] = set()
+    out = []
+    for customer in customers:
+        base = display = customer.display_name or ""
+        n = 1
+        while display.lower() in seen:
+            n += 1
+            display = f"{base} ({n})"
+        seen.add(display.lower())
+        out.append(customer if display == base else _with_display(customer, display))
+    return out
+
+
+def _with_display(customer: Customer, display: str) -> Customer:
+    return attrs.evolve(customer, display_name=display)
 
 
 # ------------------------------------------------------------------- a second, plainer world

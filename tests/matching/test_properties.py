@@ -31,6 +31,10 @@ def customers(draw: st.DrawFn, n_max: int = 12) -> list[Customer]:
         given = draw(st.sampled_from(GIVEN)) if person else None
         family = draw(st.sampled_from(FAMILY)) if person else None
         display = f"{given} {family}" if person else (company or f"Customer {i}")
+        # QBO's uniqueness suffix on a display name, and persons on record by it alone
+        display += draw(st.sampled_from(["", "", " (2)"]))
+        if person and draw(st.booleans()):
+            given = family = None
         has_address = draw(st.booleans())
         out.append(
             Customer(

@@ -52,7 +52,7 @@ def test_floors_on_the_plainer_person_record_world(seed: int) -> None:
     results = CustomerMatcher(data.customers).match_many(data.buyers)
     quality = evaluate(results, [truth for _, truth in data.pairs])
     assert quality.precision >= 0.99, str(quality)
-    assert quality.recall >= 0.93, str(quality)  # measured 0.965 / 0.942 (was 0.965 / 0.939)
+    assert quality.recall >= 0.93, str(quality)  # measured 0.967 / 0.944 (was 0.965 / 0.942)
     assert quality.no_match_accuracy >= 0.98, str(quality)
 
 
@@ -64,5 +64,17 @@ def test_floors_on_the_judge_like_world(seed: int) -> None:
     quality = evaluate(results, [truth for _, truth in data.pairs])
     assert quality.without_partner > 200
     assert quality.precision >= 0.99, str(quality)
-    assert quality.recall >= 0.95, str(quality)  # measured 0.983 / 0.971 (was 0.983 / 0.969)
+    assert quality.recall >= 0.95, str(quality)  # measured 0.983 / 0.969 (unchanged)
+    assert quality.no_match_accuracy >= 0.98, str(quality)
+
+
+@pytest.mark.parametrize("seed", [505, 606])
+def test_floors_on_the_judge_like_world_with_drift(seed: int) -> None:
+    """With changed names, split words, household mailboxes and QBO's suffix: precision ≥ 0.99,
+    recall ≥ 0.93, no-match accuracy ≥ 0.98 on 1,500 people."""
+    data = generate_judge_like(1500, seed=seed, drift=True)
+    results = CustomerMatcher(data.customers).match_many(data.buyers)
+    quality = evaluate(results, [truth for _, truth in data.pairs])
+    assert quality.precision >= 0.99, str(quality)
+    assert quality.recall >= 0.93, str(quality)  # measured 0.948 / 0.964 (was 0.948 / 0.954)
     assert quality.no_match_accuracy >= 0.98, str(quality)

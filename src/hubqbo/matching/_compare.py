@@ -84,7 +84,9 @@ class Agreement(str, enum.Enum):
     NAME_IN_EMAIL = "name in e-mail"
     MIDDLE = "middle name"
     ROLE = "shared mailbox"
+    HOUSEHOLD = "household mailbox"
     LOCAL = "same local part"
+    CHANGED = "changed"
     DISAGREE = "disagree"
 
 
@@ -127,7 +129,7 @@ class MatchReason(NamedTuple):
     """True when the name agreed only with given and family names swapped."""
 
     def __str__(self) -> str:
-        relation = "≠" if self.agreement is Agreement.DISAGREE else "="
+        relation = "≠" if self.agreement in (Agreement.DISAGREE, Agreement.CHANGED) else "="
         note = " (swapped)" if self.swapped else ""
         return (
             f"{self.key.value} {self.agreement.value}{note} ({self.weight:+.1f}): "
@@ -209,6 +211,23 @@ def looks_like_company(text: str) -> bool:
     return len(tokens) > 4 or not _COMPANY_WORDS.isdisjoint(tokens)
 
 
+_QBO_SUFFIX = re.compile(r"\s*\(\d{1,4}\)\s*$")
+"""QuickBooks' uniqueness suffix: a display name must be unique across customers, vendors and
+employees (fault 6240), so a second Sophie Mason is recorded as ``Sophie Mason (2)``."""
+
+
+def strip_uniqueness_suffix(display: str) -> str:
+    """A display name without QuickBooks' ``(2)`` uniqueness suffix.
+
+    Example:
+        >>> strip_uniqueness_suffix("Sophie Mason (2)")
+        'Sophie Mason'
+    """
+    if not display.endswith(")"):
+        return display
+    return _QBO_SUFFIX.sub("", display) or display
+
+
 _fold_cached = lru_cache(maxsize=65536)(fold)
 """``fold`` for values that repeat across customers (cities)."""
 
@@ -251,6 +270,7 @@ def make_record(
     company_norm = normalize_company_name(company) if company else None
     business = False
     if display:
+        display = strip_uniqueness_suffix(display)
         same_as_company = bool(company) and (
             company == display or fold(company or "") == fold(display)
         )
@@ -380,6 +400,34 @@ def given_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement | None:
     """
     if not b or not c:
         return None
+    agreement = _given_tokens_agreement(b, c)
+    if agreement is Agreement.EXACT or (len(b) == 1 and len(c) == 1):
+        return agreement
+    # A stray space (Ja cob, Leo n) or two names run together (Maryann / Mary Ann): the first
+    # two words joined, on either side, compared again; taken when they agree as written, or
+    # by a typo where the words alone agreed no better than by an initial or a slip.
+    for bj, cj in ((_joined(b), c), (b, _joined(c))):
+        if bj is not None and cj is not None:
+            rejoined = _given_tokens_agreement(bj, cj)
+            if rejoined is Agreement.EXACT:
+                return rejoined
+            if rejoined is Agreement.FUZZY and agreement not in _GIVEN_CLOSE:
+                agreement = rejoined
+    return agreement
+
+
+_GIVEN_CLOSE = frozenset({Agreement.NICKNAME, Agreement.INITIAL, Agreement.FUZZY})
+
+
+def _joined(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The first two name words run together (``("ja", "cob")`` → ``("jacob",)``), or None."""
+    if len(tokens) < 2:
+        return None
+    return (tokens[0] + tokens[1], *tokens[2:])
+
+
+def _given_tokens_agreement(b: tuple[str, ...], c: tuple[str, ...]) -> Agreement:
+    """:func:`given_agreement` of two non-empty given names, word for word."""
     x, y = b[0], c[0]
     if x == y:
         return Agreement.INITIAL if len(x) == 1 else Agreement.EXACT
@@ -515,6 +563,24 @@ def _given_in_email(
     return None
 
 
+def _split_name_in_email(
+    b: PersonName, c: PersonName, b_local: str | None, c_local: str | None
+) -> str | None:
+    """The given name both sides share when one writes only it, the other only a family name.
+
+    ``Nicholas`` (no family name) and ``Walker <walker.nicholas@…>`` (no given name): a
+    personal e-mail on either side that spells that given name with that family name (as
+    :func:`_spells_given` reads it) joins the two halves into one person. Returns the given
+    name, or ``None``.
+    """
+    for named, other in ((b, c), (c, b)):
+        if named.given and not named.family and other.family and not other.given:
+            given, family = named.given[0], "".join(other.family)
+            if _spells_given(b_local, given, family) or _spells_given(c_local, given, family):
+                return given
+    return None
+
+
 def _name_reasons(
     b: PersonName,
     c: PersonName,
@@ -533,7 +599,7 @@ def _name_reasons(
     its initial (or not at all) on one side agrees as written out when that side's e-mail spells
     the other side's given name, the family names being the same (names as written only).
     """
-    best: tuple[float, list[Reason]] = (0.0, [])
+    best: tuple[float, list[Reason]] | None = None
     for swapped in (False, True):
         bg, bf = (b.family, b.given) if swapped else (b.given, b.family)
         reasons: list[Reason] = []
@@ -569,6 +635,11 @@ def _name_reasons(
             spelled = _given_in_email(bg, c.given, "".join(bf), b_local, c_local)
             if spelled is not None:
                 giv, key = Agreement.NAME_IN_EMAIL, spelled  # weighed as that name written out
+        elif not swapped and fam is None and giv is None and (b_local or c_local):
+            spelled = _split_name_in_email(b, c, b_local, c_local)
+            if spelled is not None:
+                giv, key = Agreement.NAME_IN_EMAIL, spelled
+                bg = bg or (spelled,)
         if giv is not None:
             exact_w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
             if key in COMMON_GIVEN_NAMES:
@@ -584,10 +655,17 @@ def _name_reasons(
                 MatchReason(MatchKey.GIVEN_NAME, giv, w, " ".join(bg), " ".join(c.given), swapped)
             )
         total = sum(r[2] for r in reasons) - (cfg.swapped_penalty if swapped and reasons else 0.0)
-        if not best[1] or total > best[0]:
+        # Read swapped only when that compares something and does better: a given name alone
+        # on one side and a family name alone on the other compare nothing as written, which
+        # must not turn into a conflict read the other way round (Nicholas vs Walker is no
+        # given-name clash); nor may a reading that compares nothing erase a conflict.
+        if best is None or (reasons and total > best[0]):
             best = (total, reasons)
         if fam in _AGREEING and giv is not Agreement.DISAGREE:
             break  # the names agree as written: reading them swapped cannot do better
+    assert best is not None
+    if not best[1]:
+        return 0.0, []
     return best
 
 
@@ -631,6 +709,24 @@ def _postcodes_differ(b: Record, c: Record) -> bool:
     if not (b.postcode and c.postcode) or b.postcode == c.postcode:
         return False
     return OSA.distance(b.postcode, c.postcode, score_cutoff=1) > 1
+
+
+def _elsewhere(b: Record, c: Record) -> bool:
+    """The two records are in different places: postcodes apart, or (with a postcode missing)
+    cities that clearly differ. A street of the same name there is another street (Cherry
+    Avenue in Springfield is not Cherry Avenue in Winchester)."""
+    if b.postcode and c.postcode:
+        return _postcodes_differ(b, c)
+    if not (b.city and c.city) or b.city == c.city:
+        return False
+    return not _cities_close(b.city, c.city)
+
+
+def _cities_close(a: str, b: str) -> bool:
+    """One typo apart (ratio ≥ 85), or two slips in a long name (Revrside, Hamilhob)."""
+    return bool(fuzz.ratio(a, b, score_cutoff=85)) or (
+        min(len(a), len(b)) >= 7 and OSA.distance(a, b, score_cutoff=2) <= 2
+    )
 
 
 def _domain_spells(domain: str, company: str) -> bool:
@@ -696,18 +792,30 @@ def compare(
         reasons.append(MatchReason(key, agreement, weight, bv, cv))
 
     # e-mail and company domain
-    same_email = False
+    same_email = echo = False
     if b.email and c.email:
         if b.email == c.email:
             same_email = True
             if b.email_role:
                 add(MatchKey.EMAIL, Agreement.ROLE, cfg.email_role, b.email, c.email)
+            elif b.domain is None and _household_mailbox(b.local or "", b.name, c.name):
+                add(MatchKey.EMAIL, Agreement.HOUSEHOLD, cfg.email_household, b.email, c.email)
             else:
                 count = counts["email"].get(c.email, 1)
                 w = _discounted(cfg.email_exact, cfg.email_role, count)
                 add(MatchKey.EMAIL, Agreement.EXACT, w, b.email, c.email)
         elif _email_typo(b.email, c.email):
-            add(MatchKey.EMAIL, Agreement.FUZZY, cfg.email_fuzzy, b.email, c.email)
+            # local parts a letter apart that are each only their owner's name repeat the
+            # names' own agreement (a typo in the domain, the local parts the same, does not;
+            # nor does rbennet@ on Robert Hill's side: it says more than his names)
+            echo = (
+                b.local != c.local
+                and bool(b.name.family and c.name.family)
+                and _local_is_name(b.local or "", b.name)
+                and _local_is_name(c.local or "", c.name)
+            )
+            w = cfg.email_fuzzy_names if echo else cfg.email_fuzzy
+            add(MatchKey.EMAIL, Agreement.FUZZY, w, b.email, c.email)
         elif (
             b.local == c.local
             and not b.email_role
@@ -797,7 +905,8 @@ def compare(
             add(MatchKey.PHONE, Agreement.DISAGREE, cfg.phone_disagree, bp, cp)
 
     # address line, then postcode (implied by a shared street) or city
-    same_street = False
+    same_street = same_address = False
+    street_w = 0.0
     if b.address and c.address:
         ba, ca = b.address, c.address
         bv = f"{ba.number or ''} {ba.street}".strip()
@@ -818,26 +927,34 @@ def compare(
             same_street = street_ratio >= 80 or same_name
             if ba.number == ca.number and same_street:
                 # 851 Mona Road in another postcode area is another house on a common name
-                w = cfg.address_elsewhere if _postcodes_differ(b, c) else cfg.address_exact
+                same_address = not _postcodes_differ(b, c)
+                w = cfg.address_exact if same_address else cfg.address_elsewhere
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, w, bv, cv)
             elif same_street and _number_typo(ba.number, ca.number):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
-            elif street_ratio >= 90 and not _postcodes_differ(b, c):
+            elif street_ratio >= 90 and not _elsewhere(b, c):
                 # the whole street (its type too: Manor Rd is not Manor Ct), another number
                 add(MatchKey.ADDRESS_LINE, Agreement.SIMILAR, cfg.address_street, bv, cv)
             else:
                 add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
-        elif street_ratio >= 90:
+        elif street_ratio >= 90 and not _elsewhere(b, c):
             same_street = True
             add(MatchKey.ADDRESS_LINE, Agreement.PARTIAL, cfg.address_partial, bv, cv)
         elif street_ratio < 60:
             add(MatchKey.ADDRESS_LINE, Agreement.DISAGREE, cfg.address_disagree, bv, cv)
+        if same_street and reasons[-1][0] is MatchKey.ADDRESS_LINE:
+            street_w = reasons[-1][2]
     if b.postcode and c.postcode:
         if b.postcode == c.postcode:
             count = counts["postcode"].get(c.postcode, 1)
             w = _discounted(cfg.postcode_agree, cfg.postcode_min, count)
-            if same_street:
-                w = min(w, cfg.postcode_min)  # implied by the address line: not a second fact
+            if street_w > 0:
+                # Implied by the street, so not a second fact: line and postcode together are
+                # worth the more telling of the two — never less than the postcode alone (a
+                # street without a house number, +2, used to cap a rare postcode at +2).
+                w = max(cfg.postcode_min, w - street_w)
+            elif same_street:
+                w = min(w, cfg.postcode_min)
             add(MatchKey.POSTCODE, Agreement.EXACT, w, b.postcode, c.postcode)
         elif len(b.postcode) >= 4 and OSA.distance(b.postcode, c.postcode, score_cutoff=1) <= 1:
             add(MatchKey.POSTCODE, Agreement.FUZZY, cfg.postcode_fuzzy, b.postcode, c.postcode)
@@ -852,17 +969,95 @@ def compare(
             count = counts["city"].get(c.city, 1)
             w = _discounted(cfg.city_rare, cfg.city_agree, count)
             add(MatchKey.CITY, Agreement.EXACT, w, b.city, c.city)
-        elif fuzz.ratio(b.city, c.city, score_cutoff=85) or (
-            min(len(b.city), len(c.city)) >= 7 and OSA.distance(b.city, c.city, score_cutoff=2) <= 2
-        ):  # Revrside, Hamilhob: two slips in a long name
+        elif _cities_close(b.city, c.city):  # Revrside, Hamilhob: two slips in a long name
             add(MatchKey.CITY, Agreement.FUZZY, cfg.city_agree, b.city, c.city)
         elif not (b.postcode and c.postcode):
             add(MatchKey.CITY, Agreement.DISAGREE, cfg.city_disagree, b.city, c.city)
-    corroborated = any(r[2] > 0 and r[0] in _CORROBORATING and r[1] is not Agreement.LOCAL
-                       for r in reasons)  # fmt: skip
+    if same_address and not c.business:
+        score += _family_changed(reasons, cfg)
+    corroborated = any(
+        r[2] > 0
+        and r[0] in _CORROBORATING
+        and r[1] is not Agreement.LOCAL
+        and r[1] is not Agreement.HOUSEHOLD
+        and not (echo and r[0] is MatchKey.EMAIL)
+        for r in reasons
+    )
     if vetoed:
         vetoed = cfg.given_conflict_vetoes and not _conflict_overridden(reasons, c.business)
     return score, reasons, vetoed, corroborated
+
+
+_GIVEN_AGREES_WRITTEN_OUT = frozenset(
+    {Agreement.EXACT, Agreement.NICKNAME, Agreement.FUZZY, Agreement.NAME_IN_EMAIL}
+)
+
+
+def _family_changed(reasons: list[Reason], cfg: MatchConfig) -> float:
+    """Read a family-name conflict at the same address as a changed name; the score change.
+
+    The names as written (not read swapped), the given name agreeing written out (not by an
+    initial), the whole address agreeing: the family-name reason becomes
+    ``Agreement.CHANGED`` at ``cfg.family_changed``.
+    """
+    family = next((i for i, r in enumerate(reasons) if r[0] is MatchKey.FAMILY_NAME), None)
+    if family is None or reasons[family][1] is not Agreement.DISAGREE or reasons[family][5]:
+        return 0.0  # names read swapped: Ying Li vs Li Li is a relative, not Li renamed
+    if not any(r[0] is MatchKey.GIVEN_NAME and r[1] in _GIVEN_AGREES_WRITTEN_OUT for r in reasons):
+        return 0.0
+    old = reasons[family]
+    reasons[family] = old._replace(agreement=Agreement.CHANGED, weight=cfg.family_changed)
+    return cfg.family_changed - old.weight
+
+
+def _household_mailbox(local: str, b: PersonName, c: PersonName) -> bool:
+    """True when an e-mail's local part is a family name alone: ``thesmiths``, ``garciafamily``.
+
+    The family name of either side, with ``the`` before it, ``family`` or ``s`` after it.
+
+    Example:
+        >>> _household_mailbox("the.smiths", PersonName((), ("smith",)), PersonName())
+        True
+    """
+    letters = "".join(ch for ch in local if ch.isalpha())
+    if len(letters) < 3:
+        return False
+    for name in (b, c):
+        family = "".join(name.family)
+        if len(family) < 3 or family not in letters:
+            continue
+        core = letters.removeprefix("the").removesuffix("family").removesuffix("s")
+        if core in (family, family.removesuffix("s")):
+            return True
+    return False
+
+
+def _local_is_name(local: str, name: PersonName) -> bool:
+    """True when an e-mail's local part is its owner's name (letters only), a slip allowed.
+
+    The given name or its initial and the family name, either way round (``michael.palsen``,
+    ``mpalsen``, ``palsen.michael``), or the family name alone; one slip from one of those
+    (``asndra.jones`` for Sandra Jones), since the name or the address may carry it.
+
+    Example:
+        >>> _local_is_name("michael.palsen72", PersonName(("michale",), ("palsen",)))
+        True
+        >>> _local_is_name("rbennet", PersonName(("robert",), ("hill",)))
+        False
+    """
+    letters = "".join(ch for ch in local if ch.isalpha())
+    family = "".join(name.family)
+    if len(family) < 3 or len(letters) < 3:
+        return False
+    given = name.given[0] if name.given else ""
+    forms = {family}
+    if given:
+        forms |= {given + family, family + given, given[0] + family, family + given[0]}
+    if letters in forms:
+        return True
+    return any(
+        len(form) >= 5 and OSA.distance(letters, form, score_cutoff=1) <= 1 for form in forms
+    )
 
 
 def _conflict_overridden(reasons: list[Reason], business: bool) -> bool:

@@ -434,10 +434,33 @@ def _street_address_rule(line: str) -> StreetAddress | None:
             number = token
             continue
         kept.append(ADDRESS_ABBREVIATIONS.get(token, token))
+    if kept and len(kept[-1]) >= 7:
+        head = _run_on_street_type(kept[-1])
+        if head:  # "dalmancrescent": the street's name and its type run together
+            kept[-1:] = [head, ADDRESS_ABBREVIATIONS[kept[-1][len(head) :]]]
     street = " ".join(kept)
     if not street and number is None:
         return None
     return StreetAddress(number, street)
+
+
+# Street types of four letters or more, split off the last word of a street they end
+# ("Harcourt" alone reads as "har ct" on both sides alike, which compares the same).
+_RUN_ON_TYPES = (
+    "street", "road", "avenue", "boulevard", "drive", "lane", "court", "place", "square",
+    "terrace", "crescent", "highway", "parkway", "circle", "close", "gardens", "grove",
+)  # fmt: skip
+
+
+def _run_on_street_type(token: str) -> str | None:
+    """The street name before a street type run into it (``dalmancrescent`` → ``dalman``).
+
+    At least three letters must be left before the type. ``None`` when there is no such type.
+    """
+    for word in _RUN_ON_TYPES:
+        if token.endswith(word) and len(token) - len(word) >= 3 and token.isalpha():
+            return token[: -len(word)]
+    return None
 
 
 _street_address = lru_cache(maxsize=65536)(_street_address_rule)
