@@ -52,7 +52,9 @@ from hubqbo.errors import (
     StaleObjectError,
     TaxCodeRequired,
     TransportError,
+    UnexpectedResponseError,
     ValidationError,
+    WebhookPayloadError,
 )
 from hubqbo.hubspot import HubSpotClient, HubSpotOAuth
 from hubqbo.invoices import (
@@ -256,7 +258,9 @@ __all__ = [
     "TermType",
     "TokenStore",
     "TransportError",
+    "UnexpectedResponseError",
     "ValidationError",
+    "WebhookPayloadError",
     "__version__",
     "create_invoice_for_deal",
     "deal_rollup",
