@@ -34,6 +34,7 @@ from hubqbo.errors import (
     DuplicateError,
     DuplicateNameError,
     NotFoundError,
+    UnexpectedResponseError,
 )
 from hubqbo.idempotency import derive_request_id
 from hubqbo.invoices._draft import (
@@ -614,6 +615,7 @@ class InvoiceBuilder:
             invoice = client.create_invoice(
                 to_create, request_id=derive_request_id("create:Invoice", key, namespace=key)
             )
+            _check_created(invoice.id, invoice.total, "invoice", client.realm_id)
             logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
         status = invoice_status(invoice, today=self._today(profile))
         links = _links(draft.source.deal_id, draft.contact, draft.company)
@@ -681,6 +683,7 @@ class InvoiceBuilder:
                     ),
                 )
             ) from exc
+        _check_created(made.id, None, "customer", client.realm_id)
         logger.info("created QBO customer %s in realm %s", made.id, client.realm_id)
         self._remember_customer(state, made)
         return made, True
@@ -1114,6 +1117,19 @@ class InvoiceBuilder:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _check_created(record_id: str | None, total: Decimal | None, what: str, realm: str) -> None:
+    """Nothing is written on the strength of a create whose answer names no record: an
+    accounting client that returned one without an id (or with a non-finite total) did not
+    read its reply (hubqbo's clients refuse such replies themselves)."""
+    if not record_id or not str(record_id).strip():
+        reason = f"the {what} created in realm {realm} came back without an id"
+    elif total is not None and not total.is_finite():
+        reason = f"the {what} created in realm {realm} came back with total {total}"
+    else:
+        return
+    raise UnexpectedResponseError(provider="accounting", status_code=None, reason=reason)
 
 
 def _links(
