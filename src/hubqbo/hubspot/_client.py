@@ -465,8 +465,11 @@ class HubSpotClient:
     def search(self, object_type: ObjectType, query: SearchQuery) -> Iterator[CrmRecord]:
         """Every record matching ``query``, lazily, past the 10,000-result ceiling.
 
-        Results come sorted by ``hs_object_id`` ascending; when the next page would cross
-        10,000 results the search restarts with ``hs_object_id GT <last id>``. Paced to 5
+        Without ``sort_by`` results come sorted by ``hs_object_id`` ascending; when the next
+        page would cross 10,000 results the search restarts with ``hs_object_id GT <last
+        id>``. With ``sort_by`` (and ``descending``) they come in that order, and a search
+        matching more than 10,000 records is refused before the first one (HubSpot's
+        ceiling cannot be passed in another order). Paced to 5
         searches per second. Search is eventually consistent: fresh writes may be missing.
 
         Raises:
@@ -475,6 +478,9 @@ class HubSpotClient:
                 filters, or 18 filters in all): narrow it, or it could never finish.
         """
         path = self.paths.search(_type(object_type))
+        if query.sort_by and (query.sort_by != "hs_object_id" or query.descending):
+            yield from self._search_sorted(path, query)
+            return
         window = query.by_id_after(None)
         after: str | None = None
         last_id: str | None = None
@@ -493,6 +499,35 @@ class HubSpotClient:
                 last_id = record.id
                 yield record
             if page.after is None or not page.results:
+                return
+            after = page.after
+
+    def _search_sorted(self, path: str, query: SearchQuery) -> Iterator[CrmRecord]:
+        """The search in the caller's order (``sort_by``/``descending``): plain cursor paging,
+        which HubSpot stops at 10,000 results, so more matches are refused up front."""
+        after: str | None = None
+        first = True
+        while True:
+            with self._reading():
+                data = self._request(
+                    "POST", path, json=query.body(after=after), idempotent=True, search=True
+                )
+                page = wire.parse_page(self._expect(data, "search page"))
+                records = [CrmRecord._from_wire(o) for o in page.results]
+            if first and (page.total or 0) > SEARCH_CEILING:
+                raise ValidationError(
+                    provider=PROVIDER,
+                    status_code=None,
+                    code="VALIDATION_ERROR",
+                    message=(
+                        f"{page.total} records match, and a search sorted by {query.sort_by} "
+                        f"stops at {SEARCH_CEILING}: narrow the filters, or drop sort_by to "
+                        "read them all in id order"
+                    ),
+                )
+            first = False
+            yield from records
+            if page.after is None or not records:
                 return
             after = page.after
 

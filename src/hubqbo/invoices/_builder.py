@@ -295,6 +295,7 @@ class InvoiceBuilder:
         rollup_properties: RollupProperties = DEFAULT_ROLLUP_PROPERTIES,
         invoice_properties: InvoiceProperties | None = None,
     ) -> None:
+        _check_arguments(crm, accounting)
         self._crm = crm
         if isinstance(accounting, Mapping):
             self._ledgers: LedgerRegistry = _Ledgers(accounting)
@@ -1117,6 +1118,28 @@ class InvoiceBuilder:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _check_arguments(crm: object, accounting: object) -> None:
+    """``TypeError`` naming what was expected, at construction (not ``AttributeError`` later)."""
+    if not isinstance(crm, CrmClient):
+        raise TypeError(
+            f"InvoiceBuilder's crm must be a CrmClient (e.g. HubSpotClient), got "
+            f"{type(crm).__name__}"
+        )
+    if isinstance(accounting, Mapping):
+        bad = [k for k, v in accounting.items() if not isinstance(v, AccountingClient)]
+        if bad or not accounting:
+            raise TypeError(
+                "InvoiceBuilder's accounting mapping must map realm ids to AccountingClients "
+                f"(e.g. QuickBooksClient); {'empty' if not accounting else f'not for {bad}'}"
+            )
+    elif not isinstance(accounting, (AccountingClient, LedgerRegistry)):
+        raise TypeError(
+            "InvoiceBuilder's accounting must be an AccountingClient (e.g. QuickBooksClient), "
+            "a mapping of realm id to clients, or a LedgerRegistry; got "
+            f"{type(accounting).__name__}"
+        )
 
 
 def _check_created(record_id: str | None, total: Decimal | None, what: str, realm: str) -> None:

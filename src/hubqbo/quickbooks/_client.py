@@ -529,11 +529,14 @@ class QuickBooksClient:
 
     def find_customers(self, *, display_name: str) -> list[Customer]:
         """Customers (active or not) whose DisplayName equals ``display_name`` (QBO compares
-        case-insensitively)."""
+        case-insensitively, and trims names when it stores them: so is ``display_name``)."""
+        if not isinstance(display_name, str):
+            raise TypeError(f"display_name must be a str, got {type(display_name).__name__}")
+        name = display_name.strip()
+        if not name:
+            return []
         query = (
-            select("Customer")
-            .where("DisplayName", "=", display_name)
-            .where("Active", "IN", [True, False])
+            select("Customer").where("DisplayName", "=", name).where("Active", "IN", [True, False])
         )
         return list(self.iter_query(query))
 
