@@ -164,7 +164,30 @@ class PermissionDeniedError(ApiError):
 
 
 class NotFoundError(ApiError):
-    """The record does not exist (QBO 610 also means: referenced record is inactive)."""
+    """The record does not exist (QBO 610 also means: referenced record is inactive).
+
+    Attributes:
+        object_type: what was looked for (``"deals"``, ``"Invoice"``), when the call knew.
+        object_id: its id (or unique value), when the call knew.
+    """
+
+    object_type: str | None = None
+    object_id: str | None = None
+
+    def naming(self, object_type: str, object_id: str) -> NotFoundError:
+        """This error, saying which record was not found (the provider's message kept)."""
+        named = type(self)(
+            provider=self.provider,
+            status_code=self.status_code,
+            code=self.code,
+            message=f"{object_type} {object_id} not found: {self.message}",
+            request_id=self.request_id,
+            retryable=self.retryable,
+            details=self.details,
+            retry_after=self.retry_after,
+        )
+        named.object_type, named.object_id = object_type, object_id
+        return named
 
 
 class ConflictError(ApiError):
@@ -305,9 +328,18 @@ class UnexpectedResponseError(ApiError):
 class TransportError(HubQboError):
     """No usable HTTP response arrived (connection refused or reset, protocol error).
 
-    Whether the request was applied is unknown: retry only requests that carry an
-    idempotency key (QBO ``requestid``) or that are reads.
+    Attributes:
+        sent: ``False`` when the request never left (connection refused, DNS failure,
+            connect timeout): nothing was applied. ``True`` when it may have reached the
+            provider: whether it was applied is unknown.
+        retryable: whether sending it again is safe: nothing was sent, or the request is a
+            read or carries an idempotency key (QBO ``requestid``).
     """
+
+    def __init__(self, message: str = "", *, sent: bool = True, retryable: bool = False) -> None:
+        self.sent = sent
+        self.retryable = retryable
+        super().__init__(message)
 
 
 class RequestTimeout(TransportError):

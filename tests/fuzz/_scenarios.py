@@ -63,7 +63,8 @@ def _legacy(w: DemoWorld) -> str:
 
 
 def _new_customer(w: DemoWorld) -> Customer:
-    return w.us.create_customer(Customer(display_name="Fuzz Ltd", email="ap@fuzz.test"))
+    customer = Customer(display_name="Fuzz Ltd", email="ap@fuzz.test")
+    return w.us.create_customer(customer, request_id="fuzz-customer")
 
 
 def _modify_customer(w: DemoWorld) -> Customer:
@@ -80,7 +81,8 @@ def _payment(w: DemoWorld) -> Payment:
             currency=invoice.currency,
             txn_date=dt.date(2026, 11, 25),
             applied_to=(PaymentApplication(invoice.id or "", amount),),
-        )
+        ),
+        request_id="fuzz-payment",  # the caller's key: a re-run replays instead of paying twice
     )
 
 
@@ -90,7 +92,7 @@ def _new_invoice(w: DemoWorld) -> Any:
         invoice, id=None, sync_token=None, doc_number=None, private_note="fuzz", linked_txns=()
     )
     fresh = attrs.evolve(fresh, lines=tuple(attrs.evolve(li, id=None) for li in fresh.lines))
-    return w.us.create_invoice(fresh)
+    return w.us.create_invoice(fresh, request_id="fuzz-invoice")
 
 
 def _batch(w: DemoWorld) -> Any:
@@ -106,7 +108,8 @@ def _batch(w: DemoWorld) -> Any:
             ),
             BatchOperation.update(attrs.evolve(acme, email="batch@acme.test")),
             BatchOperation.select(select("Term").to_sql()),
-        ]
+        ],
+        request_id="fuzz-batch",
     )
     for result in results:  # a reply the client could not read is reported per item
         if isinstance(result.error, UnexpectedResponseError):
@@ -224,7 +227,8 @@ SCENARIOS: dict[str, Scenario] = dict(
         _qbo(
             "create_item",
             lambda q, w: q.create_item(
-                Item(name="Fuzz item", income_account=_item(w).income_account)
+                Item(name="Fuzz item", income_account=_item(w).income_account),
+                request_id="fuzz-item",
             ),
         ),
         _qbo("update_item", lambda q, w: _update_item(w)),

@@ -34,6 +34,7 @@ from hubqbo._http import (
     real_sleep,
     user_agent,
 )
+from hubqbo._http._replies import lenient_json
 from hubqbo.errors import AuthenticationError, ServerError, TransportError
 from hubqbo.models import OAuthToken
 
@@ -186,10 +187,21 @@ class AuthorizationResponse:
     account_id: str | None = None
 
 
+_MAX_LIFETIME_DIGITS = 10
+"""Token lifetimes in seconds: Intuit's five-year hard expiry has 9 digits; 10 is plenty."""
+
+
 def _expiry(now: dt.datetime, seconds: Any) -> dt.datetime | None:
+    """``now + seconds``; a lifetime that is not a whole number of seconds is a ``ValueError``
+    (the caller raises it as an ``AuthenticationError``, without the token)."""
     if seconds is None or seconds == "":
         return None
-    return now + dt.timedelta(seconds=int(seconds))
+    text = str(seconds).strip() if isinstance(seconds, (int, str)) else ""
+    if isinstance(seconds, bool) or not (
+        text.isascii() and text.isdigit() and len(text) <= _MAX_LIFETIME_DIGITS
+    ):
+        raise ValueError(f"a token lifetime is not a number of seconds: {type(seconds).__name__}")
+    return now + dt.timedelta(seconds=int(text))
 
 
 def parse_token_response(
@@ -217,8 +229,13 @@ def parse_token_response(
     if isinstance(scope, list):
         scope = " ".join(str(s) for s in scope)
     hard = _expiry(now, data.get("x_refresh_token_hard_expires_in"))
+    access = data["access_token"]
+    if not isinstance(access, str) or not access:
+        raise TypeError("access_token is not a non-empty string")
+    if refresh is not None and not isinstance(refresh, str):
+        raise TypeError("refresh_token is not a string")
     return OAuthToken(
-        access_token=str(data["access_token"]),
+        access_token=access,
         refresh_token=refresh,
         expires_at=_expiry(now, data.get("expires_in")),
         refresh_expires_at=_expiry(now, data.get("x_refresh_token_expires_in"))
@@ -336,7 +353,8 @@ class OAuthClient:
             form["redirect_uri"] = self.credentials.redirect_uri
         now = self.clock.now()
         data = self._token_request(form)
-        return self._on_answer(parse_token_response(data, now=now, account_id=account_id), data)
+        token = self._parse(data, now=now, account_id=account_id)
+        return self._on_answer(token, data)
 
     def refresh(self, token: OAuthToken) -> OAuthToken:
         """A new token set from ``token``'s refresh token (the caller persists it first).
@@ -354,7 +372,7 @@ class OAuthClient:
             {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
         )
         _log.info("%s: access token refreshed", self.provider.name)
-        return self._on_answer(parse_token_response(data, now=now, previous=token), data)
+        return self._on_answer(self._parse(data, now=now, previous=token), data)
 
     def revoke(self, token: OAuthToken) -> None:
         """Revoke the refresh token (or the access token when there is none)."""
@@ -410,7 +428,14 @@ class OAuthClient:
         response = self._send(request)
         if response.status_code >= 400:
             raise self._error_from(response)
-        data = response.json()
+        # Never response.json(): its JSONDecodeError carries the whole body (the tokens).
+        data = lenient_json(response.content)
+        if data is None:
+            raise self._auth_error(
+                "bad_token_response",
+                f"the token endpoint answered HTTP {response.status_code} with a body that is "
+                "not JSON (not shown: it may hold tokens)",
+            )
         if not isinstance(data, dict) or "access_token" not in data:
             raise self._auth_error("bad_token_response", "the token endpoint sent no access token")
         return data
@@ -422,7 +447,10 @@ class OAuthClient:
                 return self._http.send(request)
             except _NOT_SENT as exc:
                 error = TransportError(
-                    f"{self.provider.name}: token endpoint unreachable ({type(exc).__name__})"
+                    f"{self.provider.name}: token endpoint unreachable ({type(exc).__name__}); "
+                    "nothing was sent",
+                    sent=False,
+                    retryable=True,
                 )
                 if attempt >= self.retry.max_attempts:
                     raise error from exc
@@ -438,15 +466,17 @@ class OAuthClient:
             except httpx.TransportError as exc:
                 raise TransportError(
                     f"{self.provider.name}: token endpoint failed without an answer "
-                    f"({type(exc).__name__}); not retried, the request may have been processed"
+                    f"({type(exc).__name__}); not retried, the request may have been processed",
+                    sent=True,
+                    retryable=False,
                 ) from exc
 
     def _error_from(self, response: httpx.Response) -> Exception:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        code = str(body.get("error") or response.status_code) if isinstance(body, dict) else None
+        body = lenient_json(response.content)
+        code = None
+        if isinstance(body, dict):
+            error = body.get("error")
+            code = error[:64] if isinstance(error, str) and error else str(response.status_code)
         if response.status_code >= 500:
             return ServerError(
                 provider=self.provider.name,
@@ -465,6 +495,23 @@ class OAuthClient:
             code=code,
             message=hint,
         )
+
+    def _parse(
+        self,
+        data: Mapping[str, Any],
+        *,
+        now: dt.datetime,
+        previous: OAuthToken | None = None,
+        account_id: str | None = None,
+    ) -> OAuthToken:
+        """``parse_token_response``, a malformed answer raised as ``AuthenticationError``
+        (code ``bad_token_response``; the message names the field, never a token)."""
+        try:
+            return parse_token_response(data, now=now, previous=previous, account_id=account_id)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise self._auth_error(
+                "bad_token_response", f"the token endpoint's answer is malformed: {exc}"
+            ) from None
 
     def _auth_error(self, code: str, message: str) -> AuthenticationError:
         return AuthenticationError(

@@ -408,9 +408,15 @@ class HubSpotClient:
             params["associations"] = ",".join(_type(a) for a in associations)
         if id_property:
             params["idProperty"] = id_property
-        data = self._request(
-            "GET", self.paths.object(_type(object_type), object_id), params=params, idempotent=True
-        )
+        try:
+            data = self._request(
+                "GET",
+                self.paths.object(_type(object_type), object_id),
+                params=params,
+                idempotent=True,
+            )
+        except NotFoundError as missing:
+            raise missing.naming(_type(object_type), str(object_id)) from None
         obj = wire.parse_object(self._expect(data, "record"))
         for key in wire.paged_association_keys(obj):
             links = self.associations(object_type, obj.id, wire.association_key(key))
@@ -822,13 +828,9 @@ class HubSpotClient:
             for group in needed_groups:
                 if group.name in existing_groups:
                     continue
-                data = self._request(
-                    "POST",
-                    self.paths.property_groups(t),
-                    json=wire.property_group_body(group),
-                    idempotent=False,
+                self._create_definition(
+                    self.paths.property_groups(t), wire.property_group_body(group), "group"
                 )
-                wire.parse_property_group(self._expect(data, "created property group"))
                 existing_groups.add(group.name)
                 groups_created.append(f"{t}/{group.name}")
             definitions = {d.name: d for d in self.property_definitions(object_type)}
@@ -851,16 +853,27 @@ class HubSpotClient:
                         )
                     unchanged.append(f"{t}/{spec.name}")
                     continue
-                data = self._request(
-                    "POST",
-                    self.paths.properties(t),
-                    json=wire.property_body(spec),
-                    idempotent=False,
-                )
-                wire.parse_property(self._expect(data, "created property"))
+                self._create_definition(self.paths.properties(t), wire.property_body(spec), "")
                 created.append(f"{t}/{spec.name}")
             self._kinds.pop(t, None)
         return PropertyChanges(tuple(groups_created), tuple(created), tuple(unchanged))
+
+    def _create_definition(self, path: str, body: Mapping[str, Any], kind: str) -> None:
+        """Create a property (or group, ``kind="group"``) that should exist: retried like an
+        idempotent request (5xx, timeouts, resets), and "already exists" — 409 from another
+        process's create, or from this one's earlier attempt whose answer was lost — is
+        success."""
+        try:
+            data = self._request("POST", path, json=body, idempotent=True)
+        except (ConflictError, DuplicateError) as exists:
+            if exists.status_code != 409:
+                raise
+            _log.info("HubSpot property %s %s already exists", kind, body.get("name"))
+            return
+        if kind == "group":
+            wire.parse_property_group(self._expect(data, "created property group"))
+        else:
+            wire.parse_property(self._expect(data, "created property"))
 
     # ------------------------------------------------------------------ portal settings
     @_checks_replies
@@ -966,12 +979,14 @@ class HubSpotClient:
         by_id = {o.id: o for o in self.batch_read(object_type, ids, properties=properties)}
         missing = [i for i in ids if i not in by_id]
         if missing:
-            raise NotFoundError(
+            error = NotFoundError(
                 provider=PROVIDER,
                 status_code=404,
                 code="OBJECT_NOT_FOUND",
                 message=f"{object_type.value} not found: {', '.join(missing)}",
             )
+            error.object_type, error.object_id = object_type.value, ", ".join(missing)
+            raise error
         return [build(by_id[i]) for i in ids]
 
     @_checks_replies

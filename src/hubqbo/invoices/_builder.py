@@ -670,9 +670,7 @@ class InvoiceBuilder:
                 )
             )
         try:
-            made = client.create_customer(
-                new, request_id=derive_request_id("create:Customer", key, namespace=key)
-            )
+            made = client.create_customer(new, request_id=_customer_key(draft, new))
         except DuplicateNameError as exc:  # QBO names are unique across vendors and employees
             raise DraftHasProblems(
                 (
@@ -1118,6 +1116,18 @@ class InvoiceBuilder:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _customer_key(draft: InvoiceDraft, new: Customer) -> str:
+    """The key of the customer made for a draft: from what that customer is — the HubSpot
+    company or contact it comes from and the name it is given (QBO names are unique) — not
+    from the invoice's key, so a resumed run that names another customer makes that one."""
+    source = {
+        "company": draft.company.id if draft.company else None,
+        "contact": draft.contact.id if draft.contact else None,
+        "name": " ".join((new.display_name or "").split()).casefold(),
+    }
+    return derive_request_id("create:Customer", source, namespace=draft.realm_id)
 
 
 def _check_arguments(crm: object, accounting: object) -> None:

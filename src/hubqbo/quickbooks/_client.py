@@ -32,6 +32,7 @@ from hubqbo._http import (
     build_http_client,
     chunked,
     derive_request_id,
+    fresh_request_id,
     paginate,
     parse_retry_after,
     real_sleep,
@@ -42,6 +43,7 @@ from hubqbo._http._replies import Reply
 from hubqbo.auth import StaticToken
 from hubqbo.errors import (
     ConfigurationError,
+    NotFoundError,
     StaleObjectError,
     ValidationError,
 )
@@ -366,7 +368,8 @@ class QuickBooksClient:
         params: Mapping[str, str] | None = None,
         content_type: str | None = None,
     ) -> Reply:
-        """POST a write with its ``requestid`` (the caller's, or derived from the content)."""
+        """POST a write with its ``requestid``: the caller's, or a fresh one for this call
+        (the request is built once, so the runner's retries send the same key)."""
         rid = self._request_id(operation, body, request_id, REQUEST_ID_MAX)
         request = self._request(
             "POST",
@@ -384,7 +387,7 @@ class QuickBooksClient:
                 return validate_request_id(given, max_length=limit)
             except ValueError as exc:
                 raise _invalid(str(exc)) from None
-        return derive_request_id(operation, body, namespace=self._realm_id)
+        return fresh_request_id()
 
     # ------------------------------------------------------------------ company profile
 
@@ -414,7 +417,11 @@ class QuickBooksClient:
     # ------------------------------------------------------------------ reads by id
 
     def _read(self, entity: str, record_id: str) -> Any:
-        reply = self._get(f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}")
+        path = f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}"
+        try:
+            reply = self._get(path)
+        except NotFoundError as missing:
+            raise missing.naming(entity, str(record_id).strip()) from None
         return self._record(reply, entity)
 
     def get_customer(self, customer_id: str) -> Customer:
@@ -662,9 +669,8 @@ class QuickBooksClient:
     ) -> Invoice:
         """Email the invoice from QBO (to its BillEmail, or ``to`` which replaces it).
 
-        The derived ``requestid`` depends on the invoice and address only, so sending the same
-        invoice to the same address again (a reminder) needs a new ``request_id``; otherwise QBO
-        replays the first answer and sends nothing.
+        Without ``request_id`` each call sends a fresh ``requestid`` (its retries reuse it), so
+        calling again sends again; pass the same ``request_id`` to make a repeat a replay.
         """
         params = {"sendTo": to} if to else {}
         invoice_id = _record_id("Invoice", invoice_id)
@@ -758,7 +764,7 @@ class QuickBooksClient:
         for number, chunk in enumerate(chunked(items, BATCH_LIMIT)):
             payload = {"BatchItemRequest": [wire for wire, _ in chunk]}
             if request_id is None:
-                rid = derive_request_id("batch", payload, namespace=self._realm_id)
+                rid = fresh_request_id()
             elif len(items) <= BATCH_LIMIT:
                 rid = request_id
             else:
