@@ -9,6 +9,7 @@ The tree::
     HubQboError
     ├── ApiError                      provider, status_code, code, message, request_id, retryable
     │   ├── AuthenticationError       401, invalid_grant: reconnect the app
+    │   │   └── ReauthorizationRequired  the refresh token is gone: the user must consent again
     │   ├── PermissionDeniedError     403, missing scope
     │   ├── NotFoundError             404, QBO 610 (not found or inactive)
     │   ├── ConflictError             409
@@ -76,6 +77,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuoteNotUsable",
     "RateLimitedError",
+    "ReauthorizationRequired",
     "RequestTimeout",
     "ServerError",
     "SignatureVerificationError",
@@ -157,6 +159,15 @@ class ApiError(HubQboError):
 
 class AuthenticationError(ApiError):
     """The credentials were refused (expired, revoked, ``invalid_grant``): reconnect the app."""
+
+
+class ReauthorizationRequired(AuthenticationError):
+    """The stored refresh token can no longer be used: the user must connect the app again.
+
+    Raised on ``invalid_grant`` at refresh, and when a refresh answer was lost after a
+    provider that rotates refresh tokens (Intuit) may have replaced the stored one and no
+    longer takes it. Show the provider's connect (or Intuit's "Reconnect URL") flow.
+    """
 
 
 class PermissionDeniedError(ApiError):

@@ -138,18 +138,26 @@ class _Refused(ValueError):
     """A body that is not acceptable JSON (the reason is the message)."""
 
 
-def strict_json(content: bytes, *, parse_float: Callable[[str], Any] | None = None) -> Any:
+def strict_json(
+    content: bytes,
+    *,
+    parse_float: Callable[[str], Any] | None = None,
+    constants: bool = False,
+) -> Any:
     """``content`` parsed as JSON, or :class:`ValueError` saying why it is not acceptable.
 
     Refused: an empty body, a body longer than ``MAX_REPLY_BYTES``, text that is not JSON
-    (HTML, XML, truncated JSON), ``NaN``/``Infinity``, nesting deeper than ``MAX_REPLY_DEPTH``.
+    (HTML, XML, truncated JSON), ``NaN``/``Infinity`` (unless ``constants``: read as floats,
+    for a caller that checks its numbers itself), nesting deeper than ``MAX_REPLY_DEPTH``.
     """
     if not content or not content.strip():
         raise _Refused("body is empty")
     if len(content) > MAX_REPLY_BYTES:
         raise _Refused(f"body is {len(content)} bytes, more than {MAX_REPLY_BYTES}")
     try:
-        value = json.loads(content, parse_float=parse_float, parse_constant=_no_constant)
+        value = json.loads(
+            content, parse_float=parse_float, parse_constant=None if constants else _no_constant
+        )
     except RecursionError:
         raise _Refused(f"JSON nested deeper than {MAX_REPLY_DEPTH}") from None
     except ValueError as exc:
@@ -165,11 +173,13 @@ def strict_json(content: bytes, *, parse_float: Callable[[str], Any] | None = No
     return value
 
 
-def lenient_json(content: bytes, *, parse_float: Callable[[str], Any] | None = None) -> Any:
+def lenient_json(
+    content: bytes, *, parse_float: Callable[[str], Any] | None = None, constants: bool = False
+) -> Any:
     """``content`` parsed as by :func:`strict_json`, or ``None`` when it is not acceptable
     (for error answers, which are mapped by status code whatever their body)."""
     try:
-        return strict_json(content, parse_float=parse_float)
+        return strict_json(content, parse_float=parse_float, constants=constants)
     except ValueError:
         return None
 
