@@ -184,3 +184,39 @@ def test_not_found_names_the_object_type_and_id(world: DemoWorld) -> None:
     with pytest.raises(NotFoundError) as lines_missing:
         world.crm.get_line_items(["424242"])
     assert lines_missing.value.object_id == "424242"
+
+
+class Timeouts(httpx.BaseTransport):
+    """Records the timeout each request carried."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.seen: list[float | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request.extensions.get("timeout", {}).get("read"))
+        return self.inner.handle_request(request)
+
+
+def test_public_calls_take_a_per_call_timeout() -> None:
+    recorded: list[Timeouts] = []
+
+    def wrap(inner: httpx.BaseTransport) -> httpx.BaseTransport:
+        recorded.append(Timeouts(inner))
+        return recorded[-1]
+
+    world = build_demo_world(wrap_transport=wrap)
+    hubspot_wire = next(t for t in recorded if isinstance(t.inner, HubSpotSandbox))
+    world.crm.get_deal(world.hs["deal-acme"], timeout=2.5)
+    assert hubspot_wire.seen[-1] == 2.5
+    world.crm.get_deal(world.hs["deal-acme"])
+    assert hubspot_wire.seen[-1] == 60.0  # the client's own
+    pages = world.crm.iter_objects(CrmObjectType.CONTACT, limit=1, timeout=httpx.Timeout(4.0))
+    before = len(hubspot_wire.seen)
+    assert len(list(pages)) > 1
+    assert set(hubspot_wire.seen[before:]) == {4.0}  # every lazily fetched page
+    qbo_wire = next(t for t in recorded if t is not hubspot_wire)
+    world.us.count(select("Invoice"), timeout=7)
+    assert qbo_wire.seen[-1] == 7.0
+    with pytest.raises(TypeError, match="timeout="):
+        world.us.get_customer("1", timeout="soon")  # type: ignore[arg-type]

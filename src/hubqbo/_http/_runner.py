@@ -19,6 +19,7 @@ import httpx
 from hubqbo._http._pacing import Pacer
 from hubqbo._http._redact import redact_url
 from hubqbo._http._retry import RetryPolicy
+from hubqbo._http._timeouts import call_timeout
 from hubqbo._version import __version__
 from hubqbo.clock import Sleep, real_sleep
 from hubqbo.errors import ConfigurationError, RequestTimeout, TransportError
@@ -164,6 +165,9 @@ class HttpRunner:
         url = redact_url(str(request.url))
         started = time.perf_counter()
         self.requests_sent += 1
+        timeout = call_timeout()
+        if timeout is not None:  # the public call's timeout= (see _timeouts)
+            request.extensions["timeout"] = timeout.as_dict()
         try:
             if self.auth is not None:
                 response = self.client.send(request, auth=self.auth)

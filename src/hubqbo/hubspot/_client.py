@@ -33,6 +33,7 @@ from hubqbo._http import (
     real_sleep,
 )
 from hubqbo._http._replies import READING_ERRORS, Reply, describe_error
+from hubqbo._http._timeouts import TimeoutArg, takes_timeout
 from hubqbo.auth import OAuth2Auth, StaticToken
 from hubqbo.errors import (
     ApiError,
@@ -386,6 +387,7 @@ class HubSpotClient:
         raise reply.error(reason)
 
     # ------------------------------------------------------------------ generic objects
+    @takes_timeout
     @_checks_replies
     def get_object(
         self,
@@ -395,6 +397,7 @@ class HubSpotClient:
         properties: Sequence[str] = (),
         associations: Sequence[ObjectType] = (),
         id_property: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> WireObject:
         """One record with ``properties`` and the ids of its ``associations``.
 
@@ -423,6 +426,7 @@ class HubSpotClient:
             obj = wire.with_associations(obj, key, [a.to_id for a in links])
         return obj
 
+    @takes_timeout
     def iter_objects(
         self,
         object_type: ObjectType,
@@ -430,6 +434,7 @@ class HubSpotClient:
         properties: Sequence[str] = (),
         limit: int = LIST_PAGE,
         archived: bool = False,
+        timeout: TimeoutArg = None,
     ) -> Iterator[CrmRecord]:
         """Every record of ``object_type``, lazily, following ``paging.next.after``."""
         path = self.paths.objects(_type(object_type))
@@ -449,6 +454,7 @@ class HubSpotClient:
 
         return paginate(fetch, "")
 
+    @takes_timeout
     @_checks_replies
     def batch_read(
         self,
@@ -457,6 +463,7 @@ class HubSpotClient:
         *,
         properties: Sequence[str] = (),
         id_property: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> list[WireObject]:
         """Records by id (or by a unique ``id_property``), 100 per request; missing ids are
         left out (use the ids of the result to tell)."""
@@ -468,7 +475,10 @@ class HubSpotClient:
             found.extend(wire.parse_batch(self._expect(data, "batch read")).results)
         return found
 
-    def search(self, object_type: ObjectType, query: SearchQuery) -> Iterator[CrmRecord]:
+    @takes_timeout
+    def search(
+        self, object_type: ObjectType, query: SearchQuery, *, timeout: TimeoutArg = None
+    ) -> Iterator[CrmRecord]:
         """Every record matching ``query``, lazily, past the 10,000-result ceiling.
 
         Without ``sort_by`` results come sorted by ``hs_object_id`` ascending; when the next
@@ -569,6 +579,7 @@ class HubSpotClient:
         failures.sort(key=lambda f: f.index)
         return BatchResult(tuple(records), tuple(failures), tuple(unmatched))
 
+    @takes_timeout
     @_checks_replies
     def batch_create(
         self,
@@ -576,6 +587,7 @@ class HubSpotClient:
         records: Sequence[Mapping[str, WireValue]],
         *,
         associations: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+        timeout: TimeoutArg = None,
     ) -> BatchResult:
         """Create records (100 per request); a 207 maps each failure to its input."""
         inputs = [
@@ -584,6 +596,7 @@ class HubSpotClient:
         ]
         return self._batch_write(object_type, "create", inputs, idempotent=False)
 
+    @takes_timeout
     @_checks_replies
     def batch_update(
         self,
@@ -591,6 +604,7 @@ class HubSpotClient:
         updates: Mapping[str, Mapping[str, WireValue]],
         *,
         id_property: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> BatchResult:
         """Update records by id (or unique ``id_property``), 100 per request."""
         inputs = [
@@ -603,6 +617,7 @@ class HubSpotClient:
         ]
         return self._batch_write(object_type, "update", inputs, idempotent=True)
 
+    @takes_timeout
     @_checks_replies
     def batch_upsert(
         self,
@@ -610,6 +625,7 @@ class HubSpotClient:
         records: Sequence[Mapping[str, WireValue]],
         *,
         id_property: str,
+        timeout: TimeoutArg = None,
     ) -> BatchResult:
         """Create or update records keyed by the unique property ``id_property`` (whose value
         each record must carry), 100 per request.
@@ -640,8 +656,11 @@ class HubSpotClient:
             )
         return self._batch_write(object_type, "upsert", inputs, idempotent=True)
 
+    @takes_timeout
     @_checks_replies
-    def batch_archive(self, object_type: ObjectType, ids: Sequence[str]) -> None:
+    def batch_archive(
+        self, object_type: ObjectType, ids: Sequence[str], *, timeout: TimeoutArg = None
+    ) -> None:
         """Archive records (100 per request; HubSpot answers 204)."""
         path = self.paths.batch(_type(object_type), "archive")
         for chunk in chunked(list(ids), MAX_BATCH):
@@ -654,9 +673,15 @@ class HubSpotClient:
             )
 
     # ------------------------------------------------------------------ associations v4
+    @takes_timeout
     @_checks_replies
     def batch_read_associations(
-        self, from_type: ObjectType, ids: Sequence[str], to_type: ObjectType
+        self,
+        from_type: ObjectType,
+        ids: Sequence[str],
+        to_type: ObjectType,
+        *,
+        timeout: TimeoutArg = None,
     ) -> dict[str, list[Association]]:
         """Associations of many records (1,000 inputs per request, each input's pages
         followed)."""
@@ -685,13 +710,20 @@ class HubSpotClient:
             pending = next_round
         return out
 
+    @takes_timeout
     @_checks_replies
     def associations(
-        self, object_type: ObjectType, object_id: str, to_type: ObjectType
+        self,
+        object_type: ObjectType,
+        object_id: str,
+        to_type: ObjectType,
+        *,
+        timeout: TimeoutArg = None,
     ) -> list[Association]:
         """Every association of one record to records of ``to_type`` (v4, with type ids)."""
         return self.batch_read_associations(object_type, [object_id], to_type)[object_id]
 
+    @takes_timeout
     @_checks_replies
     def associate(
         self,
@@ -702,6 +734,7 @@ class HubSpotClient:
         *,
         type_id: int | None = None,
         category: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> None:
         """Associate two records: the default association, or the labelled ``type_id``
         (``HUBSPOT_DEFINED`` when the id is in the table, else ``USER_DEFINED``)."""
@@ -726,6 +759,7 @@ class HubSpotClient:
         if data is not None:
             self._expect(data, "association answer")
 
+    @takes_timeout
     @_checks_replies
     def batch_associate(
         self,
@@ -734,6 +768,7 @@ class HubSpotClient:
         pairs: Sequence[tuple[str, str]],
         *,
         type_id: int | None = None,
+        timeout: TimeoutArg = None,
     ) -> AssociationBatchResult:
         """Create many associations (2,000 per request): labelled with ``type_id`` or, when
         ``None``, the HubSpot-defined type of the pair from the table.
@@ -779,8 +814,11 @@ class HubSpotClient:
         return AssociationBatchResult(tuple(created), tuple(failures), tuple(unmatched))
 
     # ------------------------------------------------------------------ properties
+    @takes_timeout
     @_checks_replies
-    def property_definitions(self, object_type: ObjectType) -> list[PropertyDefinition]:
+    def property_definitions(
+        self, object_type: ObjectType, *, timeout: TimeoutArg = None
+    ) -> list[PropertyDefinition]:
         """Every property definition of ``object_type``."""
         data = self._request("GET", self.paths.properties(_type(object_type)), idempotent=True)
         definitions = wire.parse_properties(self._expect(data, "property definitions"))
@@ -789,17 +827,25 @@ class HubSpotClient:
         }
         return definitions
 
+    @takes_timeout
     @_checks_replies
-    def property_kinds(self, object_type: ObjectType) -> Mapping[str, PropertyKind]:
+    def property_kinds(
+        self, object_type: ObjectType, *, timeout: TimeoutArg = None
+    ) -> Mapping[str, PropertyKind]:
         """How to read each property of ``object_type`` (definitions read once, cached)."""
         key = _type(object_type)
         if key not in self._kinds:
             self.property_definitions(object_type)
         return self._kinds[key]
 
+    @takes_timeout
     @_checks_replies
     def ensure_properties(
-        self, groups: Sequence[PropertyGroupSpec], properties: Sequence[PropertySpec]
+        self,
+        groups: Sequence[PropertyGroupSpec],
+        properties: Sequence[PropertySpec],
+        *,
+        timeout: TimeoutArg = None,
     ) -> PropertyChanges:
         """Create the missing property groups and properties; idempotent.
 
@@ -876,16 +922,18 @@ class HubSpotClient:
             wire.parse_property(self._expect(data, "created property"))
 
     # ------------------------------------------------------------------ portal settings
+    @takes_timeout
     @_checks_replies
-    def company_currency(self) -> str:
+    def company_currency(self, *, timeout: TimeoutArg = None) -> str:
         """The portal's company currency (read once, cached)."""
         if self._currency is None:
             data = self._request("GET", self.paths.company_currency(), idempotent=True)
             self._currency = wire.currency_code(self._expect(data, "company currency").get("id"))
         return self._currency
 
+    @takes_timeout
     @_checks_replies
-    def portal_time_zone(self) -> str:
+    def portal_time_zone(self, *, timeout: TimeoutArg = None) -> str:
         """The portal's time zone (``/account-info/v3/details`` ``timeZone``; cached)."""
         if self._time_zone is None:
             data = self._request("GET", self.paths.account_details(), idempotent=True)
@@ -911,8 +959,11 @@ class HubSpotClient:
             **kw,
         )
 
+    @takes_timeout
     @_checks_replies
-    def get_deal(self, deal_id: str, *, properties: Sequence[str] = ()) -> Deal:
+    def get_deal(
+        self, deal_id: str, *, properties: Sequence[str] = (), timeout: TimeoutArg = None
+    ) -> Deal:
         """The deal with its contact, company, line item, quote and invoice ids, and the
         company taken as the buyer's (``primary_company_id``).
 
@@ -931,8 +982,9 @@ class HubSpotClient:
             primary = next((a.to_id for a in links if primary_id in a.type_ids), None)
         return wire.to_deal(obj, primary_company_id=primary)
 
+    @takes_timeout
     @_checks_replies
-    def get_quote(self, quote_id: str) -> Quote:
+    def get_quote(self, quote_id: str, *, timeout: TimeoutArg = None) -> Quote:
         """The quote with buyer contact/company ids, line item ids and deal id.
 
         With ``quote_adjustments`` (the default) the same read also asks for the quote's discounts,
@@ -959,13 +1011,15 @@ class HubSpotClient:
         )
         return wire.to_quote(obj, adjustments)
 
+    @takes_timeout
     @_checks_replies
-    def get_contact(self, contact_id: str) -> Contact:
+    def get_contact(self, contact_id: str, *, timeout: TimeoutArg = None) -> Contact:
         """One contact (with its company ids)."""
         return wire.to_contact(self._get(CrmObjectType.CONTACT, contact_id))
 
+    @takes_timeout
     @_checks_replies
-    def get_company(self, company_id: str) -> Company:
+    def get_company(self, company_id: str, *, timeout: TimeoutArg = None) -> Company:
         """One company."""
         return wire.to_company(self._get(CrmObjectType.COMPANY, company_id))
 
@@ -989,14 +1043,20 @@ class HubSpotClient:
             raise error
         return [build(by_id[i]) for i in ids]
 
+    @takes_timeout
     @_checks_replies
-    def get_line_items(self, line_item_ids: Sequence[str]) -> list[LineItem]:
+    def get_line_items(
+        self, line_item_ids: Sequence[str], *, timeout: TimeoutArg = None
+    ) -> list[LineItem]:
         """Line items by id, in the order asked (batch read, 100 per request)."""
         props = wire.PROPERTIES[CrmObjectType.LINE_ITEM]
         return self._ordered(CrmObjectType.LINE_ITEM, line_item_ids, props, wire.to_line_item)
 
+    @takes_timeout
     @_checks_replies
-    def get_products(self, product_ids: Sequence[str]) -> list[Product]:
+    def get_products(
+        self, product_ids: Sequence[str], *, timeout: TimeoutArg = None
+    ) -> list[Product]:
         """Products by id, in the order asked, with their QBO item id property."""
         props = (*wire.PROPERTIES[CrmObjectType.PRODUCT], self.qbo_item_id_property)
         qbo = self.qbo_item_id_property
@@ -1008,9 +1068,15 @@ class HubSpotClient:
         )
 
     # ------------------------------------------------------------------ CrmClient: invoices
+    @takes_timeout
     @_checks_replies
     def find_invoice(
-        self, *, id_property: str, value: str, properties: Sequence[str] = ()
+        self,
+        *,
+        id_property: str,
+        value: str,
+        properties: Sequence[str] = (),
+        timeout: TimeoutArg = None,
     ) -> CrmInvoice | None:
         """The invoice whose unique ``id_property`` equals ``value`` (a read by unique value,
         not a search, so it sees fresh writes); ``properties`` are extra properties to read."""
@@ -1027,14 +1093,18 @@ class HubSpotClient:
             return None
         return wire.to_crm_invoice(obj)
 
+    @takes_timeout
     @_checks_replies
-    def upsert_invoice(self, invoice: CrmInvoice, *, id_property: str) -> CrmInvoice:
+    def upsert_invoice(
+        self, invoice: CrmInvoice, *, id_property: str, timeout: TimeoutArg = None
+    ) -> CrmInvoice:
         """Create or update the invoice keyed by ``id_property`` (batch upsert of one)."""
         props = wire.crm_invoice_properties(invoice)
         result = self.batch_upsert(CrmObjectType.INVOICE, [props], id_property=id_property)
         result.raise_for_failures()
         return _written_invoice(props, result.records[0])
 
+    @takes_timeout
     @_checks_replies
     def create_invoice_record(
         self,
@@ -1042,6 +1112,7 @@ class HubSpotClient:
         *,
         associations: Sequence[tuple[CrmObjectType, str]] = (),
         id_property: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> CrmInvoice:
         """Create the invoice object already associated, in ONE request (implements
         ``hubqbo.protocols.CrmInvoiceCreator``).
@@ -1118,9 +1189,15 @@ class HubSpotClient:
                 self.associate(CrmObjectType.INVOICE, obj.id, to_type, to_id, type_id=type_id)
         return wire.to_crm_invoice(obj)
 
+    @takes_timeout
     @_checks_replies
     def update_properties(
-        self, object_type: CrmObjectType, object_id: str, properties: Mapping[str, str]
+        self,
+        object_type: CrmObjectType,
+        object_id: str,
+        properties: Mapping[str, str],
+        *,
+        timeout: TimeoutArg = None,
     ) -> None:
         """Write property values on one record: strings as they are (``""`` clears); typed
         values (``Decimal``, ``bool``, ``date``, aware ``datetime``, tuples) are converted."""

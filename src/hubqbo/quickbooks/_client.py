@@ -40,6 +40,7 @@ from hubqbo._http import (
     validate_request_id,
 )
 from hubqbo._http._replies import Reply
+from hubqbo._http._timeouts import TimeoutArg, takes_timeout
 from hubqbo.auth import StaticToken
 from hubqbo.errors import (
     ConfigurationError,
@@ -391,7 +392,10 @@ class QuickBooksClient:
 
     # ------------------------------------------------------------------ company profile
 
-    def company_profile(self, *, refresh: bool = False) -> CompanyProfile:
+    @takes_timeout
+    def company_profile(
+        self, *, refresh: bool = False, timeout: TimeoutArg = None
+    ) -> CompanyProfile:
         """Country, currencies, time zone and invoicing preferences (cached ``profile_ttl`` s).
 
         Two requests (``/preferences`` and ``/companyinfo/{realmId}``) when not cached.
@@ -424,37 +428,45 @@ class QuickBooksClient:
             raise missing.naming(entity, str(record_id).strip()) from None
         return self._record(reply, entity)
 
-    def get_customer(self, customer_id: str) -> Customer:
+    @takes_timeout
+    def get_customer(self, customer_id: str, *, timeout: TimeoutArg = None) -> Customer:
         """One customer (active or not)."""
         return self._read("Customer", customer_id)  # type: ignore[no-any-return]
 
-    def get_item(self, item_id: str) -> Item:
+    @takes_timeout
+    def get_item(self, item_id: str, *, timeout: TimeoutArg = None) -> Item:
         """One item."""
         return self._read("Item", item_id)  # type: ignore[no-any-return]
 
-    def get_invoice(self, invoice_id: str) -> Invoice:
+    @takes_timeout
+    def get_invoice(self, invoice_id: str, *, timeout: TimeoutArg = None) -> Invoice:
         """One invoice (``voided`` set when QBO reports it voided)."""
         return self._read("Invoice", invoice_id)  # type: ignore[no-any-return]
 
-    def get_payment(self, payment_id: str) -> Payment:
+    @takes_timeout
+    def get_payment(self, payment_id: str, *, timeout: TimeoutArg = None) -> Payment:
         """One payment."""
         return self._read("Payment", payment_id)  # type: ignore[no-any-return]
 
-    def get_term(self, term_id: str) -> Term:
+    @takes_timeout
+    def get_term(self, term_id: str, *, timeout: TimeoutArg = None) -> Term:
         """One payment term."""
         return self._read("Term", term_id)  # type: ignore[no-any-return]
 
-    def get_tax_code(self, tax_code_id: str) -> TaxCode:
+    @takes_timeout
+    def get_tax_code(self, tax_code_id: str, *, timeout: TimeoutArg = None) -> TaxCode:
         """One tax code."""
         return self._read("TaxCode", tax_code_id)  # type: ignore[no-any-return]
 
-    def get_tax_rate(self, tax_rate_id: str) -> TaxRate:
+    @takes_timeout
+    def get_tax_rate(self, tax_rate_id: str, *, timeout: TimeoutArg = None) -> TaxRate:
         """One tax rate."""
         return self._read("TaxRate", tax_rate_id)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ queries
 
-    def query(self, query: Query | str) -> dict[str, Any]:
+    @takes_timeout
+    def query(self, query: Query | str, *, timeout: TimeoutArg = None) -> dict[str, Any]:
         """Run one query and return the raw ``QueryResponse`` body (no paging).
 
         ``GET /query?query=...``; a query whose URL-encoded text exceeds ``QUERY_GET_MAX``
@@ -474,7 +486,8 @@ class QuickBooksClient:
         )
         return self._reply(self._send(request))
 
-    def count(self, query: Query) -> int:
+    @takes_timeout
+    def count(self, query: Query, *, timeout: TimeoutArg = None) -> int:
         """``SELECT COUNT(*)`` of ``query`` (one request)."""
         reply = self._query(query.count())
         _records, total = reply.build(_wire.parse_query_page, query.entity, reply.object())
@@ -482,8 +495,14 @@ class QuickBooksClient:
             raise reply.error("QueryResponse.totalCount missing from a COUNT(*) answer")
         return total
 
+    @takes_timeout
     def iter_query(
-        self, query: Query, *, page_size: int = MAX_RESULTS, counted: bool = False
+        self,
+        query: Query,
+        *,
+        page_size: int = MAX_RESULTS,
+        counted: bool = False,
+        timeout: TimeoutArg = None,
     ) -> Iterator[Any]:
         """Every record matching ``query``, lazily, ``page_size`` per request.
 
@@ -526,15 +545,22 @@ class QuickBooksClient:
             query = query.where("Active", "IN", [True, False])
         return self.iter_query(query, counted=counted)
 
-    def iter_customers(self, *, include_inactive: bool = False) -> Iterator[Customer]:
+    @takes_timeout
+    def iter_customers(
+        self, *, include_inactive: bool = False, timeout: TimeoutArg = None
+    ) -> Iterator[Customer]:
         """Every customer, lazily (inactive ones too with ``include_inactive``)."""
         return self._all("Customer", include_inactive)
 
-    def iter_items(self, *, include_inactive: bool = False) -> Iterator[Item]:
+    @takes_timeout
+    def iter_items(
+        self, *, include_inactive: bool = False, timeout: TimeoutArg = None
+    ) -> Iterator[Item]:
         """Every item, lazily."""
         return self._all("Item", include_inactive)
 
-    def find_customers(self, *, display_name: str) -> list[Customer]:
+    @takes_timeout
+    def find_customers(self, *, display_name: str, timeout: TimeoutArg = None) -> list[Customer]:
         """Customers (active or not) whose DisplayName equals ``display_name`` (QBO compares
         case-insensitively, and trims names when it stores them: so is ``display_name``)."""
         if not isinstance(display_name, str):
@@ -547,19 +573,25 @@ class QuickBooksClient:
         )
         return list(self.iter_query(query))
 
-    def list_tax_codes(self) -> list[TaxCode]:
+    @takes_timeout
+    def list_tax_codes(self, *, timeout: TimeoutArg = None) -> list[TaxCode]:
         """The company's active tax codes (US companies: ``TAX``/``NON`` are pseudo-codes)."""
         return list(self._all("TaxCode", False, counted=False))
 
-    def list_tax_rates(self) -> list[TaxRate]:
+    @takes_timeout
+    def list_tax_rates(self, *, timeout: TimeoutArg = None) -> list[TaxRate]:
         """The company's active tax rates."""
         return list(self._all("TaxRate", False, counted=False))
 
-    def list_terms(self) -> list[Term]:
+    @takes_timeout
+    def list_terms(self, *, timeout: TimeoutArg = None) -> list[Term]:
         """The company's active payment terms."""
         return list(self._all("Term", False, counted=False))
 
-    def find_invoices(self, query: InvoiceQuery) -> Iterator[Invoice]:
+    @takes_timeout
+    def find_invoices(
+        self, query: InvoiceQuery, *, timeout: TimeoutArg = None
+    ) -> Iterator[Invoice]:
         """Invoices matching ``query`` (all criteria ANDed), lazily."""
         q = select("Invoice")
         if query.customer_id:
@@ -595,7 +627,10 @@ class QuickBooksClient:
         )
         return self._record(answer, entity)
 
-    def create_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+    @takes_timeout
+    def create_customer(
+        self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Customer:
         """Create a customer (``display_name`` required, without ``:``)."""
         name = (customer.display_name or "").strip()
         if not name:
@@ -606,38 +641,59 @@ class QuickBooksClient:
             raise _invalid("create_customer got a customer that already has an id")
         return self._create("Customer", _wire.CONVERTER.unstructure(customer), request_id)  # type: ignore[no-any-return]
 
-    def update_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+    @takes_timeout
+    def update_customer(
+        self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Customer:
         """Sparse update: send the customer's set fields with its SyncToken."""
         return self._sparse("Customer", _wire.CONVERTER.unstructure(customer), request_id)  # type: ignore[no-any-return]
 
-    def deactivate_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+    @takes_timeout
+    def deactivate_customer(
+        self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Customer:
         """Make a customer inactive (QBO has no customer delete)."""
         body = {"Id": customer.id, "SyncToken": customer.sync_token, "Active": False}
         return self._sparse("Customer", body, request_id)  # type: ignore[no-any-return]
 
-    def create_item(self, item: Item, *, request_id: str | None = None) -> Item:
+    @takes_timeout
+    def create_item(
+        self, item: Item, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Item:
         """Create an item (``name`` required)."""
         if not (item.name or "").strip():
             raise _invalid("an item needs a name")
         return self._create("Item", _wire.CONVERTER.unstructure(item), request_id)  # type: ignore[no-any-return]
 
-    def update_item(self, item: Item, *, request_id: str | None = None) -> Item:
+    @takes_timeout
+    def update_item(
+        self, item: Item, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Item:
         """Sparse update of an item."""
         return self._sparse("Item", _wire.CONVERTER.unstructure(item), request_id)  # type: ignore[no-any-return]
 
-    def deactivate_item(self, item: Item, *, request_id: str | None = None) -> Item:
+    @takes_timeout
+    def deactivate_item(
+        self, item: Item, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Item:
         """Make an item inactive."""
         body = {"Id": item.id, "SyncToken": item.sync_token, "Active": False}
         return self._sparse("Item", body, request_id)  # type: ignore[no-any-return]
 
-    def create_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+    @takes_timeout
+    def create_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Invoice:
         """Create an invoice; QBO answers with its number, totals, tax and dates."""
         _check_invoice(invoice)
         if invoice.id is not None:
             raise _invalid("create_invoice got an invoice that already has an id")
         return self._create("Invoice", _wire.CONVERTER.unstructure(invoice), request_id)  # type: ignore[no-any-return]
 
-    def update_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+    @takes_timeout
+    def update_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Invoice:
         """Sparse update of an invoice (its lines, when given, replace QBO's)."""
         _check_invoice(invoice)
         return self._sparse("Invoice", _wire.CONVERTER.unstructure(invoice), request_id)  # type: ignore[no-any-return]
@@ -654,18 +710,30 @@ class QuickBooksClient:
             params={"operation": operation},
         )
 
-    def void_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+    @takes_timeout
+    def void_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Invoice:
         """Void an invoice: QBO zeroes its amounts and notes ``Voided``."""
         answer = self._invoice_operation(invoice, "void", request_id)
         return self._record(answer, "Invoice")  # type: ignore[no-any-return]
 
-    def delete_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> None:
+    @takes_timeout
+    def delete_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> None:
         """Delete an invoice."""
         answer = self._invoice_operation(invoice, "delete", request_id)
         answer.member("Invoice")
 
+    @takes_timeout
     def send_invoice(
-        self, invoice_id: str, *, to: str | None = None, request_id: str | None = None
+        self,
+        invoice_id: str,
+        *,
+        to: str | None = None,
+        request_id: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> Invoice:
         """Email the invoice from QBO (to its BillEmail, or ``to`` which replaces it).
 
@@ -684,7 +752,8 @@ class QuickBooksClient:
         )
         return self._record(answer, "Invoice")  # type: ignore[no-any-return]
 
-    def invoice_pdf(self, invoice_id: str) -> bytes:
+    @takes_timeout
+    def invoice_pdf(self, invoice_id: str, *, timeout: TimeoutArg = None) -> bytes:
         """The invoice as PDF bytes."""
         path = f"invoice/{_record_id('Invoice', invoice_id)}/pdf"
         request = self._request("GET", path, accept="application/pdf")
@@ -697,7 +766,10 @@ class QuickBooksClient:
             raise reply.error("QuickBooks did not return a whole PDF document")
         return response.content
 
-    def create_payment(self, payment: Payment, *, request_id: str | None = None) -> Payment:
+    @takes_timeout
+    def create_payment(
+        self, payment: Payment, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Payment:
         """Record a customer payment applied to invoices."""
         if payment.total <= 0:
             raise _invalid("a payment needs a positive total")
@@ -726,8 +798,14 @@ class QuickBooksClient:
                 _log.info("stale SyncToken on %s (attempt %d): re-reading", record_id, attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @takes_timeout
     def modify_customer(
-        self, customer_id: str, change: Callable[[Customer], Customer], *, attempts: int = 3
+        self,
+        customer_id: str,
+        change: Callable[[Customer], Customer],
+        *,
+        attempts: int = 3,
+        timeout: TimeoutArg = None,
     ) -> Customer:
         """Read, apply ``change`` and sparse-update; on 5010 re-read and re-apply.
 
@@ -735,22 +813,39 @@ class QuickBooksClient:
         """
         return self._modify(self.get_customer, self.update_customer, customer_id, change, attempts)
 
+    @takes_timeout
     def modify_item(
-        self, item_id: str, change: Callable[[Item], Item], *, attempts: int = 3
+        self,
+        item_id: str,
+        change: Callable[[Item], Item],
+        *,
+        attempts: int = 3,
+        timeout: TimeoutArg = None,
     ) -> Item:
         """Read, apply ``change`` and sparse-update an item; re-apply on 5010."""
         return self._modify(self.get_item, self.update_item, item_id, change, attempts)
 
+    @takes_timeout
     def modify_invoice(
-        self, invoice_id: str, change: Callable[[Invoice], Invoice], *, attempts: int = 3
+        self,
+        invoice_id: str,
+        change: Callable[[Invoice], Invoice],
+        *,
+        attempts: int = 3,
+        timeout: TimeoutArg = None,
     ) -> Invoice:
         """Read, apply ``change`` and sparse-update an invoice; re-apply on 5010."""
         return self._modify(self.get_invoice, self.update_invoice, invoice_id, change, attempts)
 
     # ------------------------------------------------------------------ batch
 
+    @takes_timeout
     def batch(
-        self, operations: Sequence[BatchOperation], *, request_id: str | None = None
+        self,
+        operations: Sequence[BatchOperation],
+        *,
+        request_id: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> list[BatchItemResult]:
         """Run operations through ``/batch``, 30 per request; results in input order.
 
@@ -835,10 +930,13 @@ class QuickBooksClient:
 
     # ------------------------------------------------------------------ change data capture
 
+    @takes_timeout
     def changes_since(
         self,
         since: dt.datetime,
         entities: Iterable[str] = ("Customer", "Item", "Invoice", "Payment"),
+        *,
+        timeout: TimeoutArg = None,
     ) -> CdcResult:
         """Every change (including deletions) to ``entities`` since ``since`` (≤ 30 days ago).
 
