@@ -139,3 +139,9 @@ def test_search_honours_sort_fields(world: DemoWorld) -> None:
         )
     ]
     assert ascending == sorted(amounts)
+
+
+def test_a_raw_projection_query_is_not_held_to_whole_records(world: DemoWorld) -> None:
+    """query() checks the page's shape; a SELECT of some fields lacks SyncToken by design."""
+    body = world.us.query("SELECT Id, DisplayName FROM Customer")
+    assert body["QueryResponse"]["maxResults"] == len(body["QueryResponse"]["Customer"])

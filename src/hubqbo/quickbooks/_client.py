@@ -474,7 +474,9 @@ class QuickBooksClient:
         """
         reply = self._query(query)
         text = query.to_sql() if isinstance(query, Query) else query
-        reply.build(_wire.parse_query_page, _wire.query_entity(text), reply.object(), check=True)
+        whole = re.match(r"\s*select\s+\*", text, re.IGNORECASE) is not None
+        # a projection (SELECT Id, DisplayName ...) leaves out fields a whole record has
+        reply.build(_wire.parse_query_page, _wire.query_entity(text), reply.object(), check=whole)
         return dict(reply.object())
 
     def _query(self, query: Query | str) -> Reply:
