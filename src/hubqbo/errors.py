@@ -9,6 +9,7 @@ The tree::
     HubQboError
     ├── ApiError                      provider, status_code, code, message, request_id, retryable
     │   ├── AuthenticationError       401, invalid_grant: reconnect the app
+    │   │   └── ReauthorizationRequired  the refresh token is gone: the user must consent again
     │   ├── PermissionDeniedError     403, missing scope
     │   ├── NotFoundError             404, QBO 610 (not found or inactive)
     │   ├── ConflictError             409
@@ -20,8 +21,10 @@ The tree::
     │   ├── ValidationError           400: QBO 2010/2020/2500/4000/4001/6000/500,
     │   │                             HubSpot VALIDATION_ERROR
     │   ├── RateLimitedError          429, QBO 3001; retry_after, policy
-    │   └── ServerError               5xx
-    │       └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
+    │   ├── ServerError               5xx
+    │   │   └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
+    │   └── UnexpectedResponseError   a reply that is not what the call expects (not JSON, an
+    │                                 HTML page, no entity or id, bad types); excerpt, reason
     ├── TransportError                no usable HTTP response (connect, read, reset)
     │   └── RequestTimeout
     ├── ConfigurationError            the library was set up wrongly (missing realm, bad settings)
@@ -34,6 +37,7 @@ The tree::
         ├── MappingError
         │   └── MappingTypeError
         ├── SignatureVerificationError
+        ├── WebhookPayloadError        a signed webhook body that is not a valid event list
         ├── DraftHasProblems           an invoice draft still has problems (each says what to do)
         └── ContactNotEligible         workflow policy ONLY_IF_ELIGIBLE: contact fails the filter
 
@@ -73,13 +77,16 @@ __all__ = [
     "PermissionDeniedError",
     "QuoteNotUsable",
     "RateLimitedError",
+    "ReauthorizationRequired",
     "RequestTimeout",
     "ServerError",
     "SignatureVerificationError",
     "StaleObjectError",
     "TaxCodeRequired",
     "TransportError",
+    "UnexpectedResponseError",
     "ValidationError",
+    "WebhookPayloadError",
 ]
 
 
@@ -154,12 +161,44 @@ class AuthenticationError(ApiError):
     """The credentials were refused (expired, revoked, ``invalid_grant``): reconnect the app."""
 
 
+class ReauthorizationRequired(AuthenticationError):
+    """The stored refresh token can no longer be used: the user must connect the app again.
+
+    Raised on ``invalid_grant`` at refresh, and when a refresh answer was lost after a
+    provider that rotates refresh tokens (Intuit) may have replaced the stored one and no
+    longer takes it. Show the provider's connect (or Intuit's "Reconnect URL") flow.
+    """
+
+
 class PermissionDeniedError(ApiError):
     """The credentials lack a scope or permission for this call."""
 
 
 class NotFoundError(ApiError):
-    """The record does not exist (QBO 610 also means: referenced record is inactive)."""
+    """The record does not exist (QBO 610 also means: referenced record is inactive).
+
+    Attributes:
+        object_type: what was looked for (``"deals"``, ``"Invoice"``), when the call knew.
+        object_id: its id (or unique value), when the call knew.
+    """
+
+    object_type: str | None = None
+    object_id: str | None = None
+
+    def naming(self, object_type: str, object_id: str) -> NotFoundError:
+        """This error, saying which record was not found (the provider's message kept)."""
+        named = type(self)(
+            provider=self.provider,
+            status_code=self.status_code,
+            code=self.code,
+            message=f"{object_type} {object_id} not found: {self.message}",
+            request_id=self.request_id,
+            retryable=self.retryable,
+            details=self.details,
+            retry_after=self.retry_after,
+        )
+        named.object_type, named.object_id = object_type, object_id
+        return named
 
 
 class ConflictError(ApiError):
@@ -242,15 +281,76 @@ class MigrationInProgressError(ServerError):
     """
 
 
+class UnexpectedResponseError(ApiError):
+    """A reply that is not what the call expects: nothing was built from it, nothing written after.
+
+    Raised when a provider answers with something the API does not promise for that call: a
+    body that is not JSON (an HTML error page from a proxy, an XML fault, an empty or truncated
+    body), JSON of the wrong shape (no entity, no id, a list where an object is due), values of
+    the wrong type (a NaN amount, an empty currency) or a reply nested or sized beyond reason.
+    The run that got it stops there; a re-run starts from the provider's state.
+
+    For a write, the provider may have applied it before its reply went wrong: writes carry an
+    idempotency key (QBO ``requestid``, HubSpot unique-id upserts), so a re-run with the same key
+    does not duplicate it. ``retryable`` is ``False``: sending the same request at once rarely
+    turns a broken reply into a good one.
+
+    Attributes:
+        reason: what was wrong with the reply (e.g. ``"Invoice.Id missing"``).
+        excerpt: the start of the body (at most 200 characters), secrets redacted; may be empty.
+
+    Example:
+        >>> err = UnexpectedResponseError(provider="quickbooks", status_code=200,
+        ...     reason="body is not JSON", excerpt="<html>Bad gateway</html>", request_id="t-1")
+        >>> (err.code, err.retryable, err.reason)
+        ('unexpected_response', False, 'body is not JSON')
+    """
+
+    code_name = "unexpected_response"
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        status_code: int | None,
+        reason: str,
+        excerpt: str = "",
+        request_id: str | None = None,
+        retryable: bool | None = None,
+    ) -> None:
+        self.reason = reason
+        self.excerpt = excerpt
+        message = f"unexpected reply: {reason}"
+        if excerpt:
+            message += f"; body starts {excerpt!r}"
+        super().__init__(
+            provider=provider,
+            status_code=status_code,
+            code=self.code_name,
+            message=message,
+            request_id=request_id,
+            retryable=retryable,
+        )
+
+
 # --------------------------------------------------------------------------- transport
 
 
 class TransportError(HubQboError):
     """No usable HTTP response arrived (connection refused or reset, protocol error).
 
-    Whether the request was applied is unknown: retry only requests that carry an
-    idempotency key (QBO ``requestid``) or that are reads.
+    Attributes:
+        sent: ``False`` when the request never left (connection refused, DNS failure,
+            connect timeout): nothing was applied. ``True`` when it may have reached the
+            provider: whether it was applied is unknown.
+        retryable: whether sending it again is safe: nothing was sent, or the request is a
+            read or carries an idempotency key (QBO ``requestid``).
     """
+
+    def __init__(self, message: str = "", *, sent: bool = True, retryable: bool = False) -> None:
+        self.sent = sent
+        self.retryable = retryable
+        super().__init__(message)
 
 
 class RequestTimeout(TransportError):
@@ -348,6 +448,13 @@ class MappingTypeError(MappingError):
 
 class SignatureVerificationError(DomainError):
     """A webhook's signature or timestamp does not verify: do not trust the body."""
+
+
+class WebhookPayloadError(DomainError, ValueError):
+    """A webhook body whose signature verified is not a valid event list (answer 400).
+
+    Also a ``ValueError``, which the parsers raised before it existed.
+    """
 
 
 class DraftHasProblems(DomainError):

@@ -1,9 +1,14 @@
-"""Idempotency keys: the caller's, or one derived deterministically from the write's content.
+"""Idempotency keys, as stripe-python users expect them.
 
 Why: a write retried after a lost answer must not be applied twice. Providers dedupe on a key
-(QBO ``requestid``, ≤ 50 chars and ≤ 36 on ``/batch``); deriving the key from the operation and
-its canonical JSON content means a retry — even from a new process after a crash — sends the
-same key. Two *intended* identical writes therefore need distinct caller-supplied keys.
+(QBO ``requestid``, ≤ 50 chars and ≤ 36 on ``/batch``). Three sources, in this order:
+
+* the caller's key (``request_id=``): the caller decides what counts as the same write;
+* an operation that is naturally "ensure this exists" (the invoice for a deal, the customer
+  made for it) derives its key from *what it is* — the source record and its version or
+  attempt — never from the payload's content (``derive_request_id`` with such an identity);
+* otherwise every call gets a fresh key (``fresh_request_id``), reused by that call's own
+  retries: two separate identical writes (two equal payments on one day) are two writes.
 
 Pure (layer 1): the adapters send these keys, and the services derive them for their own
 multi-step operations without depending on an adapter.
@@ -25,7 +30,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["canonical_json", "derive_request_id", "validate_request_id"]
+__all__ = ["canonical_json", "derive_request_id", "fresh_request_id", "validate_request_id"]
 
 
 def _default(value: Any) -> Any:
@@ -53,6 +58,16 @@ def derive_request_id(operation: str, payload: Any, *, namespace: str = "") -> s
         f"{namespace}\x1f{operation}\x1f{canonical_json(payload)}".encode()
     ).digest()
     return str(uuid.UUID(bytes=digest[:16], version=5))
+
+
+def fresh_request_id() -> str:
+    """A new random 36-char key for one call (its retries reuse it; another call does not).
+
+    Example:
+        >>> len(fresh_request_id()), fresh_request_id() != fresh_request_id()
+        (36, True)
+    """
+    return str(uuid.uuid4())
 
 
 def validate_request_id(request_id: str, *, max_length: int) -> str:

@@ -473,16 +473,26 @@ def test_refresh_is_retried_when_the_token_endpoint_cannot_be_reached() -> None:
 
 
 def test_token_request_lost_after_sending_is_not_resent() -> None:
-    """A read timeout (the refresh may have rotated the token server-side) is not retried
-    here: one attempt, TransportError, nothing slept."""
+    """A code exchange whose answer was lost (a read timeout) is not sent again: the code is
+    single-use. One attempt, TransportError, nothing slept."""
     slept: list[float] = []
     endpoint = Unreachable(1, httpx.ReadTimeout)
     oauth = OAuthClient(
         INTUITISH, CREDS, transport=httpx.MockTransport(endpoint), sleep=slept.append
     )
     with pytest.raises(TransportError, match="may have been processed"):
-        oauth.refresh(OAuthToken(access_token="a", refresh_token="r"))
+        oauth.exchange_code("code-1")
     assert (1, []) == (endpoint.calls, slept)
+
+
+def test_a_lost_refresh_answer_is_recovered_by_sending_the_refresh_again() -> None:
+    """The refresh answer lost after sending (the endpoint may have rotated the token): the
+    same refresh token is sent once more, which recovers while the provider takes it."""
+    endpoint = Unreachable(1, httpx.ReadTimeout)
+    oauth = OAuthClient(INTUITISH, CREDS, transport=httpx.MockTransport(endpoint))
+    token = oauth.refresh(OAuthToken(access_token="a", refresh_token="r"))
+    assert endpoint.calls == 2
+    assert token.access_token
 
 
 def test_connection_failures_give_up_after_the_policy_attempts() -> None:

@@ -49,7 +49,12 @@ from hubqbo._http._redact import (
 from hubqbo._http._retry import RetryPolicy, equal_jitter, no_jitter, parse_retry_after
 from hubqbo._http._runner import HttpRunner, build_http_client, user_agent
 from hubqbo.clock import SYSTEM_CLOCK, Clock, Sleep, SystemClock, real_sleep
-from hubqbo.idempotency import canonical_json, derive_request_id, validate_request_id
+from hubqbo.idempotency import (
+    canonical_json,
+    derive_request_id,
+    fresh_request_id,
+    validate_request_id,
+)
 
 __all__ = [
     "REDACTED",
@@ -68,6 +73,7 @@ __all__ = [
     "chunked",
     "derive_request_id",
     "equal_jitter",
+    "fresh_request_id",
     "iter_pages",
     "masked_in_logs",
     "no_jitter",

@@ -109,7 +109,9 @@ class RetryPolicy:
         if isinstance(error, RateLimitedError):
             wait = error.retry_after if error.retry_after is not None else self.throttle_delay
             return error.retryable and wait <= self.max_retry_after
-        if isinstance(error, (ServerError, TransportError)):
+        if isinstance(error, TransportError):
+            return idempotent or not error.sent  # nothing sent: nothing can be applied twice
+        if isinstance(error, ServerError):
             return idempotent
         if isinstance(error, ApiError):
             return idempotent and error.retryable

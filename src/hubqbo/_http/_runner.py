@@ -19,6 +19,7 @@ import httpx
 from hubqbo._http._pacing import Pacer
 from hubqbo._http._redact import redact_url
 from hubqbo._http._retry import RetryPolicy
+from hubqbo._http._timeouts import call_timeout
 from hubqbo._version import __version__
 from hubqbo.clock import Sleep, real_sleep
 from hubqbo.errors import ConfigurationError, RequestTimeout, TransportError
@@ -139,24 +140,34 @@ class HttpRunner:
         """
         describe = f"{request.method} {request.url.path}"
         return self.retry.call(
-            lambda: self._attempt(request, pace_key=pace_key, budgets=budgets),
+            lambda: self._attempt(
+                request, pace_key=pace_key, budgets=budgets, idempotent=idempotent
+            ),
             idempotent=idempotent,
             sleep=self.sleep,
             describe=describe,
         )
 
     def _attempt(
-        self, request: httpx.Request, *, pace_key: str | None, budgets: Sequence[str]
+        self,
+        request: httpx.Request,
+        *,
+        pace_key: str | None,
+        budgets: Sequence[str],
+        idempotent: bool = False,
     ) -> httpx.Response:
         if self.pacer is not None and pace_key is not None:
             with self.pacer.slot(pace_key, budgets):
-                return self._send_once(request)
-        return self._send_once(request)
+                return self._send_once(request, idempotent=idempotent)
+        return self._send_once(request, idempotent=idempotent)
 
-    def _send_once(self, request: httpx.Request) -> httpx.Response:
+    def _send_once(self, request: httpx.Request, *, idempotent: bool = False) -> httpx.Response:
         url = redact_url(str(request.url))
         started = time.perf_counter()
         self.requests_sent += 1
+        timeout = call_timeout()
+        if timeout is not None:  # the public call's timeout= (see _timeouts)
+            request.extensions["timeout"] = timeout.as_dict()
         try:
             if self.auth is not None:
                 response = self.client.send(request, auth=self.auth)
@@ -165,14 +176,24 @@ class HttpRunner:
             response.read()
         except httpx.TimeoutException as exc:
             _log.debug("%s %s %s timed out", self.provider, request.method, url)
-            raise RequestTimeout(f"{self.provider}: {request.method} {url} timed out") from exc
+            sent = not isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            outcome = "whether it was applied is unknown" if sent else "nothing was sent"
+            raise RequestTimeout(
+                f"{self.provider}: {request.method} {url} timed out; {outcome}",
+                sent=sent,
+                retryable=idempotent or not sent,
+            ) from exc
         except httpx.TransportError as exc:
             _log.debug(
                 "%s %s %s failed: %s", self.provider, request.method, url, type(exc).__name__
             )
+            sent = not isinstance(exc, httpx.ConnectError)
+            outcome = "whether it was applied is unknown" if sent else "nothing was sent"
             raise TransportError(
                 f"{self.provider}: {request.method} {url} failed without a response "
-                f"({type(exc).__name__}); whether it was applied is unknown"
+                f"({type(exc).__name__}); {outcome}",
+                sent=sent,
+                retryable=idempotent or not sent,
             ) from exc
         _log.debug(
             "%s %s %s -> %d (%s=%s, %.0f ms)",

@@ -34,7 +34,13 @@ from hubqbo._http import (
     real_sleep,
     user_agent,
 )
-from hubqbo.errors import AuthenticationError, ServerError, TransportError
+from hubqbo._http._replies import lenient_json
+from hubqbo.errors import (
+    AuthenticationError,
+    ReauthorizationRequired,
+    ServerError,
+    TransportError,
+)
 from hubqbo.models import OAuthToken
 
 __all__ = [
@@ -139,6 +145,12 @@ class OAuthProvider:
     token_headers: Mapping[str, str] = attrs.field(factory=dict, converter=_headers)
     scope_separator: str = " "
     on_token_response: TokenResponseHook | None = attrs.field(default=None, repr=False)
+    refresh_token_rotates: bool = True
+    """Whether a refresh answer replaces the refresh token (Intuit: yes, "use the latest
+    refresh_token returned to you from the previous request"; HubSpot: no, the refresh token
+    from the installation is used for every refresh). A refresh whose answer was lost is sent
+    again either way; only for a rotating provider can the old token then be refused, which
+    raises ``ReauthorizationRequired``."""
 
 
 def _as_secret(value: str | Secret) -> Secret:
@@ -186,10 +198,24 @@ class AuthorizationResponse:
     account_id: str | None = None
 
 
+_LIFETIMES = ("expires_in", "x_refresh_token_expires_in", "x_refresh_token_hard_expires_in")
+FALLBACK_LIFETIME = 300
+"""Seconds an access token is trusted when its answer's ``expires_in`` is unreadable."""
+_MAX_LIFETIME_DIGITS = 10
+"""Token lifetimes in seconds: Intuit's five-year hard expiry has 9 digits; 10 is plenty."""
+
+
 def _expiry(now: dt.datetime, seconds: Any) -> dt.datetime | None:
+    """``now + seconds``; a lifetime that is not a whole number of seconds is a ``ValueError``
+    (the caller raises it as an ``AuthenticationError``, without the token)."""
     if seconds is None or seconds == "":
         return None
-    return now + dt.timedelta(seconds=int(seconds))
+    text = str(seconds).strip() if isinstance(seconds, (int, str)) else ""
+    if isinstance(seconds, bool) or not (
+        text.isascii() and text.isdigit() and len(text) <= _MAX_LIFETIME_DIGITS
+    ):
+        raise ValueError(f"a token lifetime is not a number of seconds: {type(seconds).__name__}")
+    return now + dt.timedelta(seconds=int(text))
 
 
 def parse_token_response(
@@ -217,8 +243,13 @@ def parse_token_response(
     if isinstance(scope, list):
         scope = " ".join(str(s) for s in scope)
     hard = _expiry(now, data.get("x_refresh_token_hard_expires_in"))
+    access = data["access_token"]
+    if not isinstance(access, str) or not access:
+        raise TypeError("access_token is not a non-empty string")
+    if refresh is not None and not isinstance(refresh, str):
+        raise TypeError("refresh_token is not a string")
     return OAuthToken(
-        access_token=str(data["access_token"]),
+        access_token=access,
         refresh_token=refresh,
         expires_at=_expiry(now, data.get("expires_in")),
         refresh_expires_at=_expiry(now, data.get("x_refresh_token_expires_in"))
@@ -339,7 +370,8 @@ class OAuthClient:
             form["redirect_uri"] = self.credentials.redirect_uri
         now = self.clock.now()
         data = self._token_request(form)
-        return self._on_answer(parse_token_response(data, now=now, account_id=account_id), data)
+        token = self._parse(data, now=now, account_id=account_id)
+        return self._on_answer(token, data)
 
     def refresh(self, token: OAuthToken) -> OAuthToken:
         """A new token set from ``token``'s refresh token (the caller persists it first).
@@ -352,12 +384,51 @@ class OAuthClient:
             raise self._auth_error(
                 "no_refresh_token", "no refresh token is stored: reconnect the app"
             )
+        form = {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
         now = self.clock.now()
-        data = self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
-        )
+        lost: TransportError | None = None
+        try:
+            data = self._token_request(form)
+        except TransportError as error:
+            if not error.sent:
+                raise
+            # The answer was lost after the request left: the endpoint may have issued (and,
+            # at a rotating provider, rotated) tokens we never saw. Sending the same refresh
+            # token again is the one way back; a refusal then means re-consent.
+            lost = error
+            _log.warning("%s: refresh answer lost; sending the refresh again", self.provider.name)
+            data = self._refresh_again(form, lost)
+        except AuthenticationError as refused:
+            raise self._reauthorize(refused, lost=None) from None
         _log.info("%s: access token refreshed", self.provider.name)
-        return self._on_answer(parse_token_response(data, now=now, previous=token), data)
+        return self._on_answer(self._parse(data, now=now, previous=token), data)
+
+    def _refresh_again(self, form: dict[str, str], lost: TransportError) -> dict[str, Any]:
+        try:
+            return self._token_request(form)
+        except AuthenticationError as refused:
+            raise self._reauthorize(refused, lost=lost) from None
+
+    def _reauthorize(
+        self, refused: AuthenticationError, *, lost: TransportError | None
+    ) -> AuthenticationError:
+        """``ReauthorizationRequired`` for a refused refresh token (``invalid_grant``), with
+        the cause; other refusals (bad client credentials) unchanged."""
+        if refused.code != "invalid_grant":
+            return refused
+        cause = (
+            "the previous refresh answer was lost after the provider rotated the refresh "
+            "token, and it no longer takes the stored one"
+            if lost is not None and self.provider.refresh_token_rotates
+            else "the provider refused the stored refresh token (expired, revoked, or "
+            "replaced by a refresh whose answer was never saved)"
+        )
+        return ReauthorizationRequired(
+            provider=self.provider.name,
+            status_code=refused.status_code,
+            code="invalid_grant",
+            message=f"{cause}: reconnect the app (the user must consent again)",
+        )
 
     def revoke(self, token: OAuthToken) -> None:
         """Revoke the refresh token (or the access token when there is none)."""
@@ -419,7 +490,14 @@ class OAuthClient:
         response = self._send(request)
         if response.status_code >= 400:
             raise self._error_from(response)
-        data = response.json()
+        # Never response.json(): its JSONDecodeError carries the whole body (the tokens).
+        data = lenient_json(response.content, constants=True)  # a NaN lifetime: tokens kept
+        if data is None:
+            raise self._auth_error(
+                "bad_token_response",
+                f"the token endpoint answered HTTP {response.status_code} with a body that is "
+                "not JSON (not shown: it may hold tokens)",
+            )
         if not isinstance(data, dict) or "access_token" not in data:
             raise self._auth_error("bad_token_response", "the token endpoint sent no access token")
         return data
@@ -431,7 +509,10 @@ class OAuthClient:
                 return self._http.send(request)
             except _NOT_SENT as exc:
                 error = TransportError(
-                    f"{self.provider.name}: token endpoint unreachable ({type(exc).__name__})"
+                    f"{self.provider.name}: token endpoint unreachable ({type(exc).__name__}); "
+                    "nothing was sent",
+                    sent=False,
+                    retryable=True,
                 )
                 if attempt >= self.retry.max_attempts:
                     raise error from exc
@@ -447,15 +528,17 @@ class OAuthClient:
             except httpx.TransportError as exc:
                 raise TransportError(
                     f"{self.provider.name}: token endpoint failed without an answer "
-                    f"({type(exc).__name__}); not retried, the request may have been processed"
+                    f"({type(exc).__name__}); not retried, the request may have been processed",
+                    sent=True,
+                    retryable=False,
                 ) from exc
 
     def _error_from(self, response: httpx.Response) -> Exception:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        code = str(body.get("error") or response.status_code) if isinstance(body, dict) else None
+        body = lenient_json(response.content)
+        code = None
+        if isinstance(body, dict):
+            error = body.get("error")
+            code = error[:64] if isinstance(error, str) and error else str(response.status_code)
         if response.status_code >= 500:
             return ServerError(
                 provider=self.provider.name,
@@ -474,6 +557,43 @@ class OAuthClient:
             code=code,
             message=hint,
         )
+
+    def _parse(
+        self,
+        data: Mapping[str, Any],
+        *,
+        now: dt.datetime,
+        previous: OAuthToken | None = None,
+        account_id: str | None = None,
+    ) -> OAuthToken:
+        """``parse_token_response``, a malformed answer raised as ``AuthenticationError``
+        (code ``bad_token_response``; the message names the field, never a token)."""
+        try:
+            return parse_token_response(data, now=now, previous=previous, account_id=account_id)
+        except (ValueError, TypeError, OverflowError) as exc:
+            malformed = exc
+        # The tokens themselves may be fine while a lifetime is not a number: the endpoint has
+        # already issued (and maybe rotated) them, so keep them, with a short lifetime.
+        try:
+            cleaned = {k: v for k, v in data.items() if k not in _LIFETIMES}
+            token = parse_token_response(
+                {**cleaned, "expires_in": FALLBACK_LIFETIME},
+                now=now,
+                previous=previous,
+                account_id=account_id,
+            )
+        except (ValueError, TypeError, OverflowError):
+            raise self._auth_error(
+                "bad_token_response", f"the token endpoint's answer is malformed: {malformed}"
+            ) from None
+        _log.warning(
+            "%s: token answer has a malformed lifetime (%s); tokens kept, refreshed again "
+            "within %d s",
+            self.provider.name,
+            malformed,
+            FALLBACK_LIFETIME,
+        )
+        return token
 
     def _auth_error(self, code: str, message: str) -> AuthenticationError:
         return AuthenticationError(

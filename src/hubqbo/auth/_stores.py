@@ -125,6 +125,15 @@ def _hold(lock: threading.Lock) -> Iterator[None]:
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _fsync_directory(directory: Path) -> None:
+    """fsync a directory (its entries: a rename into it is durable after this)."""
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class FileTokenStore:
     """Tokens as JSON files (mode 0600) in a directory, safe across threads and processes.
 
@@ -169,20 +178,24 @@ class FileTokenStore:
         return token_from_json(json.loads(text))
 
     def save(self, key: str, token: OAuthToken) -> None:
-        """Write ``token`` durably (atomic rename after fsync)."""
+        """Write ``token`` durably: a private temp file written and fsynced, renamed over the
+        old one, then the directory fsynced so the rename itself survives a crash (without
+        it the directory entry may still name the old file — the old, rotated-away refresh
+        token — after a power loss)."""
         target = self.path(key)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
         try:
+            os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(token_to_json(token), handle)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
+        _fsync_directory(self.directory)
 
     def delete(self, key: str) -> None:
         """Remove ``key``'s token file."""

@@ -74,6 +74,9 @@ def hubspot_provider(
         client_auth=ClientAuthMethod.POST,
         revoke_style=style,
         on_token_response=capture_portal,
+        # HubSpot: "store the refresh token you get when initiating your OAuth integration and
+        # use it to generate a new access token" (developers.hubspot.com, refresh-access-token)
+        refresh_token_rotates=False,
     )
 
 

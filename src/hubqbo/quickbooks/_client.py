@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote as url_quote
 
@@ -31,14 +32,22 @@ from hubqbo._http import (
     build_http_client,
     chunked,
     derive_request_id,
+    fresh_request_id,
     paginate,
     parse_retry_after,
     real_sleep,
     user_agent,
     validate_request_id,
 )
+from hubqbo._http._replies import Reply
+from hubqbo._http._timeouts import TimeoutArg, takes_timeout
 from hubqbo.auth import StaticToken
-from hubqbo.errors import ApiError, ConfigurationError, StaleObjectError, ValidationError
+from hubqbo.errors import (
+    ConfigurationError,
+    NotFoundError,
+    StaleObjectError,
+    ValidationError,
+)
 from hubqbo.models import (
     CompanyProfile,
     Customer,
@@ -317,7 +326,7 @@ class QuickBooksClient:
         if response.status_code < 400 and not response.headers.get("content-type", "").startswith(
             "application/json"
         ):
-            return
+            return  # not JSON: the call's own decoding refuses it (UnexpectedResponseError)
         body = _wire.loads(response.content)
         tid = _tid(response)
         error = fault_to_error(
@@ -340,9 +349,16 @@ class QuickBooksClient:
         budgets = wanted if pacer is None else tuple(b for b in wanted if b in pacer.windows)
         return self.runner.send(request, idempotent=True, pace_key=self._realm_id, budgets=budgets)
 
-    def _get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        response = self._send(self._request("GET", path, params=params))
-        return _wire.loads(response.content)
+    def _reply(self, response: httpx.Response) -> Reply:
+        """The decoded reply (JSON with exact decimals), or ``UnexpectedResponseError``."""
+        return Reply.decode("quickbooks", response, request_id=_tid(response), parse_float=Decimal)
+
+    def _get(self, path: str, params: Mapping[str, str] | None = None) -> Reply:
+        return self._reply(self._send(self._request("GET", path, params=params)))
+
+    def _record(self, reply: Reply, entity: str) -> Any:
+        """The ``entity`` record a reply must hold, checked and built (or the typed error)."""
+        return reply.build(self._parse, entity, reply.member(entity))
 
     def _write(
         self,
@@ -353,8 +369,9 @@ class QuickBooksClient:
         request_id: str | None,
         params: Mapping[str, str] | None = None,
         content_type: str | None = None,
-    ) -> Any:
-        """POST a write with its ``requestid`` (the caller's, or derived from the content)."""
+    ) -> Reply:
+        """POST a write with its ``requestid``: the caller's, or a fresh one for this call
+        (the request is built once, so the runner's retries send the same key)."""
         rid = self._request_id(operation, body, request_id, REQUEST_ID_MAX)
         request = self._request(
             "POST",
@@ -364,8 +381,7 @@ class QuickBooksClient:
             content=b"" if content_type is not None else None,
             content_type=content_type,
         )
-        response = self._send(request)
-        return _wire.loads(response.content)
+        return self._reply(self._send(request))
 
     def _request_id(self, operation: str, body: Any, given: str | None, limit: int) -> str:
         if given is not None:
@@ -373,11 +389,14 @@ class QuickBooksClient:
                 return validate_request_id(given, max_length=limit)
             except ValueError as exc:
                 raise _invalid(str(exc)) from None
-        return derive_request_id(operation, body, namespace=self._realm_id)
+        return fresh_request_id()
 
     # ------------------------------------------------------------------ company profile
 
-    def company_profile(self, *, refresh: bool = False) -> CompanyProfile:
+    @takes_timeout
+    def company_profile(
+        self, *, refresh: bool = False, timeout: TimeoutArg = None
+    ) -> CompanyProfile:
         """Country, currencies, time zone and invoicing preferences (cached ``profile_ttl`` s).
 
         Two requests (``/preferences`` and ``/companyinfo/{realmId}``) when not cached.
@@ -386,9 +405,10 @@ class QuickBooksClient:
         cached = self._profiles.get(self._realm_id)
         if cached is not None and not refresh and cached[0] > now:
             return cached[1]
-        preferences = (self._get("preferences") or {}).get("Preferences") or {}
-        info = (self._get(f"companyinfo/{self._realm_id}") or {}).get("CompanyInfo") or {}
-        profile = _wire.parse_company_profile(self._realm_id, info, preferences)
+        preferences = self._get("preferences").member("Preferences")
+        reply = self._get(f"companyinfo/{self._realm_id}")
+        info = reply.member("CompanyInfo")
+        profile = reply.build(_wire.parse_company_profile, self._realm_id, info, preferences)
         self._profiles[self._realm_id] = (now + dt.timedelta(seconds=self.profile_ttl), profile)
         return profile
 
@@ -397,67 +417,95 @@ class QuickBooksClient:
         return self.company_profile().home_currency
 
     def _parse(self, entity: str, data: Mapping[str, Any]) -> Any:
-        return _wire.parse_entity(entity, data, home_currency=self._home_currency)
+        return _wire.parse_entity(entity, data, home_currency=self._home_currency, check=True)
 
     # ------------------------------------------------------------------ reads by id
 
     def _read(self, entity: str, record_id: str) -> Any:
-        body = self._get(f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}") or {}
-        return self._parse(entity, body.get(entity) or {})
+        path = f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}"
+        try:
+            reply = self._get(path)
+        except NotFoundError as missing:
+            raise missing.naming(entity, str(record_id).strip()) from None
+        return self._record(reply, entity)
 
-    def get_customer(self, customer_id: str) -> Customer:
+    @takes_timeout
+    def get_customer(self, customer_id: str, *, timeout: TimeoutArg = None) -> Customer:
         """One customer (active or not)."""
         return self._read("Customer", customer_id)  # type: ignore[no-any-return]
 
-    def get_item(self, item_id: str) -> Item:
+    @takes_timeout
+    def get_item(self, item_id: str, *, timeout: TimeoutArg = None) -> Item:
         """One item."""
         return self._read("Item", item_id)  # type: ignore[no-any-return]
 
-    def get_invoice(self, invoice_id: str) -> Invoice:
+    @takes_timeout
+    def get_invoice(self, invoice_id: str, *, timeout: TimeoutArg = None) -> Invoice:
         """One invoice (``voided`` set when QBO reports it voided)."""
         return self._read("Invoice", invoice_id)  # type: ignore[no-any-return]
 
-    def get_payment(self, payment_id: str) -> Payment:
+    @takes_timeout
+    def get_payment(self, payment_id: str, *, timeout: TimeoutArg = None) -> Payment:
         """One payment."""
         return self._read("Payment", payment_id)  # type: ignore[no-any-return]
 
-    def get_term(self, term_id: str) -> Term:
+    @takes_timeout
+    def get_term(self, term_id: str, *, timeout: TimeoutArg = None) -> Term:
         """One payment term."""
         return self._read("Term", term_id)  # type: ignore[no-any-return]
 
-    def get_tax_code(self, tax_code_id: str) -> TaxCode:
+    @takes_timeout
+    def get_tax_code(self, tax_code_id: str, *, timeout: TimeoutArg = None) -> TaxCode:
         """One tax code."""
         return self._read("TaxCode", tax_code_id)  # type: ignore[no-any-return]
 
-    def get_tax_rate(self, tax_rate_id: str) -> TaxRate:
+    @takes_timeout
+    def get_tax_rate(self, tax_rate_id: str, *, timeout: TimeoutArg = None) -> TaxRate:
         """One tax rate."""
         return self._read("TaxRate", tax_rate_id)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ queries
 
-    def query(self, query: Query[object] | str) -> dict[str, Any]:
+    @takes_timeout
+    def query(self, query: Query[object] | str, *, timeout: TimeoutArg = None) -> dict[str, Any]:
         """Run one query and return the raw ``QueryResponse`` body (no paging).
 
         ``GET /query?query=...``; a query whose URL-encoded text exceeds ``QUERY_GET_MAX``
         characters is sent as ``POST /query`` with the text as an ``application/text`` body.
         """
+        reply = self._query(query)
+        text = query.to_sql() if isinstance(query, Query) else query
+        whole = re.match(r"\s*select\s+\*", text, re.IGNORECASE) is not None
+        # a projection (SELECT Id, DisplayName ...) leaves out fields a whole record has
+        reply.build(_wire.parse_query_page, _wire.query_entity(text), reply.object(), check=whole)
+        return dict(reply.object())
+
+    def _query(self, query: Query[object] | str) -> Reply:
         text = query.to_sql() if isinstance(query, Query) else query
         if len(url_quote(text, safe="")) <= QUERY_GET_MAX:
-            return self._get("query", {"query": text}) or {}
+            return self._get("query", {"query": text})
         request = self._request(
             "POST", "query", content=text.encode("utf-8"), content_type="application/text"
         )
-        response = self._send(request)
-        return _wire.loads(response.content) or {}
+        return self._reply(self._send(request))
 
-    def count(self, query: Query[object]) -> int:
+    @takes_timeout
+    def count(self, query: Query[object], *, timeout: TimeoutArg = None) -> int:
         """``SELECT COUNT(*)`` of ``query`` (one request)."""
-        body = self.query(query.count())
-        _records, total = _wire.parse_query_page(query.entity, body)
-        return total or 0
+        reply = self._query(query.count())
+        _records, total = reply.build(_wire.parse_query_page, query.entity, reply.object())
+        if total is None or total < 0:
+            raise reply.error("QueryResponse.totalCount missing from a COUNT(*) answer")
+        return total
 
+    @takes_timeout
     def iter_query(
-        self, query: Query[R], *, page_size: int = MAX_RESULTS, counted: bool = False
+        self,
+        query: Query[R],
+        *,
+        page_size: int = MAX_RESULTS,
+        counted: bool = False,
+        timeout: TimeoutArg = None,
     ) -> Iterator[R]:
         """Every record matching ``query``, lazily, ``page_size`` per request.
 
@@ -480,10 +528,16 @@ class QuickBooksClient:
                 total = self.count(query)
             if total is not None and start > total:
                 return [], None
-            body = self.query(ordered.to_sql(start, page_size))
-            records, _ = _wire.parse_query_page(
-                query.entity, body, home_currency=self._home_currency
+            reply = self._query(ordered.to_sql(start, page_size))
+            records, _ = reply.build(
+                _wire.parse_query_page,
+                query.entity,
+                reply.object(),
+                home_currency=self._home_currency,
+                check=True,
             )
+            if len(records) > page_size:
+                raise reply.error(f"a page of {len(records)} records, {page_size} were asked")
             following = start + len(records) if len(records) == page_size else None
             if total is not None and following is not None and following > total:
                 following = None
@@ -496,37 +550,53 @@ class QuickBooksClient:
             query = query.where("Active", "IN", [True, False])
         return self.iter_query(query, counted=counted)
 
-    def iter_customers(self, *, include_inactive: bool = False) -> Iterator[Customer]:
+    @takes_timeout
+    def iter_customers(
+        self, *, include_inactive: bool = False, timeout: TimeoutArg = None
+    ) -> Iterator[Customer]:
         """Every customer, lazily (inactive ones too with ``include_inactive``)."""
         return self._all(select("Customer"), include_inactive)
 
-    def iter_items(self, *, include_inactive: bool = False) -> Iterator[Item]:
+    @takes_timeout
+    def iter_items(
+        self, *, include_inactive: bool = False, timeout: TimeoutArg = None
+    ) -> Iterator[Item]:
         """Every item, lazily."""
         return self._all(select("Item"), include_inactive)
 
-    def find_customers(self, *, display_name: str) -> list[Customer]:
+    @takes_timeout
+    def find_customers(self, *, display_name: str, timeout: TimeoutArg = None) -> list[Customer]:
         """Customers (active or not) whose DisplayName equals ``display_name`` (QBO compares
-        case-insensitively)."""
+        case-insensitively, and trims names when it stores them: so is ``display_name``)."""
+        if not isinstance(display_name, str):
+            raise TypeError(f"display_name must be a str, got {type(display_name).__name__}")
+        name = display_name.strip()
+        if not name:
+            return []
         query = (
-            select("Customer")
-            .where("DisplayName", "=", display_name)
-            .where("Active", "IN", [True, False])
+            select("Customer").where("DisplayName", "=", name).where("Active", "IN", [True, False])
         )
         return list(self.iter_query(query))
 
-    def list_tax_codes(self) -> list[TaxCode]:
+    @takes_timeout
+    def list_tax_codes(self, *, timeout: TimeoutArg = None) -> list[TaxCode]:
         """The company's active tax codes (US companies: ``TAX``/``NON`` are pseudo-codes)."""
         return list(self._all(select("TaxCode"), False, counted=False))
 
-    def list_tax_rates(self) -> list[TaxRate]:
+    @takes_timeout
+    def list_tax_rates(self, *, timeout: TimeoutArg = None) -> list[TaxRate]:
         """The company's active tax rates."""
         return list(self._all(select("TaxRate"), False, counted=False))
 
-    def list_terms(self) -> list[Term]:
+    @takes_timeout
+    def list_terms(self, *, timeout: TimeoutArg = None) -> list[Term]:
         """The company's active payment terms."""
         return list(self._all(select("Term"), False, counted=False))
 
-    def find_invoices(self, query: InvoiceQuery) -> Iterator[Invoice]:
+    @takes_timeout
+    def find_invoices(
+        self, query: InvoiceQuery, *, timeout: TimeoutArg = None
+    ) -> Iterator[Invoice]:
         """Invoices matching ``query`` (all criteria ANDed), lazily."""
         q = select("Invoice")
         if query.customer_id:
@@ -551,7 +621,7 @@ class QuickBooksClient:
         answer = self._write(
             _wire.entity_path(entity), body, operation=f"create:{entity}", request_id=request_id
         )
-        return self._parse(entity, (answer or {}).get(entity) or {})
+        return self._record(answer, entity)
 
     def _sparse(self, entity: str, body: dict[str, Any], request_id: str | None) -> Any:
         if not body.get("Id") or body.get("SyncToken") is None:
@@ -560,9 +630,12 @@ class QuickBooksClient:
         answer = self._write(
             _wire.entity_path(entity), body, operation=f"update:{entity}", request_id=request_id
         )
-        return self._parse(entity, (answer or {}).get(entity) or {})
+        return self._record(answer, entity)
 
-    def create_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+    @takes_timeout
+    def create_customer(
+        self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Customer:
         """Create a customer (``display_name`` required, without ``:``)."""
         name = (customer.display_name or "").strip()
         if not name:
@@ -573,76 +646,104 @@ class QuickBooksClient:
             raise _invalid("create_customer got a customer that already has an id")
         return self._create("Customer", _wire.CONVERTER.unstructure(customer), request_id)  # type: ignore[no-any-return]
 
-    def update_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+    @takes_timeout
+    def update_customer(
+        self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Customer:
         """Sparse update: send the customer's set fields with its SyncToken."""
         return self._sparse("Customer", _wire.CONVERTER.unstructure(customer), request_id)  # type: ignore[no-any-return]
 
-    def deactivate_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
+    @takes_timeout
+    def deactivate_customer(
+        self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Customer:
         """Make a customer inactive (QBO has no customer delete)."""
         body = {"Id": customer.id, "SyncToken": customer.sync_token, "Active": False}
         return self._sparse("Customer", body, request_id)  # type: ignore[no-any-return]
 
-    def create_item(self, item: Item, *, request_id: str | None = None) -> Item:
+    @takes_timeout
+    def create_item(
+        self, item: Item, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Item:
         """Create an item (``name`` required)."""
         if not (item.name or "").strip():
             raise _invalid("an item needs a name")
         return self._create("Item", _wire.CONVERTER.unstructure(item), request_id)  # type: ignore[no-any-return]
 
-    def update_item(self, item: Item, *, request_id: str | None = None) -> Item:
+    @takes_timeout
+    def update_item(
+        self, item: Item, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Item:
         """Sparse update of an item."""
         return self._sparse("Item", _wire.CONVERTER.unstructure(item), request_id)  # type: ignore[no-any-return]
 
-    def deactivate_item(self, item: Item, *, request_id: str | None = None) -> Item:
+    @takes_timeout
+    def deactivate_item(
+        self, item: Item, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Item:
         """Make an item inactive."""
         body = {"Id": item.id, "SyncToken": item.sync_token, "Active": False}
         return self._sparse("Item", body, request_id)  # type: ignore[no-any-return]
 
-    def create_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+    @takes_timeout
+    def create_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Invoice:
         """Create an invoice; QBO answers with its number, totals, tax and dates."""
         _check_invoice(invoice)
         if invoice.id is not None:
             raise _invalid("create_invoice got an invoice that already has an id")
         return self._create("Invoice", _wire.CONVERTER.unstructure(invoice), request_id)  # type: ignore[no-any-return]
 
-    def update_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+    @takes_timeout
+    def update_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Invoice:
         """Sparse update of an invoice (its lines, when given, replace QBO's)."""
         _check_invoice(invoice)
         return self._sparse("Invoice", _wire.CONVERTER.unstructure(invoice), request_id)  # type: ignore[no-any-return]
 
-    def _invoice_operation(
-        self, invoice: Invoice, operation: str, request_id: str | None
-    ) -> dict[str, Any]:
+    def _invoice_operation(self, invoice: Invoice, operation: str, request_id: str | None) -> Reply:
         if not invoice.id or invoice.sync_token is None:
             raise _invalid(f"{operation} needs the invoice's Id and SyncToken: read it first")
         body = {"Id": invoice.id, "SyncToken": invoice.sync_token}
-        return (
-            self._write(
-                "invoice",
-                body,
-                operation=f"{operation}:Invoice",
-                request_id=request_id,
-                params={"operation": operation},
-            )
-            or {}
+        return self._write(
+            "invoice",
+            body,
+            operation=f"{operation}:Invoice",
+            request_id=request_id,
+            params={"operation": operation},
         )
 
-    def void_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
+    @takes_timeout
+    def void_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Invoice:
         """Void an invoice: QBO zeroes its amounts and notes ``Voided``."""
         answer = self._invoice_operation(invoice, "void", request_id)
-        return self._parse("Invoice", answer.get("Invoice") or {})  # type: ignore[no-any-return]
+        return self._record(answer, "Invoice")  # type: ignore[no-any-return]
 
-    def delete_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> None:
+    @takes_timeout
+    def delete_invoice(
+        self, invoice: Invoice, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> None:
         """Delete an invoice."""
-        self._invoice_operation(invoice, "delete", request_id)
+        answer = self._invoice_operation(invoice, "delete", request_id)
+        answer.member("Invoice")
 
+    @takes_timeout
     def send_invoice(
-        self, invoice_id: str, *, to: str | None = None, request_id: str | None = None
+        self,
+        invoice_id: str,
+        *,
+        to: str | None = None,
+        request_id: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> Invoice:
         """Email the invoice from QBO (to its BillEmail, or ``to`` which replaces it).
 
-        The derived ``requestid`` depends on the invoice and address only, so sending the same
-        invoice to the same address again (a reminder) needs a new ``request_id``; otherwise QBO
-        replays the first answer and sends nothing.
+        Without ``request_id`` each call sends a fresh ``requestid`` (its retries reuse it), so
+        calling again sends again; pass the same ``request_id`` to make a repeat a replay.
         """
         params = {"sendTo": to} if to else {}
         invoice_id = _record_id("Invoice", invoice_id)
@@ -654,24 +755,26 @@ class QuickBooksClient:
             params=params,
             content_type="application/octet-stream",
         )
-        return self._parse("Invoice", (answer or {}).get("Invoice") or {})  # type: ignore[no-any-return]
+        return self._record(answer, "Invoice")  # type: ignore[no-any-return]
 
-    def invoice_pdf(self, invoice_id: str) -> bytes:
+    @takes_timeout
+    def invoice_pdf(self, invoice_id: str, *, timeout: TimeoutArg = None) -> bytes:
         """The invoice as PDF bytes."""
         path = f"invoice/{_record_id('Invoice', invoice_id)}/pdf"
         request = self._request("GET", path, accept="application/pdf")
         response = self._send(request)
-        if not response.content.startswith(b"%PDF"):
-            raise ApiError(
-                provider="quickbooks",
-                status_code=response.status_code,
-                code=None,
-                message="QuickBooks did not return a PDF document",
-                request_id=_tid(response),
+        content = response.content
+        if not (content.startswith(b"%PDF") and content.rstrip().endswith(b"%%EOF")):
+            reply = Reply(
+                "quickbooks", response.status_code, _tid(response), None, response.content
             )
+            raise reply.error("QuickBooks did not return a whole PDF document")
         return response.content
 
-    def create_payment(self, payment: Payment, *, request_id: str | None = None) -> Payment:
+    @takes_timeout
+    def create_payment(
+        self, payment: Payment, *, request_id: str | None = None, timeout: TimeoutArg = None
+    ) -> Payment:
         """Record a customer payment applied to invoices."""
         if payment.total <= 0:
             raise _invalid("a payment needs a positive total")
@@ -700,8 +803,14 @@ class QuickBooksClient:
                 _log.info("stale SyncToken on %s (attempt %d): re-reading", record_id, attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @takes_timeout
     def modify_customer(
-        self, customer_id: str, change: Callable[[Customer], Customer], *, attempts: int = 3
+        self,
+        customer_id: str,
+        change: Callable[[Customer], Customer],
+        *,
+        attempts: int = 3,
+        timeout: TimeoutArg = None,
     ) -> Customer:
         """Read, apply ``change`` and sparse-update; on 5010 re-read and re-apply.
 
@@ -709,22 +818,39 @@ class QuickBooksClient:
         """
         return self._modify(self.get_customer, self.update_customer, customer_id, change, attempts)
 
+    @takes_timeout
     def modify_item(
-        self, item_id: str, change: Callable[[Item], Item], *, attempts: int = 3
+        self,
+        item_id: str,
+        change: Callable[[Item], Item],
+        *,
+        attempts: int = 3,
+        timeout: TimeoutArg = None,
     ) -> Item:
         """Read, apply ``change`` and sparse-update an item; re-apply on 5010."""
         return self._modify(self.get_item, self.update_item, item_id, change, attempts)
 
+    @takes_timeout
     def modify_invoice(
-        self, invoice_id: str, change: Callable[[Invoice], Invoice], *, attempts: int = 3
+        self,
+        invoice_id: str,
+        change: Callable[[Invoice], Invoice],
+        *,
+        attempts: int = 3,
+        timeout: TimeoutArg = None,
     ) -> Invoice:
         """Read, apply ``change`` and sparse-update an invoice; re-apply on 5010."""
         return self._modify(self.get_invoice, self.update_invoice, invoice_id, change, attempts)
 
     # ------------------------------------------------------------------ batch
 
+    @takes_timeout
     def batch(
-        self, operations: Sequence[BatchOperation], *, request_id: str | None = None
+        self,
+        operations: Sequence[BatchOperation],
+        *,
+        request_id: str | None = None,
+        timeout: TimeoutArg = None,
     ) -> list[BatchItemResult]:
         """Run operations through ``/batch``, 30 per request; results in input order.
 
@@ -738,15 +864,15 @@ class QuickBooksClient:
         for number, chunk in enumerate(chunked(items, BATCH_LIMIT)):
             payload = {"BatchItemRequest": [wire for wire, _ in chunk]}
             if request_id is None:
-                rid = derive_request_id("batch", payload, namespace=self._realm_id)
+                rid = fresh_request_id()
             elif len(items) <= BATCH_LIMIT:
                 rid = request_id
             else:
                 rid = derive_request_id("batch", {"base": request_id, "chunk": number})
             request = self._request("POST", "batch", params={"requestid": rid}, body=payload)
-            response = self._send(request, batch=True)
-            body = _wire.loads(response.content) or {}
-            results.extend(self._batch_results(chunk, body, _tid(response)))
+            reply = self._reply(self._send(request, batch=True))
+            answers = list(reply.records(reply.member("BatchItemResponse", kind=list), "batch"))
+            results.extend(reply.build(self._batch_results, chunk, answers, reply))
         return results
 
     def _batch_item(
@@ -775,45 +901,47 @@ class QuickBooksClient:
     def _batch_results(
         self,
         chunk: Sequence[tuple[dict[str, Any], tuple[int, BatchOperation]]],
-        body: Mapping[str, Any],
-        tid: str | None,
+        answers: Sequence[Mapping[str, Any]],
+        reply: Reply,
     ) -> list[BatchItemResult]:
-        answers = {str(a.get("bId")): a for a in body.get("BatchItemResponse") or []}
+        by_bid = {_wire.check_bid(a.get("bId")): a for a in answers}
         results = []
         for wire, (index, op) in chunk:
-            answer = answers.get(wire["bId"])
+            answer = by_bid.get(wire["bId"])
             if answer is None:
-                error = ApiError(
-                    provider="quickbooks",
-                    status_code=200,
-                    code=None,
-                    message=f"batch answer has no item for bId {wire['bId']}",
-                    request_id=tid,
-                )
+                error = reply.error(f"batch answer has no item for bId {wire['bId']}")
                 results.append(BatchItemResult(index, op, error=error))
                 continue
             if "Fault" in answer:
-                fault = fault_to_error(200, {"Fault": answer["Fault"]}, request_id=tid)
+                fault = fault_to_error(200, {"Fault": answer["Fault"]}, request_id=reply.request_id)
+                if fault is None:  # a Fault without readable errors is still a failure
+                    fault = reply.error(f"batch item {wire['bId']} has an unreadable Fault")
                 results.append(BatchItemResult(index, op, error=fault))
             elif "QueryResponse" in answer:
                 entity = _wire.query_entity(op.query or "")
                 records, _ = _wire.parse_query_page(
-                    entity, answer, home_currency=self._home_currency
+                    entity, answer, home_currency=self._home_currency, check=True
                 )
                 results.append(BatchItemResult(index, op, records=tuple(records)))
             else:
                 entity = next(k for k in wire if k not in ("bId", "operation"))
-                results.append(
-                    BatchItemResult(index, op, record=self._parse(entity, answer.get(entity) or {}))
-                )
+                record = answer.get(entity)
+                if not isinstance(record, Mapping):
+                    error = reply.error(f"batch item {wire['bId']} has no {entity} object")
+                    results.append(BatchItemResult(index, op, error=error))
+                    continue
+                results.append(BatchItemResult(index, op, record=self._parse(entity, record)))
         return results
 
     # ------------------------------------------------------------------ change data capture
 
+    @takes_timeout
     def changes_since(
         self,
         since: dt.datetime,
         entities: Iterable[str] = ("Customer", "Item", "Invoice", "Payment"),
+        *,
+        timeout: TimeoutArg = None,
     ) -> CdcResult:
         """Every change (including deletions) to ``entities`` since ``since`` (≤ 30 days ago).
 
@@ -851,7 +979,10 @@ class QuickBooksClient:
 
     def _cdc_call(self, names: Sequence[str], since: dt.datetime) -> dict[str, list[Any]]:
         params = {"entities": ",".join(names), "changedSince": since.isoformat(timespec="seconds")}
-        return _wire.parse_cdc(self._get("cdc", params) or {}, home_currency=self._home_currency)
+        reply = self._get("cdc", params)
+        return reply.build(
+            _wire.parse_cdc, reply.object(), home_currency=self._home_currency, check=True
+        )
 
     def _cdc(
         self, names: Sequence[str], since: dt.datetime, now: dt.datetime
