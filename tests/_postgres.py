@@ -63,8 +63,35 @@ class PostgresServer:
 
         name = name or f"t_{uuid.uuid4().hex[:16]}"
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
         return self.dsn(name)
+
+    def create_schema(self, database: str = "hubqbo_tests") -> tuple[str, str]:
+        """A fresh, empty schema in ``database`` (made once): ``(dsn, schema)``.
+
+        The DSN sets ``search_path`` to the schema, so unqualified tables land there: as
+        isolated as a new database, but instant (``CREATE DATABASE`` takes most of a second).
+        """
+        import psycopg
+
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            if (
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+                is None
+            ):
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                    conn.execute(f'CREATE DATABASE "{database}"')
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        return f"{self.dsn(database)}?options=-csearch_path%3D{schema}", schema
+
+    def drop_schema(self, schema: str, database: str = "hubqbo_tests") -> None:
+        """Drop a schema made by ``create_schema`` with everything in it."""
+        import psycopg
+
+        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
     def drop_database(self, name: str) -> None:
         """Drop a database made by ``create_database`` (connections are terminated)."""
