@@ -111,11 +111,10 @@ class PostgresStateStore(SqlStateStore):
         SchemaTooNew: the database was migrated by a newer hubqbo.
 
     Example:
-        >>> store = PostgresStateStore("postgresql://app:s3cret@127.0.0.1:1/none",
-        ...                            connect_timeout=1)  # doctest: +SKIP
+        >>> PostgresStateStore("postgresql://app:s3cret@127.0.0.1:1/hubqbo",
+        ...                    connect_timeout=1)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        hubqbo.errors.StoreConnectionError: cannot connect to the state store
-        postgresql://app:***@127.0.0.1:1/none: ...
+        hubqbo.errors.StoreConnectionError: ... postgresql://app:***@127.0.0.1:1/hubqbo: ...
     """
 
     dialect = "postgres"
