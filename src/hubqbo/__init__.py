@@ -40,6 +40,7 @@ from hubqbo.errors import (
     HubQboError,
     InvalidTenantName,
     InvalidTransition,
+    InvoiceGone,
     LeaseHeld,
     LeaseLost,
     LinkConflict,
@@ -177,6 +178,11 @@ from hubqbo.rollups import (
     rollup_candidates,
 )
 from hubqbo.status import InvoiceStatus, invoice_status, invoice_status_now
+from hubqbo.sync import (
+    PostgresStateStore,
+    SQLiteStateStore,
+    copy_tenant,
+)
 from hubqbo.timezones import local_date
 
 __all__ = [
@@ -235,6 +241,7 @@ __all__ = [
     "InvoiceBuilder",
     "InvoiceDraft",
     "InvoiceEvent",
+    "InvoiceGone",
     "InvoiceLine",
     "InvoicePaid",
     "InvoiceProperties",
@@ -284,6 +291,7 @@ __all__ = [
     "PaymentApplication",
     "PaymentReceived",
     "PermissionDeniedError",
+    "PostgresStateStore",
     "Problem",
     "ProblemCode",
     "Product",
@@ -303,6 +311,7 @@ __all__ = [
     "Run",
     "RunAlreadyOpen",
     "RunStatus",
+    "SQLiteStateStore",
     "SchemaTooNew",
     "ServerError",
     "SignatureVerificationError",
@@ -328,6 +337,7 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "__version__",
+    "copy_tenant",
     "create_invoice_for_deal",
     "deal_rollup",
     "equal_jitter",

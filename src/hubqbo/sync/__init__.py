@@ -12,6 +12,7 @@ Example:
     'acme'
 """
 
+from hubqbo.sync._copy import copy_tenant
 from hubqbo.sync._migrations import latest_version
 from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
 from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
@@ -21,6 +22,7 @@ __all__ = [
     "MAX_TENANT_NAME",
     "PostgresStateStore",
     "SQLiteStateStore",
+    "copy_tenant",
     "default_state_path",
     "latest_version",
     "redact_dsn",

@@ -1394,7 +1394,7 @@ def _check_op(op: Operation) -> None:
             f"an operation id must be 1..{_MAX_OP_ID} characters (it is the provider's "
             f"idempotency key), got {op.op_id!r}"
         )
-    for name in ("kind", "source_id", "source_version", "action", "target"):
+    for name in ("kind", "source_id", "action", "target"):  # a version may be ""
         if not getattr(op, name):
             raise ValueError(f"operation {op.op_id}: {name} must not be empty")
 
