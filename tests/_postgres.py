@@ -182,6 +182,28 @@ class PostgresServer:
                 log = (self._root / "log").read_text()[-2000:]
             raise PostgresUnavailable(f"{tool} failed: {detail.strip()}\n{log}") from exc
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's processes (Linux /proc), for
+        benchmarks: the postmaster and every backend it started. 0.0 for an external server."""
+        if self._root is None:
+            return 0.0
+        pid_file = self._root / "data" / "postmaster.pid"
+        try:
+            postmaster = int(pid_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return 0.0
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if postmaster in (pid, ppid):
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def stop(self) -> None:
         """Stop the server and remove its directory."""
         if self._root is None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -71,10 +73,20 @@ def _scrub(message: str, dsn: str) -> str:
     return message.replace(dsn, redact_dsn(dsn))
 
 
+_INSERT = re.compile(r"^INSERT INTO (hubqbo_\w+)")
+_FIRST_ANALYZE = 500
+
+
 class _PgTx:
-    def __init__(self, cur: Any, sql: Callable[[str], str]) -> None:
+    def __init__(self, cur: Any, sql: Callable[[str], str], grown: Counter[str]) -> None:
         self._cur = cur
         self._sql = sql
+        self._grown = grown
+
+    def _count(self, sql: str, rows: int) -> None:
+        found = _INSERT.match(sql)
+        if found:
+            self._grown[found.group(1)] += rows
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self._cur.execute(self._sql(sql), tuple(params))
@@ -87,11 +99,13 @@ class _PgTx:
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         self._cur.execute(self._sql(sql), tuple(params))
+        self._count(sql, 1)
         return int(self._cur.rowcount)
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+            self._count(sql, len(rows))
 
 
 class PostgresStateStore(SqlStateStore):
@@ -137,6 +151,9 @@ class PostgresStateStore(SqlStateStore):
             raise StoreConnectionError(_INSTALL) from exc
         self._psycopg = psycopg
         self._queries: dict[str, str] = {}
+        self._grown: Counter[str] = Counter()
+        self._analyze_at: dict[str, int] = {}
+        self._analyzing = threading.Lock()
         if isinstance(target, str):
             self._where = redact_dsn(target)
             self._dsn = target
@@ -215,12 +232,36 @@ class PostgresStateStore(SqlStateStore):
             converted = self._queries[sql] = sql.replace("?", "%s")
         return converted
 
+    def _analyze_grown(self) -> None:
+        """ANALYZE a table this store has doubled since its last ANALYZE (first at 500 rows).
+
+        Why: until PostgreSQL has statistics, it guesses that ``tenant = ?`` selects a few rows
+        (with one tenant it selects all) and reads a batch of 100 ids through the wrong index,
+        scanning the whole tenant per batch. Autovacuum analyzes a minute or more later; a full
+        sync grows the journal and links by far more in that minute. Doubling keeps it to a
+        handful of ANALYZEs (about 9 per table at 100,000 rows), each outside the writer's
+        transaction.
+        """
+        due = [t for t, n in self._grown.items() if n >= self._analyze_at.get(t, _FIRST_ANALYZE)]
+        if not due or not self._analyzing.acquire(blocking=False):
+            return
+        try:
+            with self._pool.connection() as conn:
+                conn.autocommit = True
+                for table in due:
+                    conn.execute(f"ANALYZE {table}")
+                    self._analyze_at[table] = 2 * self._grown[table]
+                conn.autocommit = False
+        finally:
+            self._analyzing.release()
+
     @contextmanager
     def _tx(self) -> Iterator[_PgTx]:
         psycopg = self._psycopg
         try:
             with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-                yield _PgTx(cur, self._sql)
+                yield _PgTx(cur, self._sql, self._grown)
+            self._analyze_grown()
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise StoreConnectionError(
                 f"lost the state store {self._where}: {_scrub(str(exc).strip(), self._dsn)}"

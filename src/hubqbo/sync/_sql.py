@@ -563,7 +563,8 @@ class SqlStateStore(abc.ABC):
         ids = list(dict.fromkeys(op.op_id for op in operations))
         with self._write() as tx:
             self._fence(tx, lease)
-            now = self._ts(self._now())
+            when = self._now()
+            now = self._ts(when)
             known = self._ops(tx, lease.tenant, ids)
             fresh: dict[str, Operation] = {}
             for op in operations:
@@ -589,29 +590,48 @@ class SqlStateStore(abc.ABC):
                     for op in fresh.values()
                 ],
             )
+            # the rows as stored, without reading them again
+            stored = dict(known)
+            for op_id, op in fresh.items():
+                stored[op_id] = attrs.evolve(
+                    op,
+                    state=OperationState.PLANNED,
+                    attempts=0,
+                    remote_id=None,
+                    error=None,
+                    created_at=when,
+                    updated_at=when,
+                )
             if begin:
-                stored = self._ops(tx, lease.tenant, ids)
-                self._begin(tx, lease.tenant, [i for i in ids if not stored[i].state.final], now)
-            stored = self._ops(tx, lease.tenant, ids)
+                todo = {i: stored[i] for i in ids if not stored[i].state.final}
+                stored.update(self._begin(tx, lease.tenant, todo, when))
         return [stored[i] for i in ids]
 
-    def _begin(self, tx: Tx, tenant: str, op_ids: Sequence[str], now: Any) -> None:
-        current = self._ops(tx, tenant, op_ids)
-        for op_id in op_ids:
-            _check_move(op_id, current.get(op_id), OperationState.IN_FLIGHT)
+    def _begin(
+        self, tx: Tx, tenant: str, current: Mapping[str, Operation | None], when: dt.datetime
+    ) -> dict[str, Operation]:
+        """Move the operations (as read in this transaction) to in_flight; the new rows."""
+        moved: dict[str, Operation] = {}
+        for op_id, op in current.items():
+            _check_move(op_id, op, OperationState.IN_FLIGHT)
+            assert op is not None
+            moved[op_id] = attrs.evolve(
+                op, state=OperationState.IN_FLIGHT, attempts=op.attempts + 1, updated_at=when
+            )
         tx.many(
             "UPDATE hubqbo_journal SET state = 'in_flight', attempts = attempts + 1, "
             "updated_at = ? WHERE tenant = ? AND op_id = ?",
-            [(now, tenant, op_id) for op_id in op_ids],
+            [(self._ts(when), tenant, op_id) for op_id in current],
         )
+        return moved
 
     def begin_operations(self, lease: Lease, op_ids: Sequence[str]) -> list[Operation]:
         """Move operations to ``in_flight`` (attempts + 1) before the provider call."""
         ids = list(dict.fromkeys(op_ids))
         with self._write() as tx:
             self._fence(tx, lease)
-            self._begin(tx, lease.tenant, ids, self._ts(self._now()))
-            stored = self._ops(tx, lease.tenant, ids)
+            known = self._ops(tx, lease.tenant, ids)
+            stored = self._begin(tx, lease.tenant, {i: known.get(i) for i in ids}, self._now())
         return [stored[i] for i in ids]
 
     def commit(self, lease: Lease, change: StateChange) -> None:
@@ -633,17 +653,20 @@ class SqlStateStore(abc.ABC):
     ) -> None:
         if not outcomes:
             return
-        current = self._ops(tx, tenant, [o.op_id for o in outcomes])
-        moved: dict[str, OperationState] = {}
+        states: dict[str, OperationState] = {}
+        for chunk in _chunks([o.op_id for o in outcomes]):
+            for op_id, state in tx.all(
+                "SELECT op_id, state FROM hubqbo_journal WHERE tenant = ? "
+                f"AND op_id IN ({_marks(chunk)})",
+                (tenant, *chunk),
+            ):
+                states[op_id] = OperationState(state)
         for outcome in outcomes:
             state = OperationState(outcome.state)
             if state is OperationState.IN_FLIGHT:
                 raise InvalidTransition("use begin_operations to move operations to in_flight")
-            op = current.get(outcome.op_id)
-            if op is not None and outcome.op_id in moved:
-                op = attrs.evolve(op, state=moved[outcome.op_id])
-            _check_move(outcome.op_id, op, state)
-            moved[outcome.op_id] = state
+            _check_state_move(outcome.op_id, states.get(outcome.op_id), state)
+            states[outcome.op_id] = state
         tx.many(
             "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
             "error = ?, updated_at = ? WHERE tenant = ? AND op_id = ?",
@@ -1400,12 +1423,15 @@ def _check_op(op: Operation) -> None:
 
 
 def _check_move(op_id: str, op: Operation | None, to: OperationState) -> None:
-    if op is None:
+    _check_state_move(op_id, None if op is None else op.state, to)
+
+
+def _check_state_move(op_id: str, state: OperationState | None, to: OperationState) -> None:
+    if state is None:
         raise InvalidTransition(f"operation {op_id} is not in the journal; nothing was stored")
-    if to not in OPERATION_TRANSITIONS[op.state]:
+    if to not in OPERATION_TRANSITIONS[state]:
         raise InvalidTransition(
-            f"operation {op_id} is {op.state.value} and cannot become {to.value}; nothing was "
-            "stored"
+            f"operation {op_id} is {state.value} and cannot become {to.value}; nothing was stored"
         )
 
 
