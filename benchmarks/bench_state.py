@@ -74,8 +74,8 @@ def _batches(rows: int) -> Iterator[range]:
 def links_upsert(store: SqlStateStore, rows: int, kind: str = "contact") -> None:
     lease = store.acquire_lease(TENANT, "bench", ttl=dt.timedelta(hours=1))
     for batch in _batches(rows):
-        token = "0"  # a QBO SyncToken
-        links = [Link(kind, f"q{i}", f"h{i}", token, base=_base(i)) for i in batch]
+        sync_version = "0"  # the QBO SyncToken last seen
+        links = [Link(kind, f"q{i}", f"h{i}", sync_version, base=_base(i)) for i in batch]
         store.commit(lease, StateChange(links=links))
 
 

@@ -102,10 +102,12 @@ class _PgTx:
         self._count(sql, 1)
         return int(self._cur.rowcount)
 
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self._cur.executemany(self._sql(sql), [tuple(r) for r in rows])
-            self._count(sql, len(rows))
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        self._cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+        self._count(sql, len(rows))
+        return int(self._cur.rowcount)
 
 
 class PostgresStateStore(SqlStateStore):

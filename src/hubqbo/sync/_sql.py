@@ -112,8 +112,8 @@ class Tx(Protocol):
         """Execute a statement; the number of rows it changed."""
         ...
 
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Execute a statement once per row."""
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Execute a statement once per row; the number of rows changed in all."""
         ...
 
 
@@ -570,9 +570,12 @@ class SqlStateStore(abc.ABC):
             for op in operations:
                 if op.op_id not in known and op.op_id not in fresh:
                     fresh[op.op_id] = op
+            # new operations of a batch sent right away are stored in flight at once
+            state = OperationState.IN_FLIGHT if begin else OperationState.PLANNED
+            attempts = 1 if begin else 0
             tx.many(
                 f"INSERT INTO hubqbo_journal (tenant, {_OP_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', 0, NULL, NULL, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
                 [
                     (
                         lease.tenant,
@@ -583,6 +586,8 @@ class SqlStateStore(abc.ABC):
                         op.action,
                         op.target,
                         op.payload,
+                        state.value,
+                        attempts,
                         op.run_id,
                         now,
                         now,
@@ -593,17 +598,11 @@ class SqlStateStore(abc.ABC):
             # the rows as stored, without reading them again
             stored = dict(known)
             for op_id, op in fresh.items():
-                stored[op_id] = attrs.evolve(
-                    op,
-                    state=OperationState.PLANNED,
-                    attempts=0,
-                    remote_id=None,
-                    error=None,
-                    created_at=when,
-                    updated_at=when,
+                stored[op_id] = _as_stored(
+                    op, state, attempts, created=when, updated=when, fresh=True
                 )
             if begin:
-                todo = {i: stored[i] for i in ids if not stored[i].state.final}
+                todo = {i: known[i] for i in ids if i in known and not known[i].state.final}
                 stored.update(self._begin(tx, lease.tenant, todo, when))
         return [stored[i] for i in ids]
 
@@ -612,11 +611,18 @@ class SqlStateStore(abc.ABC):
     ) -> dict[str, Operation]:
         """Move the operations (as read in this transaction) to in_flight; the new rows."""
         moved: dict[str, Operation] = {}
+        if not current:
+            return moved
         for op_id, op in current.items():
             _check_move(op_id, op, OperationState.IN_FLIGHT)
             assert op is not None
-            moved[op_id] = attrs.evolve(
-                op, state=OperationState.IN_FLIGHT, attempts=op.attempts + 1, updated_at=when
+            moved[op_id] = _as_stored(
+                op,
+                OperationState.IN_FLIGHT,
+                op.attempts + 1,
+                created=op.created_at,
+                updated=when,
+                fresh=False,
             )
         tx.many(
             "UPDATE hubqbo_journal SET state = 'in_flight', attempts = attempts + 1, "
@@ -635,13 +641,29 @@ class SqlStateStore(abc.ABC):
         return [stored[i] for i in ids]
 
     def commit(self, lease: Lease, change: StateChange) -> None:
-        """Store one batch's outcomes, links, cursors, events, … in ONE transaction."""
+        """Store one batch's outcomes, links, cursors, events, … in ONE transaction.
+
+        The first try writes without reading first, and counts what each statement changed;
+        anything refused (an outcome whose operation is not in a state it may leave, a link
+        whose record is linked elsewhere) rolls it back, and a second, careful try reads first
+        to raise the precise error (or stores the change, had it been a race).
+        """
+        try:
+            self._commit(lease, change, careful=False)
+        except _Refused:
+            self._commit(lease, change, careful=True)
+        except Exception as exc:
+            if not self._is_unique_violation(exc):
+                raise
+            self._commit(lease, change, careful=True)
+
+    def _commit(self, lease: Lease, change: StateChange, *, careful: bool) -> None:
         with self._write() as tx:
             self._fence(tx, lease)
             now = self._now()
-            self._outcomes(tx, lease.tenant, change.outcomes, self._ts(now))
+            self._outcomes(tx, lease.tenant, change.outcomes, self._ts(now), careful=careful)
             self._unlink(tx, lease.tenant, change)
-            self._links(tx, lease.tenant, change.links, now)
+            self._links(tx, lease.tenant, change.links, now, careful=careful)
             self._cursors(tx, lease.tenant, change.cursors, now)
             self._events(tx, lease.tenant, change.events, now)
             self._conflicts(tx, lease.tenant, change.conflicts, now)
@@ -649,9 +671,40 @@ class SqlStateStore(abc.ABC):
             self._tallies(tx, lease.tenant, change, now)
 
     def _outcomes(
-        self, tx: Tx, tenant: str, outcomes: Sequence[OperationOutcome], now: Any
+        self,
+        tx: Tx,
+        tenant: str,
+        outcomes: Sequence[OperationOutcome],
+        now: Any,
+        *,
+        careful: bool,
     ) -> None:
         if not outcomes:
+            return
+        for outcome in outcomes:
+            if OperationState(outcome.state) is OperationState.IN_FLIGHT:
+                raise InvalidTransition("use begin_operations to move operations to in_flight")
+        if not careful:
+            # each row moves only from a state allowed to become its outcome's
+            changed = tx.many(
+                "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
+                "error = ?, updated_at = ? WHERE tenant = ? AND op_id = ? "
+                "AND state IN (?, ?, ?)",
+                [
+                    (
+                        OperationState(o.state).value,
+                        o.remote_id,
+                        o.error,
+                        now,
+                        tenant,
+                        o.op_id,
+                        *_SOURCES[OperationState(o.state)],
+                    )
+                    for o in outcomes
+                ],
+            )
+            if changed != len(outcomes):
+                raise _Refused
             return
         states: dict[str, OperationState] = {}
         for chunk in _chunks([o.op_id for o in outcomes]):
@@ -663,8 +716,6 @@ class SqlStateStore(abc.ABC):
                 states[op_id] = OperationState(state)
         for outcome in outcomes:
             state = OperationState(outcome.state)
-            if state is OperationState.IN_FLIGHT:
-                raise InvalidTransition("use begin_operations to move operations to in_flight")
             _check_state_move(outcome.op_id, states.get(outcome.op_id), state)
             states[outcome.op_id] = state
         tx.many(
@@ -682,7 +733,9 @@ class SqlStateStore(abc.ABC):
             [(tenant, ref.kind, ref.qbo_id) for ref in change.unlinks],
         )
 
-    def _links(self, tx: Tx, tenant: str, links: Sequence[Link], now: dt.datetime) -> None:
+    def _links(
+        self, tx: Tx, tenant: str, links: Sequence[Link], now: dt.datetime, *, careful: bool
+    ) -> None:
         if not links:
             return
         by_qbo: dict[tuple[str, str], str] = {}
@@ -698,7 +751,7 @@ class SqlStateStore(abc.ABC):
                         f"the batch links {link.kind} {key[1]} to two records ({index[key]} and "
                         f"{other}); nothing was stored"
                     )
-        for kind in sorted({link.kind for link in links}):
+        for kind in sorted({link.kind for link in links}) if careful else ():
             qbo_ids = [q for (k, q) in by_qbo if k == kind]
             hs_ids = [h for (k, h) in by_hs if k == kind]
             for qbo_id, hubspot_id in self._existing_pairs(tx, tenant, kind, qbo_ids, hs_ids):
@@ -716,13 +769,16 @@ class SqlStateStore(abc.ABC):
                     )
         stamp = self._ts(now)
         try:
-            tx.many(
+            # an existing link of the QBO record is updated only if it names the same HubSpot
+            # record (else: not counted, refused); the HubSpot side's unique index does the rest
+            changed = tx.many(
                 f"INSERT INTO hubqbo_links (tenant, {_LINK_COLS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (tenant, kind, qbo_id) DO UPDATE SET "
-                "hubspot_id = excluded.hubspot_id, qbo_sync_token = excluded.qbo_sync_token, "
+                "qbo_sync_token = excluded.qbo_sync_token, "
                 "hubspot_updated_at = excluded.hubspot_updated_at, base = excluded.base, "
-                "base_hash = excluded.base_hash, updated_at = excluded.updated_at",
+                "base_hash = excluded.base_hash, updated_at = excluded.updated_at "
+                "WHERE hubqbo_links.hubspot_id = excluded.hubspot_id",
                 [
                     (
                         tenant,
@@ -738,10 +794,14 @@ class SqlStateStore(abc.ABC):
                     for link in links
                 ],
             )
-        except Exception as exc:  # a racing writer outside the lease discipline
-            if self._is_unique_violation(exc):
+        except Exception as exc:
+            if careful and self._is_unique_violation(exc):  # a race outside the lease
                 raise LinkConflict(f"a record of the batch is already linked: {exc}") from exc
             raise
+        if changed != len(links):
+            if careful:  # pragma: no cover - the careful check above finds it first
+                raise LinkConflict("a record of the batch is already linked elsewhere")
+            raise _Refused
 
     def _existing_pairs(
         self, tx: Tx, tenant: str, kind: str, qbo_ids: Sequence[str], hs_ids: Sequence[str]
@@ -1409,6 +1469,50 @@ def _moved_run(run: Run, store: SqlStateStore, now: dt.datetime) -> tuple[Any, .
         json.dumps(dict(run.counts)),
         error,
     )
+
+
+def _as_stored(
+    op: Operation,
+    state: OperationState,
+    attempts: int,
+    *,
+    created: dt.datetime | None,
+    updated: dt.datetime,
+    fresh: bool,
+) -> Operation:
+    """``op`` as the journal now holds it (cheaper than ``attrs.evolve`` per row); a fresh
+    row has no remote id or error yet."""
+    return Operation(
+        op.op_id,
+        op.kind,
+        op.source_id,
+        op.source_version,
+        op.action,
+        op.target,
+        op.payload,
+        state,
+        attempts,
+        None if fresh else op.remote_id,
+        None if fresh else op.error,
+        op.run_id,
+        created,
+        updated,
+    )
+
+
+class _Refused(Exception):
+    """The fast try of a commit found something refused: retry carefully for the error."""
+
+
+def _sources(to: OperationState) -> tuple[str, str, str]:
+    """The states an operation may move to ``to`` from, padded to three with a non-state."""
+    found = sorted(s.value for s, targets in OPERATION_TRANSITIONS.items() if to in targets)
+    padded = [*found, "-", "-", "-"]
+    return padded[0], padded[1], padded[2]
+
+
+_SOURCES = {to: _sources(to) for to in OperationState}
+"""Per target state, the states an operation may move to it from (padded to three)."""
 
 
 def _check_op(op: Operation) -> None:

@@ -64,9 +64,10 @@ class _SQLiteTx:
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         return self._cur.execute(sql, tuple(params)).rowcount
 
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self._cur.executemany(sql, rows)
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        return self._cur.executemany(sql, rows).rowcount
 
 
 class SQLiteStateStore(SqlStateStore):
