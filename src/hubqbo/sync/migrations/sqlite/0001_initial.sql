@@ -8,6 +8,8 @@ CREATE TABLE hubqbo_tenants (
     created_at        TEXT NOT NULL
 );
 
+-- A rowid table: both keys are then indexes alike, and a lookup by HubSpot ids uses its own
+-- (WITHOUT ROWID made the planner scan the primary key's (tenant, kind) prefix instead).
 CREATE TABLE hubqbo_links (
     tenant             TEXT NOT NULL REFERENCES hubqbo_tenants (name),
     kind               TEXT NOT NULL,
@@ -20,7 +22,7 @@ CREATE TABLE hubqbo_links (
     updated_at         TEXT NOT NULL,
     PRIMARY KEY (tenant, kind, qbo_id),
     UNIQUE (tenant, kind, hubspot_id)
-) WITHOUT ROWID;
+);
 
 CREATE TABLE hubqbo_cursors (
     tenant     TEXT NOT NULL REFERENCES hubqbo_tenants (name),
