@@ -23,6 +23,9 @@ from hubqbo import (
     Lease,
     LeaseHeld,
     LeaseLost,
+    Link,
+    LinkConflict,
+    LinkRef,
     Operation,
     OperationOutcome,
     OperationState,
@@ -186,4 +189,61 @@ def test_leases_and_journal_follow_the_rules(
     run_state_machine_as_test(
         lambda: StoreMachine(store, clock),
         settings=settings(max_examples=examples, stateful_step_count=25, deadline=None),
+    )
+
+
+QBO_IDS = ("q1", "q2", "q3")
+HS_IDS = ("h1", "h2", "h3")
+
+
+class LinkMachine(RuleBasedStateMachine):
+    """Batches of links and unlinks against a model: one link per record on either side."""
+
+    def __init__(self, store: SqlStateStore) -> None:
+        super().__init__()
+        self.store = store
+        self.tenant = f"l{next(_tenants)}"
+        store.connect_tenant(self.tenant)
+        self.lease = store.acquire_lease(self.tenant, "w", ttl=dt.timedelta(days=1))
+        self.model: dict[str, str] = {}  # qbo id -> hubspot id
+
+    @rule(
+        pairs=st.lists(
+            st.tuples(st.sampled_from(QBO_IDS), st.sampled_from(HS_IDS)), min_size=1, max_size=3
+        ),
+        unlinks=st.lists(st.sampled_from(QBO_IDS), max_size=2),
+    )
+    def commit(self, pairs: list[tuple[str, str]], unlinks: list[str]) -> None:
+        after = {q: h for q, h in self.model.items() if q not in unlinks}
+        ok = len({q for q, _ in pairs}) == len(set(pairs)) == len({h for _, h in pairs})
+        for qbo_id, hubspot_id in pairs:
+            taken_by = {h: q for q, h in after.items()}
+            if after.get(qbo_id, hubspot_id) != hubspot_id:
+                ok = False
+            if taken_by.get(hubspot_id, qbo_id) != qbo_id:
+                ok = False
+            after[qbo_id] = hubspot_id
+        change = StateChange(
+            unlinks=[LinkRef("customer", q) for q in unlinks],
+            links=[Link("customer", q, h, base=f'{{"n":"{q}{h}"}}') for q, h in pairs],
+        )
+        if not ok:
+            with pytest.raises(LinkConflict):
+                self.store.commit(self.lease, change)
+            return
+        self.store.commit(self.lease, change)
+        self.model = after
+
+    @invariant()
+    def links_match_the_model(self) -> None:
+        stored = {x.qbo_id: x.hubspot_id for x in self.store.links(self.tenant, "customer")}
+        assert self.model == stored
+
+
+def test_links_stay_one_per_record(backend: str, store: SqlStateStore) -> None:
+    """Random link/unlink batches: refused exactly when a record would get a second link."""
+    examples = 80 if backend == "sqlite" else 30
+    run_state_machine_as_test(
+        lambda: LinkMachine(store),
+        settings=settings(max_examples=examples, stateful_step_count=15, deadline=None),
     )
