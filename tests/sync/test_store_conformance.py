@@ -605,3 +605,23 @@ def test_reopening_migrates_nothing_twice(open_store: StoreFactory) -> None:
     version = first.schema_version()  # type: ignore[attr-defined]
     second = open_store()
     assert (1, 1) == (version, second.schema_version())  # type: ignore[attr-defined]
+
+
+def test_one_change_may_move_an_operation_twice(store: SqlStateStore) -> None:
+    """Outcomes apply in order: in flight → failed → skipped within one commit."""
+    lease = store.acquire_lease("acme", "w1", ttl=TTL)
+    op, other = _op("1"), _op("2")
+    store.journal(lease, [op, other], begin=True)
+    store.commit(
+        lease,
+        StateChange(
+            outcomes=[
+                OperationOutcome(op.op_id, F, error="HTTP 400"),
+                OperationOutcome(other.op_id, A, remote_id="9"),
+                OperationOutcome(op.op_id, S),
+            ]
+        ),
+    )
+    assert [(S, "HTTP 400"), (A, None)] == [
+        (o.state, o.error if o.state is S else None) for o in store.operations("acme")
+    ]

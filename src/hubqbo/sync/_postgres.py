@@ -18,6 +18,7 @@ apply each file once. Tables carry a ``hubqbo_`` prefix, so a shared database is
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import threading
 from collections import Counter
@@ -74,6 +75,9 @@ def _scrub(message: str, dsn: str) -> str:
 
 
 _INSERT = re.compile(r"^INSERT INTO (hubqbo_\w+)")
+_VALUES = re.compile(r"^(INSERT INTO .*? VALUES )(\([^()]*\))(.*)$", re.DOTALL)
+_PLACEHOLDER = re.compile(r"\?")
+_MAX_PARAMS = 60_000  # PostgreSQL takes at most 65,535 parameters per statement
 _FIRST_ANALYZE = 500
 
 
@@ -105,9 +109,21 @@ class _PgTx:
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
             return 0
-        self._cur.executemany(self._sql(sql), [tuple(r) for r in rows])
         self._count(sql, len(rows))
-        return int(self._cur.rowcount)
+        found = _VALUES.match(sql)
+        if found is None:  # UPDATE / DELETE: one statement per row, pipelined
+            self._cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+            return int(self._cur.rowcount)
+        # INSERT: one multi-row statement per chunk (the callers send one row per key)
+        head, row_sql, tail = found.group(1), found.group(2), found.group(3) or ""
+        per = max(1, min(1000, _MAX_PARAMS // max(1, len(rows[0]))))
+        changed = 0
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            statement = f"{head}{', '.join([row_sql] * len(chunk))}{tail}"
+            self._cur.execute(self._sql(statement), [v for r in chunk for v in r])
+            changed += int(self._cur.rowcount)
+        return changed
 
 
 class PostgresStateStore(SqlStateStore):
@@ -135,6 +151,7 @@ class PostgresStateStore(SqlStateStore):
 
     dialect = "postgres"
     _for_update = " FOR UPDATE"
+    _one_update = True
 
     def __init__(
         self,
@@ -229,9 +246,15 @@ class PostgresStateStore(SqlStateStore):
     # ---------------------------------------------------------------- backend hooks
 
     def _sql(self, sql: str) -> str:
+        """``?`` placeholders as PostgreSQL's ``$1, $2, …`` (cached): the store's cursors are
+        raw, so psycopg need not parse the SQL (it re-parses statements over 4 KB each time,
+        such as a 100-row INSERT)."""
         converted = self._queries.get(sql)
         if converted is None:
-            converted = self._queries[sql] = sql.replace("?", "%s")
+            numbers = itertools.count(1)
+            converted = _PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
+            if len(self._queries) < 1000:
+                self._queries[sql] = converted
         return converted
 
     def _analyze_grown(self) -> None:
@@ -261,7 +284,11 @@ class PostgresStateStore(SqlStateStore):
     def _tx(self) -> Iterator[_PgTx]:
         psycopg = self._psycopg
         try:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            with (
+                self._pool.connection() as conn,
+                conn.transaction(),
+                psycopg.RawCursor(conn) as cur,
+            ):
                 yield _PgTx(cur, self._sql, self._grown)
             self._analyze_grown()
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:

@@ -54,6 +54,7 @@ from hubqbo.protocols import (
     Lease,
     Link,
     MappingStatus,
+    MappingTally,
     Operation,
     OperationOutcome,
     OperationState,
@@ -126,6 +127,13 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+# An outcome's row: the remote id once known is kept; the error is the last failure's
+# (kept when skipped without one), cleared once applied.
+_SET_OUTCOME = (
+    "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
+    "error = CASE WHEN ? = 'applied' THEN NULL ELSE COALESCE(?, error) END, "
+    "updated_at = ? WHERE tenant = ? AND op_id = ?"
+)
 _OP_COLS = (
     "op_id, kind, source_id, source_version, action, target, payload, state, attempts, "
     "remote_id, error, run_id, created_at, updated_at"
@@ -149,6 +157,7 @@ class SqlStateStore(abc.ABC):
 
     dialect: str = ""
     _for_update: str = ""
+    _one_update = False
 
     def __init__(self, *, clock: Clock = SYSTEM_CLOCK, sleep: Callable[[float], None]) -> None:
         self._clock = clock
@@ -685,24 +694,39 @@ class SqlStateStore(abc.ABC):
             if OperationState(outcome.state) is OperationState.IN_FLIGHT:
                 raise InvalidTransition("use begin_operations to move operations to in_flight")
         if not careful:
-            # each row moves only from a state allowed to become its outcome's
-            changed = tx.many(
-                "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
-                "error = ?, updated_at = ? WHERE tenant = ? AND op_id = ? "
-                "AND state IN (?, ?, ?)",
-                [
-                    (
-                        OperationState(o.state).value,
-                        o.remote_id,
-                        o.error,
-                        now,
-                        tenant,
-                        o.op_id,
-                        *_SOURCES[OperationState(o.state)],
+            # each row moves only from a state allowed to become its outcome's; with a server
+            # (round trips), one UPDATE per chunk when every operation appears once; else one
+            # per outcome, in order (in-process SQLite runs those faster)
+            rows = [
+                (
+                    o.op_id,
+                    OperationState(o.state).value,
+                    o.remote_id,
+                    o.error,
+                    *_SOURCES[OperationState(o.state)],
+                )
+                for o in outcomes
+            ]
+            if self._one_update and len({o.op_id for o in outcomes}) == len(outcomes):
+                changed = 0
+                for chunk in _chunks(rows, 200):
+                    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                    changed += tx.run(
+                        "WITH v (op_id, state, remote_id, error, s1, s2, s3) AS "
+                        f"(VALUES {values}) "
+                        "UPDATE hubqbo_journal SET state = v.state, "
+                        "remote_id = COALESCE(v.remote_id, hubqbo_journal.remote_id), "
+                        "error = CASE WHEN v.state = 'applied' THEN NULL "
+                        "ELSE COALESCE(v.error, hubqbo_journal.error) END, updated_at = ? FROM v "
+                        "WHERE hubqbo_journal.tenant = ? AND hubqbo_journal.op_id = v.op_id "
+                        "AND hubqbo_journal.state IN (v.s1, v.s2, v.s3)",
+                        (*[v for row in chunk for v in row], now, tenant),
                     )
-                    for o in outcomes
-                ],
-            )
+            else:
+                changed = tx.many(
+                    f"{_SET_OUTCOME} AND state IN (?, ?, ?)",
+                    [(r[1], r[2], r[1], r[3], now, tenant, r[0], *r[4:]) for r in rows],
+                )
             if changed != len(outcomes):
                 raise _Refused
             return
@@ -719,10 +743,17 @@ class SqlStateStore(abc.ABC):
             _check_state_move(outcome.op_id, states.get(outcome.op_id), state)
             states[outcome.op_id] = state
         tx.many(
-            "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
-            "error = ?, updated_at = ? WHERE tenant = ? AND op_id = ?",
+            _SET_OUTCOME,
             [
-                (OperationState(o.state).value, o.remote_id, o.error, now, tenant, o.op_id)
+                (
+                    OperationState(o.state).value,
+                    o.remote_id,
+                    OperationState(o.state).value,
+                    o.error,
+                    now,
+                    tenant,
+                    o.op_id,
+                )
                 for o in outcomes
             ],
         )
@@ -768,6 +799,7 @@ class SqlStateStore(abc.ABC):
                         "nothing was stored"
                     )
         stamp = self._ts(now)
+        unique = list({(link.kind, link.qbo_id): link for link in links}.values())
         try:
             # an existing link of the QBO record is updated only if it names the same HubSpot
             # record (else: not counted, refused); the HubSpot side's unique index does the rest
@@ -791,14 +823,14 @@ class SqlStateStore(abc.ABC):
                         link.base_hash,
                         stamp,
                     )
-                    for link in links
+                    for link in unique
                 ],
             )
         except Exception as exc:
             if careful and self._is_unique_violation(exc):  # a race outside the lease
                 raise LinkConflict(f"a record of the batch is already linked: {exc}") from exc
             raise
-        if changed != len(links):
+        if changed != len(unique):
             if careful:  # pragma: no cover - the careful check above finds it first
                 raise LinkConflict("a record of the batch is already linked elsewhere")
             raise _Refused
@@ -824,7 +856,11 @@ class SqlStateStore(abc.ABC):
             "INSERT INTO hubqbo_cursors (tenant, stream, value, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (tenant, stream) DO UPDATE SET value = excluded.value, "
             "updated_at = excluded.updated_at",
-            [(tenant, c.stream, c.value, self._ts(now)) for c in cursors],
+            # one row per stream (the last value wins): one statement may not update a row twice
+            [
+                (tenant, c.stream, c.value, self._ts(now))
+                for c in {c.stream: c for c in cursors}.values()
+            ],
         )
 
     def _events(self, tx: Tx, tenant: str, events: Sequence[OutboxEvent], now: dt.datetime) -> None:
@@ -891,7 +927,7 @@ class SqlStateStore(abc.ABC):
                     stamp if t.refused else None,
                     stamp if t.written else None,
                 )
-                for t in change.tallies
+                for t in _summed(change.tallies)
             ],
         )
 
@@ -1513,6 +1549,25 @@ def _sources(to: OperationState) -> tuple[str, str, str]:
 
 _SOURCES = {to: _sources(to) for to in OperationState}
 """Per target state, the states an operation may move to it from (padded to three)."""
+
+
+def _summed(tallies: Sequence[MappingTally]) -> list[MappingTally]:
+    """One tally per mapping (a batch may report one mapping twice): counts added, the last
+    refusal kept."""
+    out: dict[tuple[str, str, int, str], MappingTally] = {}
+    for t in tallies:
+        key = (t.hubspot_object, t.qbo_object, t.version, t.mapping)
+        seen = out.get(key)
+        if seen is None:
+            out[key] = t
+            continue
+        out[key] = MappingTally(
+            *key,
+            written=seen.written + t.written,
+            refused=seen.refused + t.refused,
+            refusal=t.refusal if t.refused else seen.refusal,
+        )
+    return list(out.values())
 
 
 def _check_op(op: Operation) -> None:
