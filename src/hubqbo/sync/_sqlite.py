@@ -133,7 +133,6 @@ class SQLiteStateStore(SqlStateStore):
             raise StoreNotUsable(f"cannot open the state store {self.path}: {exc}") from exc
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            self._conn.execute("PRAGMA foreign_keys = ON")
             with self._read() as tx:  # refuse before changing anything (WAL rewrites the header)
                 self._check_ours(tx, migrations("sqlite"))
             if not self._memory:
