@@ -31,6 +31,7 @@ LAYERS = {
     "quickbooks": 3,
     "sandbox": 3,
     "invoices": 4,
+    "sync": 4,
     "cli": 5,
     "testing": 5,  # the pytest plugin wires the sandboxes to the adapters' clients, as cli does
 }
@@ -52,6 +53,11 @@ FORBIDDEN = {
     ("invoices", "sandbox"),
     ("invoices", "_http"),
     ("invoices", "auth"),
+    ("sync", "hubspot"),
+    ("sync", "quickbooks"),
+    ("sync", "sandbox"),
+    ("sync", "_http"),
+    ("sync", "auth"),
 }
 
 
