@@ -207,6 +207,8 @@ from hubqbo.sync import (
 from hubqbo.timezones import local_date
 
 __all__ = [
+    "DEFAULT_ROLLUP_PROPERTIES",
+    "OPERATION_TRANSITIONS",
     "AccountingClient",
     "AccountingEntity",
     "Address",
@@ -234,7 +236,6 @@ __all__ = [
     "CustomerCreationPolicy",
     "CustomerMatch",
     "CustomerMatcher",
-    "DEFAULT_ROLLUP_PROPERTIES",
     "Deal",
     "DealRefresh",
     "DealRollup",
@@ -311,7 +312,6 @@ __all__ = [
     "OAuthClient",
     "OAuthProvider",
     "OAuthToken",
-    "OPERATION_TRANSITIONS",
     "ObjectPair",
     "Operation",
     "OperationOutcome",

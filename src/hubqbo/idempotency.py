@@ -74,6 +74,8 @@ def fresh_request_id() -> str:
         (36, True)
     """
     return str(uuid.uuid4())
+
+
 def operation_id(tenant: str, kind: str, source_id: str, source_version: str, action: str) -> str:
     """The deterministic id of one intended write: journal key and provider idempotency key.
 
