@@ -49,7 +49,7 @@ def _acme_draft(world: DemoWorld, builder: InvoiceBuilder) -> InvoiceDraft:
 def _world_state(world: DemoWorld) -> tuple[Any, ...]:
     """What both providers hold that create could change: QBO invoices and customers, HubSpot
     invoice records and the deal's properties."""
-    deal = world.hubspot.record("deals", world.hs["deal-acme"])["properties"]
+    deal = world.hubspot.get("deals", world.hs["deal-acme"])["properties"]
     return (
         sorted((i.id, i.private_note, i.total) for i in qbo_invoices(world, world.us.realm_id)),
         sorted(c.id or "" for c in world.us.iter_customers(include_inactive=True)),
