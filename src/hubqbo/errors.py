@@ -20,11 +20,26 @@ The tree::
     │   ├── ValidationError           400: QBO 2010/2020/2500/4000/4001/6000/500,
     │   │                             HubSpot VALIDATION_ERROR
     │   ├── RateLimitedError          429, QBO 3001; retry_after, policy
-    │   └── ServerError               5xx
-    │       └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
+    │   ├── ServerError               5xx
+    │   │   └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
+    │   └── UnexpectedResponseError   a reply that is not what the call expects (not JSON, an
+    │                                 HTML page, no entity or id, bad types); excerpt, reason
     ├── TransportError                no usable HTTP response (connect, read, reset)
     │   └── RequestTimeout
     ├── ConfigurationError            the library was set up wrongly (missing realm, bad settings)
+    ├── StateStoreError               the durable sync state store refuses or cannot work
+    │   ├── StoreNotUsable            not a hubqbo store, corrupt, or unreadable: nothing changed
+    │   │   └── SchemaTooNew          written by a newer hubqbo: upgrade hubqbo
+    │   ├── StoreConnectionError      cannot connect or authenticate (DSN password redacted),
+    │   │                             or the driver is missing (pip install 'hubqbo[postgres]')
+    │   ├── InvalidTenantName         empty, too long, or characters outside [A-Za-z0-9._@-]
+    │   ├── TenantMismatch            the tenant was connected to another portal or realm
+    │   ├── LeaseHeld                 another holder has the tenant's lease: wait or give up
+    │   ├── LeaseLost                 a newer epoch took the lease over: stop writing
+    │   ├── RunAlreadyOpen            the tenant has an open run
+    │   ├── LinkConflict              a record is already linked to another record
+    │   ├── InvalidTransition         a journal operation cannot move to that state
+    │   └── MappingSetVersionConflict  another writer saved a newer mapping set version
     └── DomainError                   hubqbo refuses, before any write, and says why
         ├── CustomTransactionNumbersEnabled
         ├── QuoteNotUsable
@@ -34,6 +49,7 @@ The tree::
         ├── MappingError
         │   └── MappingTypeError
         ├── SignatureVerificationError
+        ├── WebhookPayloadError        a signed webhook body that is not a valid event list
         ├── DraftHasProblems           an invoice draft still has problems (each says what to do)
         └── ContactNotEligible         workflow policy ONLY_IF_ELIGIBLE: contact fails the filter
 
@@ -65,8 +81,14 @@ __all__ = [
     "DuplicateError",
     "DuplicateNameError",
     "HubQboError",
+    "InvalidTenantName",
+    "InvalidTransition",
+    "LeaseHeld",
+    "LeaseLost",
+    "LinkConflict",
     "LockedError",
     "MappingError",
+    "MappingSetVersionConflict",
     "MappingTypeError",
     "MigrationInProgressError",
     "NotFoundError",
@@ -74,12 +96,20 @@ __all__ = [
     "QuoteNotUsable",
     "RateLimitedError",
     "RequestTimeout",
+    "RunAlreadyOpen",
+    "SchemaTooNew",
     "ServerError",
     "SignatureVerificationError",
     "StaleObjectError",
+    "StateStoreError",
+    "StoreConnectionError",
+    "StoreNotUsable",
     "TaxCodeRequired",
+    "TenantMismatch",
     "TransportError",
+    "UnexpectedResponseError",
     "ValidationError",
+    "WebhookPayloadError",
 ]
 
 
@@ -242,6 +272,58 @@ class MigrationInProgressError(ServerError):
     """
 
 
+class UnexpectedResponseError(ApiError):
+    """A reply that is not what the call expects: nothing was built from it, nothing written after.
+
+    Raised when a provider answers with something the API does not promise for that call: a
+    body that is not JSON (an HTML error page from a proxy, an XML fault, an empty or truncated
+    body), JSON of the wrong shape (no entity, no id, a list where an object is due), values of
+    the wrong type (a NaN amount, an empty currency) or a reply nested or sized beyond reason.
+    The run that got it stops there; a re-run starts from the provider's state.
+
+    For a write, the provider may have applied it before its reply went wrong: writes carry an
+    idempotency key (QBO ``requestid``, HubSpot unique-id upserts), so a re-run with the same key
+    does not duplicate it. ``retryable`` is ``False``: sending the same request at once rarely
+    turns a broken reply into a good one.
+
+    Attributes:
+        reason: what was wrong with the reply (e.g. ``"Invoice.Id missing"``).
+        excerpt: the start of the body (at most 200 characters), secrets redacted; may be empty.
+
+    Example:
+        >>> err = UnexpectedResponseError(provider="quickbooks", status_code=200,
+        ...     reason="body is not JSON", excerpt="<html>Bad gateway</html>", request_id="t-1")
+        >>> (err.code, err.retryable, err.reason)
+        ('unexpected_response', False, 'body is not JSON')
+    """
+
+    code_name = "unexpected_response"
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        status_code: int | None,
+        reason: str,
+        excerpt: str = "",
+        request_id: str | None = None,
+        retryable: bool | None = None,
+    ) -> None:
+        self.reason = reason
+        self.excerpt = excerpt
+        message = f"unexpected reply: {reason}"
+        if excerpt:
+            message += f"; body starts {excerpt!r}"
+        super().__init__(
+            provider=provider,
+            status_code=status_code,
+            code=self.code_name,
+            message=message,
+            request_id=request_id,
+            retryable=retryable,
+        )
+
+
 # --------------------------------------------------------------------------- transport
 
 
@@ -259,6 +341,88 @@ class RequestTimeout(TransportError):
 
 class ConfigurationError(HubQboError):
     """hubqbo was set up wrongly (no credentials, unknown realm, inconsistent options)."""
+
+
+# --------------------------------------------------------------------------- state store
+
+
+class StateStoreError(HubQboError):
+    """The durable sync state store refuses an operation or cannot work; says what to do."""
+
+
+class StoreNotUsable(StateStoreError):
+    """The file or database is not a hubqbo state store, is corrupt, or cannot be read.
+
+    Nothing was changed in it. Point the store at another path, or restore a backup.
+    """
+
+
+class SchemaTooNew(StoreNotUsable):
+    """The store was written by a newer hubqbo (schema ``found`` > ``supported``): upgrade."""
+
+    def __init__(self, found: int, supported: int, where: str) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the state store {where} has schema version {found}, but this hubqbo knows only "
+            f"up to {supported}: it was written by a newer hubqbo. Upgrade hubqbo "
+            "(pip install -U hubqbo); nothing was changed."
+        )
+
+
+class StoreConnectionError(StateStoreError):
+    """The store's database cannot be reached or refuses the credentials (or its driver is
+    not installed). The message names the target with any password redacted."""
+
+
+class InvalidTenantName(StateStoreError, ValueError):
+    """A tenant name is empty, too long, or has characters outside ``[A-Za-z0-9._@-]``."""
+
+
+class TenantMismatch(StateStoreError):
+    """The tenant was first connected to another HubSpot portal or QBO realm; its links would
+    be wrong for this one. Use a new tenant name for the other pair."""
+
+
+class LeaseHeld(StateStoreError):
+    """Another holder has the tenant's lease and it has not expired: wait, or give up.
+
+    Attributes:
+        holder: the current holder's id; ``expires_at``: when its lease runs out.
+    """
+
+    def __init__(self, tenant: str, holder: str, expires_at: object) -> None:
+        self.tenant = tenant
+        self.holder = holder
+        self.expires_at = expires_at
+        super().__init__(
+            f"tenant {tenant!r} is leased by {holder!r} until {expires_at}; another run or "
+            "invoice creation is writing it. Retry after that time."
+        )
+
+
+class LeaseLost(StateStoreError):
+    """A newer lease epoch exists (the lease expired and was taken over, or was released):
+    this holder must stop writing; nothing of this write was stored."""
+
+
+class RunAlreadyOpen(StateStoreError):
+    """The tenant already has an open run (at most one at a time)."""
+
+
+class LinkConflict(StateStoreError):
+    """A record is already linked to another record of the other side; unlink it first.
+    Nothing of the batch was stored."""
+
+
+class InvalidTransition(StateStoreError):
+    """A journal operation is unknown or cannot move from its state to the one asked.
+    Nothing of the batch was stored."""
+
+
+class MappingSetVersionConflict(StateStoreError):
+    """Another writer saved a newer version of the mapping set since it was read: re-read it
+    and apply the change again."""
 
 
 # --------------------------------------------------------------------------- domain
@@ -339,6 +503,13 @@ class MappingTypeError(MappingError):
 
 class SignatureVerificationError(DomainError):
     """A webhook's signature or timestamp does not verify: do not trust the body."""
+
+
+class WebhookPayloadError(DomainError, ValueError):
+    """A webhook body whose signature verified is not a valid event list (answer 400).
+
+    Also a ``ValueError``, which the parsers raised before it existed.
+    """
 
 
 class DraftHasProblems(DomainError):
