@@ -318,7 +318,7 @@ class ObjectPlan:
 class SyncPlan:
     """Every intended write of a run, per object, with the records that need a person.
 
-    ``print(plan)`` gives a readable summary; in a notebook it renders as tables. Apply it with
+    ``str(plan)`` gives a readable summary; in a notebook it renders as tables. Apply it with
     ``engine.apply(plan)``.
     """
 
