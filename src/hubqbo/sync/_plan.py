@@ -21,14 +21,15 @@ Example:
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
-from hubqbo.idempotency import canonical_json
+from hubqbo.idempotency import canonical_json, operation_id
 from hubqbo.models import CrmObjectType
+from hubqbo.protocols import DirtyRecord, Link, LinkRef
+from hubqbo.protocols import snapshot_hash as _store_hash
 from hubqbo.sync._config import DeletePolicy, ObjectKind, ObjectSync, WritePolicy
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "op_id",
     "plan_object",
     "snapshot_hash",
+    "snapshot_json",
 ]
 
 ASSOCIATION_PREFIX = "@"
@@ -180,6 +182,7 @@ class PlannedOp:
         kind: the object pair.
         action: create, update, mark, archive or associate.
         qbo_id: the QBO record.
+        version: its QBO SyncToken when planned.
         hubspot_id: the HubSpot record when known (updates, archives; ``None`` for creates,
             resolved from the link at apply time).
         properties: every value to write (creates and updates: the full mapped set).
@@ -196,6 +199,7 @@ class PlannedOp:
     kind: ObjectKind
     action: Action
     qbo_id: str
+    version: str = ""
     hubspot_id: str | None = None
     properties: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     snapshot: Mapping[str, str] = attrs.field(factory=dict, hash=False)
@@ -264,13 +268,19 @@ class PlanContext:
 
 
 def snapshot_hash(values: Mapping[str, str]) -> str:
-    """A stable hash of mapped values (key order does not matter).
+    """The store's hash (SHA-256 hex) of the canonical JSON of mapped values; key order does
+    not matter.
 
     Example:
         >>> snapshot_hash({"a": "1", "b": "2"}) == snapshot_hash({"b": "2", "a": "1"})
         True
     """
-    return hashlib.sha256(canonical_json(dict(values)).encode()).hexdigest()[:32]
+    return _store_hash(snapshot_json(values)) or ""
+
+
+def snapshot_json(values: Mapping[str, str]) -> str:
+    """The canonical JSON the store keeps as a link's base snapshot."""
+    return canonical_json(dict(values))
 
 
 def op_id(  # noqa: PLR0917 - the parts of what an operation is, in order
@@ -282,15 +292,17 @@ def op_id(  # noqa: PLR0917 - the parts of what an operation is, in order
     action: Action,
     extra: str = "",
 ) -> str:
-    """The deterministic id of an operation (32 hex characters).
+    """The deterministic id of an operation (the store's ``operation_id``): the source
+    version is the QBO SyncToken and the base the write moves from.
 
     Example:
         >>> op_id("acme", ObjectKind.CONTACTS, "58", "3", None, Action.CREATE) == op_id(
         ...     "acme", ObjectKind.CONTACTS, "58", "3", None, Action.CREATE)
         True
     """
-    text = "\x1f".join((tenant, kind.value, qbo_id, version, base_hash or "-", action.value, extra))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    source_version = f"{version}|{(base_hash or '-')[:16]}"
+    verb = f"{action.value}:{extra}" if extra else action.value
+    return operation_id(tenant, kind.value, qbo_id, source_version, verb)
 
 
 @attrs.frozen
@@ -327,6 +339,12 @@ class SyncPlan:
     cursors: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     """The feed positions the run reached (moved only once every write has landed)."""
     notes: tuple[str, ...] = ()
+    cleared: tuple[DirtyRecord, ...] = ()
+    """The dirty records this plan re-read (cleared with the cursors)."""
+    links: tuple[Link, ...] = ()
+    """Link changes HubSpot events call for (merges, privacy deletions)."""
+    unlinks: tuple[LinkRef, ...] = ()
+    """Links to drop (HubSpot deletions, QBO records merged away)."""
 
     @property
     def operations(self) -> tuple[PlannedOp, ...]:
@@ -380,6 +398,13 @@ def _changes(
     )
 
 
+def _snapshot(wanted: Mapping[str, str], base: Mapping[str, str] | None) -> dict[str, str]:
+    """What a record write stores as its base: the properties written, and the association
+    targets already made (a new target joins the base when its association lands)."""
+    made = {k: v for k, v in (base or {}).items() if k.startswith(ASSOCIATION_PREFIX)}
+    return {**made, **_properties(wanted)}
+
+
 def _properties(values: Mapping[str, str]) -> dict[str, str]:
     """The values that are HubSpot properties (association targets left out)."""
     return {k: v for k, v in values.items() if not k.startswith(ASSOCIATION_PREFIX)}
@@ -417,6 +442,7 @@ def _associations(  # noqa: PLR0917 - private helper of plan_object
                 kind=kind,
                 action=Action.ASSOCIATE,
                 qbo_id=record.qbo_id,
+                version=record.version,
                 reason=f"associate with {to_type.value} {target}",
                 label=record.label,
                 to_type=to_type,
@@ -464,6 +490,7 @@ def _plan_gone(
         kind=kind,
         action=Action.ARCHIVE,
         qbo_id=record.qbo_id,
+        version=record.version,
         hubspot_id=link.hubspot_id,
         reason=f"{record.gone.value if record.gone else 'gone'} in QBO; delete policy: archive",
         label=record.label,
@@ -545,18 +572,16 @@ def plan_object(
                         kind=kind,
                         action=action,
                         qbo_id=record.qbo_id,
+                        version=record.version,
                         hubspot_id=link.hubspot_id,
                         properties=_properties(wanted),
-                        snapshot=wanted,
+                        snapshot=_snapshot(wanted, link.base),
                         changes=changes,
                         reason=_update_reason(action, changes, record),
                         label=record.label,
                     )
                 )
             ops.extend(_associations(context, kind, record, wanted, link.base, link.base_hash))
-            if not changes:
-                # only association targets changed: the snapshot moves with the associations
-                ops.append(_snapshot_only(context, kind, record, link, wanted))
             continue
         wanted = _wanted(context, record, settings)
         proposed = context.proposed.get(record.qbo_id)
@@ -576,9 +601,10 @@ def plan_object(
                     kind=kind,
                     action=Action.UPDATE,
                     qbo_id=record.qbo_id,
+                    version=record.version,
                     hubspot_id=proposed,
                     properties=_properties(wanted),
-                    snapshot=wanted,
+                    snapshot=_snapshot(wanted, None),
                     changes=_changes(_strings(before), wanted),
                     reason=f"linked to HubSpot record {proposed}; hubqbo's id written first",
                     label=record.label,
@@ -593,8 +619,9 @@ def plan_object(
                     kind=kind,
                     action=Action.CREATE,
                     qbo_id=record.qbo_id,
+                    version=record.version,
                     properties=_properties(wanted),
-                    snapshot=wanted,
+                    snapshot=_snapshot(wanted, None),
                     changes=_changes(None, wanted),
                     reason="new in QBO",
                     label=record.label,
@@ -617,28 +644,6 @@ def plan_object(
 
 def _strings(values: Mapping[str, str | None] | None) -> dict[str, str | None] | None:
     return None if values is None else dict(values)
-
-
-def _snapshot_only(
-    ctx: PlanContext,
-    kind: ObjectKind,
-    record: SourceRecord,
-    link: LinkState,
-    wanted: Mapping[str, str],
-) -> PlannedOp:
-    """An update with no property to write: records the new association targets as the base
-    once the associations landed (the applier writes nothing to HubSpot for it)."""
-    return PlannedOp(
-        op_id=op_id(ctx.tenant, kind, record.qbo_id, record.version, link.base_hash, Action.UPDATE),
-        kind=kind,
-        action=Action.UPDATE,
-        qbo_id=record.qbo_id,
-        hubspot_id=link.hubspot_id,
-        properties={},
-        snapshot=wanted,
-        reason="association targets changed",
-        label=record.label,
-    )
 
 
 def _skip_first(  # noqa: PLR0917 - private helper of plan_object
