@@ -1099,11 +1099,15 @@ class StateStore(Protocol):
 
     # ---------------------------------------------------------------- journal
 
-    def journal(self, lease: Lease, operations: Sequence[Operation]) -> list[Operation]:
+    def journal(
+        self, lease: Lease, operations: Sequence[Operation], *, begin: bool = False
+    ) -> list[Operation]:
         """Record planned operations (one transaction for the batch); returns them as stored.
 
         An operation id already in the journal is kept as it is (whatever its state), so
-        re-planning after a crash never resets a write that was sent or applied.
+        re-planning after a crash never resets a write that was sent or applied. With
+        ``begin``, the batch's non-final operations also move to ``in_flight`` (attempts + 1)
+        in the same transaction — for a batch sent right away.
         """
         ...
 

@@ -1,8 +1,17 @@
-"""Sync of QBO customers, items and invoices into HubSpot (F, G, I, J): plan, then apply.
+"""Sync of QBO customers, items and invoices into HubSpot (F, G, I, J), and its durable state.
 
 Why a package: the pure planner (``_plan``), the change feeds (``_feeds``), initial linking
 (``_linking``), the applier (``_apply``) and the engine that ties them to the ports
-(``_engine``) are separate concerns; users import from here (or from ``hubqbo``).
+(``_engine``) are separate concerns, over the state store (``SQLiteStateStore``, the embedded
+default; ``PostgresStateStore`` with ``pip install 'hubqbo[postgres]'``; both implement
+:class:`hubqbo.protocols.StateStore`; ``copy_tenant`` moves a tenant between stores). Users
+import from here (or from ``hubqbo``).
+
+Example:
+    >>> from hubqbo.sync import SQLiteStateStore
+    >>> with SQLiteStateStore(":memory:") as store:
+    ...     store.connect_tenant("acme").name
+    'acme'
 """
 
 from hubqbo.sync._config import (
@@ -16,6 +25,8 @@ from hubqbo.sync._config import (
     invoices_from,
     with_email,
 )
+from hubqbo.sync._engine import SyncCrm, SyncEngine, SyncLedger
+from hubqbo.sync._migrations import latest_version
 from hubqbo.sync._plan import (
     Action,
     Ambiguity,
@@ -27,9 +38,13 @@ from hubqbo.sync._plan import (
     SkipReason,
     SyncPlan,
 )
+from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
 from hubqbo.sync._result import Quarantined, SyncResult
+from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
+from hubqbo.sync._sqlite import SQLiteStateStore, default_state_path
 
 __all__ = [
+    "MAX_TENANT_NAME",
     "Action",
     "Ambiguity",
     "DeletePolicy",
@@ -39,15 +54,24 @@ __all__ = [
     "ObjectPlan",
     "ObjectSync",
     "PlannedOp",
+    "PostgresStateStore",
     "Quarantined",
+    "SQLiteStateStore",
     "Skip",
     "SkipReason",
     "SyncConfig",
+    "SyncCrm",
+    "SyncEngine",
     "SyncFilter",
+    "SyncLedger",
     "SyncPlan",
     "SyncResult",
     "WritePolicy",
     "active_only",
+    "default_state_path",
     "invoices_from",
+    "latest_version",
+    "redact_dsn",
+    "validate_tenant_name",
     "with_email",
 ]

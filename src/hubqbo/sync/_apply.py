@@ -53,7 +53,7 @@ from hubqbo.sync._config import ObjectKind
 from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
 from hubqbo.sync._result import Quarantined
 
-__all__ = ["ApplyReport", "Applier", "FLAG_PREFIX", "decode_base", "op_from_journal"]
+__all__ = ["FLAG_PREFIX", "Applier", "ApplyReport", "decode_base", "op_from_journal"]
 
 _log = logging.getLogger("hubqbo.sync")
 
@@ -138,7 +138,7 @@ def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
 
-class Parked(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Parked(Exception):
     """HubSpot's daily limit: stop writing until ``until``."""
 
     def __init__(self, until: dt.datetime) -> None:

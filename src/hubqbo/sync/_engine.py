@@ -154,10 +154,11 @@ class SyncEngine:
         >>> from hubqbo.hubspot import HubSpotClient
         >>> from hubqbo.quickbooks import QuickBooksClient
         >>> from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox
-        >>> from hubqbo.sync import SQLiteStateStore
+        >>> from hubqbo.sync import Action, ObjectKind, SQLiteStateStore
         >>> qbo = QuickBooksSandbox()
         >>> realm = qbo.add_realm(country="US")
-        >>> _ = qbo.add_customer(realm, "Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"})
+        >>> _ = qbo.add_customer(realm, "Acme Inc",
+        ...                      PrimaryEmailAddr={"Address": "ann@acme.example"})
         >>> engine = SyncEngine(HubSpotClient(access_token="pat", transport=HubSpotSandbox()),
         ...                     QuickBooksClient(realm_id=realm, access_token="t", transport=qbo),
         ...                     state=SQLiteStateStore(":memory:"), tenant="acme")
