@@ -311,7 +311,9 @@ class SyncEngine:
         hubspot_links, hubspot_unlinks = self._hubspot_events(dirty)
         for obj in objects:
             if obj.refused:
+                # held-back deletions must be read again: this object's cursor stays
                 notes.append(obj.refused)
+                cursors.pop(self._stream(obj.kind), None)
         return SyncPlan(
             tenant=self.tenant,
             objects=tuple(objects),
@@ -457,7 +459,7 @@ class SyncEngine:
         }
         if not wanted or kind is ObjectKind.INVOICES:
             return LinkProposal()
-        linked_hs = {link.hubspot_id for link in reading.links}
+        linked_hs = {link.hubspot_id: link.qbo_id for link in reading.links}
         models = [c.record for c in reading.changes if c.id in wanted and c.record is not None]
         if kind is ObjectKind.CONTACTS:
             customers = [m for m in models if isinstance(m, Customer)]
@@ -465,14 +467,14 @@ class SyncEngine:
                 contacts = self._crm.list_records(
                     CrmObjectType.CONTACT, properties=[*CONTACT_PROPERTIES, self.id_property(kind)]
                 )
-                free = [o for o in contacts if o.id not in linked_hs]
-                return link_contacts(customers, free, matcher_factory=self._matcher_factory)
+                return link_contacts(
+                    customers, contacts, linked=linked_hs, matcher_factory=self._matcher_factory
+                )
             emails = sorted({(c.email or "").strip().lower() for c in customers if c.email})
             found = self._crm.read_records(
                 CrmObjectType.CONTACT, emails, id_property="email", properties=CONTACT_PROPERTIES
             )
-            free = [o for o in found if o.id not in linked_hs]
-            return link_contacts(customers, free, use_matcher=False)
+            return link_contacts(customers, found, linked=linked_hs, use_matcher=False)
         if not reading.first:
             return LinkProposal()
         items = [m for m in models if isinstance(m, Item)]

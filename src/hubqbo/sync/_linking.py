@@ -124,6 +124,7 @@ def link_contacts(
     customers: Iterable[Customer],
     contacts: Iterable[CrmObject],
     *,
+    linked: Mapping[str, str] | None = None,
     matcher_factory: Callable[[Iterable[Customer]], CustomerMatcher] = CustomerMatcher,
     use_matcher: bool = True,
 ) -> LinkProposal:
@@ -131,12 +132,19 @@ def link_contacts(
 
     Args:
         customers: QBO customers not linked yet (that would otherwise be created).
-        contacts: HubSpot contacts not linked yet.
+        contacts: HubSpot contacts (the linked ones are only used to hold back a customer
+            whose e-mail a contact linked to another customer already has: HubSpot keeps
+            e-mails unique, so it could be neither created nor linked).
+        linked: HubSpot ids already linked -> their QBO ids.
         matcher_factory: builds the matcher's index over the customers left after e-mail.
         use_matcher: ``False`` pairs by e-mail only (incremental runs look up e-mails only).
     """
     people = [c for c in customers if c.id]
-    crm = list(contacts)
+    taken_by = dict(linked or {})
+    everyone = list(contacts)
+    crm = [o for o in everyone if o.id not in taken_by]
+    held = _email_taken(people, [o for o in everyone if o.id in taken_by])
+    people = [c for c in people if c.id not in {a.qbo_id for a in held}]
     by_id = {o.id: o for o in crm}
     pairs, ambiguous, used = _by_key(
         ObjectKind.CONTACTS,
@@ -153,7 +161,25 @@ def link_contacts(
         how.update(dict.fromkeys(matched, "matcher"))
         ambiguous.extend(unclear)
     values = {q: dict(by_id[h].properties) for q, h in pairs.items()}
-    return LinkProposal(pairs, values, how, tuple(ambiguous))
+    return LinkProposal(pairs, values, how, tuple(ambiguous) + tuple(held))
+
+
+def _email_taken(customers: Sequence[Customer], linked: Sequence[CrmObject]) -> list[Ambiguity]:
+    """Customers whose e-mail belongs to a contact linked to another customer."""
+    owners = {_fold(o.properties.get("email")): o for o in linked if o.properties.get("email")}
+    out = []
+    for customer in customers:
+        owner = owners.get(_fold(customer.email))
+        if owner is not None:
+            out.append(
+                Ambiguity(
+                    ObjectKind.CONTACTS,
+                    customer.id or "",
+                    customer.display_name or "",
+                    ((owner.id, f"{_contact_label(owner)} (linked to another customer)"),),
+                )
+            )
+    return out
 
 
 def _match(
