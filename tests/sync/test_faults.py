@@ -31,8 +31,9 @@ FAULTS = [
 
 def _seed_world(world: World) -> list[str]:
     ids = [
-        world.customer(f"Customer {n}", GivenName=f"G{n}",
-                       PrimaryEmailAddr={"Address": f"c{n}@example.test"})
+        world.customer(
+            f"Customer {n}", GivenName=f"G{n}", PrimaryEmailAddr={"Address": f"c{n}@example.test"}
+        )
         for n in range(150)
     ]
     for n in range(120):
@@ -48,7 +49,9 @@ def _edits(world: World, ids: list[str]) -> None:
 
 def _state(world: World) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     contacts = sorted(
-        tuple(str(props(c).get(k) or "") for k in ("hubqbo_id", "email", "firstname", "hubqbo_status"))
+        tuple(
+            str(props(c).get(k) or "") for k in ("hubqbo_id", "email", "firstname", "hubqbo_status")
+        )
         for c in world.contacts()
     )
     products = sorted(

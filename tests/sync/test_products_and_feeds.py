@@ -92,7 +92,11 @@ def test_webhooks_mark_records_dirty_once_however_often_they_arrive(world: World
     class QboEvent:  # what hubqbo.quickbooks.parse_webhook returns, as attributes
         def __init__(self, entity_id: str) -> None:
             self.realm_id, self.entity, self.entity_id, self.operation = (
-                world.realm, "Item", entity_id, "Update")
+                world.realm,
+                "Item",
+                entity_id,
+                "Update",
+            )
 
     item = world.qbo.add_item(world.realm, "Audit", 500)
     engine = world.engine(PRODUCTS_ONLY)

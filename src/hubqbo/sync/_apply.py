@@ -76,6 +76,7 @@ class ApplyReport:
     quarantined: list[Quarantined] = attrs.field(factory=list)
     errors: list[str] = attrs.field(factory=list)
     parked_until: dt.datetime | None = None
+    events: int = 0
     touched: dict[ObjectKind, set[str]] = attrs.field(factory=lambda: defaultdict(set))
     """QBO ids written per object (the invoices whose deals need a roll-up)."""
 
@@ -298,6 +299,7 @@ class Applier:
     ) -> None:
         outcomes = list(extra)
         links = []
+        events = [e for op, _ in done for e in op.events]
         for op, hubspot_id in done:
             outcomes.append(
                 OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=hubspot_id)
@@ -306,7 +308,8 @@ class Applier:
             self.report.applied += 1
             self.report.count(kind, op.action)
             self.report.touched[kind].add(op.qbo_id)
-        self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links))
+        self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links, events=events))
+        self.report.events += len(events)
 
     def _upsert(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
         attempts = self._begin(ops)

@@ -44,6 +44,8 @@ class ObjectKind(str, enum.Enum):
     CONTACTS = "contacts"
     PRODUCTS = "products"
     INVOICES = "invoices"
+    LINE_ITEMS = "line_items"
+    """QBO invoice lines as HubSpot line items on the invoice (part of invoice sync)."""
 
     @property
     def entity(self) -> str:
@@ -60,11 +62,13 @@ _ENTITIES = {
     ObjectKind.CONTACTS: "Customer",
     ObjectKind.PRODUCTS: "Item",
     ObjectKind.INVOICES: "Invoice",
+    ObjectKind.LINE_ITEMS: "Invoice",
 }
 _CRM_TYPES = {
     ObjectKind.CONTACTS: CrmObjectType.CONTACT,
     ObjectKind.PRODUCTS: CrmObjectType.PRODUCT,
     ObjectKind.INVOICES: CrmObjectType.INVOICE,
+    ObjectKind.LINE_ITEMS: CrmObjectType.LINE_ITEM,
 }
 
 
@@ -197,7 +201,13 @@ class SyncConfig:
     cdc_overlap: dt.timedelta = dt.timedelta(minutes=1)
 
     def of(self, kind: ObjectKind) -> ObjectSync:
-        """The settings of one object."""
+        """The settings of one object (line items: on with invoices and their switch; a line
+        removed from its invoice is archived)."""
+        if kind is ObjectKind.LINE_ITEMS:
+            return ObjectSync(
+                enabled=self.invoices.enabled and self.invoices.line_items,
+                delete=DeletePolicy.ARCHIVE,
+            )
         return {
             ObjectKind.CONTACTS: self.contacts,
             ObjectKind.PRODUCTS: self.products,
@@ -206,5 +216,6 @@ class SyncConfig:
 
     @property
     def enabled_kinds(self) -> tuple[ObjectKind, ...]:
-        """The objects switched on, in sync order (contacts, products, invoices)."""
-        return tuple(k for k in ObjectKind if self.of(k).enabled)
+        """The objects read from QBO, switched on, in sync order (contacts, products,
+        invoices; line items come with their invoices)."""
+        return tuple(k for k in ObjectKind if k is not ObjectKind.LINE_ITEMS and self.of(k).enabled)

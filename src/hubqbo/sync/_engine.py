@@ -16,12 +16,16 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.invoices import InvoiceBuilder, InvoiceProperties
+from hubqbo.status import InvoiceStatus
+from hubqbo.idempotency import canonical_json, derive_request_id
+from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
+from hubqbo.errors import ApiError
 from hubqbo.models import (
     CrmObjectType,
     Customer,
@@ -43,6 +47,7 @@ from hubqbo.protocols import (
     LedgerFeed,
     Link,
     LinkRef,
+    OutboxEvent,
     RunStatus,
     StateChange,
     StateStore,
@@ -58,6 +63,8 @@ from hubqbo.sync._linking import (
     link_products,
 )
 from hubqbo.sync._plan import (
+    Action,
+    Gone,
     LinkState,
     ObjectPlan,
     PlanContext,
@@ -68,7 +75,12 @@ from hubqbo.sync._plan import (
     snapshot_hash,
 )
 from hubqbo.sync._result import SyncResult
-from hubqbo.sync._source import contact_record, invoice_record, product_record
+from hubqbo.sync._source import (
+    contact_record,
+    invoice_record,
+    line_item_records,
+    product_record,
+)
 from hubqbo.timezones import resolve_time_zone
 
 __all__ = ["SyncCrm", "SyncEngine", "SyncLedger"]
@@ -218,7 +230,7 @@ class SyncEngine:
             return
         specs: list[PropertySpec] = []
         groups: list[PropertyGroupSpec] = []
-        for kind in (ObjectKind.CONTACTS, ObjectKind.PRODUCTS):
+        for kind in (ObjectKind.CONTACTS, ObjectKind.PRODUCTS, ObjectKind.LINE_ITEMS):
             if not self.config.of(kind).enabled:
                 continue
             groups.append(PropertyGroupSpec(kind.crm_type))
@@ -305,9 +317,16 @@ class SyncEngine:
             reading = self._read(kind, started, dirty)
             readings[kind] = reading
             cursors[self._stream(kind)] = reading.cursor
-            objects.append(
-                self._plan_kind(reading, proceed=proceed, quarantined=quarantined.get(kind, set()))
+            planned = self._plan_kind(
+                reading, proceed=proceed, quarantined=quarantined.get(kind, set())
             )
+            objects.append(planned)
+            if kind is ObjectKind.INVOICES and self.config.of(ObjectKind.LINE_ITEMS).enabled:
+                objects.append(
+                    self._plan_lines(
+                        reading, planned, quarantined.get(ObjectKind.LINE_ITEMS, set())
+                    )
+                )
         hubspot_links, hubspot_unlinks = self._hubspot_events(dirty)
         for obj in objects:
             if obj.refused:
@@ -439,9 +458,75 @@ class SyncEngine:
         context = self._context(kind, proceed=proceed, quarantined=quarantined)
         proposal = self._propose(reading, records, states)
         context = attrs.evolve(context, proposed=proposal.proposed, proposed_values=proposal.values)
-        return plan_object(
+        planned = plan_object(
             kind, records, states, settings, context=context, ambiguous=proposal.ambiguous
         )
+        if kind is ObjectKind.INVOICES:
+            planned = self._with_events(reading, planned, states)
+        return planned
+
+    def _with_events(
+        self, reading: _Read, planned: ObjectPlan, states: Mapping[str, LinkState]
+    ) -> ObjectPlan:
+        """Attach to each invoice write the status events it makes true (C4), computed by
+        ``invoice_events`` (the one implementation ``InvoiceBuilder`` uses) from the base
+        snapshot (what HubSpot last knew) and QBO now; they enter the outbox in the same
+        transaction that marks the write applied."""
+        names = self._invoice_props
+        invoices = {c.id: c.record for c in reading.changes if isinstance(c.record, Invoice)}
+        ops = []
+        for op in planned.operations:
+            invoice = invoices.get(op.qbo_id)
+            link = states.get(op.qbo_id)
+            if op.action is Action.ASSOCIATE or invoice is None or link is None:
+                ops.append(op)
+                continue
+            base = link.base or {}
+            previous = _status(base.get(names.status))
+            status = _status(op.snapshot.get(names.status))
+            if status is None:
+                ops.append(op)
+                continue
+            found = invoice_events(
+                invoice,
+                realm_id=self._qbo.realm_id,
+                deal_id=None,
+                previous_status=previous,
+                previous_balance=_decimal(base.get(names.balance)),
+                status=status,
+            )
+            ops.append(attrs.evolve(op, events=tuple(_outbox(e, self.tenant) for e in found)))
+        return attrs.evolve(planned, operations=tuple(ops))
+
+    def _plan_lines(
+        self, reading: _Read, invoices: ObjectPlan, quarantined: set[str]
+    ) -> ObjectPlan:
+        """QBO invoice lines as HubSpot line items on their invoices; a line removed from an
+        invoice is archived with it gone."""
+        kind = ObjectKind.LINE_ITEMS
+        skipped = {s.qbo_id for s in invoices.skipped if s.reason is not SkipReason.UNCHANGED}
+        records: list[SourceRecord] = []
+        changed: set[str] = set()
+        for change in reading.changes:
+            invoice = change.record
+            if change.deleted or not isinstance(invoice, Invoice) or change.id in skipped:
+                continue
+            changed.add(change.id)
+            records.extend(line_item_records(invoice))
+        links = [
+            link
+            for link in self._store.links(self.tenant, kind.value)
+            if link.qbo_id.partition(".")[0] in changed
+        ]
+        present = {r.qbo_id for r in records}
+        records.extend(
+            SourceRecord(kind, link.qbo_id, "deleted", gone=Gone.DELETED)
+            for link in links
+            if link.qbo_id not in present
+        )
+        states = {link.qbo_id: _link_state(link) for link in links}
+        context = attrs.evolve(self._context(kind, proceed=True, quarantined=quarantined))
+        return plan_object(kind, records, states, self.config.of(kind), context=context)
 
     def _propose(
         self, reading: _Read, records: Sequence[SourceRecord], links: Mapping[str, LinkState]
@@ -619,8 +704,42 @@ class SyncEngine:
             self.ensure_properties()
         applier = self._applier(lease, run_id)
         report = applier.apply(plan.operations)
+        if report.touched.get(ObjectKind.INVOICES) and report.parked_until is None:
+            self._refresh_deals(sorted(report.touched[ObjectKind.INVOICES]), applier.lease, report)
         moved = self._finish(plan, applier.lease, report)
         return _result(self.tenant, report, moved)
+
+    def _refresh_deals(self, invoice_ids: Sequence[str], lease: Lease, report: ApplyReport) -> None:
+        """Recompute the roll-up (C1-C3) of every deal whose invoices changed, with
+        ``InvoiceBuilder.refresh_deal`` (one implementation), and put its changes in the
+        outbox (C4). Idempotent: a roll-up already current costs no write."""
+        links = self._store.links(self.tenant, ObjectKind.INVOICES.value, qbo_ids=invoice_ids)
+        deals: set[str] = set()
+        for link in links:
+            try:
+                found = self._crm.associations(
+                    CrmObjectType.INVOICE, link.hubspot_id, CrmObjectType.DEAL
+                )
+            except ApiError as failed:
+                report.errors.append(f"deals of invoice {link.qbo_id}: {failed}")
+                continue
+            deals.update(a.to_id for a in found)
+        if not deals:
+            return
+        builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
+        events: list[OutboxEvent] = []
+        for deal_id in sorted(deals):
+            try:
+                refreshed = builder.refresh_deal(deal_id)
+            except ApiError as failed:
+                report.errors.append(f"roll-up of deal {deal_id}: {failed}")
+                continue
+            events.extend(
+                _outbox(e, self.tenant) for e in refreshed.events if e.kind == "deal_rollup_changed"
+            )
+        if events:
+            self._store.commit(lease, StateChange(events=events))
+            report.events += len(events)
 
     def _finish(self, plan: SyncPlan, lease: Lease, report: ApplyReport) -> bool:
         """Move the cursors (and clear the dirty inbox) only when every write landed."""
@@ -646,8 +765,6 @@ class SyncEngine:
 
 
 def _relinked(link: Link, hubspot_id: str, base: Mapping[str, str]) -> Link:
-    from hubqbo.idempotency import canonical_json
-
     return Link(
         kind=link.kind,
         qbo_id=link.qbo_id,
@@ -667,4 +784,33 @@ def _result(tenant: str, report: ApplyReport, moved: bool) -> SyncResult:
         errors=tuple(report.errors),
         cursors_moved=moved,
         parked_until=report.parked_until,
+        events=report.events,
+    )
+
+
+def _status(value: str | None) -> InvoiceStatus | None:
+    try:
+        return InvoiceStatus(value) if value else None
+    except ValueError:
+        return None
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value else None
+    except ArithmeticError:
+        return None
+
+
+def _outbox(event: object, tenant: str) -> OutboxEvent:
+    """An event as an outbox row; its id is derived from its content (the same event found
+    twice is stored once)."""
+    payload = canonical_json(
+        {k: v for k, v in attrs.asdict(event).items() if v is not None}  # type: ignore[arg-type]
+    )
+    kind = str(getattr(event, "kind", "event"))
+    return OutboxEvent(
+        event_id=derive_request_id(f"event:{kind}", payload, namespace=tenant),
+        type=kind,
+        payload=payload,
     )

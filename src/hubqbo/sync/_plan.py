@@ -28,7 +28,7 @@ import attrs
 
 from hubqbo.idempotency import canonical_json, operation_id
 from hubqbo.models import CrmObjectType
-from hubqbo.protocols import DirtyRecord, Link, LinkRef
+from hubqbo.protocols import DirtyRecord, Link, LinkRef, OutboxEvent
 from hubqbo.protocols import snapshot_hash as _store_hash
 from hubqbo.sync._config import DeletePolicy, ObjectKind, ObjectSync, WritePolicy
 
@@ -209,6 +209,8 @@ class PlannedOp:
     to_type: CrmObjectType | None = None
     to_kind: ObjectKind | None = None
     to_id: str | None = None
+    events: tuple[OutboxEvent, ...] = attrs.field(default=(), eq=False)
+    """Status events (C4) written to the outbox in the transaction that applies this op."""
 
 
 @attrs.frozen

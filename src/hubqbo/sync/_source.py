@@ -25,13 +25,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from hubqbo.invoices import InvoiceProperties
-from hubqbo.models import Customer, Invoice, Item, ItemType
+from hubqbo.models import Customer, Invoice, Item, ItemType, LineDetailType
 from hubqbo.status import invoice_status
 from hubqbo.sync._config import ObjectKind, ObjectSync
 from hubqbo.sync._plan import Gone, SourceRecord, association_key
 
 __all__ = [
     "Mapper",
+    "line_item_records",
     "contact_record",
     "contact_values",
     "invoice_record",
@@ -227,3 +228,44 @@ def invoice_record(
         eligible=settings.filter(invoice),
         label=invoice.doc_number or invoice.id or "",
     )
+
+
+def line_item_records(
+    invoice: Invoice, *, item_names: Mapping[str, str] | None = None
+) -> list[SourceRecord]:
+    """The invoice's sales lines as HubSpot line items on it (``@invoices`` association):
+    name, quantity and unit price (HubSpot computes the amount). Discount, subtotal and
+    description-only lines have no HubSpot line item: hubqbo's own total property carries
+    QBO's total.
+    """
+    names = item_names or {}
+    out = []
+    for number, line in enumerate(invoice.lines, start=1):
+        if line.detail_type is not LineDetailType.SALES_ITEM:
+            continue
+        item_id = line.item.value if line.item else ""
+        name = (line.item.name if line.item and line.item.name else names.get(item_id)) or (
+            line.description or f"Line {number}"
+        )
+        problems = []
+        if line.unit_price is not None and line.unit_price < 0:
+            problems.append("a negative unit price: HubSpot refuses it")
+        values = {
+            "name": name[:_MAX_TEXT],
+            "quantity": _plain(line.quantity if line.quantity is not None else Decimal(1)),
+            "price": _plain(line.unit_price if line.unit_price is not None else line.amount),
+            "description": _text(line.description),
+            "hs_line_item_currency_code": invoice.currency,
+            association_key(ObjectKind.INVOICES): invoice.id or "",
+        }
+        out.append(
+            SourceRecord(
+                kind=ObjectKind.LINE_ITEMS,
+                qbo_id=f"{invoice.id}.{line.id or number}",
+                version=invoice.sync_token or "",
+                values=values,
+                problems=tuple(problems),
+                label=f"{invoice.doc_number or invoice.id} / {name}",
+            )
+        )
+    return out
