@@ -24,6 +24,8 @@ from hubqbo.sandbox._common import (
     SandboxRequest,
     SystemClock,
 )
+from hubqbo.sandbox._serve import ServedSandboxes, serve_sandboxes
+from hubqbo.sandbox._state import SandboxStateError
 from hubqbo.sandbox.hubspot import HubSpotSandbox
 from hubqbo.sandbox.quickbooks import QuickBooksSandbox
 
@@ -36,5 +38,8 @@ __all__ = [
     "ManualClock",
     "QuickBooksSandbox",
     "SandboxRequest",
+    "SandboxStateError",
+    "ServedSandboxes",
     "SystemClock",
+    "serve_sandboxes",
 ]
