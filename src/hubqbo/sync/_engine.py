@@ -1,7 +1,7 @@
 """``SyncEngine``: QBO customers, items and invoices into HubSpot, planned, then applied once.
 
 Why this shape: ``plan()`` reads both sides and writes nothing — every create, update,
-archive and association with its reason — so a dry run is ``print(engine.plan())``.
+archive and association with its reason — so a dry run is ``str(engine.plan())``.
 ``apply(plan)`` hands exactly those operations to the applier, which journals each one,
 marks it in flight, makes the call keyed so a re-send lands on the same record, and commits
 the result with its link and base snapshot. Cursors move only when every write below them
