@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
 
+from hubqbo.mapping import MappingSet, ObjectPair, default_mapping_set
 from hubqbo.models import CrmObjectType, Invoice
 
 __all__ = [
@@ -69,6 +70,13 @@ _CRM_TYPES = {
     ObjectKind.PRODUCTS: CrmObjectType.PRODUCT,
     ObjectKind.INVOICES: CrmObjectType.INVOICE,
     ObjectKind.LINE_ITEMS: CrmObjectType.LINE_ITEM,
+}
+
+
+_PAIRS = {
+    ObjectKind.CONTACTS: ObjectPair.CONTACT,
+    ObjectKind.PRODUCTS: ObjectPair.PRODUCT,
+    ObjectKind.INVOICES: ObjectPair.INVOICE,
 }
 
 
@@ -182,6 +190,7 @@ class SyncConfig:
             need contacts and products synced first).
         id_property: hubqbo's unique HubSpot property holding ``realm:id`` on each object.
         status_property: hubqbo's property a ``MARK`` delete policy writes.
+        mappings: the field mappings per object (``hubqbo.MappingSet``).
         mass_delete_share: a run that would archive or mark more than this share of the
             linked records of one object is refused unless told to proceed.
         cdc_overlap: how far before the cursor each incremental read starts (clock skew;
@@ -199,6 +208,14 @@ class SyncConfig:
     status_property: str = "hubqbo_status"
     mass_delete_share: Decimal = Decimal("0.2")
     cdc_overlap: dt.timedelta = dt.timedelta(minutes=1)
+    mappings: Mapping[ObjectKind, MappingSet] = attrs.field(factory=dict, hash=False)
+    """The field mappings per object (HubSpot's defaults, ``default_mapping_set``, for any
+    object not given): every mapped value the engine writes goes through them."""
+
+    def mapping_set(self, kind: ObjectKind) -> MappingSet:
+        """The mapping set of ``kind`` (contacts, products or invoices)."""
+        given = self.mappings.get(kind)
+        return given if given is not None else default_mapping_set(_PAIRS[kind])
 
     def of(self, kind: ObjectKind) -> ObjectSync:
         """The settings of one object (line items: on with invoices and their switch; a line

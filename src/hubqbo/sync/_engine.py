@@ -76,10 +76,14 @@ from hubqbo.sync._plan import (
 )
 from hubqbo.sync._result import SyncResult
 from hubqbo.sync._source import (
+    Mapper,
     contact_record,
+    contact_values,
     invoice_record,
     line_item_records,
+    mapping_mapper,
     product_record,
+    product_values,
 )
 from hubqbo.timezones import resolve_time_zone
 
@@ -207,6 +211,7 @@ class SyncEngine:
         self._matcher_factory = matcher_factory
         self._invoice_props = InvoiceProperties()
         self._properties_ensured = False
+        self._mappers: dict[ObjectKind, Mapper] = {}
         self._store.connect_tenant(tenant, qbo_realm_id=qbo.realm_id)
 
     def __repr__(self) -> str:
@@ -387,10 +392,25 @@ class SyncEngine:
             quarantined=frozenset(quarantined),
         )
 
+    def _mapper(self, kind: ObjectKind) -> Mapper:
+        """The object's mapping set as a mapper (the QBO company's and the portal's zones)."""
+        cached = self._mappers.get(kind)
+        if cached is None:
+            also = {ObjectKind.CONTACTS: contact_values, ObjectKind.PRODUCTS: product_values}
+            cached = mapping_mapper(
+                self.config.mapping_set(kind),
+                qbo_time_zone=self._qbo.company_profile().time_zone,
+                hubspot_time_zone=self._crm.portal_time_zone(),
+                also=also.get(kind),
+            )
+            self._mappers[kind] = cached
+        return cached
+
     def _records(self, reading: _Read) -> list[SourceRecord]:
         kind = reading.kind
         settings = self.config.of(kind)
         realm = self._qbo.realm_id
+        mapper = self._mapper(kind)
         if kind is ObjectKind.CONTACTS:
             return [
                 contact_record(
@@ -398,6 +418,7 @@ class SyncEngine:
                     realm_id=realm,
                     settings=settings,
                     qbo_id=c.id,
+                    mapper=mapper,
                 )
                 for c in reading.changes
             ]
@@ -407,6 +428,7 @@ class SyncEngine:
                     c.record if isinstance(c.record, Item) and not c.deleted else None,
                     settings=settings,
                     qbo_id=c.id,
+                    mapper=mapper,
                 )
                 for c in reading.changes
             ]
@@ -420,6 +442,7 @@ class SyncEngine:
                 settings=settings,
                 contact_of=lambda cid: parents.get(cid, cid),
                 qbo_id=c.id,
+                mapper=mapper,
             )
             for c in reading.changes
         ]

@@ -25,14 +25,17 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from hubqbo.invoices import InvoiceProperties
+from hubqbo.mapping import Direction, MappingSet, map_record
 from hubqbo.models import Customer, Invoice, Item, ItemType, LineDetailType
 from hubqbo.status import invoice_status
 from hubqbo.sync._config import ObjectKind, ObjectSync
+from hubqbo.sync._intuit import intuit_fields
 from hubqbo.sync._plan import Gone, SourceRecord, association_key
 
 __all__ = [
     "Mapper",
     "line_item_records",
+    "mapping_mapper",
     "contact_record",
     "contact_values",
     "invoice_record",
@@ -132,25 +135,35 @@ _INVOICE_PROPS = InvoiceProperties()
 
 
 def invoice_values(
-    record: object, *, realm_id: str, today: dt.date, names: InvoiceProperties = _INVOICE_PROPS
+    record: object,
+    *,
+    realm_id: str,
+    today: dt.date,
+    names: InvoiceProperties = _INVOICE_PROPS,
+    mapper: Mapper | None = None,
 ) -> tuple[dict[str, str], list[str]]:
-    """hubqbo's invoice properties (as ``InvoiceBuilder`` writes them): status on the QBO
-    company's calendar day, number, total, balance, dates and currency."""
+    """hubqbo's invoice properties (as ``InvoiceBuilder`` writes them): the mapped fields
+    (``mapper``; by default number, total, balance, dates and currency) plus the computed
+    ones no QBO field holds: the status on the QBO company's calendar day, the realm, and
+    ``hs_invoice_billable=false`` (QBO bills it, HubSpot only tracks it)."""
     if not isinstance(record, Invoice):
         raise TypeError(f"expected a Invoice, got {type(record).__name__}")
-    status = invoice_status(record, today=today)
-    values = {
-        "hs_currency": record.currency,
-        "hs_invoice_date": record.txn_date.isoformat() if record.txn_date else "",
-        "hs_due_date": record.due_date.isoformat() if record.due_date else "",
-        "hs_invoice_billable": "false",
-        names.status: status.value,
-        names.realm: realm_id,
-        names.number: record.doc_number or "",
-        names.total: _plain(record.total),
-        names.balance: _plain(record.balance),
-    }
-    return values, []
+    problems: list[str] = []
+    if mapper is not None:
+        values, problems = mapper(record)
+    else:
+        values = {
+            "hs_currency": record.currency,
+            "hs_invoice_date": record.txn_date.isoformat() if record.txn_date else "",
+            "hs_due_date": record.due_date.isoformat() if record.due_date else "",
+            names.number: record.doc_number or "",
+            names.total: _plain(record.total),
+            names.balance: _plain(record.balance),
+        }
+    values["hs_invoice_billable"] = "false"
+    values[names.status] = invoice_status(record, today=today).value
+    values[names.realm] = realm_id
+    return values, problems
 
 
 def contact_record(
@@ -210,12 +223,13 @@ def invoice_record(
     settings: ObjectSync,
     contact_of: Callable[[str], str],
     qbo_id: str | None = None,
+    mapper: Mapper | None = None,
 ) -> SourceRecord:
     """An invoice as an invoice record; ``contact_of`` maps its customer to the customer
     whose contact it belongs to (a sub-customer's parent, when sub-customers are synced)."""
     if invoice is None:
         return SourceRecord(ObjectKind.INVOICES, qbo_id or "", "deleted", gone=Gone.DELETED)
-    values, problems = invoice_values(invoice, realm_id=realm_id, today=today)
+    values, problems = invoice_values(invoice, realm_id=realm_id, today=today, mapper=mapper)
     if invoice.customer.value:
         values[association_key(ObjectKind.CONTACTS)] = contact_of(invoice.customer.value)
     return SourceRecord(
@@ -269,3 +283,31 @@ def line_item_records(
             )
         )
     return out
+
+
+def mapping_mapper(
+    mapping_set: MappingSet,
+    *,
+    qbo_time_zone: str | None = None,
+    hubspot_time_zone: str | None = None,
+    also: Mapper | None = None,
+) -> Mapper:
+    """A mapper that writes what ``mapping_set`` says (QBO -> HubSpot), each value that does
+    not fit reported as bad data; ``also`` adds the engine's own checks (a missing name)."""
+
+    def mapper(record: object) -> tuple[dict[str, str], list[str]]:
+        mapped = map_record(
+            mapping_set,
+            Direction.QBO_TO_HUBSPOT,
+            intuit_fields(record),
+            qbo_time_zone=qbo_time_zone,
+            hubspot_time_zone=hubspot_time_zone,
+        )
+        values = {str(k): "" if v is None else str(v) for k, v in mapped.values.items()}
+        problems = [str(p) for p in mapped.problems]
+        if also is not None:
+            _, extra = also(record)
+            problems += [p for p in extra if p not in problems and "e-mail" not in p]
+        return values, problems
+
+    return mapper
