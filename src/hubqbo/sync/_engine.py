@@ -162,7 +162,9 @@ class SyncEngine:
         config: what to sync and how (``SyncConfig``).
         now: the clock (aware ``datetime``); injectable for tests and demos.
         holder: who holds the tenant's lease (default ``host:pid``).
-        lease_ttl: how long a lease lasts without renewal.
+        lease_ttl: how long a lease lasts without renewal (a run that dies holds the tenant
+            that long).
+        lease_wait: how long to wait for a lease another holder has.
         max_attempts: failed writes of one record before it is quarantined.
         matcher_factory: builds the customer matcher used by initial linking.
 
@@ -196,6 +198,7 @@ class SyncEngine:
         now: Callable[[], dt.datetime] | None = None,
         holder: str | None = None,
         lease_ttl: dt.timedelta = dt.timedelta(minutes=5),
+        lease_wait: dt.timedelta = dt.timedelta(0),
         max_attempts: int = 3,
         matcher_factory: Callable[[Iterable[Customer]], CustomerMatcher] = CustomerMatcher,
     ) -> None:
@@ -207,6 +210,7 @@ class SyncEngine:
         self._now = now or _system_now
         self._holder = holder or _default_holder()
         self._ttl = lease_ttl
+        self._lease_wait = lease_wait
         self._max_attempts = max_attempts
         self._matcher_factory = matcher_factory
         self._invoice_props = InvoiceProperties()
@@ -284,7 +288,9 @@ class SyncEngine:
     # ------------------------------------------------------------------ by hand
 
     def _lease(self) -> Lease:
-        return self._store.acquire_lease(self.tenant, self._holder, ttl=self._ttl)
+        return self._store.acquire_lease(
+            self.tenant, self._holder, ttl=self._ttl, wait=self._lease_wait
+        )
 
     def link(self, kind: ObjectKind, qbo_id: str, hubspot_id: str) -> None:
         """Link a QBO record to a HubSpot record by hand (an ambiguous pair, say). The next
