@@ -744,15 +744,15 @@ class SyncEngine:
         outbox (C4). Idempotent: a roll-up already current costs no write."""
         links = self._store.links(self.tenant, ObjectKind.INVOICES.value, qbo_ids=invoice_ids)
         deals: set[str] = set()
-        for link in links:
-            try:
-                found = self._crm.associations(
-                    CrmObjectType.INVOICE, link.hubspot_id, CrmObjectType.DEAL
-                )
-            except ApiError as failed:
-                report.errors.append(f"deals of invoice {link.qbo_id}: {failed}")
-                continue
-            deals.update(a.to_id for a in found)
+        try:
+            found = self._crm.associated_ids(
+                CrmObjectType.INVOICE, [link.hubspot_id for link in links], CrmObjectType.DEAL
+            )
+        except ApiError as failed:
+            report.errors.append(f"deals of the changed invoices: {failed}")
+            return
+        for ids in found.values():
+            deals.update(ids)
         if not deals:
             return
         builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
