@@ -25,6 +25,7 @@ PAGES = [
     "errors.md",
     "sandbox-quickbooks.md",
     "sandbox-hubspot.md",
+    "sync.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

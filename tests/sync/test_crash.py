@@ -80,7 +80,7 @@ def test_runs_killed_at_random_points_leave_no_duplicate(tmp_path: Path) -> None
     realm = qbo.add_realm(country="US")
     _seed(qbo, realm, 240)
     db = tmp_path / "state.db"
-    rng = random.Random(20261207)  # noqa: S311 - kill timing, not crypto
+    rng = random.Random(20261207)
     killed = 0
     batches = 0
     midway = 0  # kills that hit a run with some but not all of its writes done

@@ -21,11 +21,10 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.status import InvoiceStatus
+from hubqbo.errors import ApiError
 from hubqbo.idempotency import canonical_json, derive_request_id
 from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
-from hubqbo.errors import ApiError
 from hubqbo.models import (
     CrmObjectType,
     Customer,
@@ -52,6 +51,7 @@ from hubqbo.protocols import (
     StateChange,
     StateStore,
 )
+from hubqbo.status import InvoiceStatus
 from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._feeds import dirty_from_events, read_changes, read_dirty
