@@ -66,6 +66,7 @@ from hubqbo.sync._plan import (
     Action,
     Gone,
     LinkState,
+    Skip,
     ObjectPlan,
     PlanContext,
     SkipReason,
@@ -304,6 +305,29 @@ class SyncEngine:
         finally:
             self._store.release_lease(lease)
 
+    def release(self, kind: ObjectKind, qbo_id: str) -> None:
+        """Let a quarantined record be written again: its failed operations are set aside
+        and the record is re-read by the next run."""
+        from hubqbo.protocols import OperationOutcome, OperationState
+
+        failed = self._store.operations(
+            self.tenant, states=[OperationState.FAILED], kind=kind.value, source_id=qbo_id
+        )
+        lease = self._lease()
+        try:
+            self._store.commit(
+                lease,
+                StateChange(
+                    outcomes=[
+                        OperationOutcome(op.op_id, OperationState.SKIPPED, error="released")
+                        for op in failed
+                    ]
+                ),
+            )
+        finally:
+            self._store.release_lease(lease)
+        self._store.mark_dirty(self.tenant, [DirtyMark("qbo", kind.entity, qbo_id, self._now())])
+
     def unlink(self, kind: ObjectKind, qbo_id: str) -> None:
         """Forget a link (the HubSpot record stays; the QBO record may link again)."""
         lease = self._lease()
@@ -490,6 +514,13 @@ class SyncEngine:
         planned = plan_object(
             kind, records, states, settings, context=context, ambiguous=proposal.ambiguous
         )
+        read = {r.qbo_id for r in records}
+        held = [
+            Skip(kind, qbo_id, SkipReason.QUARANTINED, "release it with engine.release(...)")
+            for qbo_id in sorted(quarantined - read)
+        ]
+        if held:
+            planned = attrs.evolve(planned, skipped=planned.skipped + tuple(held))
         if kind is ObjectKind.INVOICES:
             planned = self._with_events(reading, planned, states)
         return planned
@@ -627,6 +658,7 @@ class SyncEngine:
             elif operation == "merge" and survivor:
                 taken = self._store.link(self.tenant, kind.value, hubspot_id=survivor)
                 if taken is None:
+                    unlinks.append(LinkRef(kind.value, link.qbo_id))  # then relinked, one commit
                     links.append(_relinked(link, survivor, base))
                 else:
                     unlinks.append(LinkRef(kind.value, link.qbo_id))
