@@ -391,25 +391,53 @@ class SyncEngine:
         entity = kind.entity
         cursor_row = self._store.cursor(self.tenant, self._stream(kind))
         cursor = _parse_instant(cursor_row.value if cursor_row else None)
-        links = tuple(self._store.links(self.tenant, kind.value))
+        every: list[Link] = []
+
+        def linked_ids() -> list[str]:  # all links, read only when a sweep needs them
+            if not every:
+                every.extend(self._store.links(self.tenant, kind.value))
+            return [link.qbo_id for link in every]
+
         read = read_changes(
             self._qbo,
             entity,
             cursor,
             started=started,
-            linked_ids=[link.qbo_id for link in links],
+            linked_ids=linked_ids,
             overlap=self.config.cdc_overlap,
         )
         seen = {c.id for c in read.changes}
         asked = [d.record_id for d in dirty if d.side == "qbo" and d.kind == entity]
         extra = read_dirty(self._qbo, entity, [i for i in dict.fromkeys(asked) if i not in seen])
+        changes = (*read.changes, *extra)
+        if cursor is None or every:
+            links = tuple(every or self._store.links(self.tenant, kind.value))
+        else:
+            links = tuple(self._links_of(kind, [c.id for c in changes]))
         return _Read(
             kind=kind,
-            changes=(*read.changes, *extra),
+            changes=changes,
             links=links,
             cursor=read.cursor.isoformat(),
             first=cursor is None,
         )
+
+    def _links_of(
+        self, kind: ObjectKind, qbo_ids: Sequence[str] = (), hubspot_ids: Sequence[str] = ()
+    ) -> list[Link]:
+        """The links of some records (in chunks the databases take as parameters)."""
+        out: list[Link] = []
+        for ids, key in (
+            (list(dict.fromkeys(qbo_ids)), "qbo"),
+            (list(dict.fromkeys(hubspot_ids)), "hs"),
+        ):
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                if key == "qbo":
+                    out.extend(self._store.links(self.tenant, kind.value, qbo_ids=chunk))
+                else:
+                    out.extend(self._store.links(self.tenant, kind.value, hubspot_ids=chunk))
+        return out
 
     def _context(self, kind: ObjectKind, *, proceed: bool, quarantined: set[str]) -> PlanContext:
         return PlanContext(
@@ -509,6 +537,11 @@ class SyncEngine:
         records = self._records(reading)
         states = {link.qbo_id: _link_state(link) for link in reading.links}
         context = self._context(kind, proceed=proceed, quarantined=quarantined)
+        if not reading.first and any(r.gone is not None for r in records):
+            # the mass-delete guard compares with every linked record of the object
+            context = attrs.evolve(
+                context, linked_total=len(self._store.links(self.tenant, kind.value))
+            )
         proposal = self._propose(reading, records, states)
         context = attrs.evolve(context, proposed=proposal.proposed, proposed_values=proposal.values)
         planned = plan_object(
@@ -573,6 +606,8 @@ class SyncEngine:
                 continue
             changed.add(change.id)
             records.extend(line_item_records(invoice))
+        if not changed:
+            return ObjectPlan(kind)
         links = [
             link
             for link in self._store.links(self.tenant, kind.value)
@@ -619,7 +654,11 @@ class SyncEngine:
             found = self._crm.read_records(
                 CrmObjectType.CONTACT, emails, id_property="email", properties=CONTACT_PROPERTIES
             )
-            return link_contacts(customers, found, linked=linked_hs, use_matcher=False)
+            taken = {
+                link.hubspot_id: link.qbo_id
+                for link in self._links_of(kind, hubspot_ids=[o.id for o in found])
+            }
+            return link_contacts(customers, found, linked=taken, use_matcher=False)
         if not reading.first:
             return LinkProposal()
         items = [m for m in models if isinstance(m, Item)]
