@@ -43,6 +43,7 @@ from hubqbo.protocols import (
     CrmRecordStore,
     Lease,
     Link,
+    MappingTally,
     Operation,
     OperationOutcome,
     OperationState,
@@ -53,7 +54,14 @@ from hubqbo.sync._config import ObjectKind
 from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
 from hubqbo.sync._result import Quarantined
 
-__all__ = ["FLAG_PREFIX", "Applier", "ApplyReport", "decode_base", "op_from_journal"]
+__all__ = [
+    "FLAG_PREFIX",
+    "Applier",
+    "ApplyReport",
+    "decode_base",
+    "merge_tallies",
+    "op_from_journal",
+]
 
 _log = logging.getLogger("hubqbo.sync")
 
@@ -135,6 +143,25 @@ def op_from_journal(entry: Operation) -> PlannedOp | None:
         return None
 
 
+def merge_tallies(tallies: Iterable[MappingTally]) -> list[MappingTally]:
+    """Tallies of one commit summed per mapping (the last refusal's reason kept)."""
+    out: dict[tuple[str, str, int, str], MappingTally] = {}
+    for t in tallies:
+        key = (t.hubspot_object, t.qbo_object, t.version, t.mapping)
+        seen = out.get(key)
+        out[key] = (
+            t
+            if seen is None
+            else attrs.evolve(
+                seen,
+                written=seen.written + t.written,
+                refused=seen.refused + t.refused,
+                refusal=t.refusal or seen.refusal,
+            )
+        )
+    return list(out.values())
+
+
 def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
@@ -162,6 +189,7 @@ class Applier:
         now: Callable[[], dt.datetime],
         daily_reset: Callable[[dt.datetime], dt.datetime],
         max_attempts: int = 3,
+        tally: Callable[[PlannedOp], Sequence[MappingTally]] | None = None,
     ) -> None:
         self._crm = crm
         self._store = store
@@ -172,6 +200,7 @@ class Applier:
         self._now = now
         self._daily_reset = daily_reset
         self._max_attempts = max_attempts
+        self._tally = tally
         self.report = ApplyReport()
 
     # ------------------------------------------------------------------ entry points
@@ -300,6 +329,9 @@ class Applier:
         outcomes = list(extra)
         links = []
         events = [e for op, _ in done for e in op.events]
+        tallies = merge_tallies(
+            t for op, _ in done if self._tally and op.properties for t in self._tally(op)
+        )
         for op, hubspot_id in done:
             outcomes.append(
                 OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=hubspot_id)
@@ -308,7 +340,10 @@ class Applier:
             self.report.applied += 1
             self.report.count(kind, op.action)
             self.report.touched[kind].add(op.qbo_id)
-        self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links, events=events))
+        self._store.commit(
+            self.lease,
+            StateChange(outcomes=outcomes, links=links, events=events, tallies=tallies),
+        )
         self.report.events += len(events)
 
     def _upsert(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:

@@ -46,13 +46,14 @@ from hubqbo.protocols import (
     LedgerFeed,
     Link,
     LinkRef,
+    MappingTally,
     OutboxEvent,
     RunStatus,
     StateChange,
     StateStore,
 )
 from hubqbo.status import InvoiceStatus
-from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base
+from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base, merge_tallies
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._feeds import dirty_from_events, read_changes, read_dirty
 from hubqbo.sync._linking import (
@@ -68,6 +69,7 @@ from hubqbo.sync._plan import (
     LinkState,
     ObjectPlan,
     PlanContext,
+    PlannedOp,
     Skip,
     SkipReason,
     SourceRecord,
@@ -745,7 +747,48 @@ class SyncEngine:
             now=self._now,
             daily_reset=self._daily_reset,
             max_attempts=self._max_attempts,
+            tally=self._written,
         )
+
+    # ------------------------------------------------------------------ mapping status
+
+    def _mapped(self, kind: ObjectKind) -> bool:
+        return kind in (ObjectKind.CONTACTS, ObjectKind.PRODUCTS, ObjectKind.INVOICES)
+
+    def _written(self, op: PlannedOp) -> list[MappingTally]:
+        """One written record for each mapping whose property the operation wrote."""
+        if not self._mapped(op.kind) or op.action not in (Action.CREATE, Action.UPDATE):
+            return []
+        mappings = self.config.mapping_set(op.kind)
+        return [
+            MappingTally(op.kind.crm_type.value, op.kind.entity, mappings.version, m.key, written=1)
+            for m in mappings
+            if m.hubspot_property in op.properties
+        ]
+
+    def _refused(self, plan: SyncPlan) -> list[MappingTally]:
+        """One refused record for each mapping a record's bad data names."""
+        out: list[MappingTally] = []
+        for obj in plan.objects:
+            if not self._mapped(obj.kind):
+                continue
+            mappings = self.config.mapping_set(obj.kind)
+            keys = set(mappings.keys)
+            for skip in obj.skipped:
+                for problem in skip.problems:
+                    key, _, reason = problem.partition(": ")
+                    if key in keys:
+                        out.append(
+                            MappingTally(
+                                obj.kind.crm_type.value,
+                                obj.kind.entity,
+                                mappings.version,
+                                key,
+                                refused=1,
+                                refusal=reason,
+                            )
+                        )
+        return out
 
     def apply(self, plan: SyncPlan) -> SyncResult:
         """Write exactly the plan's operations, once (see ``hubqbo.sync._apply``)."""
@@ -859,6 +902,7 @@ class SyncEngine:
                 cleared=plan.cleared,
                 links=plan.links,
                 unlinks=plan.unlinks,
+                tallies=merge_tallies(self._refused(plan)),
             ),
         )
         return True
