@@ -219,6 +219,7 @@ class SyncEngine:
         self._invoice_props = InvoiceProperties()
         self._properties_ensured = False
         self._mappers: dict[ObjectKind, Mapper] = {}
+        self._overdue_day: str | None = None
         self._store.connect_tenant(tenant, qbo_realm_id=qbo.realm_id)
 
     def __repr__(self) -> str:
@@ -364,6 +365,9 @@ class SyncEngine:
                         reading, planned, quarantined.get(ObjectKind.LINE_ITEMS, set())
                     )
                 )
+        if self._overdue_day is not None and self._stream(ObjectKind.INVOICES) in cursors:
+            cursors[self._overdue_stream] = self._overdue_day
+            self._overdue_day = None
         hubspot_links, hubspot_unlinks = self._hubspot_events(dirty)
         for obj in objects:
             if obj.refused:
@@ -410,6 +414,8 @@ class SyncEngine:
         )
         seen = {c.id for c in read.changes}
         asked = [d.record_id for d in dirty if d.side == "qbo" and d.kind == entity]
+        if kind is ObjectKind.INVOICES and cursor is not None:
+            asked += self._coming_due(started, linked_ids, every)
         extra = read_dirty(self._qbo, entity, [i for i in dict.fromkeys(asked) if i not in seen])
         changes = (*read.changes, *extra)
         if cursor is None or every:
@@ -423,6 +429,35 @@ class SyncEngine:
             cursor=read.cursor.isoformat(),
             first=cursor is None,
         )
+
+    def _coming_due(
+        self, started: dt.datetime, load: Callable[[], list[str]], links: list[Link]
+    ) -> list[str]:
+        """Once a day (in the QBO company's calendar), the linked invoices HubSpot last knew
+        open and due before today: nothing changes in QBO when an invoice becomes overdue, so
+        change data capture never reports it. They are re-read, and the plan updates their
+        status and writes the ``invoice_became_overdue`` event (C4)."""
+        today = self._qbo.company_profile().today(started)
+        row = self._store.cursor(self.tenant, self._overdue_stream)
+        if row is not None and row.value >= today.isoformat():
+            return []
+        load()
+        names = self._invoice_props
+        due: list[str] = []
+        for link in links:
+            base = decode_base(link.base)
+            status = base.get(names.status)
+            due_text = base.get("hs_due_date") or ""
+            if status in ("overdue", "paid", "voided", None) or not due_text:
+                continue
+            if due_text[:10] < today.isoformat() and (_decimal(base.get(names.balance)) or 0) > 0:
+                due.append(link.qbo_id)
+        self._overdue_day = today.isoformat()
+        return due
+
+    @property
+    def _overdue_stream(self) -> str:
+        return f"qbo:{self._qbo.realm_id}:overdue-sweep"
 
     def _links_of(
         self, kind: ObjectKind, qbo_ids: Sequence[str] = (), hubspot_ids: Sequence[str] = ()
