@@ -157,3 +157,15 @@ def test_an_invoice_becoming_overdue_is_found_by_the_daily_sweep(world: World) -
     assert [e.type for e in world.store.pending_events("acme")] == ["invoice_became_overdue"]
     world.later()
     assert engine.run().applied == 0  # once a day: the next run does not sweep again
+
+
+def test_an_invoice_is_associated_with_its_contacts_primary_company(world: World) -> None:
+    company = world.hs.create("companies", {"name": "Acme Inc"})
+    contact = world.hs.create("contacts", {"email": "ann@acme.example"})
+    world.crm.associate("contacts", contact, "companies", company, type_id=1)  # type: ignore[arg-type]
+    _setup(world)
+    engine = world.engine(ALL)
+    engine.run()  # the contact is linked by e-mail: its company is known before any write
+    (record,) = world.hs.records("invoices")
+    assert _associated(world, "invoices", record["id"], "companies") == [company]
+    assert engine.run().applied == 0

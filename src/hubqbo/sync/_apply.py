@@ -460,7 +460,7 @@ class Applier:
         kind: ObjectKind,
         to_type: CrmObjectType,
         entries: Sequence[tuple[PlannedOp, str, str]],
-        sources: Mapping[str, Link],
+        sources: dict[str, Link],
     ) -> None:
         ops = [op for op, _, _ in entries]
         attempts = self._begin(ops)
@@ -491,6 +491,8 @@ class Applier:
             )
             base[key] = op.to_id or ""
         links = [_rebased(sources[qbo_id], base) for qbo_id, base in bases.items()]
+        for link in links:  # the next association group of the same record builds on it
+            sources[link.qbo_id] = link
         self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links))
 
 

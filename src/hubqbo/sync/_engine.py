@@ -74,6 +74,7 @@ from hubqbo.sync._plan import (
     SkipReason,
     SourceRecord,
     SyncPlan,
+    association_key,
     plan_object,
     snapshot_hash,
 )
@@ -220,6 +221,7 @@ class SyncEngine:
         self._properties_ensured = False
         self._mappers: dict[ObjectKind, Mapper] = {}
         self._overdue_day: str | None = None
+        self._planned_contacts: dict[str, str] = {}
         self._store.connect_tenant(tenant, qbo_realm_id=qbo.realm_id)
 
     def __repr__(self) -> str:
@@ -359,6 +361,10 @@ class SyncEngine:
                 reading, proceed=proceed, quarantined=quarantined.get(kind, set())
             )
             objects.append(planned)
+            if kind is ObjectKind.CONTACTS:
+                self._planned_contacts = {
+                    op.qbo_id: op.hubspot_id for op in planned.operations if op.hubspot_id
+                }
             if kind is ObjectKind.INVOICES and self.config.of(ObjectKind.LINE_ITEMS).enabled:
                 objects.append(
                     self._plan_lines(
@@ -529,7 +535,7 @@ class SyncEngine:
             ]
         today = self._qbo.company_profile().today(self._now())
         parents = self._parents(reading.changes) if settings.sub_customers else {}
-        return [
+        records = [
             invoice_record(
                 c.record if isinstance(c.record, Invoice) and not c.deleted else None,
                 realm_id=realm,
@@ -541,6 +547,41 @@ class SyncEngine:
             )
             for c in reading.changes
         ]
+        return self._with_companies(records)
+
+    def _with_companies(self, records: list[SourceRecord]) -> list[SourceRecord]:
+        """Each invoice's company association target: its contact's primary company (one
+        batched association read per 1,000 contacts)."""
+        contact_key = association_key(ObjectKind.CONTACTS)
+        customers = sorted({r.values[contact_key] for r in records if r.values.get(contact_key)})
+        if not customers:
+            return records
+        contacts = dict(self._planned_contacts)
+        for link in self._links_of(ObjectKind.CONTACTS, customers):
+            contacts.setdefault(link.qbo_id, link.hubspot_id)
+        known = {c: contacts[c] for c in customers if c in contacts}
+        if not known:
+            return records
+        try:
+            companies = self._crm.associated_ids(
+                CrmObjectType.CONTACT,
+                sorted(set(known.values())),
+                CrmObjectType.COMPANY,
+                primary=True,
+            )
+        except ApiError as failed:
+            _log.warning("primary companies of invoice contacts not read: %s", failed)
+            return records
+        key = association_key(CrmObjectType.COMPANY)
+        out = []
+        for record in records:
+            contact = known.get(record.values.get(contact_key) or "")
+            found = companies.get(contact, []) if contact else []
+            company = found[0] if found else None
+            if company:
+                record = attrs.evolve(record, values={**record.values, key: company})
+            out.append(record)
+        return out
 
     def _parents(self, changes: Sequence[LedgerChange]) -> dict[str, str]:
         """Invoice customer id -> the top-level customer whose contact gets the invoice."""
