@@ -578,9 +578,8 @@ class SyncEngine:
             contact = known.get(record.values.get(contact_key) or "")
             found = companies.get(contact, []) if contact else []
             company = found[0] if found else None
-            if company:
-                record = attrs.evolve(record, values={**record.values, key: company})
-            out.append(record)
+            values = {**record.values, key: company} if company else record.values
+            out.append(attrs.evolve(record, values=values))
         return out
 
     def _parents(self, changes: Sequence[LedgerChange]) -> dict[str, str]:
