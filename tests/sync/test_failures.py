@@ -110,7 +110,11 @@ def test_a_partial_batch_fails_only_its_refused_record_which_is_quarantined(worl
     plan = engine.plan()
     assert [x.qbo_id for x in plan.needs_attention] == [bad]  # listed until released
     assert engine.apply(plan).ok
-    engine.release(ObjectKind.CONTACTS, bad)
+    engine.release(ObjectKind.CONTACTS, bad)  # released unchanged: tried again, refused again
+    world.later()
+    again = engine.run()
+    assert again.failed == 1
+    assert again.quarantined == ()
     world.edit("Customer", bad, PrimaryEmailAddr={"Address": "fixed@x.example"})
     world.later()
     assert engine.run().applied == 1

@@ -190,6 +190,7 @@ class Applier:
         daily_reset: Callable[[dt.datetime], dt.datetime],
         max_attempts: int = 3,
         tally: Callable[[PlannedOp], Sequence[MappingTally]] | None = None,
+        released: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self._crm = crm
         self._store = store
@@ -201,6 +202,7 @@ class Applier:
         self._daily_reset = daily_reset
         self._max_attempts = max_attempts
         self._tally = tally
+        self._released = dict(released or {})
         self.report = ApplyReport()
 
     # ------------------------------------------------------------------ entry points
@@ -265,7 +267,8 @@ class Applier:
     ) -> OperationOutcome:
         self.report.failed += 1
         text = _error_text(error)
-        if attempts.get(op.op_id, 0) >= self._max_attempts:
+        floor = self._released.get((op.kind.value, op.qbo_id), 0)
+        if attempts.get(op.op_id, 0) >= floor + self._max_attempts:
             self.report.quarantined.append(
                 Quarantined(op.kind, op.qbo_id, text, attempts.get(op.op_id, 0))
             )

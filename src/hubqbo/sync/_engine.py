@@ -311,27 +311,31 @@ class SyncEngine:
             self._store.release_lease(lease)
 
     def release(self, kind: ObjectKind, qbo_id: str) -> None:
-        """Let a quarantined record be written again: its failed operations are set aside
-        and the record is re-read by the next run."""
-        from hubqbo.protocols import OperationOutcome, OperationState
+        """Let a quarantined record be tried again (``max_attempts`` more times): the next
+        run re-reads it and re-sends its failed writes under their own ids."""
+        from hubqbo.protocols import OperationState
 
         failed = self._store.operations(
             self.tenant, states=[OperationState.FAILED], kind=kind.value, source_id=qbo_id
         )
+        spent = max((op.attempts for op in failed), default=0)
         lease = self._lease()
         try:
             self._store.commit(
-                lease,
-                StateChange(
-                    outcomes=[
-                        OperationOutcome(op.op_id, OperationState.SKIPPED, error="released")
-                        for op in failed
-                    ]
-                ),
+                lease, StateChange(cursors=[Cursor(_release_stream(kind, qbo_id), str(spent))])
             )
         finally:
             self._store.release_lease(lease)
         self._store.mark_dirty(self.tenant, [DirtyMark("qbo", kind.entity, qbo_id, self._now())])
+
+    def _released(self) -> dict[tuple[str, str], int]:
+        """Attempts already spent when each released record was released."""
+        out: dict[tuple[str, str], int] = {}
+        for row in self._store.cursors(self.tenant):
+            if row.stream.startswith("release:"):
+                _, kind, qbo_id = row.stream.split(":", 2)
+                out[(kind, qbo_id)] = int(row.value or 0)
+        return out
 
     def unlink(self, kind: ObjectKind, qbo_id: str) -> None:
         """Forget a link (the HubSpot record stays; the QBO record may link again)."""
@@ -394,8 +398,10 @@ class SyncEngine:
         from hubqbo.protocols import OperationState
 
         out: dict[ObjectKind, set[str]] = {}
+        released = self._released()
         for entry in self._store.operations(self.tenant, states=[OperationState.FAILED]):
-            if entry.attempts >= self._max_attempts:
+            floor = released.get((entry.kind, entry.source_id), 0)
+            if entry.attempts >= floor + self._max_attempts:
                 out.setdefault(ObjectKind(entry.kind), set()).add(entry.source_id)
         return out
 
@@ -823,6 +829,7 @@ class SyncEngine:
             daily_reset=self._daily_reset,
             max_attempts=self._max_attempts,
             tally=self._written,
+            released=self._released(),
         )
 
     # ------------------------------------------------------------------ mapping status
@@ -1033,3 +1040,7 @@ def _outbox(event: object, tenant: str) -> OutboxEvent:
         type=kind,
         payload=payload,
     )
+
+
+def _release_stream(kind: ObjectKind, qbo_id: str) -> str:
+    return f"release:{kind.value}:{qbo_id}"
