@@ -200,8 +200,16 @@ from hubqbo.rollups import (
 )
 from hubqbo.status import InvoiceStatus, invoice_status, invoice_status_now
 from hubqbo.sync import (
+    DeletePolicy,
+    ObjectKind,
+    ObjectSync,
     PostgresStateStore,
     SQLiteStateStore,
+    SyncConfig,
+    SyncEngine,
+    SyncPlan,
+    SyncResult,
+    WritePolicy,
     copy_tenant,
 )
 from hubqbo.timezones import local_date
@@ -240,6 +248,7 @@ __all__ = [
     "DealRefresh",
     "DealRollup",
     "DealRollupChanged",
+    "DeletePolicy",
     "Direction",
     "DirtyMark",
     "DirtyRecord",
@@ -312,7 +321,9 @@ __all__ = [
     "OAuthClient",
     "OAuthProvider",
     "OAuthToken",
+    "ObjectKind",
     "ObjectPair",
+    "ObjectSync",
     "Operation",
     "OperationOutcome",
     "OperationState",
@@ -357,6 +368,10 @@ __all__ = [
     "StoreConnectionError",
     "StoreNotUsable",
     "StoredMappingSet",
+    "SyncConfig",
+    "SyncEngine",
+    "SyncPlan",
+    "SyncResult",
     "TaxCode",
     "TaxCodeRequired",
     "TaxDetail",
@@ -373,6 +388,7 @@ __all__ = [
     "UnexpectedResponseError",
     "ValidationError",
     "WebhookPayloadError",
+    "WritePolicy",
     "__version__",
     "copy_tenant",
     "create_invoice_for_deal",

@@ -12,6 +12,7 @@ from hubqbo.clock import Clock
 from hubqbo.sandbox import ManualClock
 from hubqbo.sync import PostgresStateStore, SQLiteStateStore
 from hubqbo.sync._sql import SqlStateStore
+from tests.sync._world import World, make_world
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -66,3 +67,11 @@ def store(open_store: StoreFactory, clock: ManualClock) -> SqlStateStore:
     made = open_store(clock=clock, sleep=clock.sleep)
     made.connect_tenant("acme", hubspot_portal_id="4471", qbo_realm_id="9130")
     return made
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    """Both sandboxes, their clients and an in-memory SQLite store (the engine's tests)."""
+    w = make_world()
+    yield w
+    w.store.close()
