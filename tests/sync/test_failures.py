@@ -208,3 +208,41 @@ def test_a_qbo_customer_merge_keeps_one_link(world: World) -> None:
     associated = world.crm.associated_ids("invoices", [record["id"]], "contacts")  # type: ignore[arg-type]
     assert kept.hubspot_id in associated[record["id"]]
     assert invoice
+
+
+class Garbled(httpx.BaseTransport):
+    """The HubSpot sandbox, except that contact upserts are applied and then answered with an
+    HTML page (a proxy's), once."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.armed = True
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self.inner.handle_request(request)
+        if self.armed and request.url.path.endswith("/contacts/batch/upsert"):
+            self.armed = False
+            return httpx.Response(200, text="<html>Bad gateway</html>")
+        return answer
+
+
+def test_a_reply_that_is_not_what_the_api_promises_ends_the_run_with_the_cursor_unmoved(
+    world: World,
+) -> None:
+    from hubqbo.errors import UnexpectedResponseError
+
+    world.crm = HubSpotClient(
+        access_token="pat", transport=Garbled(world.hs), clock=world.clock, sleep=world.clock.sleep
+    )
+    world.customer("Acme", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    engine = world.engine(CONTACTS_ONLY)
+    try:
+        engine.run()
+    except UnexpectedResponseError:
+        pass
+    else:
+        raise AssertionError("the garbled reply was taken as an answer")
+    assert world.store.cursors("acme") == []  # nothing moved
+    world.later()
+    assert engine.run().ok  # the in-flight upsert is re-sent under its key
+    assert len(world.contacts()) == 1
