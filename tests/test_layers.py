@@ -30,6 +30,7 @@ LAYERS = {
     "sandbox": 3,
     "invoices": 4,
     "cli": 5,
+    "__main__": 5,
 }
 # pairs (importer, imported) of the same layer that must never meet
 FORBIDDEN = {
