@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import attrs
@@ -22,6 +21,7 @@ from rich.console import Console
 from hubqbo._version import __version__
 from hubqbo.cli._config import Config, Tenant, find_config, load_config
 from hubqbo.cli._exit import ExitCode, exit_code_for
+from hubqbo.cli._tenant import Workspace
 from hubqbo.errors import HubQboError
 
 __all__ = ["Session", "hubqbo", "run"]
@@ -47,6 +47,7 @@ class Session:
     config_path: str | None = None
     tenant_name: str | None = None
     _config: Config | None = None
+    _workspace: Workspace | None = None
 
     def config(self) -> Config:
         """The config file, read once (``ConfigError`` when missing or invalid)."""
@@ -57,6 +58,17 @@ class Session:
     def tenant(self) -> Tenant:
         """The tenant ``--tenant`` names, else the file's default."""
         return self.config().tenant(self.tenant_name)
+
+    def workspace(self) -> Workspace:
+        """The tenant's clients (built once per command run, closed at the end)."""
+        if self._workspace is None:
+            self._workspace = Workspace(self.tenant())
+        return self._workspace
+
+    def close(self) -> None:
+        """Close what the command opened."""
+        if self._workspace is not None:
+            self._workspace.close()
 
     def json(self, data: Any) -> None:
         """Write ``data`` as JSON on standard output (what ``--json`` prints)."""
@@ -164,6 +176,8 @@ def run(argv: Sequence[str], *, out: TextIO | None = None) -> int:
         return int(code)
     except BrokenPipeError:  # `hubqbo ... | head`
         return int(ExitCode.OK)
+    finally:
+        session.close()
     if isinstance(result, int):
         return result
     return int(ExitCode.OK)
@@ -175,5 +189,9 @@ _HINTS = {
 }
 
 
-def _path(value: str | None) -> Path | None:
-    return None if value is None else Path(value)
+def _register() -> None:
+    """Attach the commands (their module imports this one for the group)."""
+    from hubqbo.cli import _commands  # noqa: F401 - registers on import
+
+
+_register()
