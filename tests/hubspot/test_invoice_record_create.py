@@ -86,7 +86,7 @@ def test_a_create_applied_but_answer_lost_is_not_made_twice(hubspot_specs: objec
     made = client.create_invoice_record(invoice("r:2"), associations=links(ids), id_property=REF)
     assert 1 == len(sandbox.faults.injected)
     assert 3 == client.requests_sent - before
-    assert 0 == sandbox.request_count(method="PUT")
+    assert 0 == sandbox.count_requests(method="PUT")
     assert [made.id] == invoice_ids(client)
     assert "r:2" == made.properties[REF]
     assert expected_links(ids) == linked(client, str(made.id))
@@ -104,7 +104,7 @@ def test_an_existing_record_gets_only_its_missing_associations(
     before = client.requests_sent
     again = client.create_invoice_record(invoice("r:3"), associations=links(ids), id_property=REF)
     assert first.id == again.id
-    assert 2 == sandbox.request_count(method="PUT")
+    assert 2 == sandbox.count_requests(method="PUT")
     assert 4 == client.requests_sent - before  # refused create, read, two links
     assert [first.id] == invoice_ids(client)
     assert expected_links(ids) == linked(client, str(first.id))

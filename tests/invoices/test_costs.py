@@ -53,7 +53,7 @@ def test_a_warm_invoice_from_a_deal_costs_nine_requests(
     first, second = add_deal(world, 1), add_deal(world, 2)
     realm = world.us.realm_id
     builder.create(builder.from_deal(first, realm=realm))
-    hs_before, qbo_before = len(world.hubspot.requests), world.quickbooks.request_count
+    hs_before, qbo_before = len(world.hubspot.requests), world.quickbooks.count_requests()
     made = builder.create(builder.from_deal(second, realm=realm))
     calls = sorted(
         f"{r.method} {_ID.sub('/{id}', r.path)}" for r in world.hubspot.requests[hs_before:]
@@ -67,7 +67,7 @@ def test_a_warm_invoice_from_a_deal_costs_nine_requests(
         "POST /crm/objects/2026-03/line_items/batch/read",
         "POST /crm/objects/2026-03/products/batch/read",
     ] == calls
-    assert 2 == world.quickbooks.request_count - qbo_before
+    assert 2 == world.quickbooks.count_requests() - qbo_before
     linked = {
         t: [
             a.to_id
@@ -90,7 +90,7 @@ def test_a_replay_finds_everything_in_four_requests(
     deal = add_deal(world, 3)
     draft = builder.from_deal(deal, realm=world.us.realm_id)
     made = builder.create(draft)
-    hs_before, qbo_before = len(world.hubspot.requests), world.quickbooks.request_count
+    hs_before, qbo_before = len(world.hubspot.requests), world.quickbooks.count_requests()
     again = builder.create(draft)
     calls = sorted(
         f"{r.method} {_ID.sub('/{id}', r.path)}" for r in world.hubspot.requests[hs_before:]
@@ -100,7 +100,7 @@ def test_a_replay_finds_everything_in_four_requests(
         "PATCH /crm/objects/2026-03/deals/{id}",
         "POST /crm/objects/2026-03/invoices/batch/create",
     ] == [c.replace(f"/{made.realm_id}:{made.invoice.id}", "/{ref}") for c in calls]
-    assert 1 == world.quickbooks.request_count - qbo_before
+    assert 1 == world.quickbooks.count_requests() - qbo_before
     assert (False, made.invoice.id, made.crm_invoice_id) == (
         again.created,
         again.invoice.id,

@@ -214,7 +214,7 @@ def test_create_writes_qbo_invoice_hubspot_record_associations_and_rollup(
         inv.customer_memo,
         sum(1 for ln in inv.lines if ln.detail_type.value == "SalesItemLineDetail"),
     )
-    record = world.hubspot.record("invoices", made.crm_invoice_id or "")["properties"]
+    record = world.hubspot.get("invoices", made.crm_invoice_id or "")["properties"]
     assert ("USD", "false", f"{world.us.realm_id}:{inv.id}", "awaiting_send", inv.doc_number) == (
         record["hs_currency"],
         record["hs_invoice_billable"],
@@ -234,7 +234,7 @@ def test_create_writes_qbo_invoice_hubspot_record_associations_and_rollup(
         CrmObjectType.CONTACT: [world.hs["wile"]],
         CrmObjectType.COMPANY: [world.hs["acme"]],
     } == linked
-    deal = world.hubspot.record("deals", world.hs["deal-acme"])["properties"]
+    deal = world.hubspot.get("deals", world.hs["deal-acme"])["properties"]
     assert (
         inv.doc_number,
         "awaiting_send",
@@ -254,14 +254,14 @@ def test_create_refuses_a_draft_with_problems_before_writing(
     world: DemoWorld, builder: InvoiceBuilder
 ) -> None:
     """A draft with problems raises DraftHasProblems and writes nothing anywhere."""
-    before = world.quickbooks.request_count, world.hubspot.request_count(method="POST")
+    before = world.quickbooks.count_requests(), world.hubspot.count_requests(method="POST")
     d = builder.from_deal(world.hs["deal-globex"], realm=world.us.realm_id)
-    writes_before = world.hubspot.request_count(method="POST")
+    writes_before = world.hubspot.count_requests(method="POST")
     with pytest.raises(DraftHasProblems) as caught:
         builder.create(d)
     assert [ProblemCode.AMBIGUOUS_CUSTOMER] == [p.code for p in caught.value.problems]  # type: ignore[attr-defined]
-    assert writes_before == world.hubspot.request_count(method="POST")
-    assert before[0] <= world.quickbooks.request_count
+    assert writes_before == world.hubspot.count_requests(method="POST")
+    assert before[0] <= world.quickbooks.count_requests()
     assert 1 == len(qbo_invoices(world, world.us.realm_id))  # only the seeded legacy invoice
 
 
@@ -351,7 +351,7 @@ def test_uk_draft_lists_every_problem_then_creates_with_vat(
         made.invoice.currency,
         made.rollup,
     )
-    deal = world.hubspot.record("deals", world.hs["deal-harbour"])["properties"]
+    deal = world.hubspot.get("deals", world.hs["deal-harbour"])["properties"]
     assert deal.get("qbo_invoice_number") in (None, "")
 
 
@@ -387,10 +387,10 @@ def test_custom_transaction_numbers_refused_before_any_write(world: DemoWorld) -
     from hubqbo.cli import _ledger
 
     ledger = _ledger(world.quickbooks, realm, world.clock)
-    posts = world.hubspot.request_count(method="POST")
+    posts = world.hubspot.count_requests(method="POST")
     with pytest.raises(CustomTransactionNumbersEnabled):
         InvoiceBuilder(world.crm, ledger, now=world.clock.now).from_deal(world.hs["deal-acme"])
-    assert posts == world.hubspot.request_count(method="POST")
+    assert posts == world.hubspot.count_requests(method="POST")
     assert [] == list(ledger.find_invoices(InvoiceQuery()))
 
 

@@ -99,7 +99,7 @@ def test_hubspot_record_create_lost_after_apply(world: DemoWorld, builder: Invoi
     world.hubspot.faults.add(Fault.reset_after_apply(method="POST", path=r"invoices/batch/create"))
     made = builder.create(draft)
     assert 1 == len(world.hubspot.faults.injected)
-    assert 0 == world.hubspot.request_count(method="PUT", path_contains="/invoices/")
+    assert 0 == world.hubspot.count_requests(method="PUT", path_contains="/invoices/")
     assert_single(world, made)
     assert_linked(world, draft, made)
 

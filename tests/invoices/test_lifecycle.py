@@ -22,7 +22,7 @@ def acme_invoice(world: DemoWorld, builder: InvoiceBuilder) -> LinkedInvoice:
 
 
 def deal_props(world: DemoWorld, key: str = "deal-acme") -> dict[str, str]:
-    props = world.hubspot.record("deals", world.hs[key])["properties"]
+    props = world.hubspot.get("deals", world.hs[key])["properties"]
     return {k: v for k, v in props.items() if k.startswith("qbo_invoice_")}
 
 
@@ -37,7 +37,7 @@ def test_pdf_preview_and_send(world: DemoWorld, builder: InvoiceBuilder) -> None
         world.us.get_invoice(made.invoice.id or "").email_status.value,
     )
     assert "sent" == deal_props(world)["qbo_invoice_status"]
-    record = world.hubspot.record("invoices", made.crm_invoice_id or "")["properties"]
+    record = world.hubspot.get("invoices", made.crm_invoice_id or "")["properties"]
     assert "sent" == record["hubqbo_invoice_status"]
 
 

@@ -119,8 +119,8 @@ def test_invoice_deleted_in_quickbooks_is_reported_once(
         [e.kind for e in first.events],
         [e.kind for e in second.events],
     )
-    record = world.hubspot.record("invoices", made.crm_invoice_id or "")["properties"]
-    deal = world.hubspot.record("deals", world.hs["deal-acme"])["properties"]
+    record = world.hubspot.get("invoices", made.crm_invoice_id or "")["properties"]
+    deal = world.hubspot.get("deals", world.hs["deal-acme"])["properties"]
     assert ("voided", "") == (
         record["hubqbo_invoice_status"],
         deal.get("qbo_invoice_status") or "",
@@ -286,7 +286,7 @@ def test_a_foreign_currency_invoice_does_not_freeze_the_deal_rollup(
     world.clock.advance(seconds=60)
     builder.send(gbp)
     refreshed = builder.refresh_deal(deal)
-    props = world.hubspot.record("deals", deal)["properties"]
+    props = world.hubspot.get("deals", deal)["properties"]
     assert ("paid", usd.invoice.doc_number, str(usd.invoice.total)) == (
         props["qbo_invoice_status"],
         props["qbo_invoice_number"],

@@ -38,7 +38,7 @@ def test_only_if_eligible_fails_clearly_and_writes_nothing(
     world: DemoWorld, builder: InvoiceBuilder
 ) -> None:
     """Newer behaviour: the contact fails the filter → ContactNotEligible, nothing written."""
-    qbo_before = world.quickbooks.request_count
+    qbo_before = world.quickbooks.count_requests()
     with pytest.raises(ContactNotEligible, match="does not meet the contact sync filter"):
         create_invoice_for_deal(
             builder,
@@ -49,7 +49,7 @@ def test_only_if_eligible_fails_clearly_and_writes_nothing(
         )
     assert [] == world.us.find_customers(display_name="Initech")
     assert [] == hubspot_invoice_ids(world)
-    assert qbo_before < world.quickbooks.request_count  # reads only
+    assert qbo_before < world.quickbooks.count_requests()  # reads only
 
 
 def test_only_if_eligible_creates_for_an_eligible_contact_idempotently(

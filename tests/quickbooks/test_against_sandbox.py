@@ -205,10 +205,10 @@ def test_full_read_costs_one_count_plus_one_request_per_thousand() -> None:
     sandbox, client, _, _ = gb_setup()
     for n in range(2500):
         sandbox.add_customer(client.realm_id, f"Customer {n:05d}")
-    before = sandbox.request_count
+    before = sandbox.count_requests()
     ids = [c.id for c in client.iter_customers()]
     assert 2500 == len(set(ids))
-    assert (4, 4) == (client.requests_sent, sandbox.request_count - before)
+    assert (4, 4) == (client.requests_sent, sandbox.count_requests() - before)
 
 
 def test_batch_is_chunked_by_30_and_maps_results() -> None:
@@ -216,9 +216,9 @@ def test_batch_is_chunked_by_30_and_maps_results() -> None:
     sandbox, client, _, _ = gb_setup()
     ops = [BatchOperation.create(Customer(display_name=f"Batch {n}")) for n in range(64)]
     ops.append(BatchOperation.create(Customer(display_name="batch 3")))
-    before = sandbox.request_count
+    before = sandbox.count_requests()
     results = client.batch(ops)
-    assert 3 == sandbox.request_count - before
+    assert 3 == sandbox.count_requests() - before
     assert list(range(65)) == [r.index for r in results]
     assert 64 == sum(r.ok for r in results)
     assert isinstance(results[64].error, DuplicateNameError)
@@ -289,7 +289,7 @@ def test_pacing_keeps_a_busy_minute_free_of_429() -> None:
     customer = client.create_customer(Customer(display_name="Busy"))
     for _ in range(620):
         client.get_customer(str(customer.id))
-    assert 621 == sandbox.request_count == client.requests_sent
+    assert 621 == sandbox.count_requests() == client.requests_sent
     # 10 a second: requests 1-500 go out at t = 0..49 s (49 one-second waits); request 501
     # waits 11 s for request 1 to leave the 500-per-minute window (t = 60 s); then 10 a
     # second again, request 621 at t = 72 s (12 more one-second waits)

@@ -56,11 +56,11 @@ def test_batch_delete_stub_needs_no_profile_read() -> None:
     invoice_id = sandbox.add_invoice(realm, customer, [(item, 1, "100")])
     client, _, _ = make_client(transport=sandbox, clock=clock, realm_id=realm)
     invoice = client.get_invoice(invoice_id)
-    before = sandbox.request_count
+    before = sandbox.count_requests()
     [result] = client.batch([BatchOperation.delete(invoice)])
     assert (True, "XXX", invoice_id) == (
         result.record.deleted,
         result.record.currency,
         result.record.id,
     )
-    assert 1 == sandbox.request_count - before
+    assert 1 == sandbox.count_requests() - before

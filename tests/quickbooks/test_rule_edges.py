@@ -59,9 +59,9 @@ def test_batch_requestid_of_37_characters_is_refused_before_sending() -> None:
     op = BatchOperation.create(Customer(display_name="Edge Co"))
     with pytest.raises(ValidationError, match=r"1\.\.36"):
         client.batch([op], request_id="r" * 37)
-    assert 0 == sandbox.request_count
+    assert 0 == sandbox.count_requests()
     [result] = client.batch([op], request_id="r" * 36)
-    assert ("Edge Co", 1) == (result.record.display_name, sandbox.request_count)
+    assert ("Edge Co", 1) == (result.record.display_name, sandbox.count_requests())
 
 
 def test_sales_line_without_an_item_is_refused_before_sending() -> None:
@@ -74,7 +74,7 @@ def test_sales_line_without_an_item_is_refused_before_sending() -> None:
     bad = InvoiceLine(amount=Decimal("5"))
     with pytest.raises(ValidationError, match="line 2 is a sales line without an item"):
         client.create_invoice(Invoice(customer=Ref("1"), currency="USD", lines=[good, bad]))
-    assert 0 == sandbox.request_count
+    assert 0 == sandbox.count_requests()
 
 
 def test_the_41st_batch_request_in_a_minute_waits_for_the_batch_budget() -> None:
@@ -87,7 +87,7 @@ def test_the_41st_batch_request_in_a_minute_waits_for_the_batch_budget() -> None
     client, _, slept = make_client(transport=sandbox, clock=clock, realm_id=realm)
     for n in range(41):
         client.batch([BatchOperation.create(Customer(display_name=f"Batch {n}"))])
-    assert ([1.0, 1.0, 1.0, 57.0], 41) == (slept, sandbox.request_count)
+    assert ([1.0, 1.0, 1.0, 57.0], 41) == (slept, sandbox.count_requests())
 
 
 def test_webhook_signature_differing_only_in_its_last_byte_is_refused() -> None:

@@ -579,14 +579,14 @@ def run_demo(out: TextIO) -> int:
         s.say(f"   refused: {exc}")
 
     s.say(
-        f"\nDone: {world.quickbooks.request_count} QuickBooks and "
-        f"{world.hubspot.request_count()} HubSpot requests, all served by the sandboxes."
+        f"\nDone: {world.quickbooks.count_requests()} QuickBooks and "
+        f"{world.hubspot.count_requests()} HubSpot requests, all served by the sandboxes."
     )
     return 0
 
 
 def _rollup(world: DemoWorld, deal_id: str) -> str:
-    record = world.hubspot.record("deals", deal_id)["properties"]
+    record = (world.hubspot.get("deals", deal_id) or {})["properties"]
     names = (
         "qbo_invoice_number",
         "qbo_invoice_status",

@@ -15,7 +15,16 @@ Example:
     'GBP'
 """
 
-from hubqbo.sandbox._common import Clock, Fault, FaultKind, FaultPlan, ManualClock, SystemClock
+from hubqbo.sandbox._common import (
+    Clock,
+    Fault,
+    FaultKind,
+    FaultPlan,
+    ManualClock,
+    SandboxRequest,
+    SystemClock,
+)
+from hubqbo.sandbox._state import SandboxStateError
 from hubqbo.sandbox.hubspot import HubSpotSandbox
 from hubqbo.sandbox.quickbooks import QuickBooksSandbox
 
@@ -27,5 +36,7 @@ __all__ = [
     "HubSpotSandbox",
     "ManualClock",
     "QuickBooksSandbox",
+    "SandboxRequest",
+    "SandboxStateError",
     "SystemClock",
 ]

@@ -19,13 +19,100 @@ import enum
 import random
 import re
 import threading
+import warnings
 from collections.abc import Iterable, Sequence
+from typing import Any, SupportsIndex
 
 import attrs
 
 from hubqbo.clock import Clock, SystemClock
 
-__all__ = ["Clock", "Fault", "FaultKind", "FaultPlan", "ManualClock", "SystemClock"]
+__all__ = [
+    "Clock",
+    "CreatedId",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "ManualClock",
+    "SandboxRequest",
+    "SystemClock",
+    "count_matching",
+    "deprecated",
+]
+
+
+def deprecated(old: str, new: str) -> None:
+    """Warn that ``old`` is deprecated in favour of ``new`` (kept for one release)."""
+    warnings.warn(
+        f"{old} is deprecated and will be removed in the next release; use {new}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+@attrs.frozen
+class SandboxRequest:
+    """One request a sandbox handled: method, path (no host, no query) and the status it
+    answered (0 when it raised instead: an injected timeout, an unknown host).
+
+    Example:
+        >>> SandboxRequest("GET", "/crm/v3/objects/deals", 200)
+        SandboxRequest(method='GET', path='/crm/v3/objects/deals', status=200)
+    """
+
+    method: str
+    path: str
+    status: int
+
+
+def count_matching(
+    requests: Iterable[SandboxRequest],
+    *,
+    method: str | None = None,
+    path_contains: str | None = None,
+    status: int | None = None,
+) -> int:
+    """How many of ``requests`` match every filter given (the body of ``count_requests``).
+
+    Example:
+        >>> log = [SandboxRequest("GET", "/a", 200), SandboxRequest("POST", "/a/b", 429)]
+        >>> count_matching(log), count_matching(log, method="post"), count_matching(log, status=200)
+        (2, 1, 1)
+    """
+    wanted = method.upper() if method is not None else None
+    return sum(
+        1
+        for r in requests
+        if (wanted is None or r.method == wanted)
+        and (path_contains is None or path_contains in r.path)
+        and (status is None or r.status == status)
+    )
+
+
+class CreatedId(str):
+    """The id a sandbox's ``create`` returns (a ``str``).
+
+    ``QuickBooksSandbox.create`` returned the whole record before 0.x; indexing this id with a
+    field name (``created["Id"]``) still answers from that record, with a DeprecationWarning.
+
+    Example:
+        >>> created = CreatedId("58", {"Id": "58", "DisplayName": "Acme"})
+        >>> created == "58", created[0]
+        (True, '5')
+    """
+
+    _record: dict[str, Any]
+
+    def __new__(cls, value: str, record: dict[str, Any] | None = None) -> CreatedId:
+        created = super().__new__(cls, value)
+        created._record = record or {}
+        return created
+
+    def __getitem__(self, key: SupportsIndex | slice | str) -> Any:
+        if isinstance(key, str):
+            deprecated("indexing the result of QuickBooksSandbox.create", "sandbox.get(...)")
+            return self._record[key]
+        return str.__getitem__(self, key)
 
 
 class ManualClock:

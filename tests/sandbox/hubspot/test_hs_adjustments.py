@@ -255,11 +255,11 @@ def test_seeding_quote_adjustments_from_a_description(sandbox: HubSpotSandbox) -
             }
         }
     )
-    quote = sandbox.record("quotes", ids["q"])["properties"]
+    quote = sandbox.get("quotes", ids["q"])["properties"]
     assert ("APPROVAL_NOT_NEEDED", "72.5", "25.0000") == (
         quote["hs_status"],
         quote["hs_quote_amount"],
-        sandbox.record("discounts", ids["d"])["properties"]["hs_value"],
+        sandbox.get("discounts", ids["d"])["properties"]["hs_value"],
     )
 
 
@@ -284,7 +284,7 @@ def test_invoice_associations_use_hubspots_type_ids(
 
 
 def test_seeding_adjustments_from_a_json_file(sandbox: HubSpotSandbox, tmp_path: Path) -> None:
-    """seed_file reads the same description from JSON: a fee linked to its quote by key."""
+    """seed(path) reads the same description from JSON: a fee linked to its quote by key."""
     path = tmp_path / "portal.json"
     path.write_text(
         json.dumps(
@@ -303,8 +303,8 @@ def test_seeding_adjustments_from_a_json_file(sandbox: HubSpotSandbox, tmp_path:
         ),
         encoding="utf-8",
     )
-    ids = sandbox.seed_file(path)
+    ids = sandbox.seed(path)
     assert ("9.99", "9.9900") == (
-        sandbox.record("quotes", ids["q"])["properties"]["hs_quote_amount"],
-        sandbox.record("fees", ids["f"])["properties"]["hs_value"],
+        sandbox.get("quotes", ids["q"])["properties"]["hs_quote_amount"],
+        sandbox.get("fees", ids["f"])["properties"]["hs_value"],
     )

@@ -84,10 +84,10 @@ def test_request_cost_of_25000_contacts() -> None:
     client = httpx.Client(transport=sandbox, base_url=BASE_URL, headers=AUTH)
     figures = {}
     for name, run in (("list", _list_all), ("search", _search_all), ("upsert", _upsert_all)):
-        before, started = sandbox.request_count(), time.process_time()
+        before, started = sandbox.count_requests(), time.process_time()
         result = run(client)
         count = len(result) if isinstance(result, set) else result
-        figures[name] = (count, sandbox.request_count() - before)
+        figures[name] = (count, sandbox.count_requests() - before)
         cpu = time.process_time() - started
         print(f"{name:7} {count:6} records {figures[name][1]:4} requests {cpu:5.2f} s CPU")
     assert {"list": (N, 250), "search": (N, 125), "upsert": (N, 250)} == figures

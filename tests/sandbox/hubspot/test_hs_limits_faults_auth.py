@@ -213,8 +213,8 @@ def test_oauth_errors(clock: ManualClock, path: str) -> None:
 
 
 def test_request_log_counts(sandbox: HubSpotSandbox) -> None:
-    """``request_count`` counts answered requests, filterable by method and path."""
+    """``count_requests`` counts handled requests, filterable by method and path."""
     client = _client(sandbox)
     client.get("/crm/v3/objects/deals")
     client.post("/crm/v3/objects/deals/search", json={})
-    assert (2, 1) == (sandbox.request_count(), sandbox.request_count(path_contains="/search"))
+    assert (2, 1) == (sandbox.count_requests(), sandbox.count_requests(path_contains="/search"))

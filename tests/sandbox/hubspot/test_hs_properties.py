@@ -108,7 +108,7 @@ def test_group_and_property_creation_then_writable(
     assert (201, False, "12.5") == (
         created.status_code,
         created.json()["hubspotDefined"],
-        sandbox.record("deals", deal)["properties"]["qbo_balance"],
+        sandbox.get("deals", deal)["properties"]["qbo_balance"],
     )
 
 

@@ -159,7 +159,7 @@ def test_unknown_and_read_only_properties_are_refused_with_validation_error(
     ]
     assert ["not_a_prop", "hs_object_id"] == [e["in"] for e in body["errors"]]
     assert {"propertyName": ["not_a_prop", "hs_object_id"]} == body["context"]
-    assert "Boat" == sandbox.record("deals", deal_id)["properties"]["dealname"]
+    assert "Boat" == sandbox.get("deals", deal_id)["properties"]["dealname"]
 
 
 @pytest.mark.parametrize(

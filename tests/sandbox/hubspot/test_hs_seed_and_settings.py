@@ -55,8 +55,8 @@ def test_seed_from_json_file_returns_ids_and_applies_rules(tmp_path: Path) -> No
     path = tmp_path / "portal.json"
     path.write_text(json.dumps(SEED), encoding="utf-8")
     sandbox = HubSpotSandbox(clock=ManualClock())
-    ids = sandbox.seed_file(path)
-    invoice = sandbox.record("invoices", ids["inv"])["properties"]
+    ids = sandbox.seed(path)
+    invoice = sandbox.get("invoices", ids["inv"])["properties"]
     assert ["ada", "inv", "l1", "p1"] == sorted(ids)
     assert ("open", "20", "145") == (
         invoice["hs_invoice_status"],
@@ -100,7 +100,7 @@ def test_demo_seed_portal() -> None:
     deal = client.get(
         f"/crm/v3/objects/deals/{ids['deal-acme']}", params={"associations": "line_items,quotes"}
     ).json()
-    quote = sandbox.record("quotes", ids["quote-acme"])["properties"]
+    quote = sandbox.get("quotes", ids["quote-acme"])["properties"]
     assert ([ids["li-acme-1"], ids["li-acme-2"]], [ids["quote-acme"]]) == (
         [r["id"] for r in deal["associations"]["line_items"]["results"]],
         [r["id"] for r in deal["associations"]["quotes"]["results"]],
@@ -127,6 +127,7 @@ def test_sandbox_never_imports_the_hubspot_adapter() -> None:
     )
     assert {m for m in imported if m.startswith("hubqbo.")} <= {
         "hubqbo.sandbox._common",
+        "hubqbo.sandbox._state",
         "hubqbo.timezones",
         *{m for m in imported if m.startswith("hubqbo.sandbox.hubspot")},
     }

@@ -108,11 +108,7 @@ def seeded(clock: ManualClock) -> tuple[QuickBooksSandbox, str, dict[str, str]]:
             realm, ids["cust:1"], [(ids["item:1"], 4, 100)]
         )
     # the recorded batch updates SalesReceipt 11 with SyncToken 0 after someone else changed it
-    sandbox.create(
-        realm,
-        "Invoice",
-        {"Id": ids["inv:11"], "SyncToken": "0", "sparse": True, "PrivateNote": "x"},
-    )
+    sandbox.update(realm, "Invoice", ids["inv:11"], {"PrivateNote": "x"})
     return sandbox, realm, ids
 
 

@@ -498,7 +498,11 @@ def test_date_driven_term_due_date(
     sandbox: QuickBooksSandbox, us: str, us_client: httpx.Client
 ) -> None:
     """A date-driven term (due the 10th, next month if within 5 days) sets DueDate that way."""
-    term = sandbox.create(us, "Term", {"Name": "10th", "DayOfMonthDue": 10, "DueNextMonthDays": 5})
+    term_id = sandbox.create(
+        us, "Term", {"Name": "10th", "DayOfMonthDue": 10, "DueNextMonthDays": 5}
+    )
+    term = sandbox.get(us, "Term", term_id)
+    assert term is not None
     assert "DATE_DRIVEN" == term["Type"]
     early, late = (
         us_client.post(

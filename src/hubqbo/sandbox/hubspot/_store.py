@@ -8,7 +8,6 @@ the rules live here, behind plain methods that raise ``ApiError`` exactly as Hub
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -112,8 +111,8 @@ class PortalStore:
         self.records: dict[str, dict[str, Record]] = {t.name: {} for t in object_types()}
         self.unique: dict[tuple[str, str], dict[str, str]] = {}
         self.associations = AssociationStore()
-        self._ids = itertools.count(1001)
-        self._numbers = itertools.count(1001)
+        self.next_id = 1001
+        self.next_number = 1001
 
     # ------------------------------------------------------------------ lookups
 
@@ -168,7 +167,12 @@ class PortalStore:
     # ------------------------------------------------------------------ writes
 
     def _next_id(self) -> str:
-        return str(next(self._ids))
+        self.next_id += 1
+        return str(self.next_id - 1)
+
+    def _next_number(self) -> int:
+        self.next_number += 1
+        return self.next_number - 1
 
     def validate(
         self,
@@ -440,7 +444,7 @@ class PortalStore:
         elif name == "quotes":
             props["hs_quote_amount"] = _plain(self._adjusted(record, self._lines_total(record)))
             if "hs_quote_number" not in props:
-                props["hs_quote_number"] = str(next(self._numbers))
+                props["hs_quote_number"] = str(self._next_number())
             status = props.get("hs_status")
             if status in _PUBLISHED_QUOTE_STATES:
                 props["hs_locked"] = "true"
@@ -455,7 +459,7 @@ class PortalStore:
             paid = props.get("hs_invoice_status") in {"paid", "voided"}
             props["hs_balance_due"] = "0" if paid else _plain(billed)
             if "hs_number" not in props:
-                props["hs_number"] = f"INV-{next(self._numbers)}"
+                props["hs_number"] = f"INV-{self._next_number()}"
 
     def _adjusted(self, record: Record, amount: Decimal) -> Decimal:
         """``amount`` after the record's discounts, then fees, then taxes (HubSpot's order).

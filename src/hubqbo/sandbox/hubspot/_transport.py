@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import math
+import os
 import random
 import re
 import threading
@@ -26,7 +27,16 @@ from urllib.parse import parse_qsl, unquote
 import attrs
 import httpx
 
-from hubqbo.sandbox._common import Clock, FaultKind, FaultPlan, SystemClock
+from hubqbo.sandbox._common import (
+    Clock,
+    FaultKind,
+    FaultPlan,
+    SandboxRequest,
+    SystemClock,
+    count_matching,
+    deprecated,
+)
+from hubqbo.sandbox._state import read_state, write_state
 from hubqbo.sandbox.hubspot._associations import (
     AssociationType,
     association_from,
@@ -62,25 +72,10 @@ _NO_CREDENTIALS = (
 )
 
 
-@attrs.frozen
-class SandboxRequest:
-    """One request the sandbox answered (for counting requests in tests and benchmarks).
-
-    Example:
-        >>> from hubqbo.sandbox import HubSpotSandbox, ManualClock
-        >>> sandbox = HubSpotSandbox(clock=ManualClock())
-        >>> _ = httpx.Client(transport=sandbox).get("https://api.hubapi.com/crm/v3/objects/deals")
-        >>> sandbox.requests
-        [SandboxRequest(method='GET', path='/crm/v3/objects/deals', status=401)]
-    """
-
-    method: str
-    path: str
-    status: int
-
-
 @attrs.define
-class _Grant:
+class Grant:
+    """What an OAuth code, refresh or access token was granted for."""
+
     hub_id: int
     scopes: tuple[str, ...]
     redirect_uri: str
@@ -206,9 +201,9 @@ class HubSpotSandbox(httpx.BaseTransport):
         self._client_id = client_id
         self._client_secret = client_secret
         self._rotate = rotate_refresh_tokens
-        self._codes: dict[str, _Grant] = {}
-        self._refresh: dict[str, _Grant] = {}
-        self._access: dict[str, _Grant] = {}
+        self._codes: dict[str, Grant] = {}
+        self._refresh: dict[str, Grant] = {}
+        self._access: dict[str, Grant] = {}
         self._random = random.Random(seed)  # noqa: S311 - ids for a fake service, not secrets
         self._version = 0  # bumped by every write, so cached search results never go stale
         self._search_cache: dict[Any, list[str]] = {}
@@ -216,6 +211,45 @@ class HubSpotSandbox(httpx.BaseTransport):
 
     def __repr__(self) -> str:
         return f"HubSpotSandbox(portal_id={self.store.portal_id})"
+
+    # ================================================================== saved state
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole portal (records, properties, associations, unique values, settings,
+        issued tokens, the day's request budget) to a JSON file, atomically. Not saved: the
+        clock, the fault plan, the request log.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> from hubqbo.sandbox import ManualClock
+            >>> sandbox = HubSpotSandbox(clock=ManualClock())
+            >>> deal = sandbox.create("deals", {"dealname": "Boat"})
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "hubspot.json"
+            >>> sandbox.save(path)
+            >>> HubSpotSandbox.load(path).get("deals", deal)["properties"]["dealname"]
+            'Boat'
+        """
+        from hubqbo.sandbox.hubspot._persist import STATE_FORMAT, STATE_VERSION, portal_state
+
+        with self._lock:
+            write_state(path, STATE_FORMAT, STATE_VERSION, portal_state(self))
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+    ) -> HubSpotSandbox:
+        """A sandbox holding the portal ``save`` wrote (raises ``SandboxStateError`` for a file
+        that is not one)."""
+        from hubqbo.sandbox.hubspot._persist import STATE_FORMAT, STATE_VERSION, restore_portal
+
+        state = read_state(path, STATE_FORMAT, STATE_VERSION)
+        sandbox = cls(clock=clock, faults=faults)
+        restore_portal(sandbox, state)
+        return sandbox
 
     # ================================================================== transport
 
@@ -229,6 +263,7 @@ class HubSpotSandbox(httpx.BaseTransport):
             reset = False
             if fault is not None:
                 if fault.kind is FaultKind.TIMEOUT:
+                    self.requests.append(SandboxRequest(call.method, call.path, 0))
                     raise httpx.ReadTimeout("sandbox: injected read timeout", request=request)
                 if fault.kind is FaultKind.RESET_AFTER_APPLY:
                     reset = True
@@ -1187,7 +1222,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         with self._lock:
             self._version += 1
             code = self._new_token("code")
-            self._codes[code] = _Grant(self.store.portal_id, tuple(scopes), redirect_uri)
+            self._codes[code] = Grant(self.store.portal_id, tuple(scopes), redirect_uri)
             return code
 
     def create(
@@ -1239,10 +1274,20 @@ class HubSpotSandbox(httpx.BaseTransport):
                 raise ValueError(f"no default association from {from_kind.name} to {to_kind.name}")
             self.store.associate(from_kind.name, from_id, to_kind.name, to_id, kind)
 
-    def record(self, object_type: str, object_id: str) -> dict[str, Any]:
-        """A record as HubSpot would send it, with every property that has a value."""
+    def get(self, object_type: str, object_id: str) -> dict[str, Any] | None:
+        """A live record as HubSpot would send it, with every property that has a value; None
+        when there is no such record (or it is archived)."""
         with self._lock:
-            self._version += 1
+            kind = self.store.kind(object_type)
+            record = self.store.records[kind.name].get(str(object_id))
+            if record is None or record.archived:
+                return None
+            return self._render(record, None, all_set=True)
+
+    def record(self, object_type: str, object_id: str) -> dict[str, Any]:
+        """Deprecated: ``get`` (which answers None instead of raising when absent)."""
+        deprecated("HubSpotSandbox.record()", "get()")
+        with self._lock:
             kind = self.store.kind(object_type)
             return self._render(self.store.get(kind.name, object_id), None, all_set=True)
 
@@ -1275,26 +1320,42 @@ class HubSpotSandbox(httpx.BaseTransport):
             self.store.company_currency = code
             self.store.currency_created_at = self.clock.now()
 
-    def seed(self, data: Mapping[str, Any]) -> dict[str, str]:
-        """Load a portal description (see ``docs/sandbox-hubspot.md``); returns ``{key: id}``."""
+    def seed(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, str]:
+        """Load a portal description, given as a mapping or a JSON file's path (see
+        ``docs/sandbox-hubspot.md``); returns ``{key: id}``."""
         from hubqbo.sandbox.hubspot._seed import apply_seed
 
+        if isinstance(source, Mapping):
+            data: Mapping[str, Any] = source
+        else:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
         with self._lock:
             self._version += 1
             return apply_seed(self, data)
 
     def seed_file(self, path: str | Path) -> dict[str, str]:
-        """``seed`` from a JSON file."""
-        return self.seed(json.loads(Path(path).read_text(encoding="utf-8")))
+        """Deprecated: ``seed(path)``."""
+        deprecated("HubSpotSandbox.seed_file(path)", "seed(path)")
+        return self.seed(path)
+
+    def count_requests(
+        self,
+        *,
+        method: str | None = None,
+        path_contains: str | None = None,
+        status: int | None = None,
+    ) -> int:
+        """How many requests were handled (faults included), optionally only those matching
+        ``method``, a ``path_contains`` substring and an answered ``status``."""
+        with self._lock:
+            return count_matching(
+                self.requests, method=method, path_contains=path_contains, status=status
+            )
 
     def request_count(self, *, method: str | None = None, path_contains: str | None = None) -> int:
-        """How many requests were answered (optionally only those matching)."""
-        return sum(
-            1
-            for r in self.requests
-            if (method is None or r.method == method.upper())
-            and (path_contains is None or path_contains in r.path)
-        )
+        """Deprecated: ``count_requests``."""
+        deprecated("HubSpotSandbox.request_count()", "count_requests()")
+        return self.count_requests(method=method, path_contains=path_contains)
 
 
 def _migration_in_progress() -> ApiError:

@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import json
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +26,17 @@ from urllib.parse import parse_qs
 import httpx
 from dateutil import parser as date_parser
 
-from hubqbo.sandbox._common import Clock, FaultKind, FaultPlan, SystemClock
+from hubqbo.sandbox._common import (
+    Clock,
+    CreatedId,
+    FaultKind,
+    FaultPlan,
+    SandboxRequest,
+    SystemClock,
+    count_matching,
+    deprecated,
+)
+from hubqbo.sandbox._state import decode, encode, read_state, write_state
 from hubqbo.sandbox.quickbooks import _entities
 from hubqbo.sandbox.quickbooks._query import (
     EMULATED_ENTITIES,
@@ -76,6 +87,22 @@ _SEED_LISTS = (
 
 _Response = tuple[int, dict[str, str], bytes]
 
+STATE_FORMAT = "hubqbo.sandbox.quickbooks"
+STATE_VERSION = 1
+_SAVED_FIELDS = (
+    "requests_per_minute",
+    "batch_per_minute",
+    "_access_tokens",
+    "_client_id",
+    "_client_secret",
+    "_tid",
+    "_next_realm",
+    "_issued",
+    "_refresh_tokens",
+    "_codes",
+    "_revoked",
+)
+
 
 class QuickBooksSandbox(httpx.BaseTransport):
     """An in-memory QuickBooks Online, served through httpx.
@@ -125,17 +152,80 @@ class QuickBooksSandbox(httpx.BaseTransport):
         self._realms: dict[str, Realm] = {}
         self._lock = threading.RLock()
         self._tid = 0
+        self._last_status = 0
         self._next_realm = 9341450000000001
         # access token -> (expiry, realm); refresh token -> (access token, expiry, realm)
         self._issued: dict[str, tuple[dt.datetime, str]] = {}
         self._refresh_tokens: dict[str, tuple[str, dt.datetime, str]] = {}
         self._codes: dict[str, str] = {}
         self._revoked: set[str] = set()
-        self.request_count = 0
-        """Requests answered so far (all hosts, including faults); handy for cost figures."""
+        self.requests: list[SandboxRequest] = []
+        """Every request handled (all hosts, faults included), oldest first."""
 
     def __repr__(self) -> str:
         return f"QuickBooksSandbox(realms={sorted(self._realms)!r})"
+
+    # --- state that outlives a process -------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole world (realms, records, tombstones, replays, issued tokens, settings)
+        to a JSON file, atomically. Not saved: the clock, the fault plan, the request log.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> sandbox = QuickBooksSandbox()
+            >>> realm = sandbox.add_realm(realm_id="1")
+            >>> _ = sandbox.add_customer(realm, "Acme")
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "qbo.json"
+            >>> sandbox.save(path)
+            >>> QuickBooksSandbox.load(path).get("1", "Customer", "1")["DisplayName"]
+            'Acme'
+        """
+        with self._lock:
+            state = {
+                "fields": {name: encode(getattr(self, name)) for name in _SAVED_FIELDS},
+                "realms": {rid: encode(vars(realm)) for rid, realm in self._realms.items()},
+            }
+            write_state(path, STATE_FORMAT, STATE_VERSION, state)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+    ) -> QuickBooksSandbox:
+        """A sandbox holding the world ``save`` wrote (raises ``SandboxStateError`` for a file
+        that is not one)."""
+        state = read_state(path, STATE_FORMAT, STATE_VERSION)
+        sandbox = cls(clock=clock, faults=faults)
+        for name, value in state["fields"].items():
+            setattr(sandbox, name, decode(value))
+        for realm_id, fields in state["realms"].items():
+            realm = Realm.__new__(Realm)
+            vars(realm).update(decode(fields))
+            sandbox._realms[realm_id] = realm
+        return sandbox
+
+    def count_requests(
+        self,
+        *,
+        method: str | None = None,
+        path_contains: str | None = None,
+        status: int | None = None,
+    ) -> int:
+        """How many requests were handled (all hosts, faults included), optionally only those
+        matching ``method``, a ``path_contains`` substring and an answered ``status``."""
+        with self._lock:
+            return count_matching(
+                self.requests, method=method, path_contains=path_contains, status=status
+            )
+
+    @property
+    def request_count(self) -> int:
+        """Deprecated: ``count_requests()``."""
+        deprecated("QuickBooksSandbox.request_count", "count_requests()")
+        return self.count_requests()
 
     # --- realms and seeding --------------------------------------------------------------
     def add_realm(
@@ -204,11 +294,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
         """Home-currency units per one ``currency`` unit, used when a request omits ExchangeRate."""
         self._realm(realm_id).exchange_rates[currency.upper()] = Decimal(rate)
 
-    def create(self, realm_id: str, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Create (or update, with Id + SyncToken) a record as ``POST /{entity}`` would.
-
-        Raises ``ValueError`` with the QBO Fault text when QBO would refuse the record.
-        """
+    def _write(self, realm_id: str, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
         realm = self._realm(realm_id)
         name = canonical_entity(entity)
         if name not in _entities.WRITABLE_ENTITIES:
@@ -221,14 +307,48 @@ class QuickBooksSandbox(httpx.BaseTransport):
                     f"QBO Fault {fault.code}: {fault.message}: {fault.detail}"
                 ) from None
 
+    def create(self, realm_id: str, entity: str, body: Mapping[str, Any]) -> str:
+        """Create (or update, with Id + SyncToken) a record as ``POST /{entity}`` would; returns
+        its id.
+
+        Raises ``ValueError`` with the QBO Fault text when QBO would refuse the record.
+        """
+        record = self._write(realm_id, entity, body)
+        return CreatedId(str(record["Id"]), record)
+
+    def update(self, realm_id: str, entity: str, record_id: str, fields: Mapping[str, Any]) -> None:
+        """Change a record as a sparse ``POST /{entity}`` would (its current SyncToken is used).
+
+        Raises ``KeyError`` when there is no such record, ``ValueError`` when QBO would refuse.
+        """
+        with self._lock:
+            current = self.get(realm_id, entity, record_id)
+            if current is None:
+                raise KeyError(f"no {entity} {record_id!r} in realm {realm_id}")
+            body = {
+                **fields,
+                "Id": current["Id"],
+                "SyncToken": current["SyncToken"],
+                "sparse": True,
+            }
+            self._write(realm_id, entity, body)
+
     def get(self, realm_id: str, entity: str, record_id: str) -> dict[str, Any] | None:
         """A copy of a stored record, or None."""
         name = canonical_entity(entity) or entity
-        return self._realm(realm_id).snapshot(name, str(record_id))
+        with self._lock:
+            return self._realm(realm_id).snapshot(name, str(record_id))
+
+    def records(self, realm_id: str, entity: str) -> list[dict[str, Any]]:
+        """Copies of every stored ``entity`` record of a realm (inactive ones included), in id
+        order."""
+        name = canonical_entity(entity) or entity
+        with self._lock:
+            return [copy.deepcopy(r) for r in self._realm(realm_id).records(name)]
 
     def add_customer(self, realm_id: str, display_name: str, **fields: Any) -> str:
         """Seed a customer; returns its id. ``fields`` are QBO Customer properties."""
-        return str(self.create(realm_id, "Customer", {"DisplayName": display_name, **fields})["Id"])
+        return self.create(realm_id, "Customer", {"DisplayName": display_name, **fields})
 
     def add_item(
         self, realm_id: str, name: str, unit_price: Decimal | str | int = 0, **fields: Any
@@ -236,7 +356,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
         """Seed a service item (income account "Services" unless given); returns its id."""
         body = {"Name": name, "UnitPrice": Decimal(unit_price), "Type": "Service", **fields}
         body.setdefault("IncomeAccountRef", {"value": "1"})
-        return str(self.create(realm_id, "Item", body)["Id"])
+        return self.create(realm_id, "Item", body)
 
     def add_invoice(
         self,
@@ -272,7 +392,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
                 }
             )
         body = {"CustomerRef": {"value": str(customer_id)}, "Line": wire_lines, **fields}
-        return str(self.create(realm_id, "Invoice", body)["Id"])
+        return self.create(realm_id, "Invoice", body)
 
     def add_payment(self, realm_id: str, invoice_id: str, amount: Decimal | str | int) -> str:
         """Seed a payment applied to one invoice; returns its id."""
@@ -289,7 +409,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
                 }
             ],
         }
-        return str(self.create(realm_id, "Payment", body)["Id"])
+        return self.create(realm_id, "Payment", body)
 
     def seed(self, source: str | Path | Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
         """Seed realms from a JSON file (or the parsed mapping).
@@ -310,8 +430,8 @@ class QuickBooksSandbox(httpx.BaseTransport):
             created[realm_id] = {}
             for key, entity in _SEED_LISTS:
                 for body in spec.get(key, []):
-                    record = self.create(realm_id, entity, self._resolve_names(realm_id, body))
-                    created[realm_id].setdefault(entity, []).append(str(record["Id"]))
+                    record_id = self.create(realm_id, entity, self._resolve_names(realm_id, body))
+                    created[realm_id].setdefault(entity, []).append(str(record_id))
         return created
 
     def _resolve_names(self, realm_id: str, body: Any) -> Any:
@@ -430,20 +550,30 @@ class QuickBooksSandbox(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request (httpx calls this)."""
         with self._lock:
-            self.request_count += 1
-            host = request.url.host
-            if host == OAUTH_HOST and request.url.path == "/oauth2/v1/tokens/bearer":
-                return self._respond(request, self._oauth(request))
-            if host == REVOKE_HOST and request.url.path.startswith("/v2/oauth2/tokens/revoke"):
-                return self._respond(request, self._revoke(request))
-            if host not in API_HOSTS:
-                raise httpx.ConnectError(
-                    f"QuickBooksSandbox does not serve {host}", request=request
-                )
-            return self._api(request)
+            status = 0
+            try:
+                response = self._handle(request)
+                status = response.status_code
+                return response
+            except httpx.RemoteProtocolError:  # reset after apply: the answer was made
+                status = self._last_status
+                raise
+            finally:
+                self.requests.append(SandboxRequest(request.method, request.url.path, status))
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        if host == OAUTH_HOST and request.url.path == "/oauth2/v1/tokens/bearer":
+            return self._respond(request, self._oauth(request))
+        if host == REVOKE_HOST and request.url.path.startswith("/v2/oauth2/tokens/revoke"):
+            return self._respond(request, self._revoke(request))
+        if host not in API_HOSTS:
+            raise httpx.ConnectError(f"QuickBooksSandbox does not serve {host}", request=request)
+        return self._api(request)
 
     def _respond(self, request: httpx.Request, answer: _Response) -> httpx.Response:
         status, headers, body = answer
+        self._last_status = status
         self._tid += 1
         seconds = int(self.clock.now().timestamp())
         headers = {
