@@ -119,7 +119,7 @@ def config_init(session: Session, tenant: str, sandbox: str | None, force: bool)
 def config_show(session: Session, as_json: bool) -> None:
     """Check the config file and show its tenants (no secret is ever in it)."""
     cfg = session.config()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for tenant in cfg.tenants.values():
         rows.append(
             {
@@ -407,11 +407,10 @@ def realms(session: Session, check: bool, as_json: bool) -> None:
     print_table(
         session.out,
         f"QuickBooks companies of tenant {space.tenant.name}",
-        ["", "Realm", "Company", "Country", "Currency", "Connection"],
+        ["Realm", "Company", "Country", "Currency", "Connection"],
         [
             (
-                "*" if r["default"] else "",
-                r["realm_id"],
+                r["realm_id"] + (" *" if r["default"] else ""),
                 r["company"] or "?",
                 r["country"] or "",
                 r["currency"] or "",
@@ -419,7 +418,9 @@ def realms(session: Session, check: bool, as_json: bool) -> None:
             )
             for r in rows
         ],
+        keep=["Realm"],
     )
+    session.note("* the default company (--realm picks another)")
 
 
 # --------------------------------------------------------------------------- invoice
@@ -490,15 +491,13 @@ def _edited(
 @click.option("--new-customer", is_flag=True, help="Create the customer from HubSpot data.")
 @click.option("--contact", metavar="ID", help="The HubSpot contact billed.")
 @click.option("--item", "items", multiple=True, metavar="LINE=ID", help="The item of a line.")
-@click.option(
-    "--tax-code", "tax_codes", multiple=True, metavar="[LINE=]ID", help="A tax code."
-)
+@click.option("--tax-code", "tax_codes", multiple=True, metavar="[LINE=]ID", help="A tax code.")
 @click.option("--message", metavar="TEXT", help="The message shown on the invoice.")
 @click.option("--yes", "-y", is_flag=True, help="Create without asking.")
 @click.option("--dry-run", is_flag=True, help="Show the draft and stop (nothing written).")
 @json_option
 @pass_session
-def invoice_create(
+def invoice_create(  # noqa: PLR0917 - click passes options as arguments
     session: Session,
     deal_id: str,
     quote_id: str | None,
@@ -551,9 +550,7 @@ def invoice_create(
         return int(ExitCode.OK)
     if not yes:
         company = draft.profile.company_name or draft.realm_id
-        click.confirm(
-            f"Create this invoice in QuickBooks ({company})?", abort=True, err=True
-        )
+        click.confirm(f"Create this invoice in QuickBooks ({company})?", abort=True, err=True)
     try:
         linked = builder.create(draft)
     except DraftHasProblems as exc:  # the realm changed meanwhile
@@ -600,7 +597,7 @@ def _find_invoice(space: Workspace, realm_id: str, ref: str) -> LinkedInvoice:
 @click.option("--yes", "-y", is_flag=True, help="Send without asking.")
 @json_option
 @pass_session
-def invoice_send(
+def invoice_send(  # noqa: PLR0917 - click passes options as arguments
     session: Session, invoice_ref: str, realm: str | None, to: str | None, yes: bool, as_json: bool
 ) -> None:
     """E-mail INVOICE (its number, or QuickBooks id) from QuickBooks."""
@@ -674,7 +671,7 @@ def sandbox() -> None:
 )
 @json_option
 @pass_session
-def sandbox_serve(
+def sandbox_serve(  # noqa: PLR0917 - click passes options as arguments
     session: Session, host: str, port: int, empty: bool, latency: float, as_json: bool
 ) -> None:
     """Serve both sandboxes until Ctrl-C (the demo business unless --empty).

@@ -64,7 +64,7 @@ class CallbackListener:
         listener = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 if parts.path != listener.path or not (
                     "code=" in parts.query or "error=" in parts.query
@@ -87,7 +87,7 @@ class CallbackListener:
                 self.wfile.write(body)
                 listener._done.set()
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return  # the query holds the code: never log it
 
         server_class = http.server.HTTPServer

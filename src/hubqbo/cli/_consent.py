@@ -51,7 +51,7 @@ class ConsentServer:
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 if parts.path in ("", "/"):
@@ -63,7 +63,7 @@ class ConsentServer:
                 else:
                     self._send(404, "text/plain", b"not found")
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(length).decode("utf-8"))
@@ -105,7 +105,7 @@ class ConsentServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return  # codes travel in these URLs: never log them
 
         self._server = http.server.ThreadingHTTPServer((host, port), Handler)
@@ -115,7 +115,8 @@ class ConsentServer:
     def url(self) -> str:
         """``http://host:port`` of this server."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{name}:{port}"
 
     def start(self) -> ConsentServer:
         """Serve in a background thread."""

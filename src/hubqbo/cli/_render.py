@@ -15,6 +15,7 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hubqbo.invoices import InvoiceDraft, LinkedInvoice, Problem, ProblemCode
 
@@ -48,7 +49,8 @@ def cli_fix(problem: Problem) -> str:
 
     Example:
         >>> cli_fix(Problem(ProblemCode.ITEM_NOT_FOUND, "no item", fix="with_item(...)", line=3))
-        'choose the item with --item 3=ITEM_ID, map the product (hubqbo mappings), or create the item in QuickBooks'
+        ... # doctest: +ELLIPSIS
+        'choose the item with --item 3=ITEM_ID, map the product (hubqbo mappings), or ...'
     """
     template = _CLI_FIXES.get(problem.code)
     if template is None:
@@ -130,13 +132,17 @@ def print_draft(console: Console, draft: InvoiceDraft) -> None:
         console.print("[green]Ready to create.[/green]")
         return
     console.print(f"[bold red]{len(problems)} problem(s):[/bold red]")
+    listed = Table.grid(padding=(0, 1))
+    listed.add_column(justify="right", no_wrap=True)
+    listed.add_column()
     for number, problem in enumerate(problems, start=1):
-        console.print(f"{number}. [{problem.code.value}] {problem.message}", markup=False)
-        console.print(f"   fix: {cli_fix(problem)}", markup=False)
+        text = Text(f"[{problem.code.value}] {problem.message}\nfix: {cli_fix(problem)}")
         if problem.candidates:
             shown = "; ".join(problem.candidates[:5])
             more = f" (+{len(problem.candidates) - 5} more)" if len(problem.candidates) > 5 else ""
-            console.print(f"   choices: {shown}{more}", markup=False)
+            text.append(f"\nchoices: {shown}{more}")
+        listed.add_row(f"{number}.", text)
+    console.print(listed)
 
 
 def _plain(value: object) -> str:
@@ -157,7 +163,9 @@ def print_invoice(console: Console, linked: LinkedInvoice, *, verb: str = "") ->
     customer = linked.customer.display_name if linked.customer else None
     if customer or inv.customer is not None:
         ref = inv.customer
-        console.print(f"  customer: {customer or (ref.name if ref else '')} [{ref.value if ref else ''}]")
+        console.print(
+            f"  customer: {customer or (ref.name if ref else '')} [{ref.value if ref else ''}]"
+        )
     console.print(
         f"  total {_money(inv.total)} {inv.currency}, balance {_money(inv.balance)} {inv.currency}"
     )
@@ -167,18 +175,22 @@ def print_invoice(console: Console, linked: LinkedInvoice, *, verb: str = "") ->
     if dates:
         console.print(dates)
     if linked.crm_invoice_id or linked.deal_id:
-        console.print(
-            f"  HubSpot: invoice record {linked.crm_invoice_id or '-'}, deal {linked.deal_id or '-'}"
-        )
+        record, deal = linked.crm_invoice_id or "-", linked.deal_id or "-"
+        console.print(f"  HubSpot: invoice record {record}, deal {deal}")
 
 
 def print_table(
-    console: Console, title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    console: Console,
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    keep: Sequence[str] = (),
 ) -> None:
-    """A plain table that wraps within the terminal width."""
+    """A plain table that wraps within the terminal width; ``keep`` columns never wrap (ids)."""
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in keep, overflow="fold")
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)

@@ -37,10 +37,10 @@ __all__ = ["ENV", "Connection", "SandboxEndpoints", "Workspace", "discover_sandb
 
 ENV = {
     "qbo_id": "HUBQBO_QBO_CLIENT_ID",
-    "qbo_secret": "HUBQBO_QBO_CLIENT_SECRET",  # noqa: S105 - a variable name
+    "qbo_secret": "HUBQBO_QBO_CLIENT_SECRET",
     "hubspot_id": "HUBQBO_HUBSPOT_CLIENT_ID",
-    "hubspot_secret": "HUBQBO_HUBSPOT_CLIENT_SECRET",  # noqa: S105 - a variable name
-    "hubspot_token": "HUBQBO_HUBSPOT_TOKEN",  # noqa: S105 - a variable name
+    "hubspot_secret": "HUBQBO_HUBSPOT_CLIENT_SECRET",
+    "hubspot_token": "HUBQBO_HUBSPOT_TOKEN",
 }
 """Environment variables the command reads its secrets from (never the config file)."""
 
@@ -61,7 +61,9 @@ class SandboxEndpoints:
     portal: str
 
 
-def discover_sandboxes(url: str, *, transport: httpx.BaseTransport | None = None) -> SandboxEndpoints:
+def discover_sandboxes(
+    url: str, *, transport: httpx.BaseTransport | None = None
+) -> SandboxEndpoints:
     """Ask the served sandboxes at ``url`` for their addresses, realms and portal.
 
     Raises:
@@ -299,7 +301,7 @@ class Workspace:
             crm: HubSpotClient = self.world.crm
         else:
             served = self.served
-            base = {"base_url": served.hubspot_url} if served is not None else {}
+            base: dict[str, Any] = {"base_url": served.hubspot_url} if served else {}
             token = self.environ.get(ENV["hubspot_token"])
             if token:
                 crm = HubSpotClient(access_token=token, api_version=HUBSPOT_API_VERSION, **base)
