@@ -3,7 +3,6 @@ are built inside the command: structure, exit codes, config errors, invoicing.""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -84,7 +83,8 @@ def test_usage_errors_exit_2(hubqbo: Run, in_process: Path) -> None:
 def test_missing_config_exits_3_and_says_what_to_do(hubqbo: Run) -> None:
     result = hubqbo("realms")
     assert ExitCode.CONFIG == result.code
-    assert "no config file" in result.err and "hubqbo config init" in result.err
+    assert "no config file" in result.err
+    assert "hubqbo config init" in result.err
     named = hubqbo("--config", "elsewhere.toml", "realms")
     assert ExitCode.CONFIG == named.code
     assert "elsewhere.toml: no such file" in named.err
@@ -127,7 +127,8 @@ def test_realms_of_the_in_process_sandboxes(hubqbo: Run, in_process: Path) -> No
         (r["realm_id"], r["country"], r["default"]) for r in rows
     ]
     table = hubqbo("realms")
-    assert f"{US} *" in table.out and "Northwind Studio" in table.out
+    assert f"{US} *" in table.out
+    assert "Northwind Studio" in table.out
 
 
 def test_invoice_a_deal_with_yes(hubqbo: Run, in_process: Path) -> None:
@@ -164,10 +165,12 @@ def test_invoice_with_problems_exits_5_and_lists_every_one(hubqbo: Run, in_proce
     codes = sorted(p["code"] for p in data["draft"]["problems"])
     assert ["item_not_found", "tax_code_required"] == codes
     fixes = " ".join(p["fix"] for p in data["draft"]["problems"])
-    assert "--item 3=ITEM_ID" in fixes and "--tax-code" in fixes
+    assert "--item 3=ITEM_ID" in fixes
+    assert "--tax-code" in fixes
     fixed = hubqbo("invoice", "1018", "--realm", UK, "--item", "3=2", "--tax-code", "1=1", "-y")
     assert 0 == fixed.code, fixed.err
-    assert "Created Invoice" in fixed.out and "4,680.00 GBP" in fixed.out
+    assert "Created Invoice" in fixed.out
+    assert "4,680.00 GBP" in fixed.out
 
 
 def test_invoice_from_a_quote_and_a_refused_quote(hubqbo: Run, in_process: Path) -> None:
