@@ -24,6 +24,7 @@ from hubqbo.sandbox._common import (
     SandboxRequest,
     SystemClock,
 )
+from hubqbo.sandbox._serve import ServedSandboxes, serve_sandboxes
 from hubqbo.sandbox._state import SandboxStateError
 from hubqbo.sandbox.hubspot import HubSpotSandbox
 from hubqbo.sandbox.quickbooks import QuickBooksSandbox
@@ -38,5 +39,7 @@ __all__ = [
     "QuickBooksSandbox",
     "SandboxRequest",
     "SandboxStateError",
+    "ServedSandboxes",
     "SystemClock",
+    "serve_sandboxes",
 ]
