@@ -76,7 +76,7 @@ class Session:
 
     def note(self, text: str) -> None:
         """A message for the person, on standard error (never mixed into ``--json``)."""
-        self.err.print(text, highlight=False)
+        self.err.print(text, highlight=False, markup=False)
 
 
 pass_session = click.make_pass_decorator(Session)

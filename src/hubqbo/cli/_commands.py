@@ -208,7 +208,6 @@ def _callback_url(
         pasted = click.prompt(
             "Paste the address your browser was sent to (or its ?code=... part)",
             err=True,
-            hide_input=True,
         )
         return normalize_pasted(str(pasted), redirect_uri), request.state
     with CallbackListener(*where) as listener:
@@ -274,6 +273,8 @@ def auth_quickbooks(
             provider="quickbooks",
             account_id=answer.account_id,
             name=profile.company_name,
+            country=profile.country,
+            currency=profile.home_currency,
             connected_at=utc_now().isoformat(timespec="seconds"),
             tenant=space.tenant.name,
         ),
@@ -376,11 +377,13 @@ def realms(session: Session, check: bool, as_json: bool) -> None:
     """List the tenant's QuickBooks companies and whether each is connected."""
     space = session.workspace()
     now = utc_now()
-    names = {c.account_id: c.name for c in space.connections("quickbooks")}
-    rows = []
+    known = {c.account_id: c for c in space.connections("quickbooks")}
+    rows: list[dict[str, Any]] = []
     for number, realm_id in enumerate(space.realm_ids()):
-        name = names.get(realm_id)
-        country = currency = None
+        seen = known.get(realm_id)
+        name, country, currency = (
+            (seen.name, seen.country, seen.currency) if seen else (None, None, None)
+        )
         if space.in_process:
             state = "in-process sandbox"
         else:
@@ -695,11 +698,12 @@ def sandbox_serve(  # noqa: PLR0917 - click passes options as arguments
     )
 
     def names() -> list[tuple[str, str]]:
-        out = []
-        for realm_id in quickbooks.realm_ids:
-            info = quickbooks.records(realm_id, "CompanyInfo")
-            out.append((realm_id, str(info[0].get("CompanyName", realm_id)) if info else realm_id))
-        return out
+        from hubqbo.cli._demo import _ledger
+
+        return [
+            (r, _ledger(quickbooks, r).company_profile().company_name or r)
+            for r in quickbooks.realm_ids
+        ]
 
     portal = str(hubspot.store.portal_id)
 

@@ -96,6 +96,8 @@ class Connection:
     provider: str
     account_id: str
     name: str | None = None
+    country: str | None = None
+    currency: str | None = None
     connected_at: str | None = None
     tenant: str | None = None
 
