@@ -9,6 +9,7 @@ reach ``run``, which picks the exit code.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 import webbrowser
 from pathlib import Path
@@ -578,15 +579,18 @@ def _find_invoice(space: Workspace, realm_id: str, ref: str) -> LinkedInvoice:
             ExitCode.PROBLEMS,
         )
     client = space.qbo(realm_id)
+    missing = NotFoundError(
+        provider="quickbooks",
+        status_code=None,
+        code="not_found",
+        message=f"no invoice numbered {ref} or with id {ref} in company {realm_id}",
+    )
+    if not ref.isdigit():  # QuickBooks ids are numbers; anything else was a number search
+        raise missing
     try:
         inv = client.get_invoice(ref)
     except NotFoundError:
-        raise NotFoundError(
-            provider="quickbooks",
-            status_code=None,
-            code="not_found",
-            message=f"no invoice numbered {ref} or with id {ref} in company {realm_id}",
-        ) from None
+        raise missing from None
     today = client.company_profile().today(utc_now())
     return LinkedInvoice(
         realm_id=realm_id, invoice=inv, status=invoice_status(inv, today=today), created=None
@@ -652,6 +656,10 @@ def invoice_pdf(session: Session, invoice_ref: str, realm: str | None, output: s
 
 
 # --------------------------------------------------------------------------- sandbox
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @hubqbo.group(context_settings=CONTEXT)
@@ -724,6 +732,7 @@ def sandbox_serve(  # noqa: PLR0917 - click passes options as arguments
         authorize_hubspot=lambda uri, scopes: hubspot.authorize(redirect_uri=uri, scopes=scopes),
     ).start()
     facts = {"url": consent.url, **index()}
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as Ctrl-C does
     try:
         if as_json:
             session.json(facts)
