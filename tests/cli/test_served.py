@@ -105,7 +105,7 @@ def _approve(url: str, **choices: str | list[str]) -> httpx.Response:
         "scope": query["scope"].split(" "),
         **choices,
     }
-    target = url.split("?")[0]
+    target = url.split("?", maxsplit=1)[0]
     return httpx.post(target, data=form, follow_redirects=False)
 
 
