@@ -9,10 +9,11 @@ secrets are never printed: only ids, names and expiry times.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO, TypeVar, cast
 
 import attrs
 import click
@@ -136,11 +137,41 @@ def demo(session: Session) -> int:
 # --------------------------------------------------------------------------- running
 
 
+class _TrimmedLines(io.TextIOBase):
+    """Drops the spaces rich pads table lines with (files, pipes, tests: not terminals)."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            self._target.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._target.write(self._pending)
+            self._pending = ""
+        self._target.flush()
+
+
+def _console_file(stream: TextIO) -> TextIO:
+    if stream.isatty():
+        return stream
+    return cast(TextIO, _TrimmedLines(stream))
+
+
 def _consoles(out: TextIO | None) -> tuple[Console, Console, TextIO]:
     stream = out or sys.stdout
     return (
-        Console(file=stream, highlight=False, soft_wrap=False),
-        Console(file=sys.stderr, highlight=False, stderr=True),
+        Console(file=_console_file(stream), highlight=False, soft_wrap=False),
+        Console(file=_console_file(sys.stderr), highlight=False, stderr=True),
         stream,
     )
 
@@ -178,6 +209,8 @@ def run(argv: Sequence[str], *, out: TextIO | None = None) -> int:
         return int(ExitCode.OK)
     finally:
         session.close()
+        console.file.flush()
+        err.file.flush()
     if isinstance(result, int):
         return result
     return int(ExitCode.OK)

@@ -386,7 +386,7 @@ def realms(session: Session, check: bool, as_json: bool) -> None:
             (seen.name, seen.country, seen.currency) if seen else (None, None, None)
         )
         if space.in_process:
-            state = "in-process sandbox"
+            state = "in-process"
         else:
             state = _token_state(space.store.load(qbo_key(realm_id)), now)
         if check or space.in_process:
