@@ -1,11 +1,15 @@
 """Test-wide settings: hypothesis without per-example deadlines (CI machines are small and busy;
-speed is measured in benchmarks/, never asserted in unit tests)."""
+speed is measured in benchmarks/, never asserted in unit tests); the PostgreSQL fixtures."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tests._postgres import SKIP_MESSAGE, PostgresServer, PostgresUnavailable, running_server
 
 settings.register_profile(
     "hubqbo",
@@ -15,3 +19,29 @@ settings.register_profile(
 )
 settings.register_profile("ci", parent=settings.get_profile("hubqbo"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "hubqbo")
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+# One throwaway server per test session (tests/_postgres.py), a fresh database per test. With
+# CI=true a server that cannot start FAILS the tests that need it; elsewhere they skip with one
+# line that says how to enable them.
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A running PostgreSQL 15 (started here, stopped at the end of the session)."""
+    try:
+        with running_server() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL could not start under CI=true: {exc}")
+        pytest.skip(SKIP_MESSAGE.format(reason=str(exc).splitlines()[0]))
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server: PostgresServer) -> Iterator[str]:
+    """The DSN of a fresh, empty database (dropped after the test)."""
+    dsn = postgres_server.create_database()
+    yield dsn
+    postgres_server.drop_database(dsn.rsplit("/", 1)[1])

@@ -29,6 +29,7 @@ LAYERS = {
     "quickbooks": 3,
     "sandbox": 3,
     "invoices": 4,
+    "sync": 4,
     "cli": 5,
     "__main__": 5,
 }
@@ -50,6 +51,11 @@ FORBIDDEN = {
     ("invoices", "sandbox"),
     ("invoices", "_http"),
     ("invoices", "auth"),
+    ("sync", "hubspot"),
+    ("sync", "quickbooks"),
+    ("sync", "sandbox"),
+    ("sync", "_http"),
+    ("sync", "auth"),
 }
 
 

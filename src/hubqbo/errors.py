@@ -25,6 +25,19 @@ The tree::
     ├── TransportError                no usable HTTP response (connect, read, reset)
     │   └── RequestTimeout
     ├── ConfigurationError            the library was set up wrongly (missing realm, bad settings)
+    ├── StateStoreError               the durable sync state store refuses or cannot work
+    │   ├── StoreNotUsable            not a hubqbo store, corrupt, or unreadable: nothing changed
+    │   │   └── SchemaTooNew          written by a newer hubqbo: upgrade hubqbo
+    │   ├── StoreConnectionError      cannot connect or authenticate (DSN password redacted),
+    │   │                             or the driver is missing (pip install 'hubqbo[postgres]')
+    │   ├── InvalidTenantName         empty, too long, or characters outside [A-Za-z0-9._@-]
+    │   ├── TenantMismatch            the tenant was connected to another portal or realm
+    │   ├── LeaseHeld                 another holder has the tenant's lease: wait or give up
+    │   ├── LeaseLost                 a newer epoch took the lease over: stop writing
+    │   ├── RunAlreadyOpen            the tenant has an open run
+    │   ├── LinkConflict              a record is already linked to another record
+    │   ├── InvalidTransition         a journal operation cannot move to that state
+    │   └── MappingSetVersionConflict  another writer saved a newer mapping set version
     └── DomainError                   hubqbo refuses, before any write, and says why
         ├── CustomTransactionNumbersEnabled
         ├── QuoteNotUsable
@@ -65,8 +78,14 @@ __all__ = [
     "DuplicateError",
     "DuplicateNameError",
     "HubQboError",
+    "InvalidTenantName",
+    "InvalidTransition",
+    "LeaseHeld",
+    "LeaseLost",
+    "LinkConflict",
     "LockedError",
     "MappingError",
+    "MappingSetVersionConflict",
     "MappingTypeError",
     "MigrationInProgressError",
     "NotFoundError",
@@ -74,10 +93,16 @@ __all__ = [
     "QuoteNotUsable",
     "RateLimitedError",
     "RequestTimeout",
+    "RunAlreadyOpen",
+    "SchemaTooNew",
     "ServerError",
     "SignatureVerificationError",
     "StaleObjectError",
+    "StateStoreError",
+    "StoreConnectionError",
+    "StoreNotUsable",
     "TaxCodeRequired",
+    "TenantMismatch",
     "TransportError",
     "ValidationError",
 ]
@@ -259,6 +284,88 @@ class RequestTimeout(TransportError):
 
 class ConfigurationError(HubQboError):
     """hubqbo was set up wrongly (no credentials, unknown realm, inconsistent options)."""
+
+
+# --------------------------------------------------------------------------- state store
+
+
+class StateStoreError(HubQboError):
+    """The durable sync state store refuses an operation or cannot work; says what to do."""
+
+
+class StoreNotUsable(StateStoreError):
+    """The file or database is not a hubqbo state store, is corrupt, or cannot be read.
+
+    Nothing was changed in it. Point the store at another path, or restore a backup.
+    """
+
+
+class SchemaTooNew(StoreNotUsable):
+    """The store was written by a newer hubqbo (schema ``found`` > ``supported``): upgrade."""
+
+    def __init__(self, found: int, supported: int, where: str) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the state store {where} has schema version {found}, but this hubqbo knows only "
+            f"up to {supported}: it was written by a newer hubqbo. Upgrade hubqbo "
+            "(pip install -U hubqbo); nothing was changed."
+        )
+
+
+class StoreConnectionError(StateStoreError):
+    """The store's database cannot be reached or refuses the credentials (or its driver is
+    not installed). The message names the target with any password redacted."""
+
+
+class InvalidTenantName(StateStoreError, ValueError):
+    """A tenant name is empty, too long, or has characters outside ``[A-Za-z0-9._@-]``."""
+
+
+class TenantMismatch(StateStoreError):
+    """The tenant was first connected to another HubSpot portal or QBO realm; its links would
+    be wrong for this one. Use a new tenant name for the other pair."""
+
+
+class LeaseHeld(StateStoreError):
+    """Another holder has the tenant's lease and it has not expired: wait, or give up.
+
+    Attributes:
+        holder: the current holder's id; ``expires_at``: when its lease runs out.
+    """
+
+    def __init__(self, tenant: str, holder: str, expires_at: object) -> None:
+        self.tenant = tenant
+        self.holder = holder
+        self.expires_at = expires_at
+        super().__init__(
+            f"tenant {tenant!r} is leased by {holder!r} until {expires_at}; another run or "
+            "invoice creation is writing it. Retry after that time."
+        )
+
+
+class LeaseLost(StateStoreError):
+    """A newer lease epoch exists (the lease expired and was taken over, or was released):
+    this holder must stop writing; nothing of this write was stored."""
+
+
+class RunAlreadyOpen(StateStoreError):
+    """The tenant already has an open run (at most one at a time)."""
+
+
+class LinkConflict(StateStoreError):
+    """A record is already linked to another record of the other side; unlink it first.
+    Nothing of the batch was stored."""
+
+
+class InvalidTransition(StateStoreError):
+    """A journal operation is unknown or cannot move from its state to the one asked.
+    Nothing of the batch was stored."""
+
+
+class MappingSetVersionConflict(StateStoreError):
+    """Another writer saved a newer version of the mapping set since it was read: re-read it
+    and apply the change again."""
 
 
 # --------------------------------------------------------------------------- domain

@@ -25,7 +25,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["canonical_json", "derive_request_id", "validate_request_id"]
+__all__ = ["canonical_json", "derive_request_id", "operation_id", "validate_request_id"]
 
 
 def _default(value: Any) -> Any:
@@ -53,6 +53,29 @@ def derive_request_id(operation: str, payload: Any, *, namespace: str = "") -> s
         f"{namespace}\x1f{operation}\x1f{canonical_json(payload)}".encode()
     ).digest()
     return str(uuid.UUID(bytes=digest[:16], version=5))
+
+
+def operation_id(tenant: str, kind: str, source_id: str, source_version: str, action: str) -> str:
+    """The deterministic id of one intended write: journal key and provider idempotency key.
+
+    Derived from *what the operation is* — tenant, object kind, source record id, the source
+    version it acts on (e.g. HubSpot ``updatedAt``, QBO SyncToken) and the action — never from
+    the payload, so two legitimate identical writes (another version, another action) stay two,
+    and a re-sent write after a crash carries the same key. UUID-shaped, 36 characters: fits
+    QBO ``requestid`` on ``/batch`` too.
+
+    Example:
+        >>> a = operation_id("acme", "contact", "501", "2026-01-05T10:00:00Z", "create:Customer")
+        >>> a == operation_id("acme", "contact", "501", "2026-01-05T10:00:00Z", "create:Customer")
+        True
+        >>> a == operation_id("acme", "contact", "501", "2026-01-06T09:00:00Z", "create:Customer")
+        False
+    """
+    return derive_request_id(
+        "hubqbo:operation",
+        [kind, source_id, source_version, action],
+        namespace=tenant,
+    )
 
 
 def validate_request_id(request_id: str, *, max_length: int) -> str:

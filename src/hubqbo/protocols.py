@@ -1,4 +1,5 @@
-"""Ports: what the application services need from a CRM, a ledger and a token store.
+"""Ports: what the application services need from a CRM, a ledger, a token store and a
+durable state store.
 
 Why: ``InvoiceBuilder`` and ``SyncEngine`` are written against these ``typing.Protocol``s, in
 domain terms (models, not JSON), so another CRM or ledger — or a user's own fake — plugs in
@@ -18,13 +19,16 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from hubqbo.idempotency import operation_id
 from hubqbo.models import (
     Company,
     CompanyProfile,
@@ -47,13 +51,36 @@ from hubqbo.models import (
 )
 
 __all__ = [
+    "OPERATION_TRANSITIONS",
     "AccountingClient",
     "Association",
+    "Conflict",
     "CrmClient",
     "CrmInvoiceCreator",
+    "Cursor",
+    "DirtyMark",
+    "DirtyRecord",
     "InvoiceQuery",
+    "JournalEntry",
+    "Lease",
+    "Link",
+    "LinkRef",
+    "MappingStatus",
+    "MappingTally",
+    "Operation",
+    "OperationOutcome",
+    "OperationState",
+    "OutboxEvent",
     "PropertyChanges",
+    "Run",
+    "RunStatus",
+    "StateChange",
+    "StateStore",
+    "StoredMappingSet",
+    "Tenant",
+    "TenantExport",
     "TokenStore",
+    "snapshot_hash",
 ]
 
 
@@ -343,4 +370,715 @@ class TokenStore(Protocol):
 
     def lock(self, key: str) -> AbstractContextManager[None]:
         """A context manager that holds the refresh lock for ``key``."""
+        ...
+
+
+# =========================================================================== durable sync state
+#
+# The records below are what a ``StateStore`` keeps per tenant. They are plain frozen values:
+# the store fills ``created_at``/``updated_at`` and the other bookkeeping fields on write and
+# returns complete records on read; values given for them on write are ignored.
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"datetime must be timezone-aware, got {value!r}")
+    return value
+
+
+def _int_map(value: Mapping[str, int]) -> Mapping[str, int]:
+    return dict(sorted(value.items()))
+
+
+def snapshot_hash(snapshot: str | None) -> str | None:
+    """The SHA-256 (hex) of a base snapshot's JSON text; ``None`` without a snapshot.
+
+    Example:
+        >>> snapshot_hash('{"email":"ann@acme.example"}')[:12]
+        '555f038db44f'
+    """
+    if snapshot is None:
+        return None
+    return hashlib.sha256(snapshot.encode()).hexdigest()
+
+
+class OperationState(str, enum.Enum):
+    """Where one journalled write stands.
+
+    ``planned`` → ``in_flight`` (committed *before* the provider call) → ``applied`` |
+    ``failed``; ``planned`` → ``skipped``. An ``in_flight`` row found after a crash is re-sent
+    with the same operation id (the provider's idempotency key); a ``failed`` one may be
+    retried (→ ``in_flight``) or given up (→ ``skipped``). ``applied`` and ``skipped`` are
+    final. The allowed moves are :data:`OPERATION_TRANSITIONS`.
+    """
+
+    PLANNED = "planned"
+    IN_FLIGHT = "in_flight"
+    APPLIED = "applied"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+    @property
+    def final(self) -> bool:
+        """True for ``applied`` and ``skipped``: nothing moves such an operation again."""
+        return not OPERATION_TRANSITIONS[self]
+
+
+OPERATION_TRANSITIONS: Mapping[OperationState, frozenset[OperationState]] = {
+    OperationState.PLANNED: frozenset(
+        {OperationState.IN_FLIGHT, OperationState.SKIPPED, OperationState.FAILED}
+    ),
+    OperationState.IN_FLIGHT: frozenset(
+        {OperationState.IN_FLIGHT, OperationState.APPLIED, OperationState.FAILED}
+    ),
+    OperationState.FAILED: frozenset({OperationState.IN_FLIGHT, OperationState.SKIPPED}),
+    OperationState.APPLIED: frozenset(),
+    OperationState.SKIPPED: frozenset(),
+}
+"""Journal state machine as data: state → the states it may move to."""
+
+
+class RunStatus(str, enum.Enum):
+    """A run's status; at most one ``open`` run per tenant (enforced by the database)."""
+
+    OPEN = "open"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+    """Its holder's lease was taken over (the holder died or stalled past its lease)."""
+
+
+@attrs.frozen
+class Tenant:
+    """One HubSpot portal paired with one QBO realm, under a name the user chose.
+
+    The portal and realm are recorded the first time they are known; connecting the tenant
+    to another portal or realm later is refused (:class:`~hubqbo.errors.TenantMismatch`).
+
+    Example:
+        >>> Tenant("acme", hubspot_portal_id="4471", qbo_realm_id="9130").name
+        'acme'
+    """
+
+    name: str
+    hubspot_portal_id: str | None = None
+    qbo_realm_id: str | None = None
+    created_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+
+@attrs.frozen
+class Link:
+    """Which QBO record is which HubSpot record, and what was last synced between them.
+
+    Unique per tenant on ``(kind, qbo_id)`` and on ``(kind, hubspot_id)``.
+
+    Attributes:
+        kind: the object kind, e.g. ``"customer"`` (QBO Customer ↔ HubSpot contact/company),
+            ``"item"``, ``"invoice"``.
+        qbo_id: the QBO record id.
+        hubspot_id: the HubSpot record id.
+        qbo_sync_token: the QBO ``SyncToken`` last seen.
+        hubspot_updated_at: the HubSpot ``updatedAt`` last seen.
+        base: the base snapshot of the mapped fields as last synced (JSON text, opaque to
+            the store; the engine writes canonical JSON).
+        base_hash: SHA-256 of ``base`` (computed when not given).
+        updated_at: when the store last wrote the link (set by the store).
+
+    Example:
+        >>> link = Link("customer", "58", "501", base='{"email":"ann@acme.example"}')
+        >>> link.base_hash == snapshot_hash(link.base)
+        True
+    """
+
+    kind: str
+    qbo_id: str
+    hubspot_id: str
+    qbo_sync_token: str | None = None
+    hubspot_updated_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    base: str | None = None
+    base_hash: str | None = attrs.field()
+    updated_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+    @base_hash.default
+    def _base_hash(self) -> str | None:
+        return snapshot_hash(self.base)
+
+
+@attrs.frozen
+class LinkRef:
+    """A link named by its QBO side, to remove it (``StateChange.unlinks``)."""
+
+    kind: str
+    qbo_id: str
+
+
+@attrs.frozen
+class Cursor:
+    """Where one change feed stands (QBO change data capture time, HubSpot search lower bound,
+    …): an opaque text value per ``stream`` name.
+
+    Example:
+        >>> Cursor("quickbooks:cdc:Customer", "2026-01-05T10:00:00+00:00").stream
+        'quickbooks:cdc:Customer'
+    """
+
+    stream: str
+    value: str
+    updated_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+
+@attrs.frozen
+class Operation:
+    """One intended write in the journal, keyed by its deterministic operation id.
+
+    The id is also the provider idempotency key (QBO ``requestid``, HubSpot unique-property
+    upsert value). Build it with :meth:`plan`, which derives the id from what the operation is
+    (:func:`hubqbo.idempotency.operation_id`).
+
+    Attributes:
+        op_id: the operation id (≤ 50 characters).
+        kind: the object kind written (``"customer"``, ``"invoice"``, …).
+        source_id: the id of the record the write comes from.
+        source_version: the version of that record it acts on.
+        action: what the write does, e.g. ``"create:Customer"`` or ``"update:contact"``.
+        target: the provider written to (``"quickbooks"`` or ``"hubspot"``).
+        payload: the write's content as JSON text, kept to re-send it after a crash (optional).
+        state: where it stands (set by the store's transitions).
+        attempts: how many times it was sent (moves to ``in_flight``).
+        remote_id: the id the provider gave the written record, once applied.
+        error: the last failure, if any.
+        run_id: the run that planned it, if any.
+        created_at / updated_at: set by the store.
+
+    Example:
+        >>> op = Operation.plan("acme", "customer", "501", "7", "create:Customer",
+        ...                     target="quickbooks")
+        >>> (len(op.op_id), op.state.value)
+        (36, 'planned')
+    """
+
+    op_id: str
+    kind: str
+    source_id: str
+    source_version: str
+    action: str
+    target: str
+    payload: str | None = None
+    state: OperationState = OperationState.PLANNED
+    attempts: int = 0
+    remote_id: str | None = None
+    error: str | None = None
+    run_id: str | None = None
+    created_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    updated_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+    @classmethod
+    def plan(
+        cls,
+        tenant: str,
+        kind: str,
+        source_id: str,
+        source_version: str,
+        action: str,
+        *,
+        target: str,
+        payload: str | None = None,
+        run_id: str | None = None,
+    ) -> Operation:
+        """A planned operation whose id is derived from (tenant, kind, source id, source
+        version, action) — never from ``payload``."""
+        return cls(
+            op_id=operation_id(tenant, kind, source_id, source_version, action),
+            kind=kind,
+            source_id=source_id,
+            source_version=source_version,
+            action=action,
+            target=target,
+            payload=payload,
+            run_id=run_id,
+        )
+
+
+JournalEntry = Operation
+"""Another name for :class:`Operation` (a row of the journal)."""
+
+
+@attrs.frozen
+class OperationOutcome:
+    """How one in-flight operation ended (for ``StateChange.outcomes``).
+
+    ``state`` is ``applied``, ``failed`` or ``skipped`` (``in_flight`` only via
+    :meth:`StateStore.begin_operations`).
+    """
+
+    op_id: str
+    state: OperationState
+    remote_id: str | None = None
+    error: str | None = None
+
+
+@attrs.frozen
+class DirtyMark:
+    """A webhook's report that one record changed (input of ``mark_dirty``).
+
+    Attributes:
+        side: ``"hubspot"`` or ``"quickbooks"``.
+        kind: the object kind (``"contact"``, ``"Customer"``, …) as the side names it.
+        record_id: the record's id on that side.
+        seen_at: when the event happened (its occurredAt / lastUpdated).
+    """
+
+    side: str
+    kind: str
+    record_id: str
+    seen_at: dt.datetime = attrs.field(converter=_aware)
+
+
+@attrs.frozen
+class DirtyRecord:
+    """One row of the dirty inbox: many events for one record coalesce into it.
+
+    Attributes:
+        events: how many events were coalesced.
+        version: grows with every event; ``StateChange.cleared`` removes the row only if no
+            event arrived since it was read (same version).
+    """
+
+    side: str
+    kind: str
+    record_id: str
+    first_seen: dt.datetime = attrs.field(converter=_aware)
+    last_seen: dt.datetime = attrs.field(converter=_aware)
+    events: int = 1
+    version: int = 1
+
+
+@attrs.frozen
+class Lease:
+    """The right to write one tenant's state, until ``expires_at``, fenced by ``epoch``.
+
+    Every taking-over increments the epoch; every state write names the lease and is refused
+    (:class:`~hubqbo.errors.LeaseLost`) once a newer epoch exists.
+    """
+
+    tenant: str
+    holder: str
+    epoch: int
+    acquired_at: dt.datetime = attrs.field(converter=_aware)
+    expires_at: dt.datetime = attrs.field(converter=_aware)
+
+
+@attrs.frozen
+class Run:
+    """One sync (or sweep) run of a tenant: start, end, counts, status, error."""
+
+    run_id: str
+    tenant: str
+    kind: str
+    holder: str
+    epoch: int
+    status: RunStatus
+    started_at: dt.datetime = attrs.field(converter=_aware)
+    ended_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    counts: Mapping[str, int] = attrs.field(factory=dict, converter=_int_map)
+    error: str | None = None
+
+
+@attrs.frozen
+class OutboxEvent:
+    """A status event to deliver at least once to the application's handler.
+
+    Attributes:
+        event_id: stable id (the same event enqueued twice is stored once).
+        type: e.g. ``"invoice.overdue"``, ``"payment.received"``.
+        payload: the event as JSON text.
+        delivered_at: set by ``mark_delivered``.
+    """
+
+    event_id: str
+    type: str
+    payload: str
+    created_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    delivered_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+
+@attrs.frozen
+class Conflict:
+    """Both sides changed one two-way field since the base snapshot; a person or a policy
+    resolves it. Values are JSON text.
+
+    Attributes:
+        conflict_id: stable id chosen by the engine (recording it twice stores it once).
+        resolution: how it was resolved (``"qbo"``, ``"hubspot"``, a value), once resolved.
+    """
+
+    conflict_id: str
+    kind: str
+    qbo_id: str
+    hubspot_id: str
+    field: str
+    base: str | None
+    qbo_value: str | None
+    hubspot_value: str | None
+    detected_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    resolved_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    resolution: str | None = None
+
+
+@attrs.frozen
+class StoredMappingSet:
+    """One saved version of the mapping set of an object pair (content opaque JSON text;
+    ``hubqbo.mapping`` defines it). Versions count 1, 2, … per (tenant, pair)."""
+
+    hubspot_object: str
+    qbo_object: str
+    version: int
+    content: str
+    created_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+
+@attrs.frozen
+class MappingTally:
+    """What one batch did with one mapping (for ``StateChange.tallies``): added to its
+    :class:`MappingStatus`."""
+
+    hubspot_object: str
+    qbo_object: str
+    version: int
+    mapping: str
+    written: int = 0
+    refused: int = 0
+    refusal: str | None = None
+    """The last refusal's reason in this batch, if any."""
+
+
+@attrs.frozen
+class MappingStatus:
+    """Per mapping of a stored mapping set version: records written, refused, the last
+    refusal's reason and the last success."""
+
+    hubspot_object: str
+    qbo_object: str
+    version: int
+    mapping: str
+    written: int = 0
+    refused: int = 0
+    last_refusal: str | None = None
+    last_refusal_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+    last_success_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
+
+
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class StateChange:
+    """Everything one provider batch changes in the store, committed in ONE transaction.
+
+    The engine sends a batch (≤ 100 records), then commits its outcomes together with the
+    links they update, the cursor they move past, the events they raise, the conflicts found,
+    the dirty rows handled and the mapping tallies: either all of it is stored or none.
+
+    Example:
+        >>> change = StateChange(cursors=[Cursor("hubspot:contacts", "2026-01-05")])
+        >>> len(change.cursors), change.empty
+        (1, False)
+    """
+
+    outcomes: tuple[OperationOutcome, ...] = attrs.field(default=(), converter=_tuple)
+    links: tuple[Link, ...] = attrs.field(default=(), converter=_tuple)
+    unlinks: tuple[LinkRef, ...] = attrs.field(default=(), converter=_tuple)
+    cursors: tuple[Cursor, ...] = attrs.field(default=(), converter=_tuple)
+    events: tuple[OutboxEvent, ...] = attrs.field(default=(), converter=_tuple)
+    conflicts: tuple[Conflict, ...] = attrs.field(default=(), converter=_tuple)
+    cleared: tuple[DirtyRecord, ...] = attrs.field(default=(), converter=_tuple)
+    tallies: tuple[MappingTally, ...] = attrs.field(default=(), converter=_tuple)
+
+    @property
+    def empty(self) -> bool:
+        """True when the change stores nothing."""
+        return not any(attrs.astuple(self, recurse=False))
+
+
+@attrs.frozen
+class TenantExport:
+    """Everything a store holds for one tenant (``export_tenant`` → ``import_tenant``)."""
+
+    tenant: Tenant
+    links: tuple[Link, ...] = attrs.field(default=(), converter=_tuple)
+    cursors: tuple[Cursor, ...] = attrs.field(default=(), converter=_tuple)
+    operations: tuple[Operation, ...] = attrs.field(default=(), converter=_tuple)
+    dirty: tuple[DirtyRecord, ...] = attrs.field(default=(), converter=_tuple)
+    runs: tuple[Run, ...] = attrs.field(default=(), converter=_tuple)
+    events: tuple[OutboxEvent, ...] = attrs.field(default=(), converter=_tuple)
+    conflicts: tuple[Conflict, ...] = attrs.field(default=(), converter=_tuple)
+    mapping_sets: tuple[StoredMappingSet, ...] = attrs.field(default=(), converter=_tuple)
+    mapping_statuses: tuple[MappingStatus, ...] = attrs.field(default=(), converter=_tuple)
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """Durable sync state per tenant: links, cursors, journal, dirty inbox, runs and leases,
+    outbox, conflicts, mapping sets. ``SQLiteStateStore`` (default) and
+    ``PostgresStateStore`` implement it, and pass one conformance suite.
+
+    Writes that change sync state take the tenant's :class:`Lease` and are refused with
+    :class:`~hubqbo.errors.LeaseLost` once a newer epoch exists (fencing). Inputs from outside
+    the run — webhook marks (``mark_dirty``), event delivery acks, mapping set saves, tenant
+    registration — need no lease. Every method is one transaction: all or nothing.
+
+    See ``hubqbo.sync.SQLiteStateStore`` for a worked example.
+    """
+
+    # ---------------------------------------------------------------- tenants
+
+    def connect_tenant(
+        self,
+        name: str,
+        *,
+        hubspot_portal_id: str | None = None,
+        qbo_realm_id: str | None = None,
+    ) -> Tenant:
+        """Register the tenant, or check it: the first known portal and realm stick.
+
+        Raises:
+            InvalidTenantName: ``name`` is empty, longer than 64 characters, or has
+                characters outside ``[A-Za-z0-9._@-]``.
+            TenantMismatch: the tenant was connected to another portal or realm.
+        """
+        ...
+
+    def tenant(self, name: str) -> Tenant | None:
+        """The tenant, if registered."""
+        ...
+
+    def tenants(self) -> list[Tenant]:
+        """Every registered tenant, by name."""
+        ...
+
+    # ---------------------------------------------------------------- leases and runs
+
+    def acquire_lease(
+        self,
+        tenant: str,
+        holder: str,
+        *,
+        ttl: dt.timedelta,
+        wait: dt.timedelta = dt.timedelta(0),
+    ) -> Lease:
+        """Take the tenant's lease for ``ttl``: free, expired, or already ours (re-entrant
+        for the same holder, same epoch). Taking it from another holder increments the epoch.
+
+        Polls up to ``wait`` while another holder has an unexpired lease.
+
+        Raises:
+            LeaseHeld: another holder still has it after ``wait``.
+            InvalidTenantName: the tenant is not registered (``connect_tenant`` first).
+        """
+        ...
+
+    def renew_lease(self, lease: Lease, *, ttl: dt.timedelta) -> Lease:
+        """Extend the lease to now + ``ttl`` (same epoch).
+
+        Raises:
+            LeaseLost: a newer epoch exists, or the lease was released.
+        """
+        ...
+
+    def release_lease(self, lease: Lease) -> None:
+        """Give the lease up (no-op when it was already taken over)."""
+        ...
+
+    def current_lease(self, tenant: str) -> Lease | None:
+        """The tenant's lease as stored (possibly expired), if any."""
+        ...
+
+    def start_run(self, lease: Lease, kind: str = "sync") -> Run:
+        """Open a run under ``lease``. An open run of an older epoch (its holder died) is
+        closed as ``abandoned`` first.
+
+        Raises:
+            RunAlreadyOpen: a run of this epoch is open.
+            LeaseLost: fenced.
+        """
+        ...
+
+    def finish_run(
+        self,
+        lease: Lease,
+        run_id: str,
+        *,
+        status: RunStatus,
+        counts: Mapping[str, int] | None = None,
+        error: str | None = None,
+    ) -> Run:
+        """Close the run with its final status, counts and error (raises ``LeaseLost``)."""
+        ...
+
+    def open_run(self, tenant: str) -> Run | None:
+        """The tenant's open run, if any."""
+        ...
+
+    def runs(self, tenant: str, *, limit: int = 20) -> list[Run]:
+        """The tenant's runs, newest first."""
+        ...
+
+    # ---------------------------------------------------------------- journal
+
+    def journal(
+        self, lease: Lease, operations: Sequence[Operation], *, begin: bool = False
+    ) -> list[Operation]:
+        """Record planned operations (one transaction for the batch); returns them as stored.
+
+        An operation id already in the journal is kept as it is (whatever its state), so
+        re-planning after a crash never resets a write that was sent or applied. With
+        ``begin``, the batch's non-final operations also move to ``in_flight`` (attempts + 1)
+        in the same transaction — for a batch sent right away.
+        """
+        ...
+
+    def begin_operations(self, lease: Lease, op_ids: Sequence[str]) -> list[Operation]:
+        """Move operations to ``in_flight`` (attempts + 1) in one transaction, before the
+        provider call; returns them as stored.
+
+        Raises:
+            InvalidTransition: an id is unknown or its operation is applied or skipped.
+            LeaseLost: fenced.
+        """
+        ...
+
+    def commit(self, lease: Lease, change: StateChange) -> None:
+        """Store one batch's outcomes, links, unlinks, cursors, events, conflicts, dirty
+        clearances and mapping tallies in ONE transaction.
+
+        Raises:
+            InvalidTransition: an outcome's operation is unknown or cannot move there.
+            LinkConflict: a link's record is already linked to another record.
+            LeaseLost: fenced. Nothing is stored when anything is refused.
+        """
+        ...
+
+    def operation(self, tenant: str, op_id: str) -> Operation | None:
+        """One operation, if journalled."""
+        ...
+
+    def operations(
+        self,
+        tenant: str,
+        *,
+        states: Sequence[OperationState] = (),
+        kind: str | None = None,
+        source_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[Operation]:
+        """Operations (all, or those in ``states`` / of ``kind`` / from ``source_id``),
+        oldest first — e.g. the ``in_flight`` ones to re-send after a crash."""
+        ...
+
+    # ---------------------------------------------------------------- links and cursors
+
+    def link(
+        self, tenant: str, kind: str, *, qbo_id: str | None = None, hubspot_id: str | None = None
+    ) -> Link | None:
+        """The link of one record, by its QBO id or its HubSpot id (exactly one of them)."""
+        ...
+
+    def links(
+        self,
+        tenant: str,
+        kind: str,
+        *,
+        qbo_ids: Sequence[str] | None = None,
+        hubspot_ids: Sequence[str] | None = None,
+    ) -> list[Link]:
+        """Links of ``kind``: those of the given ids (either side), or all (by QBO id)."""
+        ...
+
+    def cursor(self, tenant: str, stream: str) -> Cursor | None:
+        """One stream's cursor, if any."""
+        ...
+
+    def cursors(self, tenant: str) -> list[Cursor]:
+        """Every cursor of the tenant, by stream."""
+        ...
+
+    # ---------------------------------------------------------------- dirty inbox
+
+    def mark_dirty(self, tenant: str, marks: Sequence[DirtyMark]) -> None:
+        """Coalesce webhook reports into one row per record (no lease: receivers call it)."""
+        ...
+
+    def dirty(self, tenant: str, *, limit: int | None = None) -> list[DirtyRecord]:
+        """Dirty records, longest-waiting first."""
+        ...
+
+    # ---------------------------------------------------------------- outbox
+
+    def pending_events(self, tenant: str, *, limit: int | None = None) -> list[OutboxEvent]:
+        """Undelivered events, oldest first."""
+        ...
+
+    def mark_delivered(self, tenant: str, event_ids: Sequence[str]) -> None:
+        """Record that the handler took these events (no lease; idempotent)."""
+        ...
+
+    # ---------------------------------------------------------------- conflicts
+
+    def conflicts(self, tenant: str, *, include_resolved: bool = False) -> list[Conflict]:
+        """Open conflicts (or all), oldest first."""
+        ...
+
+    def resolve_conflict(self, lease: Lease, conflict_id: str, resolution: str) -> None:
+        """Mark a conflict resolved with ``resolution`` (raises ``LeaseLost``)."""
+        ...
+
+    # ---------------------------------------------------------------- mapping sets
+
+    def save_mapping_set(
+        self,
+        tenant: str,
+        hubspot_object: str,
+        qbo_object: str,
+        content: str,
+        *,
+        expected_version: int | None = None,
+    ) -> StoredMappingSet:
+        """Save ``content`` as the next version of the pair's mapping set.
+
+        With ``expected_version`` (the version the change was made from, ``0`` for none) the
+        save is refused with :class:`~hubqbo.errors.MappingSetVersionConflict` when another
+        version was saved meanwhile.
+        """
+        ...
+
+    def mapping_set(
+        self, tenant: str, hubspot_object: str, qbo_object: str, *, version: int | None = None
+    ) -> StoredMappingSet | None:
+        """One version (default: the latest) of the pair's mapping set."""
+        ...
+
+    def mapping_sets(self, tenant: str) -> list[StoredMappingSet]:
+        """The latest version of every pair's mapping set."""
+        ...
+
+    def mapping_statuses(
+        self, tenant: str, hubspot_object: str, qbo_object: str, *, version: int | None = None
+    ) -> list[MappingStatus]:
+        """Per-mapping status of one version (default: the latest), by mapping name."""
+        ...
+
+    # ---------------------------------------------------------------- whole tenant
+
+    def export_tenant(self, tenant: str) -> TenantExport:
+        """Everything stored for the tenant."""
+        ...
+
+    def import_tenant(self, export: TenantExport) -> None:
+        """Store an export as it is (a new tenant only: refused with ``TenantMismatch`` when
+        the tenant already has state here)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections (the store is unusable afterwards)."""
         ...
