@@ -16,6 +16,7 @@ LAYERS = {
     "clock": 1,
     "errors": 1,
     "idempotency": 1,
+    "mapping": 1,
     "matching": 1,
     "models": 1,
     "money": 1,

@@ -437,7 +437,16 @@ class CurrencyMismatch(DomainError):
 
 
 class MappingError(DomainError):
-    """A field mapping is invalid (unknown field, duplicate target, read-only property)."""
+    """A field mapping is invalid (unknown field, duplicate target, read-only property).
+
+    Attributes:
+        problems: every problem found (``hubqbo.mapping.MappingProblem`` objects; their
+            ``str`` names the mapping, what is wrong and what to do).
+    """
+
+    def __init__(self, message: str, problems: Sequence[object] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message)
 
 
 class MappingTypeError(MappingError):

@@ -26,6 +26,7 @@ from hubqbo.hubspot._errors import error_from_body, error_from_response
 from hubqbo.hubspot._limits import HeaderAwarePacer, HubSpotRetryPolicy, RateLimits
 from hubqbo.hubspot._oauth import HubSpotOAuth, hubspot_provider, token_key
 from hubqbo.hubspot._paths import DEFAULT_API_VERSION, ApiPaths
+from hubqbo.hubspot._schema import read_properties, to_mapping_property
 from hubqbo.hubspot._search import Filter, FilterGroup, SearchQuery
 from hubqbo.hubspot._values import PropertyKind, from_wire, kind_of, to_wire
 from hubqbo.hubspot._wire import PropertyDefinition
@@ -67,6 +68,8 @@ __all__ = [
     "kind_of",
     "parse_events",
     "primary_type_id",
+    "read_properties",
+    "to_mapping_property",
     "to_wire",
     "token_key",
     "type_id",
