@@ -34,6 +34,8 @@ def environment(tmp_path: Path, extra: Mapping[str, str] | None = None) -> dict[
         NO_COLOR="1",
         HUBQBO_TOKEN_DIR=str(tmp_path / "tokens"),
         HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "home" / ".config"),
+        XDG_DATA_HOME=str(tmp_path / "home" / ".local" / "share"),
     )
     env.update(extra or {})
     return env

@@ -170,8 +170,8 @@ def _console_file(stream: TextIO) -> TextIO:
 def _consoles(out: TextIO | None) -> tuple[Console, Console, TextIO]:
     stream = out or sys.stdout
     return (
-        Console(file=_console_file(stream), highlight=False, soft_wrap=False),
-        Console(file=_console_file(sys.stderr), highlight=False, stderr=True),
+        Console(file=_console_file(stream), highlight=False, soft_wrap=False, emoji=False),
+        Console(file=_console_file(sys.stderr), highlight=False, stderr=True, emoji=False),
         stream,
     )
 
@@ -224,7 +224,7 @@ _HINTS = {
 
 def _register() -> None:
     """Attach the commands (their module imports this one for the group)."""
-    from hubqbo.cli import _commands  # noqa: F401 - registers on import
+    from hubqbo.cli import _commands, _mappings  # noqa: F401 - register on import
 
 
 _register()

@@ -21,8 +21,12 @@ from hubqbo.errors import (
     ConfigurationError,
     DomainError,
     HubQboError,
+    InvalidTenantName,
+    MappingSetVersionConflict,
     NotFoundError,
     PermissionDeniedError,
+    StoreConnectionError,
+    StoreNotUsable,
     TransportError,
 )
 
@@ -39,18 +43,20 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     """Bad arguments or options, or an unknown command (nothing was done)."""
     CONFIG = 3
-    """The config file is missing or invalid, the tenant is unknown, or an environment
-    variable the command needs is not set (nothing was done)."""
+    """The config file is missing or invalid, the tenant is unknown, an environment
+    variable the command needs is not set, or the state store is not hubqbo's (nothing was
+    done)."""
     AUTH = 4
     """No token, or it expired or was revoked, or a scope was refused: run ``hubqbo auth``."""
     PROBLEMS = 5
     """hubqbo refused before writing anything (an invoice draft with problems, an expired
-    quote, an invalid mapping...); the message says what to fix."""
+    quote, an invalid mapping, a mapping changed by someone else meanwhile...); the message
+    says what to fix."""
     NOT_FOUND = 6
     """The deal, quote, invoice or mapping named does not exist."""
     SERVICE = 7
-    """HubSpot or QuickBooks answered with an error, or could not be reached; trying again
-    later may succeed."""
+    """HubSpot or QuickBooks answered with an error, or they or the state store could not be
+    reached; trying again later may succeed."""
     CANCELLED = 8
     """The person answered no at a confirmation prompt (nothing was written)."""
     MISSING_EXTRA = 9
@@ -69,8 +75,12 @@ def exit_code_for(error: BaseException) -> ExitCode:
         return ExitCode.AUTH
     if isinstance(error, NotFoundError):
         return ExitCode.NOT_FOUND
-    if isinstance(error, (ApiError, TransportError)):
+    if isinstance(error, (ApiError, TransportError, StoreConnectionError)):
         return ExitCode.SERVICE
+    if isinstance(error, (StoreNotUsable, InvalidTenantName)):
+        return ExitCode.CONFIG
+    if isinstance(error, MappingSetVersionConflict):
+        return ExitCode.PROBLEMS
     if isinstance(error, ConfigurationError):
         return ExitCode.CONFIG
     if isinstance(error, DomainError):

@@ -188,7 +188,9 @@ def print_table(
     keep: Sequence[str] = (),
 ) -> None:
     """A plain table that wraps within the terminal width; ``keep`` columns never wrap (ids)."""
-    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left", padding=(0, 1)
+    )
     for column in columns:
         table.add_column(column, no_wrap=column in keep, overflow="fold")
     for row in rows:
