@@ -25,6 +25,7 @@ PAGES = [
     "errors.md",
     "sandbox-quickbooks.md",
     "sandbox-hubspot.md",
+    "cli.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

@@ -125,7 +125,7 @@ def hubqbo(ctx: click.Context, config_path: str | None, tenant_name: str | None)
     session.tenant_name = tenant_name
 
 
-@hubqbo.command(context_settings=CONTEXT)
+@hubqbo.command(context_settings=CONTEXT, short_help="The main job on embedded sandboxes.")
 @pass_session
 def demo(session: Session) -> int:
     """Run the main job end to end on embedded sandboxes (no network, no credentials)."""

@@ -159,7 +159,7 @@ def config_show(session: Session, as_json: bool) -> None:
 # --------------------------------------------------------------------------- auth
 
 
-@hubqbo.group(context_settings=CONTEXT)
+@hubqbo.group(context_settings=CONTEXT, short_help="Connect QuickBooks Online and HubSpot (OAuth).")
 def auth() -> None:
     """Connect QuickBooks Online and HubSpot (OAuth); tokens go to the token store.
 
@@ -370,7 +370,7 @@ def _token_state(token: OAuthToken | None, now: dt.datetime) -> str:
     return "connected"
 
 
-@hubqbo.command(context_settings=CONTEXT)
+@hubqbo.command(context_settings=CONTEXT, short_help="List the QuickBooks companies.")
 @click.option("--check", is_flag=True, help="Ask each company for its profile (network).")
 @json_option
 @pass_session
@@ -439,7 +439,9 @@ class _DefaultCreate(click.Group):
         return super().parse_args(ctx, args)
 
 
-@hubqbo.group(cls=_DefaultCreate, context_settings=CONTEXT)
+@hubqbo.group(
+    cls=_DefaultCreate, context_settings=CONTEXT, short_help="Invoice a deal; send, download."
+)
 def invoice() -> None:
     """Invoice a HubSpot deal in QuickBooks; send or download an invoice.
 
@@ -487,7 +489,9 @@ def _edited(
     return draft
 
 
-@invoice.command("create", context_settings=CONTEXT)
+@invoice.command(
+    "create", context_settings=CONTEXT, short_help="Draft, check, confirm and create (default)."
+)
 @click.argument("deal_id")
 @click.option("--quote", "quote_id", metavar="ID", help="Invoice this quote of the deal.")
 @click.option("--realm", metavar="R", help="The QuickBooks company (default: the tenant's).")
@@ -597,7 +601,7 @@ def _find_invoice(space: Workspace, realm_id: str, ref: str) -> LinkedInvoice:
     )
 
 
-@invoice.command("send", context_settings=CONTEXT)
+@invoice.command("send", context_settings=CONTEXT, short_help="E-mail an invoice from QuickBooks.")
 @click.argument("invoice_ref", metavar="INVOICE")
 @click.option("--realm", metavar="R", help="The QuickBooks company (default: the tenant's).")
 @click.option("--to", "to", metavar="EMAIL", help="Send here instead of the bill-to address.")
@@ -630,7 +634,7 @@ def invoice_send(  # noqa: PLR0917 - click passes options as arguments
     print_invoice(session.out, sent, verb=f"Sent to {recipient}: ")
 
 
-@invoice.command("pdf", context_settings=CONTEXT)
+@invoice.command("pdf", context_settings=CONTEXT, short_help="Download an invoice as PDF.")
 @click.argument("invoice_ref", metavar="INVOICE")
 @click.option("--realm", metavar="R", help="The QuickBooks company (default: the tenant's).")
 @click.option(
@@ -662,7 +666,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-@hubqbo.group(context_settings=CONTEXT)
+@hubqbo.group(context_settings=CONTEXT, short_help="Serve the sandboxes over HTTP (offline).")
 def sandbox() -> None:
     """Serve the HubSpot and QuickBooks sandboxes over HTTP (offline trials, tests)."""
 

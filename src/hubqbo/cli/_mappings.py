@@ -114,7 +114,7 @@ direction_choice = click.Choice([d.value for d in Direction])
 transform_choice = click.Choice([t.value for t in Transform])
 
 
-@hubqbo.group(context_settings=CONTEXT)
+@hubqbo.group(context_settings=CONTEXT, short_help="List and change field mappings.")
 def mappings() -> None:
     """List and change which HubSpot property maps to which QuickBooks field.
 
