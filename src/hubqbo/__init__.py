@@ -64,7 +64,9 @@ from hubqbo.errors import (
     TaxCodeRequired,
     TenantMismatch,
     TransportError,
+    UnexpectedResponseError,
     ValidationError,
+    WebhookPayloadError,
 )
 from hubqbo.hubspot import HubSpotClient, HubSpotOAuth
 from hubqbo.idempotency import operation_id
@@ -101,7 +103,6 @@ from hubqbo.mapping import (
     MappingDiff,
     MappingProblem,
     MappingSet,
-    MappingStatus,
     ObjectPair,
     QboField,
     Transform,
@@ -353,7 +354,9 @@ __all__ = [
     "TokenStore",
     "Transform",
     "TransportError",
+    "UnexpectedResponseError",
     "ValidationError",
+    "WebhookPayloadError",
     "__version__",
     "create_invoice_for_deal",
     "deal_rollup",

@@ -20,8 +20,10 @@ The tree::
     │   ├── ValidationError           400: QBO 2010/2020/2500/4000/4001/6000/500,
     │   │                             HubSpot VALIDATION_ERROR
     │   ├── RateLimitedError          429, QBO 3001; retry_after, policy
-    │   └── ServerError               5xx
-    │       └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
+    │   ├── ServerError               5xx
+    │   │   └── MigrationInProgressError  HubSpot 477: nothing applied; retry_after (<= 24 h)
+    │   └── UnexpectedResponseError   a reply that is not what the call expects (not JSON, an
+    │                                 HTML page, no entity or id, bad types); excerpt, reason
     ├── TransportError                no usable HTTP response (connect, read, reset)
     │   └── RequestTimeout
     ├── ConfigurationError            the library was set up wrongly (missing realm, bad settings)
@@ -47,6 +49,7 @@ The tree::
         ├── MappingError
         │   └── MappingTypeError
         ├── SignatureVerificationError
+        ├── WebhookPayloadError        a signed webhook body that is not a valid event list
         ├── DraftHasProblems           an invoice draft still has problems (each says what to do)
         └── ContactNotEligible         workflow policy ONLY_IF_ELIGIBLE: contact fails the filter
 
@@ -104,7 +107,9 @@ __all__ = [
     "TaxCodeRequired",
     "TenantMismatch",
     "TransportError",
+    "UnexpectedResponseError",
     "ValidationError",
+    "WebhookPayloadError",
 ]
 
 
@@ -265,6 +270,58 @@ class MigrationInProgressError(ServerError):
     The request was not applied, so it may be sent again (writes included) after
     ``retry_after`` seconds: HubSpot's ``Retry-After``, which can be up to 24 hours.
     """
+
+
+class UnexpectedResponseError(ApiError):
+    """A reply that is not what the call expects: nothing was built from it, nothing written after.
+
+    Raised when a provider answers with something the API does not promise for that call: a
+    body that is not JSON (an HTML error page from a proxy, an XML fault, an empty or truncated
+    body), JSON of the wrong shape (no entity, no id, a list where an object is due), values of
+    the wrong type (a NaN amount, an empty currency) or a reply nested or sized beyond reason.
+    The run that got it stops there; a re-run starts from the provider's state.
+
+    For a write, the provider may have applied it before its reply went wrong: writes carry an
+    idempotency key (QBO ``requestid``, HubSpot unique-id upserts), so a re-run with the same key
+    does not duplicate it. ``retryable`` is ``False``: sending the same request at once rarely
+    turns a broken reply into a good one.
+
+    Attributes:
+        reason: what was wrong with the reply (e.g. ``"Invoice.Id missing"``).
+        excerpt: the start of the body (at most 200 characters), secrets redacted; may be empty.
+
+    Example:
+        >>> err = UnexpectedResponseError(provider="quickbooks", status_code=200,
+        ...     reason="body is not JSON", excerpt="<html>Bad gateway</html>", request_id="t-1")
+        >>> (err.code, err.retryable, err.reason)
+        ('unexpected_response', False, 'body is not JSON')
+    """
+
+    code_name = "unexpected_response"
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        status_code: int | None,
+        reason: str,
+        excerpt: str = "",
+        request_id: str | None = None,
+        retryable: bool | None = None,
+    ) -> None:
+        self.reason = reason
+        self.excerpt = excerpt
+        message = f"unexpected reply: {reason}"
+        if excerpt:
+            message += f"; body starts {excerpt!r}"
+        super().__init__(
+            provider=provider,
+            status_code=status_code,
+            code=self.code_name,
+            message=message,
+            request_id=request_id,
+            retryable=retryable,
+        )
 
 
 # --------------------------------------------------------------------------- transport
@@ -455,6 +512,13 @@ class MappingTypeError(MappingError):
 
 class SignatureVerificationError(DomainError):
     """A webhook's signature or timestamp does not verify: do not trust the body."""
+
+
+class WebhookPayloadError(DomainError, ValueError):
+    """A webhook body whose signature verified is not a valid event list (answer 400).
+
+    Also a ``ValueError``, which the parsers raised before it existed.
+    """
 
 
 class DraftHasProblems(DomainError):

@@ -28,6 +28,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from hubqbo.errors import HubQboError
 from hubqbo.idempotency import operation_id
 from hubqbo.models import (
     Company,
@@ -54,15 +55,21 @@ __all__ = [
     "OPERATION_TRANSITIONS",
     "AccountingClient",
     "Association",
+    "AssociationOutcome",
     "Conflict",
     "CrmClient",
     "CrmInvoiceCreator",
+    "CrmObject",
+    "CrmRecordStore",
     "Cursor",
     "DirtyMark",
     "DirtyRecord",
     "InvoiceQuery",
     "JournalEntry",
     "Lease",
+    "LedgerChange",
+    "LedgerChanges",
+    "LedgerFeed",
     "Link",
     "LinkRef",
     "MappingStatus",
@@ -80,6 +87,7 @@ __all__ = [
     "Tenant",
     "TenantExport",
     "TokenStore",
+    "WriteOutcome",
     "snapshot_hash",
 ]
 
@@ -370,6 +378,171 @@ class TokenStore(Protocol):
 
     def lock(self, key: str) -> AbstractContextManager[None]:
         """A context manager that holds the refresh lock for ``key``."""
+        ...
+
+
+# --------------------------------------------------------------------------- sync ports
+
+
+@attrs.frozen
+class CrmObject:
+    """A CRM record as the sync engine sees it: id and raw property strings.
+
+    Example:
+        >>> CrmObject(id="7", properties={"email": "ann@example.com"}).properties["email"]
+        'ann@example.com'
+    """
+
+    id: str
+    properties: Mapping[str, str | None] = attrs.field(factory=dict, hash=False)
+    updated_at: dt.datetime | None = None
+    archived: bool = False
+
+
+@attrs.frozen
+class WriteOutcome:
+    """What a batch write did to one input (``index``: its position in the call).
+
+    ``record_id`` is the CRM id written (``None`` when it failed); ``created`` tells an upsert's
+    create from its update when the CRM says so; ``error`` is the typed error of a failed input
+    (a 207 partial batch fails only some inputs).
+    """
+
+    index: int
+    record_id: str | None = None
+    created: bool | None = None
+    error: HubQboError | None = attrs.field(default=None, eq=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the input was applied."""
+        return self.error is None
+
+
+@attrs.frozen
+class AssociationOutcome:
+    """What an association batch did to one ``(from id, to id)`` pair."""
+
+    index: int
+    from_id: str
+    to_id: str
+    error: HubQboError | None = attrs.field(default=None, eq=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the pair is linked."""
+        return self.error is None
+
+
+@runtime_checkable
+class CrmRecordStore(Protocol):
+    """The batch calls the sync engine needs from a CRM (HubSpot), in its own limits.
+
+    Every method takes any number of inputs; the adapter cuts them into the CRM's batch sizes
+    (HubSpot: 100 records, 2,000 association creates) and maps a partial failure back to each
+    input, so one bad record never fails the others.
+    """
+
+    def list_records(
+        self, object_type: CrmObjectType, *, properties: Sequence[str] = ()
+    ) -> Iterator[CrmObject]:
+        """Every live record of ``object_type``, lazily."""
+        ...
+
+    def read_records(
+        self,
+        object_type: CrmObjectType,
+        ids: Sequence[str],
+        *,
+        id_property: str | None = None,
+        properties: Sequence[str] = (),
+    ) -> list[CrmObject]:
+        """Records by id or by a unique ``id_property``; missing ones are left out."""
+        ...
+
+    def upsert_records(
+        self,
+        object_type: CrmObjectType,
+        records: Sequence[Mapping[str, str]],
+        *,
+        id_property: str,
+    ) -> list[WriteOutcome]:
+        """Create or update records keyed by the unique property ``id_property``."""
+        ...
+
+    def update_records(
+        self, object_type: CrmObjectType, updates: Sequence[tuple[str, Mapping[str, str]]]
+    ) -> list[WriteOutcome]:
+        """Update records by CRM id (``(id, properties)`` pairs)."""
+        ...
+
+    def archive_records(self, object_type: CrmObjectType, ids: Sequence[str]) -> None:
+        """Archive records (a record already gone is not an error)."""
+        ...
+
+    def associate_records(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+    ) -> list[AssociationOutcome]:
+        """Create the CRM's default association for each pair."""
+        ...
+
+
+@attrs.frozen
+class LedgerChange:
+    """One changed ledger record: its entity, id, whether it was deleted, and the record
+    (a :class:`~hubqbo.models.Customer`, ``Item``, ``Invoice`` or ``Payment``; ``None`` for a
+    deletion)."""
+
+    entity: str
+    id: str
+    deleted: bool = False
+    updated_at: dt.datetime | None = None
+    record: object = attrs.field(default=None, eq=False)
+
+
+def _changes(value: Iterable[LedgerChange]) -> tuple[LedgerChange, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class LedgerChanges:
+    """One change-data-capture answer for one entity.
+
+    ``time`` is the instant the ledger answered (its own clock: the next cursor); ``changes``
+    are in the ledger's order (active records, then deletions). An answer holding the ledger's
+    cap (QBO: 1,000 objects) may have dropped changes.
+    """
+
+    entity: str
+    time: dt.datetime
+    changes: tuple[LedgerChange, ...] = attrs.field(default=(), converter=_changes)
+
+
+@runtime_checkable
+class LedgerFeed(Protocol):
+    """The reads the sync engine needs from a ledger (QBO) to follow its changes."""
+
+    @property
+    def realm_id(self) -> str:
+        """The company (realm) read."""
+        ...
+
+    def change_data_capture(self, entity: str, since: dt.datetime) -> LedgerChanges:
+        """One change-data-capture call for one entity (no truncation handling)."""
+        ...
+
+    def updated_since(self, entity: str, since: dt.datetime | None) -> Iterator[LedgerChange]:
+        """Every record of ``entity`` (inactive ones included) updated at or after ``since``
+        (all of them for ``None``), paged by ``MetaData.LastUpdatedTime``, oldest first."""
+        ...
+
+    def records_by_id(self, entity: str, ids: Sequence[str]) -> list[LedgerChange]:
+        """The records of ``ids`` that still exist (inactive ones included), in batched
+        queries: webhook-reported records re-read, and a sweep for deletions (an id left out
+        is gone)."""
         ...
 
 

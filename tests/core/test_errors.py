@@ -56,3 +56,28 @@ def test_every_error_is_exported() -> None:
         if isinstance(cls, type) and issubclass(cls, errors.HubQboError)
     }
     assert classes == classes & set(errors.__all__)
+
+
+def test_unexpected_response_error_carries_what_support_needs() -> None:
+    """Provider, status, request id, reason and the excerpt reach the message; not retryable."""
+    error = errors.UnexpectedResponseError(
+        provider="quickbooks",
+        status_code=200,
+        reason="Invoice.Id missing",
+        excerpt='{"Invoice": {}}',
+        request_id="tid-9",
+    )
+    assert isinstance(error, errors.ApiError)
+    assert (error.provider, error.status_code, error.request_id) == ("quickbooks", 200, "tid-9")
+    assert error.code == "unexpected_response"
+    assert error.retryable is False
+    assert "Invoice.Id missing" in str(error)
+    assert "tid-9" in str(error)
+    assert '{"Invoice": {}}' in str(error)
+
+
+def test_webhook_payload_error_is_also_a_value_error() -> None:
+    """Code written against the older ValueError contract keeps catching it."""
+    error = errors.WebhookPayloadError("not a JSON array")
+    assert isinstance(error, errors.DomainError)
+    assert isinstance(error, ValueError)

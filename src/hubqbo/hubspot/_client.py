@@ -38,6 +38,7 @@ from hubqbo.errors import (
     NotFoundError,
     ValidationError,
 )
+from hubqbo.hubspot import _records
 from hubqbo.hubspot import _wire as wire
 from hubqbo.hubspot._associations import (
     ASSOCIATION_TYPES,
@@ -64,7 +65,14 @@ from hubqbo.models import (
     PropertySpec,
     Quote,
 )
-from hubqbo.protocols import Association, PropertyChanges, TokenStore
+from hubqbo.protocols import (
+    Association,
+    AssociationOutcome,
+    CrmObject,
+    PropertyChanges,
+    TokenStore,
+    WriteOutcome,
+)
 
 __all__ = [
     "AssociationBatchResult",
@@ -980,6 +988,55 @@ class HubSpotClient:
             json={"properties": wire.properties_body(properties)},
             idempotent=True,
         )
+
+    # ------------------------------------------------------------------ sync port (records)
+    def list_records(
+        self, object_type: CrmObjectType, *, properties: Sequence[str] = ()
+    ) -> Iterator[CrmObject]:
+        """Every live record of ``object_type`` as ``CrmObject`` (``CrmRecordStore``)."""
+        return _records.list_records(self, object_type, properties=properties)
+
+    def read_records(
+        self,
+        object_type: CrmObjectType,
+        ids: Sequence[str],
+        *,
+        id_property: str | None = None,
+        properties: Sequence[str] = (),
+    ) -> list[CrmObject]:
+        """Records by id or unique ``id_property``, 100 per request (``CrmRecordStore``)."""
+        return _records.read_records(
+            self, object_type, ids, id_property=id_property, properties=properties
+        )
+
+    def upsert_records(
+        self,
+        object_type: CrmObjectType,
+        records: Sequence[Mapping[str, str]],
+        *,
+        id_property: str,
+    ) -> list[WriteOutcome]:
+        """Batch upsert on ``id_property``, one outcome per input (``CrmRecordStore``)."""
+        return _records.upsert_records(self, object_type, records, id_property=id_property)
+
+    def update_records(
+        self, object_type: CrmObjectType, updates: Sequence[tuple[str, Mapping[str, str]]]
+    ) -> list[WriteOutcome]:
+        """Batch update by id, one outcome per input (``CrmRecordStore``)."""
+        return _records.update_records(self, object_type, updates)
+
+    def archive_records(self, object_type: CrmObjectType, ids: Sequence[str]) -> None:
+        """Batch archive (``CrmRecordStore``)."""
+        _records.archive_records(self, object_type, ids)
+
+    def associate_records(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+    ) -> list[AssociationOutcome]:
+        """Default associations in batches, one outcome per pair (``CrmRecordStore``)."""
+        return _records.associate_records(self, from_type, to_type, pairs)
 
 
 def wire_errors(data: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:

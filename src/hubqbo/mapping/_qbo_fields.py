@@ -159,7 +159,13 @@ _CUSTOMER: list[QboField] = [
     ),
     QboField("Customer", "OpenBalanceDate", DT, source=f"{NAMES}:534"),
     QboField("Customer", "BalanceWithJobs", D, read_only=True, source=f"{NAMES}:542"),
-    QboField("Customer", "AcctNum", S, 99, source=f"{NAMES}:562", length_source=f"{NAMES}:566"),
+    QboField(
+        "Customer",
+        "AcctNum",
+        S,
+        source=f"{NAMES}:562",
+        note="only QBW (Desktop) states a length (99, line 566)",
+    ),
     QboField(
         "Customer",
         "CurrencyRef.value",

@@ -50,8 +50,8 @@ from hubqbo.models import (
     TaxRate,
     Term,
 )
-from hubqbo.protocols import InvoiceQuery
-from hubqbo.quickbooks import _wire
+from hubqbo.protocols import InvoiceQuery, LedgerChange, LedgerChanges
+from hubqbo.quickbooks import _feed, _wire
 from hubqbo.quickbooks._faults import fault_to_error
 from hubqbo.quickbooks._query import MAX_RESULTS, Query, select
 from hubqbo.quickbooks._types import (
@@ -804,6 +804,21 @@ class QuickBooksClient:
                     BatchItemResult(index, op, record=self._parse(entity, answer.get(entity) or {}))
                 )
         return results
+
+    # ------------------------------------------------------------------ sync port (feed)
+
+    def change_data_capture(self, entity: str, since: dt.datetime) -> LedgerChanges:
+        """One ``/cdc`` call for one entity with the answer's own ``time`` (``LedgerFeed``)."""
+        return _feed.change_data_capture(self, entity, since)
+
+    def updated_since(self, entity: str, since: dt.datetime | None) -> Iterator[LedgerChange]:
+        """Records updated since ``since``, paged by ``MetaData.LastUpdatedTime``
+        (``LedgerFeed``)."""
+        return _feed.updated_since(self, entity, since)
+
+    def records_by_id(self, entity: str, ids: Sequence[str]) -> list[LedgerChange]:
+        """The records of ``ids`` that still exist, in batched queries (``LedgerFeed``)."""
+        return _feed.records_by_id(self, entity, ids)
 
     # ------------------------------------------------------------------ change data capture
 

@@ -141,9 +141,11 @@ class ServedSandboxes:
         hubspot_port: int,
         quickbooks_port: int,
         latency: float,
+        webhook_interval: float,
     ) -> None:
         self.hubspot = hubspot
         self.quickbooks = quickbooks
+        self.webhook_interval = webhook_interval
         self._servers = [
             _Server((host, hubspot_port), hubspot, _hubspot_origin, latency),
             _Server((host, quickbooks_port), quickbooks, _quickbooks_origin, latency),
@@ -155,8 +157,20 @@ class ServedSandboxes:
             for i, s in enumerate(self._servers)
         ]
         self._closed = threading.Event()
+        self._threads.append(
+            threading.Thread(target=self._deliver_webhooks, name="sandbox-webhooks", daemon=True)
+        )
         for thread in self._threads:
             thread.start()
+
+    def _deliver_webhooks(self) -> None:
+        """Every ``webhook_interval`` seconds, send what both sandboxes have due."""
+        while not self._closed.wait(self.webhook_interval):
+            for outbox in (self.hubspot.webhooks, self.quickbooks.webhooks):
+                try:
+                    outbox.deliver()
+                except Exception:  # a delivery bug must not stop the servers
+                    logger.exception("sandbox webhook delivery failed")
 
     @property
     def hubspot_url(self) -> str:
@@ -175,10 +189,10 @@ class ServedSandboxes:
         """Stop listening (idempotent); the sandboxes keep their state."""
         if self._closed.is_set():
             return
+        self._closed.set()
         for server in self._servers:
             server.shutdown()
             server.server_close()
-        self._closed.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until ``close`` (from another thread) or ``timeout``; True once closed."""
@@ -218,6 +232,7 @@ def serve_sandboxes(
     hubspot_port: int = 0,
     quickbooks_port: int = 0,
     latency: float = 0.0,
+    webhook_interval: float = 1.0,
 ) -> ServedSandboxes:
     """Serve both sandboxes over HTTP on ``host`` (loopback by default), until closed.
 
@@ -228,12 +243,16 @@ def serve_sandboxes(
         hubspot_port: 0 picks a free port.
         quickbooks_port: 0 picks a free port.
         latency: seconds to wait before each answer (a simulated network; real time).
+        webhook_interval: seconds between two deliveries of due webhook notifications
+            (``sandbox.webhooks``), in real time; due-ness follows each sandbox's clock.
 
     Returns:
         The running servers; use as a context manager, or call ``close()``.
     """
     if latency < 0:
         raise ValueError("latency must be >= 0 seconds")
+    if webhook_interval <= 0:
+        raise ValueError("webhook_interval must be > 0 seconds")
     return ServedSandboxes(
         hubspot if hubspot is not None else HubSpotSandbox(),
         quickbooks if quickbooks is not None else QuickBooksSandbox(),
@@ -241,4 +260,5 @@ def serve_sandboxes(
         hubspot_port=hubspot_port,
         quickbooks_port=quickbooks_port,
         latency=latency,
+        webhook_interval=webhook_interval,
     )

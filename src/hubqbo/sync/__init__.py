@@ -1,9 +1,11 @@
-"""Sync: the durable state store under the sync engine (and invoicing).
+"""Sync of QBO customers, items and invoices into HubSpot (F, G, I, J), and its durable state.
 
-``SQLiteStateStore`` is the embedded default (a file; nothing to install or start);
-``PostgresStateStore`` (``pip install 'hubqbo[postgres]'``) serves many processes on many
-machines. Both implement :class:`hubqbo.protocols.StateStore` and pass one conformance suite;
-``copy_tenant`` moves a tenant's state from one store to another.
+Why a package: the pure planner (``_plan``), the change feeds (``_feeds``), initial linking
+(``_linking``), the applier (``_apply``) and the engine that ties them to the ports
+(``_engine``) are separate concerns, over the state store (``SQLiteStateStore``, the embedded
+default; ``PostgresStateStore`` with ``pip install 'hubqbo[postgres]'``; both implement
+:class:`hubqbo.protocols.StateStore`; ``copy_tenant`` moves a tenant between stores). Users
+import from here (or from ``hubqbo``).
 
 Example:
     >>> from hubqbo.sync import SQLiteStateStore
@@ -12,17 +14,64 @@ Example:
     'acme'
 """
 
+from hubqbo.sync._config import (
+    DeletePolicy,
+    ObjectKind,
+    ObjectSync,
+    SyncConfig,
+    SyncFilter,
+    WritePolicy,
+    active_only,
+    invoices_from,
+    with_email,
+)
+from hubqbo.sync._engine import SyncCrm, SyncEngine, SyncLedger
 from hubqbo.sync._migrations import latest_version
+from hubqbo.sync._plan import (
+    Action,
+    Ambiguity,
+    FieldChange,
+    Gone,
+    ObjectPlan,
+    PlannedOp,
+    Skip,
+    SkipReason,
+    SyncPlan,
+)
 from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
+from hubqbo.sync._result import Quarantined, SyncResult
 from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
 from hubqbo.sync._sqlite import SQLiteStateStore, default_state_path
 
 __all__ = [
     "MAX_TENANT_NAME",
+    "Action",
+    "Ambiguity",
+    "DeletePolicy",
+    "FieldChange",
+    "Gone",
+    "ObjectKind",
+    "ObjectPlan",
+    "ObjectSync",
+    "PlannedOp",
     "PostgresStateStore",
+    "Quarantined",
     "SQLiteStateStore",
+    "Skip",
+    "SkipReason",
+    "SyncConfig",
+    "SyncCrm",
+    "SyncEngine",
+    "SyncFilter",
+    "SyncLedger",
+    "SyncPlan",
+    "SyncResult",
+    "WritePolicy",
+    "active_only",
     "default_state_path",
+    "invoices_from",
     "latest_version",
     "redact_dsn",
     "validate_tenant_name",
+    "with_email",
 ]

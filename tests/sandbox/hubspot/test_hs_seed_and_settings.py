@@ -128,6 +128,7 @@ def test_sandbox_never_imports_the_hubspot_adapter() -> None:
     assert {m for m in imported if m.startswith("hubqbo.")} <= {
         "hubqbo.sandbox._common",
         "hubqbo.sandbox._state",
+        "hubqbo.sandbox._webhooks",
         "hubqbo.timezones",
         *{m for m in imported if m.startswith("hubqbo.sandbox.hubspot")},
     }

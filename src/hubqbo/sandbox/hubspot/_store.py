@@ -8,7 +8,7 @@ the rules live here, behind plain methods that raise ``ApiError`` exactly as Hub
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +36,9 @@ from hubqbo.sandbox.hubspot._model import (
 __all__ = ["MAX_UNIQUE_PROPERTIES", "PortalStore", "Record"]
 
 MAX_UNIQUE_PROPERTIES = 10
+
+Listener = Callable[..., None]
+"""``(object_type, type_id, action, object_id, **fields)``: told of every change (webhooks)."""
 _PUBLISHED_QUOTE_STATES = frozenset({"APPROVAL_NOT_NEEDED", "APPROVED"})
 
 
@@ -113,6 +116,11 @@ class PortalStore:
         self.associations = AssociationStore()
         self.next_id = 1001
         self.next_number = 1001
+        self.listener: Listener | None = None
+
+    def _tell(self, kind: ObjectType, action: str, object_id: str, **fields: Any) -> None:
+        if self.listener is not None:
+            self.listener(kind.name, kind.type_id, action, object_id, **fields)
 
     # ------------------------------------------------------------------ lookups
 
@@ -309,27 +317,31 @@ class PortalStore:
         self.records[object_kind.name][record.id] = record
         record.properties.update(system)
         self._apply(record, values, now)
+        self._tell(object_kind, "creation", record.id)
         return record
 
     def update(self, kind: str, record: Record, incoming: Mapping[str, Any]) -> Record:
         """Validate and apply new values to an existing record."""
         values = self.validate(kind, incoming, record)
         self._check_state_rules(record.kind, record, values, record.properties)
+        changed = {n: v for n, v in values.items() if record.properties.get(n, "") != v}
         self._apply(record, values, self.clock.now())
+        for name, value in changed.items():
+            self._tell(
+                record.kind, "propertyChange", record.id, propertyName=name, propertyValue=value
+            )
         return record
 
-    def archive(self, kind: str, record: Record) -> None:
+    def archive(self, kind: str, record: Record, *, quietly: bool = False) -> None:
         """Move a record to the recycling bin (frees its unique values, drops its links)."""
         now = self.clock.now()
         record.archived = True
         record.archived_at = now
         record.updated_at = now
-        for (index_kind, _), index in self.unique.items():
-            if index_kind == kind:
-                for value, owner in list(index.items()):
-                    if owner == record.id:
-                        del index[value]
+        self._drop_unique(kind, record)
         self.associations.remove_record(kind, record.id)
+        if not quietly:
+            self._tell(record.kind, "deletion", record.id)
         if kind == "quotes":
             for line_id, _ in list(self.associations.linked("quotes", record.id, "line_items")):
                 line = self.records["line_items"].get(line_id)
@@ -340,12 +352,96 @@ class PortalStore:
         self, from_kind: str, from_id: str, to_kind: str, to_id: str, kind: AssociationType
     ) -> None:
         """Link two existing records (404 when either is missing)."""
-        self.get(from_kind, from_id)
-        self.get(to_kind, to_id)
+        source, target = self.get(from_kind, from_id), self.get(to_kind, to_id)
+        known = self.associations.types(from_kind, from_id, to_kind, to_id)
         self.associations.add(from_kind, from_id, to_kind, to_id, kind)
+        if kind not in known:
+            for one, other in ((source, target), (target, source)):
+                self._tell(
+                    one.kind,
+                    "associationChange",
+                    one.id,
+                    associationType=f"{one.kind.singular}_TO_{other.kind.singular}".upper(),
+                    fromObjectId=int(one.id),
+                    toObjectId=int(other.id),
+                    associationRemoved=False,
+                    isPrimaryAssociation=kind.label == "Primary",
+                )
         for side, side_id in ((from_kind, from_id), (to_kind, to_id)):
             if side in {"quotes", "invoices", "deals"}:
                 self.derive(self.records[side][side_id])
+
+    def merge(self, kind: str, primary: Record, merged: Record) -> Record:
+        """Merge ``merged`` into ``primary`` (HubSpot's ``POST .../merge``): the primary's values
+        win, the merged record's fill the primary's blanks, its associations move over, and it
+        is archived. The primary keeps its id."""
+        if primary.id == merged.id:
+            raise ApiError.validation("A record cannot be merged into itself.")
+        moved = {
+            name: value
+            for name, value in merged.properties.items()
+            if not primary.properties.get(name)
+            and name in self.definitions(kind)
+            and not self.definitions(kind)[name].read_only
+            and name not in {"hs_object_id", merged.kind.created_property}
+        }
+        links = [
+            (to_type, to_id, types)
+            for (to_type, to_id), types in self.associations._edges.get(
+                (kind, merged.id), {}
+            ).items()
+        ]
+        self._drop_unique(kind, merged)
+        self.update(kind, primary, moved)
+        for to_type, to_id, types in links:
+            for association in list(types):
+                if (to_type, to_id) != (kind, primary.id):
+                    self.associations.add(kind, primary.id, to_type, to_id, association)
+        self.archive(kind, merged, quietly=True)
+        self._tell(
+            primary.kind,
+            "merge",
+            primary.id,
+            primaryObjectId=int(primary.id),
+            mergedObjectIds=[int(merged.id)],
+            newObjectId=int(primary.id),
+            numberOfPropertiesMoved=len(moved),
+        )
+        return primary
+
+    def restore(self, kind: str, record: Record) -> Record:
+        """Bring an archived record back from the recycling bin (its unique values again; a
+        value another live record now holds: 409). Associations dropped at archive stay gone."""
+        if not record.archived:
+            raise ApiError.validation(f"{record.id} is not archived.")
+        values = {n: v for n, v in record.properties.items() if n in self.definitions(kind)}
+        record.archived = False
+        record.archived_at = None
+        try:
+            self._check_unique(kind, values, record)
+        except ApiError:
+            record.archived = True
+            raise
+        self._index(record, values)
+        record.updated_at = self.clock.now()
+        self._tell(record.kind, "restore", record.id)
+        return record
+
+    def purge(self, kind: str, record: Record) -> None:
+        """A privacy-compliant (GDPR) delete: the record is gone for good, recycling bin
+        included; ``privacyDeletion`` then ``deletion`` are notified (HubSpot sends both)."""
+        if not record.archived:
+            self.archive(kind, record, quietly=True)
+        del self.records[kind][record.id]
+        self._tell(record.kind, "privacyDeletion", record.id)
+        self._tell(record.kind, "deletion", record.id)
+
+    def _drop_unique(self, kind: str, record: Record) -> None:
+        for (index_kind, _), index in self.unique.items():
+            if index_kind == kind:
+                for value, owner in list(index.items()):
+                    if owner == record.id:
+                        del index[value]
 
     # ------------------------------------------------------------------ object rules
 

@@ -48,6 +48,7 @@ from hubqbo.sandbox.hubspot._limits import RateLimiter
 from hubqbo.sandbox.hubspot._model import ObjectType, format_datetime
 from hubqbo.sandbox.hubspot._search import parse_search, run_search
 from hubqbo.sandbox.hubspot._store import PortalStore, Record
+from hubqbo.sandbox.hubspot._webhooks import HubSpotWebhooks
 from hubqbo.timezones import resolve_time_zone
 
 __all__ = ["HubSpotSandbox", "SandboxRequest"]
@@ -178,6 +179,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         client_secret: str = "sandbox-client-secret",  # noqa: S107 - a fake app's secret
         rotate_refresh_tokens: bool = True,
         seed: int = 0,
+        app_id: int = 1234567,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or FaultPlan.none()
@@ -208,6 +210,14 @@ class HubSpotSandbox(httpx.BaseTransport):
         self._version = 0  # bumped by every write, so cached search results never go stale
         self._search_cache: dict[Any, list[str]] = {}
         self._lock = threading.RLock()
+        self.webhooks = HubSpotWebhooks(
+            self.clock,
+            portal_id=lambda: self.store.portal_id,
+            client_secret=client_secret,
+            app_id=app_id,
+        )
+        """Webhook subscriptions and deliveries (``webhooks.subscribe(...)``, ``deliver()``)."""
+        self.store.listener = self.webhooks.record
 
     def __repr__(self) -> str:
         return f"HubSpotSandbox(portal_id={self.store.portal_id})"
@@ -439,6 +449,21 @@ class HubSpotSandbox(httpx.BaseTransport):
                 return 201, self._create_one(call, kind)
         elif tail == ["search"] and m == "POST":
             return 200, self._search(call, kind)
+        elif tail == ["merge"] and m == "POST":
+            return 200, self._merge(call, kind)
+        elif tail == ["gdpr-delete"] and m == "POST" and kind.name == "contacts":
+            body = call.json_object()
+            record = self.store.find(
+                kind.name, str(body.get("objectId", "")), body.get("idProperty")
+            )
+            if record is None:
+                record = self.store.find(
+                    kind.name, str(body.get("objectId", "")), body.get("idProperty"), archived=True
+                )
+            if record is None:
+                raise ApiError.not_found(str(body.get("objectId", "")))
+            self.store.purge(kind.name, record)
+            return 204, None
         elif len(tail) == 2 and tail[0] == "batch" and m == "POST":
             return self._batch(call, kind, tail[1])
         elif len(tail) == 1:
@@ -628,6 +653,15 @@ class HubSpotSandbox(httpx.BaseTransport):
         links = self._create_associations(kind, body.get("associations"))
         record = self.store.create(kind.name, body.get("properties") or {}, links)
         return self._render(record, None, all_set=True)
+
+    def _merge(self, call: _Call, kind: ObjectType) -> dict[str, Any]:
+        body = call.json_object()
+        primary_id, merged_id = body.get("primaryObjectId"), body.get("objectIdToMerge")
+        if not primary_id or not merged_id:
+            raise ApiError.validation("primaryObjectId and objectIdToMerge are required.")
+        primary = self.store.get(kind.name, str(primary_id))
+        merged = self.store.get(kind.name, str(merged_id))
+        return self._render(self.store.merge(kind.name, primary, merged), None, all_set=True)
 
     def _patch_one(self, call: _Call, kind: ObjectType, object_id: str) -> dict[str, Any]:
         body = call.json_object()
@@ -1254,6 +1288,42 @@ class HubSpotSandbox(httpx.BaseTransport):
             self._version += 1
             kind = self.store.kind(object_type)
             self.store.update(kind.name, self.store.get(kind.name, object_id), properties)
+
+    def archive(self, object_type: str, object_id: str) -> None:
+        """Move a record to the recycling bin, as ``DELETE /crm/v3/objects/{type}/{id}`` does."""
+        with self._lock:
+            self._version += 1
+            kind = self.store.kind(object_type)
+            self.store.archive(kind.name, self.store.get(kind.name, object_id))
+
+    def restore(self, object_type: str, object_id: str) -> None:
+        """Restore an archived record from the recycling bin (a user's action in HubSpot; there
+        is no API for it). Notifies ``*.restore``."""
+        with self._lock:
+            self._version += 1
+            kind = self.store.kind(object_type)
+            record = self.store.get(kind.name, object_id, archived=True)
+            self.store.restore(kind.name, record)
+
+    def merge(self, object_type: str, primary_id: str, merged_id: str) -> str:
+        """Merge ``merged_id`` into ``primary_id`` as ``POST /crm/v3/objects/{type}/merge``
+        does; returns the surviving id (the primary's). Notifies ``*.merge``."""
+        with self._lock:
+            self._version += 1
+            kind = self.store.kind(object_type)
+            primary = self.store.get(kind.name, primary_id)
+            merged = self.store.get(kind.name, merged_id)
+            return self.store.merge(kind.name, primary, merged).id
+
+    def gdpr_delete(self, contact_id: str) -> None:
+        """Permanently delete a contact (``POST /crm/v3/objects/contacts/gdpr-delete``);
+        notifies ``contact.privacyDeletion`` and ``contact.deletion``."""
+        with self._lock:
+            self._version += 1
+            record = self.store.records["contacts"].get(str(contact_id))
+            if record is None:
+                raise ApiError.not_found(str(contact_id))
+            self.store.purge("contacts", record)
 
     def associate(
         self, from_type: str, from_id: str, to_type: str, to_id: str, type_id: int | None = None

@@ -32,6 +32,7 @@ __all__ = [
     "WRITABLE_ENTITIES",
     "delete",
     "invoice_pdf",
+    "refresh_customer",
     "send_invoice",
     "update_preferences",
     "valid_id",
@@ -256,7 +257,7 @@ def customer_balance(realm: Realm, customer_id: str) -> Decimal:
     )
 
 
-def _refresh_customer(realm: Realm, customer_id: str | None, now: dt.datetime) -> None:
+def refresh_customer(realm: Realm, customer_id: str | None, now: dt.datetime) -> None:
     """QBO updates Balance and LastUpdatedTime without a new SyncToken (see the recordings)."""
     customer = realm.get("Customer", customer_id) if customer_id else None
     if customer is None:
@@ -269,13 +270,29 @@ def _refresh_customer(realm: Realm, customer_id: str | None, now: dt.datetime) -
     )
     customer["BalanceWithJobs"] = balance + jobs
     customer["MetaData"]["LastUpdatedTime"] = qbo_time(now)
-    _refresh_customer(realm, _ref(customer.get("ParentRef")), now)
+    refresh_customer(realm, _ref(customer.get("ParentRef")), now)
+
+
+def _refuse_open_balance(realm: Realm, customer: Record) -> None:
+    """QBO keeps a customer with an open balance (its own or its jobs') active: it cannot be
+    made inactive (QBO's only "delete" for names) until the balance is settled."""
+    balance = customer_balance(realm, customer["Id"])
+    jobs = Decimal(customer.get("BalanceWithJobs", balance)) - Decimal(customer.get("Balance", 0))
+    if balance != 0 or jobs != 0:
+        raise QboFault.business(
+            f"{customer.get('DisplayName')} has an open balance of {balance + jobs}; a customer "
+            "with an open balance cannot be made inactive. Settle or delete its transactions "
+            "first.",
+            "Active",
+        )
 
 
 def _build_customer(
     realm: Realm, data: Record, existing: Record | None, now: dt.datetime
 ) -> Record:
     active = _bool(data.get("Active", True))
+    if existing is not None and not active and existing.get("Active", True) is not False:
+        _refuse_open_balance(realm, existing)
     name = _name_with_state(_display_name(data), True)
     _check_name_chars(name, "DisplayName")
     stored_name = _name_with_state(name, active)
@@ -768,7 +785,7 @@ def _apply_payment(realm: Realm, payment: Record, now: dt.datetime, sign: int) -
             )
         invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
         invoice["MetaData"]["LastUpdatedTime"] = qbo_time(now)
-    _refresh_customer(realm, _ref(payment.get("CustomerRef")), now)
+    refresh_customer(realm, _ref(payment.get("CustomerRef")), now)
 
 
 def _links(payment: Record) -> list[tuple[str, Decimal]]:
@@ -842,13 +859,13 @@ def write(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
     if entity == "Payment":
         _apply_payment(realm, stored, now, +1)
     if entity == "Invoice":
-        _refresh_customer(realm, _ref(stored.get("CustomerRef")), now)
+        refresh_customer(realm, _ref(stored.get("CustomerRef")), now)
         if existing is not None:
             old_customer = _ref(existing.get("CustomerRef"))
             if old_customer != _ref(stored.get("CustomerRef")):
-                _refresh_customer(realm, old_customer, now)
+                refresh_customer(realm, old_customer, now)
     if entity == "Customer" and is_update:
-        _refresh_customer(realm, stored["Id"], now)
+        refresh_customer(realm, stored["Id"], now)
     return stored
 
 
@@ -876,7 +893,7 @@ def void(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
     existing["PrivateNote"] = f"Voided - {note}" if note and note != "Voided" else "Voided"
     existing["SyncToken"] = str(int(existing["SyncToken"]) + 1)
     existing["MetaData"]["LastUpdatedTime"] = qbo_time(now)
-    _refresh_customer(realm, _ref(existing.get("CustomerRef")), now)
+    refresh_customer(realm, _ref(existing.get("CustomerRef")), now)
     return existing
 
 
@@ -898,7 +915,7 @@ def delete(realm: Realm, entity: str, body: Any, now: dt.datetime) -> Record:
     if entity == "Payment":
         _apply_payment(realm, existing, now, -1)
     else:
-        _refresh_customer(realm, _ref(existing.get("CustomerRef")), now)
+        refresh_customer(realm, _ref(existing.get("CustomerRef")), now)
     return {"domain": "QBO", "status": "Deleted", "Id": existing["Id"]}
 
 

@@ -46,6 +46,7 @@ from hubqbo.sandbox.quickbooks._query import (
     parse_query,
 )
 from hubqbo.sandbox.quickbooks._store import Realm
+from hubqbo.sandbox.quickbooks._webhooks import QuickBooksWebhooks
 from hubqbo.sandbox.quickbooks._wire import (
     SERVER_TIME_ZONE,
     QboFault,
@@ -161,6 +162,8 @@ class QuickBooksSandbox(httpx.BaseTransport):
         self._revoked: set[str] = set()
         self.requests: list[SandboxRequest] = []
         """Every request handled (all hosts, faults included), oldest first."""
+        self.webhooks = QuickBooksWebhooks(self.clock)
+        """Webhook subscriptions and deliveries (``webhooks.subscribe(...)``, ``deliver()``)."""
 
     def __repr__(self) -> str:
         return f"QuickBooksSandbox(realms={sorted(self._realms)!r})"
@@ -301,7 +304,9 @@ class QuickBooksSandbox(httpx.BaseTransport):
             raise ValueError(f"the sandbox cannot write {entity!r}")
         with self._lock:
             try:
-                return copy.deepcopy(_entities.write(realm, name, dict(body), self.clock.now()))
+                record = _entities.write(realm, name, dict(body), self.clock.now())
+                self._notify_write(realm, name, record)
+                return copy.deepcopy(record)
             except QboFault as fault:
                 raise ValueError(
                     f"QBO Fault {fault.code}: {fault.message}: {fault.detail}"
@@ -332,6 +337,34 @@ class QuickBooksSandbox(httpx.BaseTransport):
                 "sparse": True,
             }
             self._write(realm_id, entity, body)
+
+    def merge(self, realm_id: str, entity: str, merged_id: str, into_id: str) -> None:
+        """Merge customer ``merged_id`` into ``into_id`` as a QBO user does (by giving it the
+        other's name): its transactions move to ``into_id``, it is deleted (CDC reports it
+        Deleted), ``into_id`` gets a new SyncToken, and a ``Merge`` webhook event names
+        ``into_id`` with ``deletedId`` ``merged_id``. Only customers are merged here."""
+        if canonical_entity(entity) != "Customer":
+            raise ValueError("the sandbox merges customers only")
+        now = self.clock.now()
+        with self._lock:
+            realm = self._realm(realm_id)
+            merged = realm.get("Customer", str(merged_id))
+            into = realm.get("Customer", str(into_id))
+            if merged is None or into is None or merged is into:
+                raise KeyError(f"cannot merge customer {merged_id!r} into {into_id!r}")
+            for kind in ("Invoice", "Payment"):
+                for txn in realm.children(kind, merged["Id"]):
+                    moved = dict(txn)
+                    moved["CustomerRef"] = {"value": into["Id"], "name": into["DisplayName"]}
+                    moved["SyncToken"] = str(int(txn["SyncToken"]) + 1)
+                    moved["MetaData"] = {**txn["MetaData"], "LastUpdatedTime": qbo_time(now)}
+                    realm.put(kind, moved)
+            realm.remove("Customer", merged["Id"], now)
+            into["SyncToken"] = str(int(into["SyncToken"]) + 1)
+            _entities.refresh_customer(realm, into["Id"], now)
+            self.webhooks.record(
+                realm.realm_id, "Customer", into["Id"], "Merge", deleted_id=merged["Id"]
+            )
 
     def get(self, realm_id: str, entity: str, record_id: str) -> dict[str, Any] | None:
         """A copy of a stored record, or None."""
@@ -775,6 +808,7 @@ class QuickBooksSandbox(httpx.BaseTransport):
             if action == "send" and method == "POST":
                 send_to = request.url.params.get("sendTo")
                 record = _entities.send_invoice(realm, rest[1], send_to, now)
+                self.webhooks.record(realm.realm_id, "Invoice", str(record["Id"]), "Emailed")
                 return self._ok({"Invoice": copy.deepcopy(record)})
         raise self._no_resource(request)
 
@@ -787,12 +821,22 @@ class QuickBooksSandbox(httpx.BaseTransport):
                 f"QuickBooksSandbox."
             )
         if operation == "delete":
-            return {entity: _entities.delete(realm, entity, body, now)}
+            deleted = _entities.delete(realm, entity, body, now)
+            self.webhooks.record(realm.realm_id, entity, str(deleted["Id"]), "Delete")
+            return {entity: deleted}
         if operation == "void":
-            return {entity: copy.deepcopy(_entities.void(realm, entity, body, now))}
+            voided = _entities.void(realm, entity, body, now)
+            self.webhooks.record(realm.realm_id, entity, str(voided["Id"]), "Void")
+            return {entity: copy.deepcopy(voided)}
         if operation in ("", "update", "create"):
-            return {entity: copy.deepcopy(_entities.write(realm, entity, body, now))}
+            record = _entities.write(realm, entity, body, now)
+            self._notify_write(realm, entity, record)
+            return {entity: copy.deepcopy(record)}
         raise QboFault.unsupported_operation(f"Operation {operation} is not supported.")
+
+    def _notify_write(self, realm: Realm, entity: str, record: Mapping[str, Any]) -> None:
+        operation = "Create" if str(record.get("SyncToken")) == "0" else "Update"
+        self.webhooks.record(realm.realm_id, entity, str(record["Id"]), operation)
 
     def _query(self, realm: Realm, text: str) -> dict[str, Any]:
         query = parse_query(text)

@@ -1,0 +1,471 @@
+"""The applier: the only writer. Journal, in flight, provider call, applied — exactly once.
+
+Why this shape (Brandur's idempotency keys; Airbyte's "state only after the destination
+committed"): for each provider request (a batch of at most 100 records, or of associations)
+
+1. the operations are journaled as planned (an id already journaled keeps its state, so a
+   re-plan after a crash never resets a write that was sent or applied);
+2. they are marked in flight, committed **before** the call;
+3. the call is made — records by batch upsert on hubqbo's unique ``realm:id`` property, or by
+   id for records already linked — so re-sending it after a crash or a lost answer lands on
+   the same HubSpot record;
+4. in one transaction: each operation applied (with its link and base snapshot) or failed
+   (with its error); a 207 partial batch fails only its failed records.
+
+An operation still in flight at the start of a run is re-sent with the same payload (the
+upsert key and record ids make that safe), never blindly duplicated. A record whose writes
+fail ``max_attempts`` times is quarantined with its error and never blocks the others.
+HubSpot's daily limit parks the tenant until its reset instead of retrying. A reply that is
+not what the API promises (``UnexpectedResponseError``) ends the run at once: the operations
+stay in flight, the cursors do not move, and the next run completes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from hubqbo.errors import (
+    ApiError,
+    HubQboError,
+    RateLimitedError,
+    TransportError,
+    UnexpectedResponseError,
+)
+from hubqbo.idempotency import canonical_json
+from hubqbo.models import CrmObjectType
+from hubqbo.protocols import (
+    CrmRecordStore,
+    Lease,
+    Link,
+    Operation,
+    OperationOutcome,
+    OperationState,
+    StateChange,
+    StateStore,
+)
+from hubqbo.sync._config import ObjectKind
+from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
+from hubqbo.sync._result import Quarantined
+
+__all__ = ["FLAG_PREFIX", "Applier", "ApplyReport", "decode_base", "op_from_journal"]
+
+_log = logging.getLogger("hubqbo.sync")
+
+RECORD_BATCH = 100
+"""HubSpot's batch size for records (create, update, upsert, archive)."""
+ASSOCIATION_BATCH = 2_000
+"""HubSpot's batch size for association creates (v4)."""
+FLAG_PREFIX = "#"
+"""Base snapshot keys starting with this are hubqbo's flags (``#archived``), not values."""
+
+
+@attrs.define
+class ApplyReport:
+    """What an apply did (mutable while it runs)."""
+
+    counts: dict[str, dict[str, int]] = attrs.field(factory=lambda: defaultdict(dict))
+    applied: int = 0
+    failed: int = 0
+    skipped: int = 0
+    quarantined: list[Quarantined] = attrs.field(factory=list)
+    errors: list[str] = attrs.field(factory=list)
+    parked_until: dt.datetime | None = None
+    events: int = 0
+    touched: dict[ObjectKind, set[str]] = attrs.field(factory=lambda: defaultdict(set))
+    """QBO ids written per object (the invoices whose deals need a roll-up)."""
+
+    def count(self, kind: ObjectKind, action: Action) -> None:
+        bucket = self.counts[kind.value]
+        bucket[action.value] = bucket.get(action.value, 0) + 1
+
+
+def decode_base(base: str | None) -> dict[str, str]:
+    """A link's base snapshot (JSON text) as a dict (empty when absent or unreadable)."""
+    if not base:
+        return {}
+    try:
+        data = json.loads(base)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _payload(op: PlannedOp) -> str:
+    return canonical_json(
+        {
+            "action": op.action.value,
+            "hubspot_id": op.hubspot_id,
+            "properties": dict(op.properties),
+            "snapshot": dict(op.snapshot),
+            "label": op.label,
+            "to_type": op.to_type.value if op.to_type else None,
+            "to_kind": op.to_kind.value if op.to_kind else None,
+            "to_id": op.to_id,
+        }
+    )
+
+
+def op_from_journal(entry: Operation) -> PlannedOp | None:
+    """The planned operation a journal entry was made from (to re-send it after a crash)."""
+    try:
+        data = json.loads(entry.payload or "{}")
+        return PlannedOp(
+            op_id=entry.op_id,
+            kind=ObjectKind(entry.kind),
+            action=Action(data["action"]),
+            qbo_id=entry.source_id,
+            version=entry.source_version,
+            hubspot_id=data.get("hubspot_id"),
+            properties=data.get("properties") or {},
+            snapshot=data.get("snapshot") or {},
+            reason="resumed after an interrupted run",
+            label=data.get("label") or "",
+            to_type=CrmObjectType(data["to_type"]) if data.get("to_type") else None,
+            to_kind=ObjectKind(data["to_kind"]) if data.get("to_kind") else None,
+            to_id=data.get("to_id"),
+        )
+    except (ValueError, KeyError, TypeError):
+        _log.warning("journal entry %s cannot be re-read; left as it is", entry.op_id)
+        return None
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+class Parked(Exception):
+    """HubSpot's daily limit: stop writing until ``until``."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+class Applier:
+    """Executes planned operations for one tenant under one lease (see the module rules)."""
+
+    def __init__(
+        self,
+        crm: CrmRecordStore,
+        store: StateStore,
+        *,
+        tenant: str,
+        lease: Lease,
+        run_id: str | None,
+        id_property: Callable[[ObjectKind], str],
+        now: Callable[[], dt.datetime],
+        daily_reset: Callable[[dt.datetime], dt.datetime],
+        max_attempts: int = 3,
+    ) -> None:
+        self._crm = crm
+        self._store = store
+        self._tenant = tenant
+        self.lease = lease
+        self._run_id = run_id
+        self._id_property = id_property
+        self._now = now
+        self._daily_reset = daily_reset
+        self._max_attempts = max_attempts
+        self.report = ApplyReport()
+
+    # ------------------------------------------------------------------ entry points
+
+    def apply(self, operations: Sequence[PlannedOp]) -> ApplyReport:
+        """Apply ``operations`` (records of each object before its associations, objects in
+        sync order). Stops early when parked; raises ``UnexpectedResponseError``."""
+        try:
+            for kind in ObjectKind:
+                mine = [op for op in operations if op.kind is kind]
+                if not mine:
+                    continue
+                live = self._journal(mine)
+                self._records(kind, [op for op in live if op.action is not Action.ASSOCIATE])
+                self._associations(kind, [op for op in live if op.action is Action.ASSOCIATE])
+        except Parked as parked:
+            self.report.parked_until = parked.until
+            self.report.errors.append(
+                f"HubSpot's daily limit reached: the tenant waits until {parked.until.isoformat()}"
+            )
+        return self.report
+
+    def resume(self) -> ApplyReport:
+        """Re-send every operation left in flight by an interrupted run (same payload)."""
+        entries = self._store.operations(self._tenant, states=[OperationState.IN_FLIGHT])
+        ops = [op for op in (op_from_journal(e) for e in entries) if op is not None]
+        if ops:
+            _log.info("resuming %d operation(s) left in flight", len(ops))
+        return self.apply(ops)
+
+    # ------------------------------------------------------------------ journal
+
+    def _journal(self, ops: Sequence[PlannedOp]) -> list[PlannedOp]:
+        """Journal ``ops``; the ones not already final (applied or skipped), in order."""
+        stored: dict[str, Operation] = {}
+        for start in range(0, len(ops), 500):
+            chunk = ops[start : start + 500]
+            entries = [
+                Operation(
+                    op_id=op.op_id,
+                    kind=op.kind.value,
+                    source_id=op.qbo_id,
+                    source_version=op.version,
+                    action=op.action.value,
+                    target="hubspot",
+                    payload=_payload(op),
+                    run_id=self._run_id,
+                )
+                for op in chunk
+            ]
+            for entry in self._store.journal(self.lease, entries):
+                stored[entry.op_id] = entry
+        return [op for op in ops if not (stored.get(op.op_id) and stored[op.op_id].state.final)]
+
+    def _begin(self, ops: Sequence[PlannedOp]) -> dict[str, int]:
+        """Mark in flight (committed before the call); attempts per op id."""
+        begun = self._store.begin_operations(self.lease, [op.op_id for op in ops])
+        return {o.op_id: o.attempts for o in begun}
+
+    def _failed(
+        self, op: PlannedOp, error: BaseException, attempts: Mapping[str, int]
+    ) -> OperationOutcome:
+        self.report.failed += 1
+        text = _error_text(error)
+        if attempts.get(op.op_id, 0) >= self._max_attempts:
+            self.report.quarantined.append(
+                Quarantined(op.kind, op.qbo_id, text, attempts.get(op.op_id, 0))
+            )
+        return OperationOutcome(op.op_id, OperationState.FAILED, error=text)
+
+    def _link(self, op: PlannedOp, hubspot_id: str, snapshot: Mapping[str, str]) -> Link:
+        return Link(
+            kind=op.kind.value,
+            qbo_id=op.qbo_id,
+            hubspot_id=hubspot_id,
+            qbo_sync_token=op.version.split("|", 1)[0] or None,
+            base=canonical_json(dict(snapshot)),
+        )
+
+    def _call(
+        self, what: Callable[[], object], ops: Sequence[PlannedOp], attempts: Mapping[str, int]
+    ) -> tuple[object, list[OperationOutcome]]:
+        """Run one provider request; a whole-request failure fails each of its operations
+        (parks on the daily limit; an unexpected reply propagates with the ops in flight)."""
+        try:
+            return what(), []
+        except UnexpectedResponseError:
+            raise
+        except RateLimitedError as limited:
+            outcomes = [self._failed(op, limited, attempts) for op in ops]
+            self._store.commit(self.lease, StateChange(outcomes=outcomes))
+            if (limited.policy or "").upper() == "DAILY":
+                raise Parked(self._daily_reset(self._now())) from limited
+            self.report.errors.append(_error_text(limited))
+            return None, []
+        except (ApiError, TransportError) as failed:
+            outcomes = [self._failed(op, failed, attempts) for op in ops]
+            self.report.errors.append(_error_text(failed))
+            return None, outcomes
+
+    # ------------------------------------------------------------------ records
+
+    def _records(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        creates = [op for op in ops if op.action is Action.CREATE]
+        updates = [op for op in ops if op.action in (Action.UPDATE, Action.MARK) and op.properties]
+        quiet = [
+            op for op in ops if op.action in (Action.UPDATE, Action.MARK) and not op.properties
+        ]
+        archives = [op for op in ops if op.action is Action.ARCHIVE]
+        for start in range(0, len(creates), RECORD_BATCH):
+            self._upsert(kind, creates[start : start + RECORD_BATCH])
+        for start in range(0, len(updates), RECORD_BATCH):
+            self._update(kind, updates[start : start + RECORD_BATCH])
+        if quiet:
+            self._begin(quiet)
+            self._commit_applied(kind, [(op, op.hubspot_id or "") for op in quiet])
+        for start in range(0, len(archives), RECORD_BATCH):
+            self._archive(kind, archives[start : start + RECORD_BATCH])
+
+    def _commit_applied(
+        self,
+        kind: ObjectKind,
+        done: Sequence[tuple[PlannedOp, str]],
+        extra: Iterable[OperationOutcome] = (),
+    ) -> None:
+        outcomes = list(extra)
+        links = []
+        events = [e for op, _ in done for e in op.events]
+        for op, hubspot_id in done:
+            outcomes.append(
+                OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=hubspot_id)
+            )
+            links.append(self._link(op, hubspot_id, op.snapshot))
+            self.report.applied += 1
+            self.report.count(kind, op.action)
+            self.report.touched[kind].add(op.qbo_id)
+        self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links, events=events))
+        self.report.events += len(events)
+
+    def _upsert(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        attempts = self._begin(ops)
+        prop = self._id_property(kind)
+        records = [dict(op.properties) for op in ops]
+        answer, failed = self._call(
+            lambda: self._crm.upsert_records(kind.crm_type, records, id_property=prop),
+            ops,
+            attempts,
+        )
+        if not isinstance(answer, list):
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return
+        done: list[tuple[PlannedOp, str]] = []
+        bad: list[OperationOutcome] = []
+        for op, outcome in zip(ops, answer, strict=True):
+            if outcome.ok and outcome.record_id:
+                done.append((op, outcome.record_id))
+            else:
+                bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
+        self._commit_applied(kind, done, bad)
+
+    def _update(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        attempts = self._begin(ops)
+        updates = [(op.hubspot_id or "", dict(op.properties)) for op in ops]
+        answer, failed = self._call(
+            lambda: self._crm.update_records(kind.crm_type, updates), ops, attempts
+        )
+        if not isinstance(answer, list):
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return
+        done: list[tuple[PlannedOp, str]] = []
+        bad: list[OperationOutcome] = []
+        for op, outcome in zip(ops, answer, strict=True):
+            if outcome.ok:
+                done.append((op, op.hubspot_id or outcome.record_id or ""))
+            else:
+                bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
+        self._commit_applied(kind, done, bad)
+
+    def _archive(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        attempts = self._begin(ops)
+        ids = [op.hubspot_id or "" for op in ops]
+
+        def archive() -> bool:
+            self._crm.archive_records(kind.crm_type, ids)
+            return True
+
+        answer, failed = self._call(archive, ops, attempts)
+        if answer is None:
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return
+        links = {
+            link.qbo_id: link
+            for link in self._store.links(
+                self._tenant, kind.value, qbo_ids=[op.qbo_id for op in ops]
+            )
+        }
+        done = []
+        for op in ops:
+            base = decode_base(links[op.qbo_id].base) if op.qbo_id in links else {}
+            base[f"{FLAG_PREFIX}archived"] = "1"
+            done.append((attrs.evolve(op, snapshot=base), op.hubspot_id or ""))
+        self._commit_applied(kind, done)
+
+    # ------------------------------------------------------------------ associations
+
+    def _associations(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        if not ops:
+            return
+        sources = {
+            link.qbo_id: link
+            for link in self._store.links(
+                self._tenant, kind.value, qbo_ids=sorted({op.qbo_id for op in ops})
+            )
+        }
+        targets: dict[tuple[ObjectKind, str], str] = {}
+        by_kind: dict[ObjectKind, set[str]] = defaultdict(set)
+        for op in ops:
+            if op.to_kind is not None and op.to_id:
+                by_kind[op.to_kind].add(op.to_id)
+        for to_kind, ids in by_kind.items():
+            for link in self._store.links(self._tenant, to_kind.value, qbo_ids=sorted(ids)):
+                targets[(to_kind, link.qbo_id)] = link.hubspot_id
+        groups: dict[CrmObjectType, list[tuple[PlannedOp, str, str]]] = defaultdict(list)
+        unresolved: list[OperationOutcome] = []
+        for op in ops:
+            source = sources.get(op.qbo_id)
+            target = (
+                targets.get((op.to_kind, op.to_id or "")) if op.to_kind is not None else op.to_id
+            )
+            if source is None or not target or op.to_type is None:
+                what = "this record" if source is None else f"{op.to_type} {op.to_id}"
+                unresolved.append(
+                    OperationOutcome(
+                        op.op_id, OperationState.SKIPPED, error=f"{what} is not linked in HubSpot"
+                    )
+                )
+                self.report.skipped += 1
+                continue
+            groups[op.to_type].append((op, source.hubspot_id, target))
+        if unresolved:
+            self._store.commit(self.lease, StateChange(outcomes=unresolved))
+        for to_type, entries in groups.items():
+            for start in range(0, len(entries), ASSOCIATION_BATCH):
+                self._associate(kind, to_type, entries[start : start + ASSOCIATION_BATCH], sources)
+
+    def _associate(
+        self,
+        kind: ObjectKind,
+        to_type: CrmObjectType,
+        entries: Sequence[tuple[PlannedOp, str, str]],
+        sources: Mapping[str, Link],
+    ) -> None:
+        ops = [op for op, _, _ in entries]
+        attempts = self._begin(ops)
+        pairs = [(a, b) for _, a, b in entries]
+        answer, failed = self._call(
+            lambda: self._crm.associate_records(kind.crm_type, to_type, pairs), ops, attempts
+        )
+        if not isinstance(answer, list):
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return
+        outcomes: list[OperationOutcome] = []
+        bases: dict[str, dict[str, str]] = {}
+        for (op, _, target), outcome in zip(entries, answer, strict=True):
+            if not outcome.ok:
+                outcomes.append(
+                    self._failed(op, outcome.error or HubQboError("not linked"), attempts)
+                )
+                continue
+            outcomes.append(OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=target))
+            self.report.applied += 1
+            self.report.count(kind, op.action)
+            base = bases.setdefault(op.qbo_id, decode_base(sources[op.qbo_id].base))
+            key = (
+                association_key(op.to_kind)
+                if op.to_kind
+                else f"{ASSOCIATION_PREFIX}{to_type.value}"
+            )
+            base[key] = op.to_id or ""
+        links = [_rebased(sources[qbo_id], base) for qbo_id, base in bases.items()]
+        self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links))
+
+
+def _rebased(link: Link, base: Mapping[str, str]) -> Link:
+    """``link`` with a new base snapshot (its hash recomputed by ``Link``)."""
+    return Link(
+        kind=link.kind,
+        qbo_id=link.qbo_id,
+        hubspot_id=link.hubspot_id,
+        qbo_sync_token=link.qbo_sync_token,
+        hubspot_updated_at=link.hubspot_updated_at,
+        base=canonical_json(dict(base)),
+    )

@@ -1,0 +1,839 @@
+"""``SyncEngine``: QBO customers, items and invoices into HubSpot, planned, then applied once.
+
+Why this shape: ``plan()`` reads both sides and writes nothing — every create, update,
+archive and association with its reason — so a dry run is ``str(engine.plan())``.
+``apply(plan)`` hands exactly those operations to the applier, which journals each one,
+marks it in flight, makes the call keyed so a re-send lands on the same record, and commits
+the result with its link and base snapshot. Cursors move only when every write below them
+landed. ``run()`` is plan + apply, under the tenant's lease, after completing anything an
+interrupted run left in flight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from hubqbo.status import InvoiceStatus
+from hubqbo.idempotency import canonical_json, derive_request_id
+from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
+from hubqbo.matching import CustomerMatcher
+from hubqbo.errors import ApiError
+from hubqbo.models import (
+    CrmObjectType,
+    Customer,
+    Invoice,
+    Item,
+    PropertyGroupSpec,
+    PropertySpec,
+)
+from hubqbo.protocols import (
+    AccountingClient,
+    CrmClient,
+    CrmObject,
+    CrmRecordStore,
+    Cursor,
+    DirtyMark,
+    DirtyRecord,
+    Lease,
+    LedgerChange,
+    LedgerFeed,
+    Link,
+    LinkRef,
+    OutboxEvent,
+    RunStatus,
+    StateChange,
+    StateStore,
+)
+from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base
+from hubqbo.sync._config import ObjectKind, SyncConfig
+from hubqbo.sync._feeds import dirty_from_events, read_changes, read_dirty
+from hubqbo.sync._linking import (
+    CONTACT_PROPERTIES,
+    PRODUCT_PROPERTIES,
+    LinkProposal,
+    link_contacts,
+    link_products,
+)
+from hubqbo.sync._plan import (
+    Action,
+    Gone,
+    LinkState,
+    ObjectPlan,
+    PlanContext,
+    SkipReason,
+    SourceRecord,
+    SyncPlan,
+    plan_object,
+    snapshot_hash,
+)
+from hubqbo.sync._result import SyncResult
+from hubqbo.sync._source import (
+    Mapper,
+    contact_record,
+    contact_values,
+    invoice_record,
+    line_item_records,
+    mapping_mapper,
+    product_record,
+    product_values,
+)
+from hubqbo.timezones import resolve_time_zone
+
+__all__ = ["SyncCrm", "SyncEngine", "SyncLedger"]
+
+_log = logging.getLogger("hubqbo.sync")
+
+PARKED_STREAM = "hubspot:parked_until"
+
+
+@runtime_checkable
+class SyncCrm(CrmClient, CrmRecordStore, Protocol):
+    """What the engine needs from HubSpot: the CRM port and its batch record calls."""
+
+
+@runtime_checkable
+class SyncLedger(AccountingClient, LedgerFeed, Protocol):
+    """What the engine needs from QBO: the ledger port and its change feed."""
+
+
+def _system_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _default_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _parse_instant(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _values_of(base: Mapping[str, str]) -> dict[str, str]:
+    """A base snapshot without hubqbo's flags (what the hash compares)."""
+    return {k: v for k, v in base.items() if not k.startswith(FLAG_PREFIX)}
+
+
+def _link_state(link: Link) -> LinkState:
+    base = decode_base(link.base)
+    values = _values_of(base)
+    return LinkState(
+        qbo_id=link.qbo_id,
+        hubspot_id=link.hubspot_id,
+        base=values,
+        base_hash=snapshot_hash(values) if link.base else None,
+        privacy_deleted=base.get(f"{FLAG_PREFIX}privacy") == "1",
+        archived=base.get(f"{FLAG_PREFIX}archived") == "1",
+    )
+
+
+@attrs.frozen
+class _Read:
+    """One object's reading: its records and links, and the feed position reached."""
+
+    kind: ObjectKind
+    changes: tuple[LedgerChange, ...]
+    links: tuple[Link, ...]
+    cursor: str
+    first: bool
+
+
+class SyncEngine:
+    """Sync QBO customers, items and invoices into HubSpot contacts, products and invoices.
+
+    Args:
+        hubspot: the HubSpot side (``HubSpotClient``: ``CrmClient`` + ``CrmRecordStore``).
+        qbo: one QBO company (``QuickBooksClient``: ``AccountingClient`` + ``LedgerFeed``).
+        state: where links, cursors and the journal live (``SQLiteStateStore`` ...).
+        tenant: the name of this portal + company pair in the store.
+        config: what to sync and how (``SyncConfig``).
+        now: the clock (aware ``datetime``); injectable for tests and demos.
+        holder: who holds the tenant's lease (default ``host:pid``).
+        lease_ttl: how long a lease lasts without renewal.
+        max_attempts: failed writes of one record before it is quarantined.
+        matcher_factory: builds the customer matcher used by initial linking.
+
+    Example:
+        >>> from hubqbo.hubspot import HubSpotClient
+        >>> from hubqbo.quickbooks import QuickBooksClient
+        >>> from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox
+        >>> from hubqbo.sync import Action, ObjectKind, SQLiteStateStore
+        >>> qbo = QuickBooksSandbox()
+        >>> realm = qbo.add_realm(country="US")
+        >>> _ = qbo.add_customer(realm, "Acme Inc",
+        ...                      PrimaryEmailAddr={"Address": "ann@acme.example"})
+        >>> engine = SyncEngine(HubSpotClient(access_token="pat", transport=HubSpotSandbox()),
+        ...                     QuickBooksClient(realm_id=realm, access_token="t", transport=qbo),
+        ...                     state=SQLiteStateStore(":memory:"), tenant="acme")
+        >>> plan = engine.plan()                     # reads both sides, writes nothing
+        >>> plan.of(ObjectKind.CONTACTS).count(Action.CREATE)
+        1
+        >>> engine.apply(plan).applied, engine.run().applied   # the re-run writes nothing
+        (1, 0)
+    """
+
+    def __init__(
+        self,
+        hubspot: SyncCrm,
+        qbo: SyncLedger,
+        *,
+        state: StateStore,
+        tenant: str,
+        config: SyncConfig | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        holder: str | None = None,
+        lease_ttl: dt.timedelta = dt.timedelta(minutes=5),
+        max_attempts: int = 3,
+        matcher_factory: Callable[[Iterable[Customer]], CustomerMatcher] = CustomerMatcher,
+    ) -> None:
+        self._crm = hubspot
+        self._qbo = qbo
+        self._store = state
+        self.tenant = tenant
+        self.config = config or SyncConfig()
+        self._now = now or _system_now
+        self._holder = holder or _default_holder()
+        self._ttl = lease_ttl
+        self._max_attempts = max_attempts
+        self._matcher_factory = matcher_factory
+        self._invoice_props = InvoiceProperties()
+        self._properties_ensured = False
+        self._mappers: dict[ObjectKind, Mapper] = {}
+        self._store.connect_tenant(tenant, qbo_realm_id=qbo.realm_id)
+
+    def __repr__(self) -> str:
+        return f"SyncEngine(tenant={self.tenant!r}, realm={self._qbo.realm_id!r})"
+
+    # ------------------------------------------------------------------ settings
+
+    def id_property(self, kind: ObjectKind) -> str:
+        """hubqbo's unique HubSpot property for ``kind`` (``realm:id`` values); invoices share
+        ``InvoiceBuilder``'s, so an invoice made from a deal and then synced is one record."""
+        if kind is ObjectKind.INVOICES:
+            return self._invoice_props.qbo_ref
+        return self.config.id_property
+
+    def _stream(self, kind: ObjectKind) -> str:
+        return f"qbo:{self._qbo.realm_id}:{kind.entity}"
+
+    def ensure_properties(self) -> None:
+        """Create hubqbo's HubSpot properties (unique ``realm:id`` and status), once."""
+        if self._properties_ensured:
+            return
+        specs: list[PropertySpec] = []
+        groups: list[PropertyGroupSpec] = []
+        for kind in (ObjectKind.CONTACTS, ObjectKind.PRODUCTS, ObjectKind.LINE_ITEMS):
+            if not self.config.of(kind).enabled:
+                continue
+            groups.append(PropertyGroupSpec(kind.crm_type))
+            specs.append(
+                PropertySpec(
+                    kind.crm_type,
+                    self.config.id_property,
+                    "QuickBooks record (realm:id)",
+                    has_unique_value=True,
+                    description="Set by hubqbo's sync; unique, the key of its upserts.",
+                )
+            )
+            specs.append(
+                PropertySpec(kind.crm_type, self.config.status_property, "QuickBooks status")
+            )
+        if groups:
+            self._crm.ensure_properties(groups, specs)
+        if self.config.invoices.enabled:
+            InvoiceBuilder(self._crm, self._qbo, now=self._now).ensure_properties()
+        self._properties_ensured = True
+
+    # ------------------------------------------------------------------ webhooks
+
+    def notify(self, events: Iterable[object]) -> int:
+        """Mark the records parsed webhook events name as dirty; the next run re-reads them.
+
+        Takes QBO's and HubSpot's parsed events (``hubqbo.quickbooks.WebhookEvent``,
+        ``hubqbo.hubspot.webhooks.WebhookEvent``); duplicates and reordering cost nothing
+        (one dirty row per record). HubSpot merges, deletions and privacy deletions of linked
+        contacts are kept to update the links. Makes no provider call. Returns the number of
+        records marked.
+        """
+        at = self._now()
+        marks = []
+        for dirty in dirty_from_events(events):
+            if dirty.source == "qbo":
+                marks.append(DirtyMark("qbo", dirty.entity, dirty.id, at))
+            else:
+                op = dirty.operation or "change"
+                record = f"{op}:{dirty.id}" + (f">{dirty.merged_into}" if dirty.merged_into else "")
+                marks.append(DirtyMark("hubspot", dirty.entity, record, at))
+        if marks:
+            self._store.mark_dirty(self.tenant, marks)
+        return len(marks)
+
+    # ------------------------------------------------------------------ by hand
+
+    def _lease(self) -> Lease:
+        return self._store.acquire_lease(self.tenant, self._holder, ttl=self._ttl)
+
+    def link(self, kind: ObjectKind, qbo_id: str, hubspot_id: str) -> None:
+        """Link a QBO record to a HubSpot record by hand (an ambiguous pair, say). The next
+        run writes hubqbo's values onto it."""
+        lease = self._lease()
+        try:
+            self._store.commit(
+                lease,
+                StateChange(links=[Link(kind=kind.value, qbo_id=qbo_id, hubspot_id=hubspot_id)]),
+            )
+        finally:
+            self._store.release_lease(lease)
+
+    def unlink(self, kind: ObjectKind, qbo_id: str) -> None:
+        """Forget a link (the HubSpot record stays; the QBO record may link again)."""
+        lease = self._lease()
+        try:
+            self._store.commit(lease, StateChange(unlinks=[LinkRef(kind.value, qbo_id)]))
+        finally:
+            self._store.release_lease(lease)
+
+    # ------------------------------------------------------------------ plan
+
+    def plan(self, *, proceed: bool = False) -> SyncPlan:
+        """Read what changed on both sides and return every write it calls for; writes
+        nothing (the dry run). ``proceed`` lets deletions past the mass-delete guard through."""
+        started = self._now()
+        dirty = self._store.dirty(self.tenant)
+        quarantined = self._quarantined()
+        objects: list[ObjectPlan] = []
+        cursors: dict[str, str] = {}
+        notes: list[str] = []
+        readings: dict[ObjectKind, _Read] = {}
+        for kind in self.config.enabled_kinds:
+            reading = self._read(kind, started, dirty)
+            readings[kind] = reading
+            cursors[self._stream(kind)] = reading.cursor
+            planned = self._plan_kind(
+                reading, proceed=proceed, quarantined=quarantined.get(kind, set())
+            )
+            objects.append(planned)
+            if kind is ObjectKind.INVOICES and self.config.of(ObjectKind.LINE_ITEMS).enabled:
+                objects.append(
+                    self._plan_lines(
+                        reading, planned, quarantined.get(ObjectKind.LINE_ITEMS, set())
+                    )
+                )
+        hubspot_links, hubspot_unlinks = self._hubspot_events(dirty)
+        for obj in objects:
+            if obj.refused:
+                # held-back deletions must be read again: this object's cursor stays
+                notes.append(obj.refused)
+                cursors.pop(self._stream(obj.kind), None)
+        return SyncPlan(
+            tenant=self.tenant,
+            objects=tuple(objects),
+            cursors=cursors,
+            notes=tuple(notes),
+            cleared=tuple(dirty),
+            links=tuple(hubspot_links),
+            unlinks=tuple(hubspot_unlinks) + tuple(self._merged_away(objects)),
+        )
+
+    def _quarantined(self) -> dict[ObjectKind, set[str]]:
+        from hubqbo.protocols import OperationState
+
+        out: dict[ObjectKind, set[str]] = {}
+        for entry in self._store.operations(self.tenant, states=[OperationState.FAILED]):
+            if entry.attempts >= self._max_attempts:
+                out.setdefault(ObjectKind(entry.kind), set()).add(entry.source_id)
+        return out
+
+    def _read(self, kind: ObjectKind, started: dt.datetime, dirty: Sequence[DirtyRecord]) -> _Read:
+        entity = kind.entity
+        cursor_row = self._store.cursor(self.tenant, self._stream(kind))
+        cursor = _parse_instant(cursor_row.value if cursor_row else None)
+        links = tuple(self._store.links(self.tenant, kind.value))
+        read = read_changes(
+            self._qbo,
+            entity,
+            cursor,
+            started=started,
+            linked_ids=[link.qbo_id for link in links],
+            overlap=self.config.cdc_overlap,
+        )
+        seen = {c.id for c in read.changes}
+        asked = [d.record_id for d in dirty if d.side == "qbo" and d.kind == entity]
+        extra = read_dirty(self._qbo, entity, [i for i in dict.fromkeys(asked) if i not in seen])
+        return _Read(
+            kind=kind,
+            changes=(*read.changes, *extra),
+            links=links,
+            cursor=read.cursor.isoformat(),
+            first=cursor is None,
+        )
+
+    def _context(self, kind: ObjectKind, *, proceed: bool, quarantined: set[str]) -> PlanContext:
+        return PlanContext(
+            tenant=self.tenant,
+            realm_id=self._qbo.realm_id,
+            id_property=self.id_property(kind),
+            status_property=self.config.status_property,
+            proceed=proceed,
+            mass_delete_share=self.config.mass_delete_share,
+            quarantined=frozenset(quarantined),
+        )
+
+    def _mapper(self, kind: ObjectKind) -> Mapper:
+        """The object's mapping set as a mapper (the QBO company's and the portal's zones)."""
+        cached = self._mappers.get(kind)
+        if cached is None:
+            also = {ObjectKind.CONTACTS: contact_values, ObjectKind.PRODUCTS: product_values}
+            cached = mapping_mapper(
+                self.config.mapping_set(kind),
+                qbo_time_zone=self._qbo.company_profile().time_zone,
+                hubspot_time_zone=self._crm.portal_time_zone(),
+                also=also.get(kind),
+            )
+            self._mappers[kind] = cached
+        return cached
+
+    def _records(self, reading: _Read) -> list[SourceRecord]:
+        kind = reading.kind
+        settings = self.config.of(kind)
+        realm = self._qbo.realm_id
+        mapper = self._mapper(kind)
+        if kind is ObjectKind.CONTACTS:
+            return [
+                contact_record(
+                    c.record if isinstance(c.record, Customer) and not c.deleted else None,
+                    realm_id=realm,
+                    settings=settings,
+                    qbo_id=c.id,
+                    mapper=mapper,
+                )
+                for c in reading.changes
+            ]
+        if kind is ObjectKind.PRODUCTS:
+            return [
+                product_record(
+                    c.record if isinstance(c.record, Item) and not c.deleted else None,
+                    settings=settings,
+                    qbo_id=c.id,
+                    mapper=mapper,
+                )
+                for c in reading.changes
+            ]
+        today = self._qbo.company_profile().today(self._now())
+        parents = self._parents(reading.changes) if settings.sub_customers else {}
+        return [
+            invoice_record(
+                c.record if isinstance(c.record, Invoice) and not c.deleted else None,
+                realm_id=realm,
+                today=today,
+                settings=settings,
+                contact_of=lambda cid: parents.get(cid, cid),
+                qbo_id=c.id,
+                mapper=mapper,
+            )
+            for c in reading.changes
+        ]
+
+    def _parents(self, changes: Sequence[LedgerChange]) -> dict[str, str]:
+        """Invoice customer id -> the top-level customer whose contact gets the invoice."""
+        ids = sorted({c.record.customer.value for c in changes if isinstance(c.record, Invoice)})
+        parents: dict[str, str] = {}
+        pending = ids
+        for _ in range(5):  # QBO nests jobs at most five levels deep
+            found = self._qbo.records_by_id("Customer", pending)
+            nxt = []
+            for change in found:
+                customer = change.record
+                if isinstance(customer, Customer) and customer.parent_id:
+                    parents[change.id] = customer.parent_id
+                    nxt.append(customer.parent_id)
+            if not nxt:
+                break
+            pending = nxt
+
+        def top(cid: str) -> str:
+            seen = set()
+            while cid in parents and cid not in seen:
+                seen.add(cid)
+                cid = parents[cid]
+            return cid
+
+        return {cid: top(cid) for cid in ids}
+
+    def _plan_kind(self, reading: _Read, *, proceed: bool, quarantined: set[str]) -> ObjectPlan:
+        kind = reading.kind
+        settings = self.config.of(kind)
+        records = self._records(reading)
+        states = {link.qbo_id: _link_state(link) for link in reading.links}
+        context = self._context(kind, proceed=proceed, quarantined=quarantined)
+        proposal = self._propose(reading, records, states)
+        context = attrs.evolve(context, proposed=proposal.proposed, proposed_values=proposal.values)
+        planned = plan_object(
+            kind, records, states, settings, context=context, ambiguous=proposal.ambiguous
+        )
+        if kind is ObjectKind.INVOICES:
+            planned = self._with_events(reading, planned, states)
+        return planned
+
+    def _with_events(
+        self, reading: _Read, planned: ObjectPlan, states: Mapping[str, LinkState]
+    ) -> ObjectPlan:
+        """Attach to each invoice write the status events it makes true (C4), computed by
+        ``invoice_events`` (the one implementation ``InvoiceBuilder`` uses) from the base
+        snapshot (what HubSpot last knew) and QBO now; they enter the outbox in the same
+        transaction that marks the write applied."""
+        names = self._invoice_props
+        invoices = {c.id: c.record for c in reading.changes if isinstance(c.record, Invoice)}
+        ops = []
+        for op in planned.operations:
+            invoice = invoices.get(op.qbo_id)
+            link = states.get(op.qbo_id)
+            if op.action is Action.ASSOCIATE or invoice is None or link is None:
+                ops.append(op)
+                continue
+            base = link.base or {}
+            previous = _status(base.get(names.status))
+            status = _status(op.snapshot.get(names.status))
+            if status is None:
+                ops.append(op)
+                continue
+            found = invoice_events(
+                invoice,
+                realm_id=self._qbo.realm_id,
+                deal_id=None,
+                previous_status=previous,
+                previous_balance=_decimal(base.get(names.balance)),
+                status=status,
+            )
+            ops.append(attrs.evolve(op, events=tuple(_outbox(e, self.tenant) for e in found)))
+        return attrs.evolve(planned, operations=tuple(ops))
+
+    def _plan_lines(
+        self, reading: _Read, invoices: ObjectPlan, quarantined: set[str]
+    ) -> ObjectPlan:
+        """QBO invoice lines as HubSpot line items on their invoices; a line removed from an
+        invoice is archived with it gone."""
+        kind = ObjectKind.LINE_ITEMS
+        skipped = {s.qbo_id for s in invoices.skipped if s.reason is not SkipReason.UNCHANGED}
+        records: list[SourceRecord] = []
+        changed: set[str] = set()
+        for change in reading.changes:
+            invoice = change.record
+            if change.deleted or not isinstance(invoice, Invoice) or change.id in skipped:
+                continue
+            changed.add(change.id)
+            records.extend(line_item_records(invoice))
+        links = [
+            link
+            for link in self._store.links(self.tenant, kind.value)
+            if link.qbo_id.partition(".")[0] in changed
+        ]
+        present = {r.qbo_id for r in records}
+        records.extend(
+            SourceRecord(kind, link.qbo_id, "deleted", gone=Gone.DELETED)
+            for link in links
+            if link.qbo_id not in present
+        )
+        states = {link.qbo_id: _link_state(link) for link in links}
+        context = attrs.evolve(self._context(kind, proceed=True, quarantined=quarantined))
+        return plan_object(kind, records, states, self.config.of(kind), context=context)
+
+    def _propose(
+        self, reading: _Read, records: Sequence[SourceRecord], links: Mapping[str, LinkState]
+    ) -> LinkProposal:
+        """Initial linking for the records that would be created."""
+        kind = reading.kind
+        wanted = {
+            r.qbo_id
+            for r in records
+            if r.qbo_id not in links
+            and r.gone is None
+            and not r.problems
+            and r.eligible
+            and r.parent_id is None
+        }
+        if not wanted or kind is ObjectKind.INVOICES:
+            return LinkProposal()
+        linked_hs = {link.hubspot_id: link.qbo_id for link in reading.links}
+        models = [c.record for c in reading.changes if c.id in wanted and c.record is not None]
+        if kind is ObjectKind.CONTACTS:
+            customers = [m for m in models if isinstance(m, Customer)]
+            if reading.first:
+                contacts = self._crm.list_records(
+                    CrmObjectType.CONTACT, properties=[*CONTACT_PROPERTIES, self.id_property(kind)]
+                )
+                return link_contacts(
+                    customers, contacts, linked=linked_hs, matcher_factory=self._matcher_factory
+                )
+            emails = sorted({(c.email or "").strip().lower() for c in customers if c.email})
+            found = self._crm.read_records(
+                CrmObjectType.CONTACT, emails, id_property="email", properties=CONTACT_PROPERTIES
+            )
+            return link_contacts(customers, found, linked=linked_hs, use_matcher=False)
+        if not reading.first:
+            return LinkProposal()
+        items = [m for m in models if isinstance(m, Item)]
+        products: list[CrmObject] = [
+            o
+            for o in self._crm.list_records(
+                CrmObjectType.PRODUCT, properties=[*PRODUCT_PROPERTIES, self.id_property(kind)]
+            )
+            if o.id not in linked_hs
+        ]
+        return link_products(items, products)
+
+    def _hubspot_events(self, dirty: Sequence[DirtyRecord]) -> tuple[list[Link], list[LinkRef]]:
+        """Links to change for HubSpot merges, deletions and privacy deletions of linked
+        records (encoded by ``notify`` as ``operation:id[>survivor]``)."""
+        links: list[Link] = []
+        unlinks: list[LinkRef] = []
+        for row in dirty:
+            if row.side != "hubspot":
+                continue
+            try:
+                kind = ObjectKind(row.kind)
+            except ValueError:
+                continue
+            operation, _, rest = row.record_id.partition(":")
+            record_id, _, survivor = rest.partition(">")
+            link = self._store.link(self.tenant, kind.value, hubspot_id=record_id)
+            if link is None:
+                continue
+            base = decode_base(link.base)
+            if operation == "privacyDeletion":
+                base[f"{FLAG_PREFIX}privacy"] = "1"
+                links.append(_relinked(link, link.hubspot_id, base))
+            elif operation == "deletion":
+                unlinks.append(LinkRef(kind.value, link.qbo_id))
+            elif operation == "merge" and survivor:
+                taken = self._store.link(self.tenant, kind.value, hubspot_id=survivor)
+                if taken is None:
+                    links.append(_relinked(link, survivor, base))
+                else:
+                    unlinks.append(LinkRef(kind.value, link.qbo_id))
+        return links, unlinks
+
+    def _merged_away(self, objects: Sequence[ObjectPlan]) -> list[LinkRef]:
+        """Deleted QBO customers and items (a merge deletes the merged-away one) keep no
+        link when the delete policy does nothing: one link survives, the merge target's."""
+        out: list[LinkRef] = []
+        for obj in objects:
+            if obj.kind is ObjectKind.INVOICES:
+                continue
+            out.extend(
+                LinkRef(obj.kind.value, s.qbo_id)
+                for s in obj.skipped
+                if s.reason is SkipReason.DELETE_POLICY
+            )
+        return out
+
+    # ------------------------------------------------------------------ apply
+
+    def _daily_reset(self, now: dt.datetime) -> dt.datetime:
+        """The next midnight in the portal's time zone (HubSpot's daily limit resets then)."""
+        try:
+            zone = resolve_time_zone(self._crm.portal_time_zone())
+        except Exception:  # noqa: BLE001 - the zone only refines when to retry
+            zone = dt.timezone.utc
+        local = now.astimezone(zone)
+        tomorrow = (local + dt.timedelta(days=1)).date()
+        return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).astimezone(dt.timezone.utc)
+
+    def _parked(self) -> dt.datetime | None:
+        row = self._store.cursor(self.tenant, PARKED_STREAM)
+        until = _parse_instant(row.value if row else None)
+        return until if until is not None and until > self._now() else None
+
+    def _applier(self, lease: Lease, run_id: str | None) -> Applier:
+        return Applier(
+            self._crm,
+            self._store,
+            tenant=self.tenant,
+            lease=lease,
+            run_id=run_id,
+            id_property=self.id_property,
+            now=self._now,
+            daily_reset=self._daily_reset,
+            max_attempts=self._max_attempts,
+        )
+
+    def apply(self, plan: SyncPlan) -> SyncResult:
+        """Write exactly the plan's operations, once (see ``hubqbo.sync._apply``)."""
+        return self._locked(lambda lease, run_id: self._apply(plan, lease, run_id))
+
+    def run(self, *, proceed: bool = False) -> SyncResult:
+        """Complete what an interrupted run left in flight, then plan and apply; safe to
+        repeat."""
+
+        def body(lease: Lease, run_id: str) -> SyncResult:
+            resumed = self._applier(lease, run_id).resume()
+            plan = self.plan(proceed=proceed)
+            result = self._apply(plan, lease, run_id)
+            if resumed.applied or resumed.failed:
+                result = attrs.evolve(
+                    result,
+                    applied=result.applied + resumed.applied,
+                    failed=result.failed + resumed.failed,
+                )
+            return result
+
+        return self._locked(body)
+
+    def _locked(self, body: Callable[[Lease, str], SyncResult]) -> SyncResult:
+        parked = self._parked()
+        if parked is not None:
+            return SyncResult(
+                tenant=self.tenant,
+                parked_until=parked,
+                errors=(f"parked until {parked.isoformat()} (HubSpot's daily limit)",),
+            )
+        lease = self._lease()
+        run = self._store.start_run(lease)
+        try:
+            result = body(lease, run.run_id)
+        except BaseException as exc:
+            self._store.finish_run(
+                lease, run.run_id, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"
+            )
+            self._store.release_lease(lease)
+            raise
+        self._store.finish_run(
+            lease,
+            run.run_id,
+            status=RunStatus.SUCCEEDED if result.ok else RunStatus.FAILED,
+            counts={"applied": result.applied, "failed": result.failed},
+            error="; ".join(result.errors) or None,
+        )
+        self._store.release_lease(lease)
+        return attrs.evolve(result, run_id=run.run_id)
+
+    def _apply(self, plan: SyncPlan, lease: Lease, run_id: str | None) -> SyncResult:
+        if plan.tenant != self.tenant:
+            raise ValueError(f"the plan is for tenant {plan.tenant!r}, not {self.tenant!r}")
+        if plan.operations:
+            self.ensure_properties()
+        applier = self._applier(lease, run_id)
+        report = applier.apply(plan.operations)
+        if report.touched.get(ObjectKind.INVOICES) and report.parked_until is None:
+            self._refresh_deals(sorted(report.touched[ObjectKind.INVOICES]), applier.lease, report)
+        moved = self._finish(plan, applier.lease, report)
+        return _result(self.tenant, report, moved)
+
+    def _refresh_deals(self, invoice_ids: Sequence[str], lease: Lease, report: ApplyReport) -> None:
+        """Recompute the roll-up (C1-C3) of every deal whose invoices changed, with
+        ``InvoiceBuilder.refresh_deal`` (one implementation), and put its changes in the
+        outbox (C4). Idempotent: a roll-up already current costs no write."""
+        links = self._store.links(self.tenant, ObjectKind.INVOICES.value, qbo_ids=invoice_ids)
+        deals: set[str] = set()
+        for link in links:
+            try:
+                found = self._crm.associations(
+                    CrmObjectType.INVOICE, link.hubspot_id, CrmObjectType.DEAL
+                )
+            except ApiError as failed:
+                report.errors.append(f"deals of invoice {link.qbo_id}: {failed}")
+                continue
+            deals.update(a.to_id for a in found)
+        if not deals:
+            return
+        builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
+        events: list[OutboxEvent] = []
+        for deal_id in sorted(deals):
+            try:
+                refreshed = builder.refresh_deal(deal_id)
+            except ApiError as failed:
+                report.errors.append(f"roll-up of deal {deal_id}: {failed}")
+                continue
+            events.extend(
+                _outbox(e, self.tenant) for e in refreshed.events if e.kind == "deal_rollup_changed"
+            )
+        if events:
+            self._store.commit(lease, StateChange(events=events))
+            report.events += len(events)
+
+    def _finish(self, plan: SyncPlan, lease: Lease, report: ApplyReport) -> bool:
+        """Move the cursors (and clear the dirty inbox) only when every write landed."""
+        blocking = report.failed - len(report.quarantined)
+        if report.parked_until is not None:
+            self._store.commit(
+                lease,
+                StateChange(cursors=[Cursor(PARKED_STREAM, report.parked_until.isoformat())]),
+            )
+            return False
+        if blocking > 0:
+            return False
+        self._store.commit(
+            lease,
+            StateChange(
+                cursors=[Cursor(stream, value) for stream, value in plan.cursors.items()],
+                cleared=plan.cleared,
+                links=plan.links,
+                unlinks=plan.unlinks,
+            ),
+        )
+        return True
+
+
+def _relinked(link: Link, hubspot_id: str, base: Mapping[str, str]) -> Link:
+    return Link(
+        kind=link.kind,
+        qbo_id=link.qbo_id,
+        hubspot_id=hubspot_id,
+        qbo_sync_token=link.qbo_sync_token,
+        base=canonical_json(dict(base)),
+    )
+
+
+def _result(tenant: str, report: ApplyReport, moved: bool) -> SyncResult:
+    return SyncResult(
+        tenant=tenant,
+        counts=report.counts,
+        applied=report.applied,
+        failed=report.failed,
+        quarantined=tuple(report.quarantined),
+        errors=tuple(report.errors),
+        cursors_moved=moved,
+        parked_until=report.parked_until,
+        events=report.events,
+    )
+
+
+def _status(value: str | None) -> InvoiceStatus | None:
+    try:
+        return InvoiceStatus(value) if value else None
+    except ValueError:
+        return None
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value else None
+    except ArithmeticError:
+        return None
+
+
+def _outbox(event: object, tenant: str) -> OutboxEvent:
+    """An event as an outbox row; its id is derived from its content (the same event found
+    twice is stored once)."""
+    payload = canonical_json(
+        {k: v for k, v in attrs.asdict(event).items() if v is not None}  # type: ignore[arg-type]
+    )
+    kind = str(getattr(event, "kind", "event"))
+    return OutboxEvent(
+        event_id=derive_request_id(f"event:{kind}", payload, namespace=tenant),
+        type=kind,
+        payload=payload,
+    )

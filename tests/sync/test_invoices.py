@@ -1,0 +1,142 @@
+"""Invoice sync (I, J): QBO invoices into HubSpot invoice objects with their line items,
+associated with the contact; payments, voids and deletions; deal roll-ups and events via the
+code ``InvoiceBuilder`` uses."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from hubqbo.sync import Action, DeletePolicy, ObjectKind, ObjectSync, SyncConfig
+from tests.sync.conftest import World, props
+
+ALL = SyncConfig(invoices=ObjectSync())
+
+
+def _setup(world: World) -> tuple[str, str, str]:
+    customer = world.customer(
+        "Acme Inc", GivenName="Ann", PrimaryEmailAddr={"Address": "ann@acme.example"}
+    )
+    item = world.qbo.add_item(world.realm, "Audit", 500, Sku="AUD")
+    invoice = world.qbo.add_invoice(world.realm, customer, [(item, 2, 500)])
+    return customer, item, invoice
+
+
+def _invoices(world: World) -> list[dict[str, object]]:
+    return [props(r) for r in world.hs.records("invoices")]
+
+
+def _associated(world: World, object_type: str, record_id: str, to_type: str) -> list[str]:
+    return [a.to_id for a in world.crm.associations(object_type, record_id, to_type)]  # type: ignore[arg-type]
+
+
+def test_an_invoice_becomes_a_hubspot_invoice_with_its_line_items_and_contact(
+    world: World,
+) -> None:
+    _, _, invoice = _setup(world)
+    engine = world.engine(ALL)
+    plan = engine.plan()
+    assert plan.of(ObjectKind.INVOICES).count(Action.CREATE) == 1
+    assert plan.of(ObjectKind.LINE_ITEMS).count(Action.CREATE) == 1
+    result = engine.apply(plan)
+    assert result.ok, result.errors
+    (record,) = world.hs.records("invoices")
+    values = props(record)
+    assert values["qbo_invoice_ref"] == f"{world.realm}:{invoice}"
+    assert Decimal(str(values["qbo_invoice_total"])) == Decimal(1000)
+    assert values["hubqbo_invoice_status"] == "awaiting_send"
+    (contact,) = world.contacts()
+    assert _associated(world, "invoices", record["id"], "contacts") == [contact["id"]]
+    (line,) = world.hs.records("line_items")
+    assert props(line)["name"] == "Audit"
+    assert Decimal(str(props(line)["quantity"])) == 2
+    assert _associated(world, "invoices", record["id"], "line_items") == [line["id"]]
+    assert engine.run().applied == 0
+
+
+def test_a_payment_updates_the_invoice_and_writes_events_once(world: World) -> None:
+    _, _, invoice = _setup(world)
+    engine = world.engine(ALL)
+    engine.run()
+    world.later()
+    world.qbo.add_payment(world.realm, invoice, 400)
+    world.later()
+    plan = engine.plan()
+    (op,) = plan.of(ObjectKind.INVOICES).operations
+    assert {c.name for c in op.changes} >= {"qbo_invoice_balance", "hubqbo_invoice_status"}
+    result = engine.apply(plan)
+    assert result.events == 1
+    (event,) = world.store.pending_events("acme")
+    assert event.type == "payment_received"
+    assert Decimal(json.loads(event.payload)["amount"]) == 400
+    assert _invoices(world)[0]["hubqbo_invoice_status"] == "partially_paid"
+    world.later()
+    assert engine.run().events == 0
+    assert len(world.store.pending_events("acme")) == 1
+
+
+def test_a_voided_invoice_is_an_update_to_zero_and_voided(world: World) -> None:
+    _, _, invoice = _setup(world)
+    engine = world.engine(ALL)
+    engine.run()
+    world.later()
+    current = world.ledger.get_invoice(invoice)
+    world.ledger.void_invoice(current)
+    world.later()
+    result = engine.run()
+    assert result.ok
+    values = _invoices(world)[0]
+    assert values["hubqbo_invoice_status"] == "voided"
+    assert Decimal(str(values["qbo_invoice_total"])) == 0
+    assert [e.type for e in world.store.pending_events("acme")] == ["invoice_voided"]
+
+
+def test_a_deleted_invoice_follows_the_delete_policy(world: World) -> None:
+    _, _, invoice = _setup(world)
+    engine = world.engine(SyncConfig(invoices=ObjectSync(delete=DeletePolicy.ARCHIVE)))
+    engine.run()
+    world.later()
+    world.ledger.delete_invoice(world.ledger.get_invoice(invoice))
+    world.later()
+    held = engine.plan()  # one of one linked invoices: past the mass-delete guard
+    assert held.operations == ()
+    assert "held back" in str(held)
+    result = engine.run(proceed=True)
+    assert result.counts["invoices"] == {"archive": 1}
+    assert world.hs.records("invoices") == []
+
+
+def test_a_removed_line_is_archived_and_a_new_one_added(world: World) -> None:
+    customer, item, _ = _setup(world)
+    other = world.qbo.add_item(world.realm, "Training", 90)
+    invoice = world.qbo.add_invoice(world.realm, customer, [(item, 1, 500), (other, 3, 90)])
+    engine = world.engine(ALL)
+    engine.run()
+    assert len(world.hs.records("line_items")) == 3
+    world.later()
+    world.ledger.modify_invoice(
+        invoice, lambda inv: __import__("attrs").evolve(inv, lines=inv.lines[:1])
+    )
+    world.later()
+    result = engine.run()
+    assert result.ok, result.errors
+    assert result.counts["line_items"] == {"archive": 1}
+    assert sorted(props(r)["name"] for r in world.hs.records("line_items")) == ["Audit", "Audit"]
+
+
+def test_a_deal_gets_its_rollup_when_its_invoice_changes(world: World) -> None:
+    _, _, invoice = _setup(world)
+    engine = world.engine(ALL)
+    engine.run()
+    (record,) = world.hs.records("invoices")
+    deal = world.hs.create("deals", {"dealname": "Audit"})
+    world.crm.associate("invoices", record["id"], "deals", deal)  # type: ignore[arg-type]
+    world.later()
+    world.qbo.add_payment(world.realm, invoice, 1000)
+    world.later()
+    result = engine.run()
+    assert result.ok, result.errors
+    deal_props = props(world.hs.get("deals", deal) or {})
+    assert deal_props["qbo_invoice_status"] == "paid"
+    kinds = sorted(e.type for e in world.store.pending_events("acme"))
+    assert kinds == ["deal_rollup_changed", "invoice_paid", "payment_received"]
