@@ -168,6 +168,7 @@ from hubqbo.protocols import (
     Lease,
     Link,
     LinkRef,
+    MappingStatus,
     MappingTally,
     Operation,
     OperationOutcome,
@@ -194,6 +195,16 @@ from hubqbo.rollups import (
     rollup_candidates,
 )
 from hubqbo.status import InvoiceStatus, invoice_status, invoice_status_now
+from hubqbo.sync import (
+    DeletePolicy,
+    ObjectKind,
+    ObjectSync,
+    SyncConfig,
+    SyncEngine,
+    SyncPlan,
+    SyncResult,
+    WritePolicy,
+)
 from hubqbo.timezones import local_date
 
 __all__ = [
@@ -230,6 +241,7 @@ __all__ = [
     "DealRefresh",
     "DealRollup",
     "DealRollupChanged",
+    "DeletePolicy",
     "Direction",
     "DirtyMark",
     "DirtyRecord",
@@ -300,7 +312,9 @@ __all__ = [
     "OAuthClient",
     "OAuthProvider",
     "OAuthToken",
+    "ObjectKind",
     "ObjectPair",
+    "ObjectSync",
     "Operation",
     "OperationOutcome",
     "OperationState",
@@ -341,6 +355,10 @@ __all__ = [
     "StoreConnectionError",
     "StoreNotUsable",
     "StoredMappingSet",
+    "SyncConfig",
+    "SyncEngine",
+    "SyncPlan",
+    "SyncResult",
     "TaxCode",
     "TaxCodeRequired",
     "TaxDetail",
@@ -357,6 +375,7 @@ __all__ = [
     "UnexpectedResponseError",
     "ValidationError",
     "WebhookPayloadError",
+    "WritePolicy",
     "__version__",
     "create_invoice_for_deal",
     "deal_rollup",
