@@ -114,7 +114,7 @@ def test_config_init_then_show(hubqbo: Run, tmp_path: Path) -> None:
     assert 0 == shown.code, shown.err
     data = json.loads(shown.out)
     assert ["shop"] == [t["tenant"] for t in data["tenants"]]
-    assert "hubspot_to_quickbooks" == data["tenants"][0]["sync"]["contacts"]
+    assert ["active_only"] == data["tenants"][0]["sync"]["contacts"]["filter"]
     table = hubqbo("config", "show")
     assert "* shop" in table.out
 

@@ -3,6 +3,7 @@ is ever read from the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,9 @@ state_store = "postgresql://hubqbo@db.internal/hubqbo"
 fee_item = "5"
 
 [tenants.acme.sync]
-contacts = "hubspot_to_quickbooks"
-invoices = "quickbooks_to_hubspot"
+contacts = "update_only"
+products = "off"
+invoices = { from = "2026-01-01", delete = "mark", filter = "active_only" }
 
 [tenants.offline]
 sandbox = "http://127.0.0.1:8780/"
@@ -47,7 +49,11 @@ def test_a_good_file_reads_into_tenants(monkeypatch: pytest.MonkeyPatch) -> None
     assert ("9130355222573944", "9130355222573945") == acme.realms
     assert "sandbox" == acme.environment
     assert "~/tokens" == acme.token_dir
-    assert {"contacts": "hubspot_to_quickbooks", "invoices": "quickbooks_to_hubspot"} == acme.sync
+    assert {
+        "contacts": {"enabled": True, "write": "update_only"},
+        "products": {"enabled": False},
+        "invoices": {"from": dt.date(2026, 1, 1), "delete": "mark", "filter": ["active_only"]},
+    } == acme.sync
     assert "http://127.0.0.1:8780" == config.tenant("offline").sandbox
 
 
@@ -89,7 +95,42 @@ def test_a_good_file_reads_into_tenants(monkeypatch: pytest.MonkeyPatch) -> None
             "tenants.a.sync.deals",
             "unknown object",
         ),
-        ('[tenants.a]\nsync = { contacts = "both" }\n', 2, "tenants.a.sync.contacts", "two_way"),
+        (
+            '[tenants.a]\nsync = { contacts = "both" }\n',
+            2,
+            "tenants.a.sync.contacts",
+            "update_only",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.contacts]\n\nwrite = "always"\n',
+            4,
+            "tenants.a.sync.contacts.write",
+            "create_and_update",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.products]\nfrom = "2026-01-01"\n',
+            3,
+            "tenants.a.sync.products.from",
+            "invoices only",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.invoices]\nfrom = "soon"\n',
+            3,
+            "tenants.a.sync.invoices.from",
+            "not a date",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.contacts]\nfilter = ["vip"]\n',
+            3,
+            "tenants.a.sync.contacts.filter",
+            "with_email",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.contacts]\nenabled = "yes"\n',
+            3,
+            "tenants.a.sync.contacts.enabled",
+            "true or false",
+        ),
         ('default_tenant = "b"\n[tenants.a]\n', 1, "default_tenant", "no tenant 'b'"),
         ('[tenants.a]\nhubspot_scopes = "oauth"\n', 2, "tenants.a.hubspot_scopes", "list"),
     ],

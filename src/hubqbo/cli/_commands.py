@@ -71,10 +71,11 @@ qbo_redirect_uri = "http://localhost:8721/callback"      # https://... for produ
 hubspot_redirect_uri = "http://localhost:8721/callback"
 state_store = "~/.hubqbo/{tenant}.sqlite3"
 
-[tenants.{tenant}.sync]
-contacts = "hubspot_to_quickbooks"
-products = "hubspot_to_quickbooks"
-invoices = "quickbooks_to_hubspot\"""",
+[tenants.{tenant}.sync]           # QuickBooks -> HubSpot (hubqbo sync)
+contacts = {{ write = "create_and_update", filter = ["active_only"] }}
+products = "on"
+invoices = {{ enabled = true, from = "2026-01-01" }}\
+""",
 }
 
 
@@ -149,7 +150,8 @@ def config_show(session: Session, as_json: bool) -> None:
                 ", ".join(r["realms"]) or "-",
                 r["portal"] or "-",
                 r["sandbox"] or r["environment"],
-                ", ".join(f"{k}: {v}" for k, v in r["sync"].items()) or "-",
+                ", ".join(k if v.get("enabled", True) else f"{k} off" for k, v in r["sync"].items())
+                or "-",
             )
             for r in rows
         ],

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -39,8 +40,9 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = [
     "CONFIG_ENV",
-    "SYNC_DIRECTIONS",
+    "SYNC_KEYS",
     "SYNC_OBJECTS",
+    "SYNC_SHORTHANDS",
     "Config",
     "ConfigError",
     "Tenant",
@@ -56,8 +58,17 @@ TOKEN_DIR_ENV = "HUBQBO_TOKEN_DIR"  # noqa: S105 - a variable name, not a secret
 """Environment variable naming the token directory (wins over ``token_store`` in the file)."""
 DEFAULT_TOKEN_DIR = "~/.hubqbo/tokens"  # noqa: S105 - a directory, not a secret
 IN_PROCESS = "in-process"
-SYNC_OBJECTS = ("contacts", "companies", "products", "invoices", "payments")
-SYNC_DIRECTIONS = ("off", "hubspot_to_quickbooks", "quickbooks_to_hubspot", "two_way")
+SYNC_OBJECTS = ("contacts", "products", "invoices")
+SYNC_SHORTHANDS = ("on", "off", "update_only")
+SYNC_KEYS: dict[str, Any] = {
+    "enabled": bool,
+    "write": ("create_and_update", "update_only"),
+    "delete": ("nothing", "mark", "archive"),
+    "filter": ("active_only", "with_email"),
+    "from": str,
+    "sub_customers": bool,
+    "line_items": bool,
+}
 
 _TOP_KEYS = {"default_tenant", "token_store", "tenants"}
 _TENANT_KEYS = {
@@ -114,7 +125,8 @@ class Tenant:
         hubspot_redirect_uri: the redirect URI registered with HubSpot.
         hubspot_scopes: the scopes asked of HubSpot.
         fee_item: the QBO item id quote fees are invoiced with.
-        sync: sync direction per object (``contacts = "hubspot_to_quickbooks"``...).
+        sync: per object (contacts, products, invoices), the sync settings as the file gives
+            them (a shorthand ``"on"``/``"off"``/``"update_only"`` becomes ``enabled``/``write``).
     """
 
     name: str
@@ -140,7 +152,7 @@ class Tenant:
         "e-commerce",
     )
     fee_item: str | None = None
-    sync: Mapping[str, str] = attrs.field(factory=dict)
+    sync: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
     @property
     def realm(self) -> str | None:
@@ -338,18 +350,7 @@ def _tenant(reader: _Reader, name: str, data: Any, token_dir: str) -> Tenant:
                 f"(http://127.0.0.1:PORT), not {sandbox!r}",
             )
         sandbox = sandbox.rstrip("/")
-    sync = data.get("sync", {})
-    if not isinstance(sync, Mapping):
-        raise reader.fail(f"{where}sync", "must be a table ([tenants.NAME.sync])")
-    for key, value in sync.items():
-        if key not in SYNC_OBJECTS:
-            raise reader.fail(
-                f"{where}sync.{key}", f"unknown object (known: {', '.join(SYNC_OBJECTS)})"
-            )
-        if value not in SYNC_DIRECTIONS:
-            raise reader.fail(
-                f"{where}sync.{key}", f"must be one of {', '.join(SYNC_DIRECTIONS)}, not {value!r}"
-            )
+    sync = _sync_settings(reader, data.get("sync", {}), f"{where}sync")
     options: dict[str, Any] = {}
     for key in ("qbo_redirect_uri", "hubspot_redirect_uri"):
         uri = reader.string(data, key, where)
@@ -371,9 +372,68 @@ def _tenant(reader: _Reader, name: str, data: Any, token_dir: str) -> Tenant:
         or reader.string(data, "token_store", where)
         or token_dir,
         fee_item=reader.identifier(data, "fee_item", where),
-        sync=dict(sync),
+        sync=sync,
         **options,
     )
+
+
+def _sync_settings(reader: _Reader, raw: Any, where: str) -> dict[str, dict[str, Any]]:
+    """``[tenants.NAME.sync]``: per object a shorthand or a table of SyncConfig settings."""
+    if not isinstance(raw, Mapping):
+        raise reader.fail(where, "must be a table ([tenants.NAME.sync])")
+    out: dict[str, dict[str, Any]] = {}
+    for name, value in raw.items():
+        key = f"{where}.{name}"
+        if name not in SYNC_OBJECTS:
+            raise reader.fail(key, f"unknown object (known: {', '.join(SYNC_OBJECTS)})")
+        if isinstance(value, str):
+            if value not in SYNC_SHORTHANDS:
+                raise reader.fail(
+                    key, f"must be one of {', '.join(SYNC_SHORTHANDS)} or a table, not {value!r}"
+                )
+            out[name] = (
+                {"enabled": value != "off"}
+                if value != "update_only"
+                else {"enabled": True, "write": "update_only"}
+            )
+            continue
+        if not isinstance(value, Mapping):
+            raise reader.fail(key, "must be a string (on, off, update_only) or a table")
+        settings: dict[str, Any] = {}
+        for setting, given in value.items():
+            rule = SYNC_KEYS.get(setting)
+            here = f"{key}.{setting}"
+            if rule is None:
+                raise reader.fail(here, f"unknown setting (known: {', '.join(SYNC_KEYS)})")
+            if rule is bool and not isinstance(given, bool):
+                raise reader.fail(here, f"must be true or false, not {given!r}")
+            settings[setting] = _sync_value(reader, name, setting, given, here)
+            continue
+        out[name] = settings
+    return out
+
+
+_FILTER_NAMES = ("active_only", "with_email")
+
+
+def _sync_value(reader: _Reader, name: str, setting: str, given: Any, here: str) -> Any:
+    """One checked sync setting (filters as a list, ``from`` as a date)."""
+    rule = SYNC_KEYS[setting]
+    if setting == "filter":
+        names = [given] if isinstance(given, str) else given
+        if not isinstance(names, list) or any(g not in _FILTER_NAMES for g in names):
+            raise reader.fail(here, f"must name filters among {', '.join(_FILTER_NAMES)}")
+        return names
+    if setting == "from":
+        if name != "invoices" or not isinstance(given, (str, dt.date)):
+            raise reader.fail(here, "invoices only: a date (2026-01-01)")
+        try:
+            return dt.date.fromisoformat(str(given))
+        except ValueError:
+            raise reader.fail(here, f"not a date: {given!r}") from None
+    if isinstance(rule, tuple) and given not in rule:
+        raise reader.fail(here, f"must be one of {', '.join(rule)}, not {given!r}")
+    return given
 
 
 _TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
