@@ -64,7 +64,9 @@ def tenant(tmp_path: Path, served: dict[str, str]) -> int:
     (tmp_path / "hubqbo.toml").write_text(
         f'[tenants.offline]\nsandbox = "{served["url"]}"\n'
         f'qbo_redirect_uri = "http://localhost:{port}/callback"\n'
-        f'hubspot_redirect_uri = "http://localhost:{port}/callback"\n',
+        f'hubspot_redirect_uri = "http://localhost:{port}/callback"\n'
+        f'state_store = "{tmp_path / "state.sqlite3"}"\n'
+        "[tenants.offline.sync]\ninvoices = { enabled = true }\n",
         encoding="utf-8",
     )
     return port
@@ -263,3 +265,60 @@ def test_private_app_token_from_the_environment(tmp_path: Path, tenant: int, hub
     assert ExitCode.PROBLEMS == with_token.code  # the draft shows: two problems to fix
     assert "pat-na1-sandbox" not in with_token.out + with_token.err
     assert os.environ.get("HUBQBO_HUBSPOT_TOKEN") is None
+
+
+def test_sync_plan_run_status_link_unlink(tmp_path: Path, tenant: int, hubqbo: Run) -> None:
+    """The UK company into the portal: plan (nothing written), run, a re-run writes nothing,
+    status, and a link made and forgotten by hand."""
+    _connect_both(tmp_path)
+    plan = hubqbo("sync", "plan", "--json")
+    assert 0 == plan.code, plan.err
+    planned = json.loads(plan.out)
+    assert "offline" == planned["tenant"]
+    assert planned["writes"] > 0
+    again = json.loads(hubqbo("sync", "plan", "--json").out)
+    assert planned["writes"] == again["writes"]  # planning wrote nothing
+
+    screen = hubqbo("sync", "plan")
+    assert f"Sync plan for offline: {planned['writes']} write(s)" in screen.out
+    assert max(len(line) for line in screen.out.splitlines()) <= 80
+
+    declined = hubqbo("sync", "run", input="n\n")
+    assert ExitCode.CANCELLED == declined.code
+    run = hubqbo("sync", "run", "--yes")
+    assert 0 == run.code, run.err
+    assert f"Sync run done: {planned['writes']} written, 0 failed, 0 quarantined" in run.out
+    rerun = hubqbo("sync", "run", "--yes", "--json")
+    assert 0 == rerun.code, rerun.err
+    result = json.loads(rerun.out)["result"]
+    assert result is None or 0 == result["applied"]
+
+    status = hubqbo("sync", "status", "--json")
+    assert 0 == status.code, status.err
+    facts = json.loads(status.out)
+    created = sum(o["counts"]["create"] for o in planned["objects"] if o["object"] != "line_items")
+    assert created <= sum(facts["linked"][k] for k in ("contacts", "products", "invoices"))
+    assert "succeeded" == facts["runs"][0]["status"]
+    table = hubqbo("sync", "status")
+    assert "Last runs" in table.out
+
+    first = next(o for o in planned["operations"] if o["object"] == "contacts")
+    unlinked = hubqbo("sync", "unlink", "contacts", first["qbo_id"], "--yes")
+    assert 0 == unlinked.code, unlinked.err
+    after = json.loads(hubqbo("sync", "status", "--json").out)
+    assert facts["linked"]["contacts"] - 1 == after["linked"]["contacts"]
+    hubspot_id = first["hubspot_id"] or "1011"
+    linked = hubqbo("sync", "link", "contacts", first["qbo_id"], hubspot_id)
+    assert 0 == linked.code, linked.err
+    assert (
+        facts["linked"]["contacts"]
+        == json.loads(hubqbo("sync", "status", "--json").out)["linked"]["contacts"]
+    )
+
+
+def test_sync_only_one_object(tmp_path: Path, tenant: int, hubqbo: Run) -> None:
+    _connect_both(tmp_path)
+    plan = hubqbo("sync", "plan", "--object", "products", "--json")
+    assert 0 == plan.code, plan.err
+    assert {"products"} == {o["object"] for o in json.loads(plan.out)["operations"]}
+    assert ExitCode.USAGE == hubqbo("sync", "plan", "--object", "deals").code

@@ -173,8 +173,8 @@ def _summary(session: Session, plan: SyncPlan) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), title_justify="left")
     table.title = f"Sync plan for {plan.tenant}: {len(plan.operations)} write(s)"
     table.add_column("Object")
-    for action in ("create", "update", "mark", "archive", "link"):
-        table.add_column(action.capitalize(), justify="right")
+    for action in ("Create", "Update", "Mark", "Archive", "Assoc."):
+        table.add_column(action, justify="right")
     table.add_column("Same", justify="right")
     table.add_column("Skipped", justify="right")
     for obj in plan.objects:
@@ -182,8 +182,8 @@ def _summary(session: Session, plan: SyncPlan) -> None:
         table.add_row(
             obj.kind.value if obj.refused is None else f"{obj.kind.value} (held back)",
             *(
-                str(obj.count(Action(a if a != "link" else "associate")))
-                for a in ("create", "update", "mark", "archive", "link")
+                str(obj.count(Action(a)))
+                for a in ("create", "update", "mark", "archive", "associate")
             ),
             str(obj.skipped_for(_unchanged())),
             str(skipped),
@@ -215,7 +215,7 @@ def _writes(session: Session, plan: SyncPlan, limit: int | None) -> None:
                 op.action.value,
                 f"{op.kind.value} {op.qbo_id}",
                 op.label,
-                op.hubspot_id or "new",
+                op.hubspot_id or ("new" if op.action is Action.CREATE else "-"),
                 op.reason,
             )
             for op in shown
