@@ -25,6 +25,8 @@ PAGES = [
     "errors.md",
     "sandbox-quickbooks.md",
     "sandbox-hubspot.md",
+    "mappings.md",
+    "logging.md",
     "cli.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
