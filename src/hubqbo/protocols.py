@@ -489,6 +489,12 @@ class CrmRecordStore(Protocol):
         """Create the CRM's default association for each pair."""
         ...
 
+    def associated_ids(
+        self, from_type: CrmObjectType, ids: Sequence[str], to_type: CrmObjectType
+    ) -> dict[str, list[str]]:
+        """The ids of the ``to_type`` records associated with each of ``ids`` (batched)."""
+        ...
+
 
 @attrs.frozen
 class LedgerChange:

@@ -28,6 +28,7 @@ PAGES = [
     "mappings.md",
     "logging.md",
     "cli.md",
+    "sync.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

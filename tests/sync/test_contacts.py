@@ -31,7 +31,9 @@ def test_backfill_creates_contacts_then_a_rerun_writes_nothing(world: World) -> 
     assert plan.of(ObjectKind.CONTACTS).count(Action.CREATE) == 2
     assert world.contacts() == []  # the plan wrote nothing
     result = engine.apply(plan)
-    assert result.ok and result.applied == 2 and result.cursors_moved
+    assert result.ok
+    assert result.applied == 2
+    assert result.cursors_moved
     people = by_email(world)
     assert people["ann@acme.example"]["firstname"] == "Ann"
     assert people["ann@acme.example"]["hubqbo_id"].startswith(f"{world.realm}:")
@@ -40,7 +42,8 @@ def test_backfill_creates_contacts_then_a_rerun_writes_nothing(world: World) -> 
     writes = world.hubspot_writes()
     world.later()
     again = engine.run()
-    assert again.applied == 0 and again.ok
+    assert again.applied == 0
+    assert again.ok
     assert world.hubspot_writes() == writes
     assert len(world.contacts()) == 2
 
@@ -70,7 +73,8 @@ def test_existing_contacts_are_linked_by_email_not_duplicated(world: World) -> N
 
     plan = engine.plan()
     (op,) = plan.of(ObjectKind.CONTACTS).operations
-    assert op.action is Action.UPDATE and op.hubspot_id == existing
+    assert op.action is Action.UPDATE
+    assert op.hubspot_id == existing
     engine.apply(plan)
     assert [c["id"] for c in world.contacts()] == [existing]
     assert props(world.contacts()[0])["firstname"] == "Ann"
@@ -89,7 +93,8 @@ def test_existing_contacts_are_linked_by_the_matcher_one_to_one(world: World) ->
     )
     engine = world.engine(CONTACTS_ONLY)
     (op,) = engine.plan().of(ObjectKind.CONTACTS).operations
-    assert op.action is Action.UPDATE and op.hubspot_id == existing
+    assert op.action is Action.UPDATE
+    assert op.hubspot_id == existing
 
 
 def test_two_customers_with_one_email_stay_unlinked_for_a_person(world: World) -> None:
@@ -110,7 +115,8 @@ def test_two_customers_with_one_email_stay_unlinked_for_a_person(world: World) -
     world.edit("Customer", b, Notes="touched")  # re-read: still held back, never duplicated
     world.later()
     assert engine.plan().of(ObjectKind.CONTACTS).skipped_for(SkipReason.AMBIGUOUS) == 1
-    assert engine.run().ok and len(world.contacts()) == 1
+    assert engine.run().ok
+    assert len(world.contacts()) == 1
 
 
 def test_update_only_creates_nothing(world: World) -> None:
@@ -196,7 +202,7 @@ def test_delete_policy_mark_writes_the_status(world: World) -> None:
 
 
 def test_delete_policy_archive_archives(world: World) -> None:
-    first, engine = _deactivate(world, DeletePolicy.ARCHIVE)
+    _, engine = _deactivate(world, DeletePolicy.ARCHIVE)
     result = engine.run()
     assert result.counts["contacts"] == {"archive": 1}
     assert len(world.contacts()) == 9
@@ -218,9 +224,13 @@ def test_mass_delete_guard_holds_back_until_told(world: World) -> None:
 def test_every_value_goes_through_the_mapping_set(world: World) -> None:
     from hubqbo.mapping import ObjectPair, default_mapping_set
 
-    world.customer("Acme", GivenName="Ann", CompanyName="Acme Inc",
-                   PrimaryEmailAddr={"Address": "ann@acme.example"},
-                   PrimaryPhone={"FreeFormNumber": "555-0100"})
+    world.customer(
+        "Acme",
+        GivenName="Ann",
+        CompanyName="Acme Inc",
+        PrimaryEmailAddr={"Address": "ann@acme.example"},
+        PrimaryPhone={"FreeFormNumber": "555-0100"},
+    )
     mappings = {ObjectKind.CONTACTS: default_mapping_set(ObjectPair.CONTACT).delete("phone")}
     engine = world.engine(SyncConfig(products=ObjectSync.off(), mappings=mappings))
     engine.run()

@@ -154,6 +154,4 @@ def associate_records(
         return []
     result = client.batch_associate(from_type, to_type, pairs)
     failed = {f.index: f.error for f in result.failures}
-    return [
-        AssociationOutcome(i, a, b, error=failed.get(i)) for i, (a, b) in enumerate(pairs)
-    ]
+    return [AssociationOutcome(i, a, b, error=failed.get(i)) for i, (a, b) in enumerate(pairs)]

@@ -21,11 +21,10 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.status import InvoiceStatus
+from hubqbo.errors import ApiError
 from hubqbo.idempotency import canonical_json, derive_request_id
 from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
-from hubqbo.errors import ApiError
 from hubqbo.models import (
     CrmObjectType,
     Customer,
@@ -52,6 +51,7 @@ from hubqbo.protocols import (
     StateChange,
     StateStore,
 )
+from hubqbo.status import InvoiceStatus
 from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._feeds import dirty_from_events, read_changes, read_dirty
@@ -68,6 +68,7 @@ from hubqbo.sync._plan import (
     LinkState,
     ObjectPlan,
     PlanContext,
+    Skip,
     SkipReason,
     SourceRecord,
     SyncPlan,
@@ -162,7 +163,9 @@ class SyncEngine:
         config: what to sync and how (``SyncConfig``).
         now: the clock (aware ``datetime``); injectable for tests and demos.
         holder: who holds the tenant's lease (default ``host:pid``).
-        lease_ttl: how long a lease lasts without renewal.
+        lease_ttl: how long a lease lasts without renewal (a run that dies holds the tenant
+            that long).
+        lease_wait: how long to wait for a lease another holder has.
         max_attempts: failed writes of one record before it is quarantined.
         matcher_factory: builds the customer matcher used by initial linking.
 
@@ -196,6 +199,7 @@ class SyncEngine:
         now: Callable[[], dt.datetime] | None = None,
         holder: str | None = None,
         lease_ttl: dt.timedelta = dt.timedelta(minutes=5),
+        lease_wait: dt.timedelta = dt.timedelta(0),
         max_attempts: int = 3,
         matcher_factory: Callable[[Iterable[Customer]], CustomerMatcher] = CustomerMatcher,
     ) -> None:
@@ -207,6 +211,7 @@ class SyncEngine:
         self._now = now or _system_now
         self._holder = holder or _default_holder()
         self._ttl = lease_ttl
+        self._lease_wait = lease_wait
         self._max_attempts = max_attempts
         self._matcher_factory = matcher_factory
         self._invoice_props = InvoiceProperties()
@@ -284,7 +289,9 @@ class SyncEngine:
     # ------------------------------------------------------------------ by hand
 
     def _lease(self) -> Lease:
-        return self._store.acquire_lease(self.tenant, self._holder, ttl=self._ttl)
+        return self._store.acquire_lease(
+            self.tenant, self._holder, ttl=self._ttl, wait=self._lease_wait
+        )
 
     def link(self, kind: ObjectKind, qbo_id: str, hubspot_id: str) -> None:
         """Link a QBO record to a HubSpot record by hand (an ambiguous pair, say). The next
@@ -297,6 +304,29 @@ class SyncEngine:
             )
         finally:
             self._store.release_lease(lease)
+
+    def release(self, kind: ObjectKind, qbo_id: str) -> None:
+        """Let a quarantined record be written again: its failed operations are set aside
+        and the record is re-read by the next run."""
+        from hubqbo.protocols import OperationOutcome, OperationState
+
+        failed = self._store.operations(
+            self.tenant, states=[OperationState.FAILED], kind=kind.value, source_id=qbo_id
+        )
+        lease = self._lease()
+        try:
+            self._store.commit(
+                lease,
+                StateChange(
+                    outcomes=[
+                        OperationOutcome(op.op_id, OperationState.SKIPPED, error="released")
+                        for op in failed
+                    ]
+                ),
+            )
+        finally:
+            self._store.release_lease(lease)
+        self._store.mark_dirty(self.tenant, [DirtyMark("qbo", kind.entity, qbo_id, self._now())])
 
     def unlink(self, kind: ObjectKind, qbo_id: str) -> None:
         """Forget a link (the HubSpot record stays; the QBO record may link again)."""
@@ -361,25 +391,53 @@ class SyncEngine:
         entity = kind.entity
         cursor_row = self._store.cursor(self.tenant, self._stream(kind))
         cursor = _parse_instant(cursor_row.value if cursor_row else None)
-        links = tuple(self._store.links(self.tenant, kind.value))
+        every: list[Link] = []
+
+        def linked_ids() -> list[str]:  # all links, read only when a sweep needs them
+            if not every:
+                every.extend(self._store.links(self.tenant, kind.value))
+            return [link.qbo_id for link in every]
+
         read = read_changes(
             self._qbo,
             entity,
             cursor,
             started=started,
-            linked_ids=[link.qbo_id for link in links],
+            linked_ids=linked_ids,
             overlap=self.config.cdc_overlap,
         )
         seen = {c.id for c in read.changes}
         asked = [d.record_id for d in dirty if d.side == "qbo" and d.kind == entity]
         extra = read_dirty(self._qbo, entity, [i for i in dict.fromkeys(asked) if i not in seen])
+        changes = (*read.changes, *extra)
+        if cursor is None or every:
+            links = tuple(every or self._store.links(self.tenant, kind.value))
+        else:
+            links = tuple(self._links_of(kind, [c.id for c in changes]))
         return _Read(
             kind=kind,
-            changes=(*read.changes, *extra),
+            changes=changes,
             links=links,
             cursor=read.cursor.isoformat(),
             first=cursor is None,
         )
+
+    def _links_of(
+        self, kind: ObjectKind, qbo_ids: Sequence[str] = (), hubspot_ids: Sequence[str] = ()
+    ) -> list[Link]:
+        """The links of some records (in chunks the databases take as parameters)."""
+        out: list[Link] = []
+        for ids, key in (
+            (list(dict.fromkeys(qbo_ids)), "qbo"),
+            (list(dict.fromkeys(hubspot_ids)), "hs"),
+        ):
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                if key == "qbo":
+                    out.extend(self._store.links(self.tenant, kind.value, qbo_ids=chunk))
+                else:
+                    out.extend(self._store.links(self.tenant, kind.value, hubspot_ids=chunk))
+        return out
 
     def _context(self, kind: ObjectKind, *, proceed: bool, quarantined: set[str]) -> PlanContext:
         return PlanContext(
@@ -479,11 +537,23 @@ class SyncEngine:
         records = self._records(reading)
         states = {link.qbo_id: _link_state(link) for link in reading.links}
         context = self._context(kind, proceed=proceed, quarantined=quarantined)
+        if not reading.first and any(r.gone is not None for r in records):
+            # the mass-delete guard compares with every linked record of the object
+            context = attrs.evolve(
+                context, linked_total=len(self._store.links(self.tenant, kind.value))
+            )
         proposal = self._propose(reading, records, states)
         context = attrs.evolve(context, proposed=proposal.proposed, proposed_values=proposal.values)
         planned = plan_object(
             kind, records, states, settings, context=context, ambiguous=proposal.ambiguous
         )
+        read = {r.qbo_id for r in records}
+        held = [
+            Skip(kind, qbo_id, SkipReason.QUARANTINED, "release it with engine.release(...)")
+            for qbo_id in sorted(quarantined - read)
+        ]
+        if held:
+            planned = attrs.evolve(planned, skipped=planned.skipped + tuple(held))
         if kind is ObjectKind.INVOICES:
             planned = self._with_events(reading, planned, states)
         return planned
@@ -536,6 +606,8 @@ class SyncEngine:
                 continue
             changed.add(change.id)
             records.extend(line_item_records(invoice))
+        if not changed:
+            return ObjectPlan(kind)
         links = [
             link
             for link in self._store.links(self.tenant, kind.value)
@@ -582,7 +654,11 @@ class SyncEngine:
             found = self._crm.read_records(
                 CrmObjectType.CONTACT, emails, id_property="email", properties=CONTACT_PROPERTIES
             )
-            return link_contacts(customers, found, linked=linked_hs, use_matcher=False)
+            taken = {
+                link.hubspot_id: link.qbo_id
+                for link in self._links_of(kind, hubspot_ids=[o.id for o in found])
+            }
+            return link_contacts(customers, found, linked=taken, use_matcher=False)
         if not reading.first:
             return LinkProposal()
         items = [m for m in models if isinstance(m, Item)]
@@ -621,6 +697,7 @@ class SyncEngine:
             elif operation == "merge" and survivor:
                 taken = self._store.link(self.tenant, kind.value, hubspot_id=survivor)
                 if taken is None:
+                    unlinks.append(LinkRef(kind.value, link.qbo_id))  # then relinked, one commit
                     links.append(_relinked(link, survivor, base))
                 else:
                     unlinks.append(LinkRef(kind.value, link.qbo_id))
@@ -738,15 +815,15 @@ class SyncEngine:
         outbox (C4). Idempotent: a roll-up already current costs no write."""
         links = self._store.links(self.tenant, ObjectKind.INVOICES.value, qbo_ids=invoice_ids)
         deals: set[str] = set()
-        for link in links:
-            try:
-                found = self._crm.associations(
-                    CrmObjectType.INVOICE, link.hubspot_id, CrmObjectType.DEAL
-                )
-            except ApiError as failed:
-                report.errors.append(f"deals of invoice {link.qbo_id}: {failed}")
-                continue
-            deals.update(a.to_id for a in found)
+        try:
+            found = self._crm.associated_ids(
+                CrmObjectType.INVOICE, [link.hubspot_id for link in links], CrmObjectType.DEAL
+            )
+        except ApiError as failed:
+            report.errors.append(f"deals of the changed invoices: {failed}")
+            return
+        for ids in found.values():
+            deals.update(ids)
         if not deals:
             return
         builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)

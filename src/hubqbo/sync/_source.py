@@ -34,12 +34,12 @@ from hubqbo.sync._plan import Gone, SourceRecord, association_key
 
 __all__ = [
     "Mapper",
-    "line_item_records",
-    "mapping_mapper",
     "contact_record",
     "contact_values",
     "invoice_record",
     "invoice_values",
+    "line_item_records",
+    "mapping_mapper",
     "product_record",
     "product_values",
 ]
