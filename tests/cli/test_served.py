@@ -322,3 +322,14 @@ def test_sync_only_one_object(tmp_path: Path, tenant: int, hubqbo: Run) -> None:
     assert 0 == plan.code, plan.err
     assert {"products"} == {o["object"] for o in json.loads(plan.out)["operations"]}
     assert ExitCode.USAGE == hubqbo("sync", "plan", "--object", "deals").code
+
+
+def test_ctrl_c_while_waiting_for_consent_exits_130(tmp_path: Path, tenant: int) -> None:
+    process = _start(tmp_path, "auth", "quickbooks", "--no-browser")
+    _consent_url(process)  # now waiting for the redirect
+    process.send_signal(signal.SIGINT)
+    code, _out, err = _finish(process)
+    assert ExitCode.INTERRUPTED == code
+    assert "interrupted" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "tokens" / "connections.json").exists()

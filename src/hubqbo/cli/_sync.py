@@ -21,7 +21,15 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from hubqbo.cli._app import CONTEXT, CommandFailed, Session, hubqbo, json_option, pass_session
+from hubqbo.cli._app import (
+    CONTEXT,
+    CommandFailed,
+    Session,
+    confirm,
+    hubqbo,
+    json_option,
+    pass_session,
+)
 from hubqbo.cli._exit import ExitCode
 from hubqbo.cli._mappings import current_set, state_store
 from hubqbo.cli._render import print_table
@@ -380,9 +388,7 @@ def sync_run(  # noqa: PLR0917 - click passes options as arguments
                 session.out.print("Nothing to write: HubSpot is up to date.")
             return int(ExitCode.OK)
         if not yes and not plan.is_empty:
-            click.confirm(
-                f"Write these {len(plan.operations)} change(s) to HubSpot?", abort=True, err=True
-            )
+            confirm(f"Write these {len(plan.operations)} change(s) to HubSpot?")
         with session.err.status(f"Writing {len(plan.operations)} change(s) to HubSpot..."):
             result = engine.apply(plan)
     if as_json:
@@ -517,7 +523,7 @@ def sync_link(session: Session, kind: str, qbo_id: str, hubspot_id: str, realm: 
 def sync_unlink(session: Session, kind: str, qbo_id: str, realm: str | None, yes: bool) -> None:
     """Forget the link of the QuickBooks record QBO_ID (the HubSpot record stays)."""
     if not yes:
-        click.confirm(f"Forget the link of {kind} {qbo_id}?", abort=True, err=True)
+        confirm(f"Forget the link of {kind} {qbo_id}?")
     with _engine(session, realm, ()) as (engine, _store):
         engine.unlink(ObjectKind(kind), qbo_id)
     session.note(f"unlinked {kind} {qbo_id}")
