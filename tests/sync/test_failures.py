@@ -110,7 +110,11 @@ def test_a_partial_batch_fails_only_its_refused_record_which_is_quarantined(worl
     plan = engine.plan()
     assert [x.qbo_id for x in plan.needs_attention] == [bad]  # listed until released
     assert engine.apply(plan).ok
-    engine.release(ObjectKind.CONTACTS, bad)
+    engine.release(ObjectKind.CONTACTS, bad)  # released unchanged: tried again, refused again
+    world.later()
+    again = engine.run()
+    assert again.failed == 1
+    assert again.quarantined == ()
     world.edit("Customer", bad, PrimaryEmailAddr={"Address": "fixed@x.example"})
     world.later()
     assert engine.run().applied == 1
@@ -184,3 +188,23 @@ def test_a_hubspot_merge_keeps_one_link_on_the_surviving_contact(world: World) -
     assert survivor["firstname"] == "Annie"
     assert survivor["hubqbo_id"] == f"{world.realm}:{a}"
     assert len(world.contacts()) == 1
+
+
+def test_a_qbo_customer_merge_keeps_one_link(world: World) -> None:
+    keep = world.customer("Acme", GivenName="Ann", PrimaryEmailAddr={"Address": "ann@a.example"})
+    gone = world.customer("Acme Ltd", GivenName="Ann", PrimaryEmailAddr={"Address": "al@a.example"})
+    item = world.qbo.add_item(world.realm, "Audit", 100)
+    invoice = world.qbo.add_invoice(world.realm, gone, [(item, 1, 100)])
+    engine = world.engine(SyncConfig(invoices=ObjectSync()))
+    engine.run()
+    world.later()
+    world.qbo.merge(world.realm, "Customer", gone, keep)
+    world.later()
+    assert engine.run().ok
+    assert world.store.link("acme", "contacts", qbo_id=gone) is None
+    kept = world.store.link("acme", "contacts", qbo_id=keep)
+    assert kept is not None
+    (record,) = world.hs.records("invoices")
+    associated = world.crm.associated_ids("invoices", [record["id"]], "contacts")  # type: ignore[arg-type]
+    assert kept.hubspot_id in associated[record["id"]]
+    assert invoice

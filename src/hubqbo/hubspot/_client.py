@@ -1063,13 +1063,23 @@ class HubSpotClient:
         return _records.associate_records(self, from_type, to_type, pairs)
 
     def associated_ids(
-        self, from_type: CrmObjectType, ids: Sequence[str], to_type: CrmObjectType
+        self,
+        from_type: CrmObjectType,
+        ids: Sequence[str],
+        to_type: CrmObjectType,
+        *,
+        primary: bool = False,
     ) -> dict[str, list[str]]:
-        """Associated record ids, 1,000 records per request (``CrmRecordStore``)."""
+        """Associated record ids, 1,000 records per request; ``primary``: only those with
+        the pair's primary association type (``CrmRecordStore``)."""
         if not ids:
             return {}
         found = self.batch_read_associations(from_type, ids, to_type)
-        return {k: [a.to_id for a in v] for k, v in found.items()}
+        wanted = primary_type_id(from_type, to_type) if primary else None
+        return {
+            k: [a.to_id for a in v if wanted is None or wanted in a.type_ids]
+            for k, v in found.items()
+        }
 
 
 def wire_errors(data: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:

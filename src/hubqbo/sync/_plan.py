@@ -222,6 +222,9 @@ class Skip:
     reason: SkipReason
     detail: str = ""
     label: str = ""
+    problems: tuple[str, ...] = ()
+    """Bad data: one sentence per value that does not fit (``mapping key: reason`` when a
+    mapping refused it)."""
 
     @property
     def text(self) -> str:
@@ -668,7 +671,14 @@ def _skip_first(  # noqa: PLR0917 - private helper of plan_object
     if qid in ctx.quarantined:
         return Skip(kind, qid, SkipReason.QUARANTINED, label=label)
     if record.problems:
-        return Skip(kind, qid, SkipReason.BAD_DATA, "; ".join(record.problems), label=label)
+        return Skip(
+            kind,
+            qid,
+            SkipReason.BAD_DATA,
+            "; ".join(record.problems),
+            label=label,
+            problems=record.problems,
+        )
     if link is not None and link.privacy_deleted:
         return Skip(kind, qid, SkipReason.PRIVACY_DELETED, label=label)
     if link is not None and link.hubspot_id is not None:
