@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
 import httpx
 import pytest
 
@@ -366,3 +367,24 @@ def test_serve_empty(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         assert 0 == process.wait(timeout=30)
+
+
+def test_an_expired_access_token_is_refreshed_and_saved(
+    tmp_path: Path, tenant: int, hubqbo: Run
+) -> None:
+    """The access token expired an hour ago, the refresh token is good: the command refreshes
+    it through the served token endpoint, saves the rotated one, and carries on."""
+    _connect_both(tmp_path)
+    store = FileTokenStore(tmp_path / "tokens")
+    key = f"quickbooks:{UK}"
+    token = store.load(key)
+    assert token is not None
+    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    store.save(key, attrs.evolve(token, expires_at=past))
+    result = hubqbo("invoice", "1018", "--item", "3=2", "--tax-code", "1=1", "--dry-run")
+    assert 0 == result.code, result.err
+    rotated = store.load(key)
+    assert rotated is not None
+    assert rotated.refresh_token != token.refresh_token
+    assert rotated.expires_at is not None
+    assert rotated.expires_at > dt.datetime.now(dt.timezone.utc)
