@@ -28,6 +28,7 @@ PAGES = [
     "mappings.md",
     "logging.md",
     "matching.md",
+    "cli.md",
     "sync.md",
     "state.md",
 ]
