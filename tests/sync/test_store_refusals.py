@@ -215,9 +215,11 @@ def test_a_pool_of_ones_own(postgres_dsn: str) -> None:
     with ConnectionPool(postgres_dsn, min_size=1, max_size=2) as pool:
         store = PostgresStateStore(pool)
         store.connect_tenant("acme")
+        store.tenants()  # a read: REPEATABLE READ, read only, for that transaction alone
         store.close()
         with pool.connection() as conn:
             assert (1,) == conn.execute("SELECT count(*) FROM hubqbo_tenants").fetchone()
+            assert (None, None) == (conn.isolation_level, conn.read_only)
 
 
 def test_without_psycopg_the_core_works_and_postgres_says_what_to_install() -> None:
