@@ -25,6 +25,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from stat import S_IXOTH
 
 DEFAULT_BIN = "/usr/lib/postgresql/15/bin"
 USER = "hubqbo"
@@ -38,6 +39,19 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _temp_parent() -> str | None:
+    """Where the server's directory goes: the usual temporary directory, unless the tests run
+    as root and it lies under a directory other users cannot enter (``TMPDIR`` under
+    ``/root``, say): the server runs as ``postgres``, so then ``/tmp``."""
+    default = Path(tempfile.gettempdir()).resolve()
+    if os.geteuid() != 0:
+        return None
+    for folder in (default, *default.parents):
+        if not folder.stat().st_mode & S_IXOTH:
+            return "/tmp"
+    return None
 
 
 class PostgresServer:
@@ -129,7 +143,7 @@ class PostgresServer:
                 f"no PostgreSQL binaries in {bin_dir}: install PostgreSQL 15 "
                 "(apt-get install postgresql-15) or set HUBQBO_PG_BIN"
             )
-        root = Path(tempfile.mkdtemp(prefix="hubqbo-pg-"))
+        root = Path(tempfile.mkdtemp(prefix="hubqbo-pg-", dir=_temp_parent()))
         prefix: list[str] = []
         if os.geteuid() == 0:  # initdb refuses root: run the server as postgres
             try:
