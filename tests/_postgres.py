@@ -25,6 +25,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from stat import S_IXOTH
 
 DEFAULT_BIN = "/usr/lib/postgresql/15/bin"
 USER = "hubqbo"
@@ -38,6 +39,19 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _temp_parent() -> str | None:
+    """Where the server's directory goes: the usual temporary directory, unless the tests run
+    as root and it lies under a directory other users cannot enter (``TMPDIR`` under
+    ``/root``, say): the server runs as ``postgres``, so then ``/tmp``."""
+    default = Path(tempfile.gettempdir()).resolve()
+    if os.geteuid() != 0:
+        return None
+    for folder in (default, *default.parents):
+        if not folder.stat().st_mode & S_IXOTH:
+            return "/tmp"
+    return None
 
 
 class PostgresServer:
@@ -62,7 +76,7 @@ class PostgresServer:
         import psycopg
 
         name = name or f"t_{uuid.uuid4().hex[:16]}"
-        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+        with psycopg.connect(self.dsn(), autocommit=True, connect_timeout=10) as conn:
             conn.execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
         return self.dsn(name)
 
@@ -74,7 +88,7 @@ class PostgresServer:
         """
         import psycopg
 
-        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+        with psycopg.connect(self.dsn(), autocommit=True, connect_timeout=10) as conn:
             if (
                 conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
                 is None
@@ -82,22 +96,38 @@ class PostgresServer:
                 with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                     conn.execute(f'CREATE DATABASE "{database}"')
         schema = f"t_{uuid.uuid4().hex[:16]}"
-        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
+        with psycopg.connect(self.dsn(database), autocommit=True, connect_timeout=10) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
         return f"{self.dsn(database)}?options=-csearch_path%3D{schema}", schema
 
     def drop_schema(self, schema: str, database: str = "hubqbo_tests") -> None:
-        """Drop a schema made by ``create_schema`` with everything in it."""
+        """Drop a schema made by ``create_schema`` with everything in it.
+
+        A session a failed test left inside a transaction on the schema's tables would make
+        ``DROP`` wait for ever (a CI run that hangs instead of failing): after ``lock_timeout``
+        the sessions holding locks there are ended and the drop is tried again.
+        """
         import psycopg
 
-        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        with psycopg.connect(self.dsn(database), autocommit=True, connect_timeout=10) as conn:
+            conn.execute("SET lock_timeout = '20s'")
+            try:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            except psycopg.errors.LockNotAvailable:
+                conn.execute(
+                    "SELECT pg_terminate_backend(l.pid) FROM pg_locks l "
+                    "JOIN pg_class c ON c.oid = l.relation "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = %s AND l.pid <> pg_backend_pid()",
+                    (schema,),
+                )
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
     def drop_database(self, name: str) -> None:
         """Drop a database made by ``create_database`` (connections are terminated)."""
         import psycopg
 
-        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+        with psycopg.connect(self.dsn(), autocommit=True, connect_timeout=10) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     @classmethod
@@ -113,7 +143,7 @@ class PostgresServer:
                 f"no PostgreSQL binaries in {bin_dir}: install PostgreSQL 15 "
                 "(apt-get install postgresql-15) or set HUBQBO_PG_BIN"
             )
-        root = Path(tempfile.mkdtemp(prefix="hubqbo-pg-"))
+        root = Path(tempfile.mkdtemp(prefix="hubqbo-pg-", dir=_temp_parent()))
         prefix: list[str] = []
         if os.geteuid() == 0:  # initdb refuses root: run the server as postgres
             try:
@@ -145,26 +175,41 @@ class PostgresServer:
                 "UTF8",
                 "--no-sync",
             )
-            options = f"-h 127.0.0.1 -p {server.port} -k {root} -c max_connections=200" + (
-                "" if fsync else " -c fsync=off -c synchronous_commit=off"
-            )
-            server._run(
-                "pg_ctl",
-                "-D",
-                str(root / "data"),
-                "-l",
-                str(root / "log"),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                options,
-                "start",
-            )
+            server._start(fsync=fsync)
         except PostgresUnavailable:
             server.stop()
             raise
         return server
+
+    def _start(self, *, fsync: bool, attempts: int = 3) -> None:
+        """pg_ctl start on a free port; another free port when that one was taken meanwhile
+        (``_free_port`` releases the port before the server binds it: a process started
+        beside the tests, such as another test session, may take it first)."""
+        assert self._root is not None
+        root = self._root
+        for attempt in range(1, attempts + 1):
+            options = f"-h 127.0.0.1 -p {self.port} -k {root} -c max_connections=200" + (
+                "" if fsync else " -c fsync=off -c synchronous_commit=off"
+            )
+            try:
+                self._run(
+                    "pg_ctl",
+                    "-D",
+                    str(root / "data"),
+                    "-l",
+                    str(root / "log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    options,
+                    "start",
+                )
+                return
+            except PostgresUnavailable as exc:
+                if attempt == attempts or "could not bind" not in str(exc):
+                    raise
+                self.port = _free_port()
 
     def _run(self, tool: str, *args: str) -> None:
         try:

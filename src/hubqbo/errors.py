@@ -421,7 +421,8 @@ class StoreConnectionError(StateStoreError):
 
 
 class InvalidTenantName(StateStoreError, ValueError):
-    """A tenant name is empty, too long, or has characters outside ``[A-Za-z0-9._@-]``."""
+    """A tenant name is empty, too long, or has characters outside ``[A-Za-z0-9._@-]``; or
+    the tenant is not registered in the store yet (``connect_tenant`` first)."""
 
 
 class TenantMismatch(StateStoreError):

@@ -106,10 +106,12 @@ def check(name: str, position: int, corrupt: Any, *, must_fail: bool) -> str:
     else:
         outcome = "same result"
         real, bad = seen.get("real"), seen.get("bad")
-        unnoticeable = (
-            real is None  # the call stopped before this position (cannot happen, kept safe)
-            or (real.status_code == 204 and not bad.content.strip())  # type: ignore[union-attr]
-            or (bad is not None and bad.content == real.content)
+        # position < the clean run's request count, and the requests before it are the clean
+        # run's: a run that succeeds without reaching it would be a test that checks nothing
+        assert real is not None, (name, position, "position not reached")
+        assert bad is not None, (name, position, "position not reached")
+        unnoticeable = (real.status_code == 204 and not bad.content.strip()) or (
+            bad.content == real.content
         )
         assert not must_fail or unnoticeable, (name, position, "bad reply taken as success")
         if not scenario.raw or must_fail:

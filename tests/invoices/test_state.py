@@ -119,6 +119,7 @@ def test_the_journal_records_each_step_and_the_invoice_link(
     ops = {o.action: o for o in store.operations("northwind-us")}
     assert {"create:Invoice", "record:HubSpotInvoice", "rollup:Deal"} == set(ops)
     assert {OperationState.APPLIED} == {o.state for o in ops.values()}
+    assert 1 == ops["create:Invoice"].attempts  # sent once: begun once, applied without a 2nd
     assert (made.invoice.id, made.crm_invoice_id) == (
         ops["create:Invoice"].remote_id,
         ops["record:HubSpotInvoice"].remote_id,

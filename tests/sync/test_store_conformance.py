@@ -625,3 +625,18 @@ def test_one_change_may_move_an_operation_twice(store: SqlStateStore) -> None:
     assert [(S, "HTTP 400"), (A, None)] == [
         (o.state, o.error if o.state is S else None) for o in store.operations("acme")
     ]
+
+
+def test_a_read_sees_one_moment(store: SqlStateStore, open_store: StoreFactory) -> None:
+    """A read transaction is one snapshot: a commit landing between two of its statements is
+    not seen half (what ``export_tenant``'s dozen SELECTs rely on; READ COMMITTED, the
+    PostgreSQL default, gives each statement its own)."""
+    writer = open_store()
+    lease = writer.acquire_lease("acme", "w1", ttl=TTL)
+    links = "SELECT count(*) FROM hubqbo_links WHERE tenant = ?"
+    with store._read() as tx:
+        before = tx.one(links, ("acme",))
+        writer.commit(lease, StateChange(links=[Link("customer", "58", "501")]))
+        during = tx.one(links, ("acme",))
+    assert (before, during) == ((0,), (0,))
+    assert ["58"] == [x.qbo_id for x in store.links("acme", "customer")]

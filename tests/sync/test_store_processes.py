@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import select
 import signal
 import sqlite3
 import subprocess
@@ -38,9 +39,12 @@ def _child(*args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for(proc: subprocess.Popen[str], marker: str) -> str:
+def _wait_for(proc: subprocess.Popen[str], marker: str, *, timeout: float = 120) -> str:
+    """The child's next line, which must start with ``marker``; a child silent for ``timeout``
+    seconds is killed and fails the test (a bare readline would wait for ever: a CI hang)."""
     assert proc.stdout is not None
-    line = proc.stdout.readline()
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    line = proc.stdout.readline() if ready else ""
     if not line.startswith(marker):
         proc.kill()
         raise AssertionError(

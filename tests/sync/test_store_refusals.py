@@ -215,9 +215,11 @@ def test_a_pool_of_ones_own(postgres_dsn: str) -> None:
     with ConnectionPool(postgres_dsn, min_size=1, max_size=2) as pool:
         store = PostgresStateStore(pool)
         store.connect_tenant("acme")
+        store.tenants()  # a read: REPEATABLE READ, read only, for that transaction alone
         store.close()
         with pool.connection() as conn:
             assert (1,) == conn.execute("SELECT count(*) FROM hubqbo_tenants").fetchone()
+            assert (None, None) == (conn.isolation_level, conn.read_only)
 
 
 def test_without_psycopg_the_core_works_and_postgres_says_what_to_install() -> None:
@@ -255,3 +257,20 @@ def test_without_psycopg_the_core_works_and_postgres_says_what_to_install() -> N
 def test_redact_dsn(dsn: str, shown: str) -> None:
     """Passwords in URLs, URL query strings and key=value DSNs are masked."""
     assert shown == redact_dsn(dsn)
+
+
+def test_an_error_after_sqlite_rolled_back_by_itself_is_the_one_raised(tmp_path: Path) -> None:
+    """SQLite ends the transaction itself on some errors (full disk, I/O): the store's own
+    ROLLBACK must not then raise "no transaction is active" in place of the real error."""
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+
+    def write_that_fails() -> None:
+        with store._write() as tx:
+            tx.run("ROLLBACK")  # what SQLite does on SQLITE_FULL before the error reaches us
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_that_fails()
+    store.connect_tenant("acme")  # and the store goes on working
+    assert ["acme"] == [t.name for t in store.tenants()]
+    store.close()

@@ -2,7 +2,9 @@
 
 Why: HubSpot sends and takes ``"17"``, ``"false"``, ``"2026-11-25"``, ``"a;b"``; Python code wants
 ``Decimal``, ``bool``, ``date``, aware ``datetime`` and tuples. Converting in one place means one
-set of rules for dates at midnight UTC, millisecond timestamps, and multi-checkbox values.
+set of rules for dates at midnight UTC, millisecond timestamps, and multi-checkbox values. The
+reading rules are the core's (``hubqbo._values``, shared with the mapping core); this module
+adds the property kinds, the ``None``/``""`` convention and HubSpot's error messages.
 
 Rules (HubSpot's docs, "Properties" and "Search"):
 
@@ -29,16 +31,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
-from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TypeVar
+
+from hubqbo import _values
+from hubqbo._values import format_hubspot_datetime, parse_decimal
 
 __all__ = ["PropertyKind", "WireValue", "from_wire", "kind_of", "to_wire"]
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_MS = re.compile(r"^-?\d+$")
-"""Epoch milliseconds, of any length (``86400000`` is 1970-01-02, midnight UTC)."""
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_T = TypeVar("_T")
 
 WireValue = str | bool | int | Decimal | dt.date | dt.datetime | enum.Enum | Iterable[str] | None
 """What :func:`to_wire` accepts."""
@@ -96,7 +98,7 @@ def to_wire(value: WireValue) -> str:
             raise ValueError(f"cannot write the number {value} to HubSpot")
         return format(value, "f")
     if isinstance(value, dt.datetime):
-        return _datetime_to_wire(value)
+        return format_hubspot_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Iterable):
@@ -106,13 +108,6 @@ def to_wire(value: WireValue) -> str:
             raise ValueError(f"multi-checkbox values cannot contain ';': {bad}")
         return ";".join(items)
     raise TypeError(f"cannot write a {type(value).__name__} as a HubSpot property value")
-
-
-def _datetime_to_wire(value: dt.datetime) -> str:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"HubSpot datetimes must be timezone-aware, got naive {value!r}")
-    utc = value.astimezone(dt.timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def from_wire(
@@ -138,12 +133,16 @@ def from_wire(
     return raw
 
 
-def parse_number(raw: str) -> Decimal:
-    """A HubSpot number string as ``Decimal``."""
+def _hubspot(parse: Callable[[str], _T], raw: str, what: str) -> _T:
     try:
-        number = Decimal(raw.strip())
-    except InvalidOperation:
-        raise ValueError(f"not a HubSpot number: {raw!r}") from None
+        return parse(raw)
+    except ValueError:
+        raise ValueError(f"not a HubSpot {what}: {raw!r}") from None
+
+
+def parse_number(raw: str) -> Decimal:
+    """A HubSpot number string as ``Decimal`` (finite: HubSpot stores no NaN or infinity)."""
+    number = _hubspot(parse_decimal, raw, "number")
     if not number.is_finite():
         raise ValueError(f"not a HubSpot number: {raw!r}")
     return number
@@ -151,34 +150,14 @@ def parse_number(raw: str) -> Decimal:
 
 def parse_bool(raw: str) -> bool:
     """``"true"``/``"false"`` (any case) as ``bool``."""
-    lowered = raw.strip().lower()
-    if lowered not in {"true", "false"}:
-        raise ValueError(f"not a HubSpot boolean: {raw!r}")
-    return lowered == "true"
+    return _hubspot(_values.parse_bool, raw, "boolean")
 
 
 def parse_datetime(raw: str) -> dt.datetime:
     """ISO 8601 (``Z`` or offset; naive read as UTC) or epoch milliseconds, as aware UTC."""
-    text = raw.strip()
-    if _MS.match(text):
-        return _EPOCH + dt.timedelta(milliseconds=int(text))
-    if _DATE_ONLY.match(text):
-        return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"not a HubSpot datetime: {raw!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+    return _hubspot(_values.parse_datetime, raw, "datetime").astimezone(dt.timezone.utc)
 
 
 def parse_date(raw: str) -> dt.date:
     """``YYYY-MM-DD``, ISO 8601 or epoch ms (midnight UTC) as a calendar date."""
-    text = raw.strip()
-    if _DATE_ONLY.match(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not a HubSpot date: {raw!r}") from None
-    return parse_datetime(text).date()
+    return _hubspot(_values.parse_date, raw, "date")

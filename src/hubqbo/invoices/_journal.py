@@ -61,6 +61,9 @@ _TARGETS = {
 }
 
 
+_FINAL = tuple(state for state in OperationState if state.final)
+
+
 def _holder() -> str:
     return f"invoices:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -122,9 +125,12 @@ class AttemptLog:
     def applied(self, action: str, remote_id: str | None, *, links: Sequence[Link] = ()) -> None:
         """Record the step applied (with the id the provider gave), plus its links, in one
         transaction. A step done without being begun here (found done, not made) is journalled
-        and applied at once; one applied before keeps its first answer."""
+        and applied at once; one applied before keeps its first answer; one begun (in flight)
+        is not begun again, so its attempts count the sends."""
         op = self.operation(action)
-        stored = self.store.journal(self.lease, [op], begin=True)[0]
+        stored = self.store.operation(self.tenant, op.op_id)
+        if stored is None or stored.state not in (OperationState.IN_FLIGHT, *_FINAL):
+            stored = self.store.journal(self.lease, [op], begin=True)[0]
         outcomes = []
         if not stored.state.final:
             outcomes = [OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=remote_id)]

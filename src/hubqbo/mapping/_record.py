@@ -182,6 +182,23 @@ def _midnight_date(instant: dt.datetime, zone: str | None) -> tuple[dt.date, boo
     return local.date(), local.time() == dt.time(0)
 
 
+def _date(ctx: _Ctx, value: Any, *, to_qbo: bool) -> _Out | MappingProblem:
+    """A date for a date field of the target: an instant must be the start of a day in the
+    target's time zone, unless ``Transform.DATE_ONLY`` keeps its date (lossy)."""
+    if not isinstance(value, dt.datetime):
+        return _Out(value.isoformat())
+    zone, owner = (ctx.qbo_zone, "QBO company's") if to_qbo else (ctx.hub_zone, "HubSpot portal's")
+    day, exact = _midnight_date(value, zone)
+    if not exact and not ctx.uses(Transform.DATE_ONLY):
+        return ctx.problem(
+            ProblemKind.TIME_OF_DAY,
+            f"is a date; {value.isoformat()} is not the start of a day in the {owner} time "
+            "zone (use Transform.DATE_ONLY to keep its date)",
+            to_qbo=to_qbo,
+        )
+    return _Out(day.isoformat(), not exact)
+
+
 # --------------------------------------------------------------------------- e-mails
 
 
@@ -253,17 +270,7 @@ def _to_qbo(ctx: _Ctx, value: Any) -> _Out | MappingProblem:
     if kind is QboType.BOOLEAN:
         return _Out(value)
     if kind is QboType.DATE:
-        if isinstance(value, dt.datetime):
-            day, exact = _midnight_date(value, ctx.qbo_zone)
-            if not exact and not ctx.uses(Transform.DATE_ONLY):
-                return ctx.problem(
-                    ProblemKind.TIME_OF_DAY,
-                    f"is a date; {value.isoformat()} is not the start of a day in the QBO "
-                    "company's time zone (use Transform.DATE_ONLY to keep its date)",
-                    to_qbo=True,
-                )
-            return _Out(day.isoformat(), not exact)
-        return _Out(value.isoformat())
+        return _date(ctx, value, to_qbo=True)
     # DATETIME
     if not isinstance(value, dt.datetime):
         value = start_of_day(value, ctx.qbo_zone)
@@ -287,17 +294,7 @@ def _to_hubspot(ctx: _Ctx, value: Any) -> _Out | MappingProblem:
     if kind == "bool":
         return _Out("true" if value else "false")
     if kind == "date":
-        if isinstance(value, dt.datetime):
-            day, exact = _midnight_date(value, ctx.hub_zone)
-            if not exact and not ctx.uses(Transform.DATE_ONLY):
-                return ctx.problem(
-                    ProblemKind.TIME_OF_DAY,
-                    f"is a date; {value.isoformat()} is not the start of a day in the HubSpot "
-                    "portal's time zone (use Transform.DATE_ONLY to keep its date)",
-                    to_qbo=False,
-                )
-            return _Out(day.isoformat(), not exact)
-        return _Out(value.isoformat())
+        return _date(ctx, value, to_qbo=False)
     if kind == "datetime":
         if not isinstance(value, dt.datetime):
             value = start_of_day(value, ctx.hub_zone)

@@ -37,6 +37,7 @@ from dateutil.parser import isoparse
 from hubqbo._http._replies import READING_ERRORS, strict_json
 from hubqbo._http._seen import SeenEvents
 from hubqbo.errors import ConfigurationError, SignatureVerificationError, WebhookPayloadError
+from hubqbo.quickbooks._wire import _obj
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -171,14 +172,6 @@ def _list(value: Any) -> list[Any]:
         return []
     if not isinstance(value, list):
         raise TypeError(f"expected a list, got {type(value).__name__}")
-    return value
-
-
-def _obj(value: Any) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise TypeError(f"expected an object, got {type(value).__name__}")
     return value
 
 

@@ -281,15 +281,27 @@ class PostgresStateStore(SqlStateStore):
             self._analyzing.release()
 
     @contextmanager
-    def _tx(self) -> Iterator[_PgTx]:
+    def _tx(self, *, read: bool) -> Iterator[_PgTx]:
         psycopg = self._psycopg
         try:
-            with (
-                self._pool.connection() as conn,
-                conn.transaction(),
-                psycopg.RawCursor(conn) as cur,
-            ):
-                yield _PgTx(cur, self._sql, self._grown)
+            with self._pool.connection() as conn:
+                # A read is one snapshot (REPEATABLE READ: export_tenant's dozen SELECTs see
+                # one moment, not each its own under READ COMMITTED); a write is READ COMMITTED,
+                # serialised by the lease row's FOR UPDATE. Both travel in the BEGIN statement,
+                # and the connection goes back to the pool (maybe the caller's) as it came.
+                before = conn.isolation_level, conn.read_only
+                if read:
+                    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                    conn.read_only = True
+                else:
+                    conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+                    conn.read_only = False
+                try:
+                    with conn.transaction(), psycopg.RawCursor(conn) as cur:
+                        yield _PgTx(cur, self._sql, self._grown)
+                finally:
+                    if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                        conn.isolation_level, conn.read_only = before
             self._analyze_grown()
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise StoreConnectionError(
@@ -303,10 +315,10 @@ class PostgresStateStore(SqlStateStore):
             raise
 
     def _write(self) -> Any:
-        return self._tx()
+        return self._tx(read=False)
 
     def _read(self) -> Any:
-        return self._tx()
+        return self._tx(read=True)
 
     def _ts(self, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:

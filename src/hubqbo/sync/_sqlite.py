@@ -215,7 +215,7 @@ class SQLiteStateStore(SqlStateStore):
             try:
                 yield _SQLiteTx(cur)
             except BaseException as exc:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
                     exc, (sqlite3.IntegrityError, sqlite3.OperationalError)
                 ):
@@ -227,10 +227,17 @@ class SQLiteStateStore(SqlStateStore):
                 try:
                     self._conn.execute("COMMIT")
                 except sqlite3.OperationalError as exc:
-                    self._conn.execute("ROLLBACK")
+                    self._rollback()
                     raise _locked(self.path, exc) from exc
             finally:
                 cur.close()
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already (it rolls back by itself
+        on some errors, e.g. a full disk or an I/O error; a second ROLLBACK would then raise
+        "no transaction is active" and hide the error that matters)."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def _write(self) -> Any:
         return self._tx("BEGIN IMMEDIATE")
