@@ -71,6 +71,12 @@ def _seed(qbo: QuickBooksSandbox, realm: str, size: int, batch: int = 0) -> None
             qbo.add_invoice(realm, customer, [(items[n % len(items)], 1 + n % 4, 10 + n)])
 
 
+def _writes(hs: HubSpotSandbox) -> int:
+    """HubSpot batch requests (record upserts, updates, archives, associations) answered so far;
+    the one-time property set-up and the reads are left out."""
+    return sum(1 for r in hs.requests if "/batch/" in r.path and not r.path.endswith("/read"))
+
+
 def _hubqbo_ids(hs: HubSpotSandbox, object_type: str, prop: str) -> Counter[str]:
     return Counter(str((r.get("properties") or {}).get(prop)) for r in hs.records(object_type))
 
@@ -86,13 +92,20 @@ def test_runs_killed_at_random_points_leave_no_duplicate(tmp_path: Path) -> None
     midway = 0  # kills that hit a run with some but not all of its writes done
     with serve_sandboxes(hs, qbo, latency=0.002) as served:
         urls = (served.hubspot_url, served.quickbooks_url, realm)
-        typical = 9.0  # seconds a run takes; the backfill is the longest
+        typical = 8  # HubSpot batch writes a run sends; the backfill sends the most
         while killed < KILLS:
             child = _child(*urls, db)
+            # The kill point is counted in HubSpot batch writes, not seconds (a loaded machine
+            # makes a child's start-up slow): right after a random one of them was answered,
+            # when the child may not have journaled it yet.
+            first = _writes(hs)
+            target = first + rng.randint(1, typical)
             started = time.monotonic()
-            deadline = started + rng.uniform(0.3, typical)  # a random point of a usual run
-            while child.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)
+            while child.poll() is None and _writes(hs) < target:
+                if time.monotonic() - started > 300:
+                    child.kill()
+                    raise AssertionError("a sync run made no progress for 300 s")
+                time.sleep(0.002)
             if child.returncode is None:
                 child.send_signal(signal.SIGKILL)
                 child.wait(timeout=30)
@@ -101,7 +114,7 @@ def test_runs_killed_at_random_points_leave_no_duplicate(tmp_path: Path) -> None
                 wanted = len(qbo.records(realm, "Customer")) + len(qbo.records(realm, "Invoice"))
                 midway += 0 < written < wanted
             else:
-                typical = max(0.6, time.monotonic() - started)  # aim inside such a run next
+                typical = max(1, _writes(hs) - first)  # aim inside such a run next
                 child.communicate(timeout=30)
                 # finished before the kill: add work so the next child has some
                 batches += 1
