@@ -42,13 +42,30 @@ from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
 from hubqbo.sync._result import Quarantined, SyncResult
 from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
 from hubqbo.sync._sqlite import SQLiteStateStore, default_state_path
+from hubqbo.sync._threeway import (
+    LEDGER_ONLY,
+    ConflictRule,
+    FieldBase,
+    FieldDecision,
+    RecordDecision,
+    Side,
+    Why,
+    alternating_fields,
+    compare_record,
+    decide_field,
+    unique_display_name,
+)
 
 __all__ = [
+    "LEDGER_ONLY",
     "MAX_TENANT_NAME",
     "Action",
     "Ambiguity",
+    "ConflictRule",
     "DeletePolicy",
+    "FieldBase",
     "FieldChange",
+    "FieldDecision",
     "Gone",
     "ObjectKind",
     "ObjectPlan",
@@ -56,7 +73,9 @@ __all__ = [
     "PlannedOp",
     "PostgresStateStore",
     "Quarantined",
+    "RecordDecision",
     "SQLiteStateStore",
+    "Side",
     "Skip",
     "SkipReason",
     "SyncConfig",
@@ -66,12 +85,17 @@ __all__ = [
     "SyncLedger",
     "SyncPlan",
     "SyncResult",
+    "Why",
     "WritePolicy",
     "active_only",
+    "alternating_fields",
+    "compare_record",
+    "decide_field",
     "default_state_path",
     "invoices_from",
     "latest_version",
     "redact_dsn",
+    "unique_display_name",
     "validate_tenant_name",
     "with_email",
 ]
