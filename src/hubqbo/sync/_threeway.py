@@ -227,8 +227,8 @@ def decide_field(
 ) -> FieldDecision:
     """Decide one field by the three-way comparison (see the module's rule).
 
-    ``base`` ``None`` (never synced, e.g. a record just linked): a side is "changed" when it
-    differs from the other, so the rule decides. ``ledger_only`` defaults to ``name`` in
+    ``base`` ``None`` (never synced, e.g. a record just linked): an empty side is filled with
+    the other side's value; two different values are a conflict the rule decides. ``ledger_only`` defaults to ``name`` in
     :data:`LEDGER_ONLY`.
 
     Example:
@@ -239,7 +239,7 @@ def decide_field(
     ledger = name in LEDGER_ONLY if ledger_only is None else ledger_only
     to_hubspot = direction.writes_hubspot
     to_qbo = direction.writes_qbo and not ledger
-    known = base if base is not None else FieldBase(hubspot, qbo)
+    known = base if base is not None else _no_base(qbo, hubspot)
     qbo_changed = not _same(qbo, known.qbo)
     hs_changed = not _same(hubspot, known.hubspot)
     seen = FieldBase(known.qbo, known.hubspot) if base is not None else FieldBase(None, None)
@@ -283,6 +283,16 @@ def decide_field(
     if winner is None:
         return nothing(why, conflict=True)
     return write(winner.other, why, conflict=True)
+
+
+def _no_base(qbo: str | None, hubspot: str | None) -> FieldBase:
+    """A base for a field never synced: an empty side counts as unchanged (its blank is
+    filled), two values are both changes (the rule decides)."""
+    if _empty(qbo):
+        return FieldBase(qbo, None if not _empty(hubspot) else hubspot)
+    if _empty(hubspot):
+        return FieldBase(None, hubspot)
+    return FieldBase(hubspot, qbo)
 
 
 @attrs.frozen
