@@ -228,8 +228,8 @@ def decide_field(
     """Decide one field by the three-way comparison (see the module's rule).
 
     ``base`` ``None`` (never synced, e.g. a record just linked): an empty side is filled with
-    the other side's value; two different values are a conflict the rule decides. ``ledger_only`` defaults to ``name`` in
-    :data:`LEDGER_ONLY`.
+    the other side's value; two different values are a conflict the rule decides.
+    ``ledger_only`` defaults to ``name`` in :data:`LEDGER_ONLY`.
 
     Example:
         >>> decide_field("firstname", FieldBase.same("Ann"), qbo="Anne", hubspot="Annie",
