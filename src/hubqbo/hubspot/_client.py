@@ -11,6 +11,7 @@ limits (100 objects, 2,000 association creates, 1,000 association reads) and sea
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -1011,6 +1012,24 @@ class HubSpotClient:
             self.paths.object(object_type.value, object_id),
             json={"properties": wire.properties_body(properties)},
             idempotent=True,
+        )
+
+    # ------------------------------------------------------------------ sync port (changes)
+    def changed_since(
+        self,
+        object_type: CrmObjectType,
+        since: dt.datetime,
+        *,
+        after_id: str | None = None,
+        properties: Sequence[str] = (),
+    ) -> Iterator[CrmObject]:
+        """Records modified at ``since`` or later (after ``after_id`` at exactly ``since``),
+        oldest change first, by search on the last-modified property with ties broken by id,
+        past the 10,000-result ceiling (``hubqbo.hubspot._changes``)."""
+        from hubqbo.hubspot._changes import records_changed_since
+
+        return records_changed_since(
+            self, object_type.value, since, after_id=after_id, properties=properties
         )
 
     # ------------------------------------------------------------------ sync port (records)
