@@ -62,7 +62,8 @@ def test_a_hubspot_change_goes_to_qbo_once_and_its_echo_costs_nothing(world: Wor
     assert "phone: '555-0100' → '555-0199' (HubSpot → QBO; changed in HubSpot only)" in str(plan)
     hs_before, qbo_before = world.hubspot_writes(), qbo_writes(world)
     result = engine.apply(plan)
-    assert result.ok and result.counts == {"contacts": {"qbo_update": 1}}
+    assert result.ok
+    assert result.counts == {"contacts": {"qbo_update": 1}}
     assert customer(world, ann)["PrimaryPhone"]["FreeFormNumber"] == "555-0199"
     assert (world.hubspot_writes() - hs_before, qbo_writes(world) - qbo_before) == (0, 1)
     # QBO's change data capture now reports hubqbo's own write: equal to the base, no echo
@@ -99,7 +100,7 @@ def test_each_side_changed_field_goes_to_the_other_side(world: World) -> None:
         (ConflictRule.MANUAL, True, "Anne", "Annie"),
     ],
 )
-def test_a_conflict_follows_the_rule(  # noqa: PLR0917 - the parameters of one case
+def test_a_conflict_follows_the_rule(
     world: World, rule: ConflictRule, hubspot_last: bool, qbo_name: str, hubspot_name: str
 ) -> None:
     engine, ann, contact = linked_world(world, rule)
