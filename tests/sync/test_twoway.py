@@ -126,7 +126,7 @@ def test_a_manual_conflict_waits_for_a_person_then_the_winner_is_written(world: 
     world.hs.update("contacts", contact, {"firstname": "Annie"})
     world.later(1)
     assert engine.run().applied == 0
-    (conflict,) = world.store.conflicts("acme")
+    (conflict,) = engine.conflicts()
     assert (conflict.field, conflict.qbo_value, conflict.hubspot_value) == (
         "firstname",
         "Anne",

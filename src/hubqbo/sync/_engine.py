@@ -35,6 +35,7 @@ from hubqbo.models import (
 )
 from hubqbo.protocols import (
     AccountingClient,
+    Conflict,
     CrmClient,
     CrmObject,
     CrmRecordStore,
@@ -478,6 +479,10 @@ class SyncEngine:
             planned.operations,
         )
         return attrs.evolve(planned, operations=tuple(operations)), part, position
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[Conflict]:
+        """Two-way conflicts kept for a person (rule ``MANUAL``), oldest first."""
+        return self._store.conflicts(self.tenant, include_resolved=include_resolved)
 
     def resolve(self, conflict_id: str, winner: str) -> None:
         """Resolve an open two-way conflict (rule ``MANUAL``): ``winner`` is ``"qbo"`` or
