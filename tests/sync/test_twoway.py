@@ -216,3 +216,51 @@ def test_a_lost_qbo_answer_is_resent_with_its_requestid_and_applied_once(world: 
     world.later(1)
     assert engine.run().applied == 0
     assert customer(world, ann)["SyncToken"] == "1"
+
+
+class SearchLags(httpx.BaseTransport):
+    """HubSpot, except that search has not indexed anything yet (it is eventually
+    consistent): only a webhook can tell the engine a contact changed."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/search"):
+            return httpx.Response(200, json={"total": 0, "results": []})
+        return self.inner.handle_request(request)
+
+
+def test_a_hubspot_webhook_marks_a_contact_search_has_not_indexed_yet(world: World) -> None:
+    import datetime as dt
+
+    from hubqbo.hubspot import HubSpotClient
+    from hubqbo.hubspot.webhooks import WebhookEvent
+
+    engine, ann, contact = linked_world(world)
+    world.crm = HubSpotClient(
+        access_token="pat",
+        transport=SearchLags(world.hs),
+        clock=world.clock,
+        sleep=world.clock.sleep,
+    )
+    engine = world.engine(two_way())
+    world.hs.update("contacts", contact, {"phone": "555-0199"})
+    world.later(1)
+    assert engine.run().applied == 0  # search does not show it yet
+    event = WebhookEvent(
+        event_id="1",
+        subscription_id="9",
+        portal_id="62515",
+        occurred_at=dt.datetime(2026, 11, 2, 15, 6, tzinfo=dt.timezone.utc),
+        event_type="contact.propertyChange",
+        object_id=contact,
+        property_name="phone",
+        property_value="555-0199",
+    )
+    assert engine.notify([event, event]) == 1
+    world.later(1)
+    assert engine.run().counts == {"contacts": {"qbo_update": 1}}
+    assert customer(world, ann)["PrimaryPhone"]["FreeFormNumber"] == "555-0199"
+    world.later(1)
+    assert engine.run().applied == 0
