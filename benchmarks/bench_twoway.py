@@ -31,6 +31,7 @@ from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
 from hubqbo.sync import ObjectSync, SQLiteStateStore, SyncConfig, SyncEngine
 
 START = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.timezone.utc)
+TOKEN = "sandbox"  # the sandboxes take any token
 SETUP = ("/crm/properties/", "/account-info/", "/settings/", "/preferences", "/companyinfo")
 
 
@@ -64,9 +65,9 @@ def measure(size: int, k: int) -> dict[str, Any]:
     portal = HubSpotSandbox(clock=clock)
     with tempfile.TemporaryDirectory() as tmp:
         engine = SyncEngine(
-            HubSpotClient(access_token="pat", transport=portal, clock=clock, sleep=clock.sleep),
+            HubSpotClient(access_token=TOKEN, transport=portal, clock=clock, sleep=clock.sleep),
             QuickBooksClient(
-                realm_id=realm, access_token="t", transport=books, clock=clock, sleep=clock.sleep
+                realm_id=realm, access_token=TOKEN, transport=books, clock=clock, sleep=clock.sleep
             ),
             state=SQLiteStateStore(Path(tmp) / "bench.db"),
             tenant="bench",

@@ -22,7 +22,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "hubqbo")
 
 
 # --------------------------------------------------------------------------- PostgreSQL
-# One throwaway server per test session (tests/_postgres.py), a fresh database per test. With
+# One throwaway server per test session (tests/_postgres.py), a fresh schema per test. With
 # CI=true a server that cannot start FAILS the tests that need it; elsewhere they skip with one
 # line that says how to enable them.
 
@@ -41,7 +41,8 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def postgres_dsn(postgres_server: PostgresServer) -> Iterator[str]:
-    """The DSN of a fresh, empty database (dropped after the test)."""
-    dsn = postgres_server.create_database()
+    """The DSN of a fresh, empty namespace (a schema first on ``search_path``, dropped after
+    the test). ``postgres_server.create_database()`` makes a whole database when needed."""
+    dsn, schema = postgres_server.create_schema()
     yield dsn
-    postgres_server.drop_database(dsn.rsplit("/", 1)[1])
+    postgres_server.drop_schema(schema)

@@ -51,6 +51,7 @@ The tree::
         ├── SignatureVerificationError
         ├── WebhookPayloadError        a signed webhook body that is not a valid event list
         ├── DraftHasProblems           an invoice draft still has problems (each says what to do)
+        ├── InvoiceGone                the invoice this attempt made was deleted or voided in QBO
         └── ContactNotEligible         workflow policy ONLY_IF_ELIGIBLE: contact fails the filter
 
 Example:
@@ -83,6 +84,7 @@ __all__ = [
     "HubQboError",
     "InvalidTenantName",
     "InvalidTransition",
+    "InvoiceGone",
     "LeaseHeld",
     "LeaseLost",
     "LinkConflict",
@@ -552,4 +554,27 @@ class ContactNotEligible(DomainError):
             f"contact {contact_id or '(none)'} does not meet the contact sync filter{detail}; "
             "no QuickBooks customer was created. Make the contact eligible, or use the ALWAYS "
             "customer-creation policy."
+        )
+
+
+class InvoiceGone(DomainError):
+    """The QBO invoice an earlier run of this attempt made was deleted or voided since.
+
+    Raised by ``InvoiceBuilder.create`` (with a state store) before anything is written: the
+    attempt is done, and its invoice is not live. To invoice again, start a new attempt
+    explicitly: ``builder.create(draft.with_attempt("..."))``.
+
+    Attributes:
+        realm_id, invoice_id: the invoice the attempt made.
+        reason: ``"deleted"`` or ``"voided"``.
+    """
+
+    def __init__(self, realm_id: str, invoice_id: str, reason: str, attempt: str) -> None:
+        self.realm_id = realm_id
+        self.invoice_id = invoice_id
+        self.reason = reason
+        super().__init__(
+            f"QuickBooks invoice {invoice_id} (company {realm_id}), made by {attempt}, was "
+            f"{reason} in QuickBooks; nothing was written. To invoice again, start a new "
+            "attempt: builder.create(draft.with_attempt('<new id>'))"
         )

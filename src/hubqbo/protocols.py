@@ -793,7 +793,8 @@ class OperationOutcome:
     """How one in-flight operation ended (for ``StateChange.outcomes``).
 
     ``state`` is ``applied``, ``failed`` or ``skipped`` (``in_flight`` only via
-    :meth:`StateStore.begin_operations`).
+    :meth:`StateStore.begin_operations`). The operation keeps a remote id once known; its
+    ``error`` is the last failure's (kept when skipped without one) and is cleared once applied.
     """
 
     op_id: str

@@ -28,6 +28,7 @@ PAGES = [
     "mappings.md",
     "logging.md",
     "sync.md",
+    "state.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

@@ -1,94 +1,77 @@
-"""A small world for sync tests: both sandboxes on one manual clock, the real HTTP adapters
-talking to them through their transports, and a SQLite state store in memory (or a file)."""
+"""Fixtures of the state store suites: every test runs against SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import attrs
 import pytest
 
-from hubqbo.hubspot import HubSpotClient
-from hubqbo.quickbooks import QuickBooksClient
-from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
-from hubqbo.sync import SQLiteStateStore, SyncConfig, SyncEngine
+from hubqbo.clock import Clock
+from hubqbo.sandbox import ManualClock
+from hubqbo.sync import PostgresStateStore, SQLiteStateStore
+from hubqbo.sync._sql import SqlStateStore
+from tests.sync._world import World, make_world
 
-START = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.timezone.utc)
+BACKENDS = ["sqlite", "postgres"]
 
-
-@attrs.define
-class World:
-    """Both sandboxes, their clients, a store, and an engine factory."""
-
-    clock: ManualClock
-    qbo: QuickBooksSandbox
-    hs: HubSpotSandbox
-    realm: str
-    ledger: QuickBooksClient
-    crm: HubSpotClient
-    store: SQLiteStateStore
-
-    def engine(self, config: SyncConfig | None = None, **kwargs: Any) -> SyncEngine:
-        return SyncEngine(
-            self.crm,
-            self.ledger,
-            state=self.store,
-            tenant="acme",
-            config=config,
-            now=self.clock.now,
-            **kwargs,
-        )
-
-    def customer(self, name: str, **fields: Any) -> str:
-        return self.qbo.add_customer(self.realm, name, **fields)
-
-    def edit(self, entity: str, record_id: str, **fields: Any) -> None:
-        self.qbo.update(self.realm, entity, record_id, fields)
-
-    def later(self, minutes: float = 5) -> None:
-        self.clock.advance(seconds=minutes * 60)
-
-    def contacts(self) -> list[dict[str, Any]]:
-        return self.hs.records("contacts")
-
-    def products(self) -> list[dict[str, Any]]:
-        return self.hs.records("products")
-
-    def hubspot_writes(self) -> int:
-        """HubSpot requests that write (POST/PUT/PATCH/DELETE, reads by POST excluded)."""
-        return sum(
-            1
-            for r in self.hs.requests
-            if r.method in {"PUT", "PATCH", "DELETE"}
-            or (r.method == "POST" and not r.path.endswith(("/read", "/search")))
-        )
+StoreFactory = Callable[..., SqlStateStore]
 
 
-def make_world(clock: ManualClock | None = None) -> World:
-    clock = clock or ManualClock(START)
-    qbo = QuickBooksSandbox(clock=clock)
-    realm = qbo.add_realm(country="US")
-    hs = HubSpotSandbox(clock=clock, time_zone="America/New_York", company_currency="USD")
-    ledger = QuickBooksClient(
-        realm_id=realm, access_token="t", transport=qbo, clock=clock, sleep=clock.sleep
-    )
-    crm = HubSpotClient(access_token="pat", transport=hs, clock=clock, sleep=clock.sleep)
-    return World(clock, qbo, hs, realm, ledger, crm, SQLiteStateStore(":memory:"))
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock the test moves (leases expire when it says so)."""
+    return ManualClock(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend name; ``postgres`` pulls in the throwaway server."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store_target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the backend's store lives: a file path or a fresh database's DSN."""
+    if backend == "postgres":
+        return str(request.getfixturevalue("postgres_dsn"))
+    return str(tmp_path / "state.sqlite3")
+
+
+@pytest.fixture
+def open_store(backend: str, store_target: str) -> Iterator[StoreFactory]:
+    """Opens (another) store on the same database; all are closed after the test."""
+    opened: list[SqlStateStore] = []
+
+    def factory(*, clock: Clock | None = None, **kwargs: object) -> SqlStateStore:
+        extra: dict[str, object] = dict(kwargs)
+        if clock is not None:
+            extra["clock"] = clock
+        store: SqlStateStore
+        if backend == "postgres":
+            store = PostgresStateStore(store_target, **extra)  # type: ignore[arg-type]
+        else:
+            store = SQLiteStateStore(store_target, **extra)  # type: ignore[arg-type]
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(open_store: StoreFactory, clock: ManualClock) -> SqlStateStore:
+    """A store on a fresh database, on the manual clock, with tenant ``acme`` connected."""
+    made = open_store(clock=clock, sleep=clock.sleep)
+    made.connect_tenant("acme", hubspot_portal_id="4471", qbo_realm_id="9130")
+    return made
 
 
 @pytest.fixture
 def world() -> Iterator[World]:
+    """Both sandboxes, their clients and an in-memory SQLite store (the engine's tests)."""
     w = make_world()
     yield w
     w.store.close()
-
-
-def props(record: dict[str, Any]) -> dict[str, Any]:
-    """A sandbox record's properties."""
-    return dict(record.get("properties") or {})
-
-
-def by_email(world: World) -> dict[str, dict[str, Any]]:
-    return {props(c).get("email") or "": props(c) for c in world.contacts()}

@@ -12,7 +12,7 @@ from hubqbo.sync import (
     WritePolicy,
     with_email,
 )
-from tests.sync.conftest import World, by_email, props
+from tests.sync._world import World, by_email, props
 
 CONTACTS_ONLY = SyncConfig(products=ObjectSync.off())
 

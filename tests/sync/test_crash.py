@@ -86,10 +86,14 @@ def test_runs_killed_at_random_points_leave_no_duplicate(tmp_path: Path) -> None
     midway = 0  # kills that hit a run with some but not all of its writes done
     with serve_sandboxes(hs, qbo, latency=0.002) as served:
         urls = (served.hubspot_url, served.quickbooks_url, realm)
+        typical = 9.0  # seconds a run takes; the backfill is the longest
         while killed < KILLS:
             child = _child(*urls, db)
-            time.sleep(rng.uniform(1.0, 9.0))
-            if child.poll() is None:
+            started = time.monotonic()
+            deadline = started + rng.uniform(0.3, typical)  # a random point of a usual run
+            while child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if child.returncode is None:
                 child.send_signal(signal.SIGKILL)
                 child.wait(timeout=30)
                 killed += 1
@@ -97,6 +101,7 @@ def test_runs_killed_at_random_points_leave_no_duplicate(tmp_path: Path) -> None
                 wanted = len(qbo.records(realm, "Customer")) + len(qbo.records(realm, "Invoice"))
                 midway += 0 < written < wanted
             else:
+                typical = max(0.6, time.monotonic() - started)  # aim inside such a run next
                 child.communicate(timeout=30)
                 # finished before the kill: add work so the next child has some
                 batches += 1

@@ -13,7 +13,7 @@ import httpx
 
 from hubqbo.hubspot import HubSpotClient
 from hubqbo.sync import ObjectKind, ObjectSync, SyncConfig
-from tests.sync.conftest import World, by_email, props
+from tests.sync._world import World, by_email, props
 
 CONTACTS_ONLY = SyncConfig(products=ObjectSync.off())
 

@@ -17,7 +17,7 @@ import pytest
 from hubqbo.errors import HubQboError
 from hubqbo.sandbox import Fault, FaultPlan
 from hubqbo.sync import DeletePolicy, ObjectSync, SyncConfig
-from tests.sync.conftest import World, make_world, props
+from tests.sync._world import World, make_world, props
 
 SEEDS = int(os.environ.get("HUBQBO_FAULT_SEEDS", "12"))
 CONFIG = SyncConfig(contacts=ObjectSync(delete=DeletePolicy.MARK))

@@ -9,7 +9,7 @@ import json
 from decimal import Decimal
 
 from hubqbo.sync import Action, DeletePolicy, ObjectKind, ObjectSync, SyncConfig
-from tests.sync.conftest import World, props
+from tests.sync._world import World, props
 
 ALL = SyncConfig(invoices=ObjectSync())
 

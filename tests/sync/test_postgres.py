@@ -4,7 +4,7 @@ existing contact linked by e-mail, an incremental update, a re-run that writes n
 from __future__ import annotations
 
 from hubqbo.sync import Action, ObjectKind, ObjectSync, PostgresStateStore, SyncConfig
-from tests.sync.conftest import World, by_email, make_world
+from tests.sync._world import World, by_email, make_world
 
 
 def test_the_engine_runs_on_postgresql(postgres_dsn: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hubqbo.sync import Action, ObjectKind, ObjectSync, SkipReason, SyncConfig
-from tests.sync.conftest import World, props
+from tests.sync._world import World, props
 
 PRODUCTS_ONLY = SyncConfig(contacts=ObjectSync.off())
 

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from hubqbo.hubspot import HubSpotClient
 from hubqbo.quickbooks import WebhookEvent
 from hubqbo.sync import ObjectSync, SyncConfig
-from tests.sync.conftest import World, make_world, props
+from tests.sync._world import World, make_world, props
 
 CONFIG = SyncConfig(invoices=ObjectSync())
 

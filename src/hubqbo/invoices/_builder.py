@@ -45,6 +45,14 @@ from hubqbo.invoices._draft import (
     LineDiscountMode,
     RealmCatalog,
 )
+from hubqbo.invoices._journal import (
+    CREATE_CUSTOMER,
+    CREATE_INVOICE,
+    RECORD,
+    ROLLUP,
+    AttemptLog,
+    InvoiceJournal,
+)
 from hubqbo.invoices._problems import Problem, ProblemCode, as_tuple
 from hubqbo.invoices._results import (
     DealRollupChanged,
@@ -72,7 +80,14 @@ from hubqbo.models import (
     Quote,
     Ref,
 )
-from hubqbo.protocols import AccountingClient, CrmClient, CrmInvoiceCreator, InvoiceQuery
+from hubqbo.protocols import (
+    AccountingClient,
+    CrmClient,
+    CrmInvoiceCreator,
+    InvoiceQuery,
+    Link,
+    StateStore,
+)
 from hubqbo.rollups import (
     DEFAULT_ROLLUP_PROPERTIES,
     DealRollup,
@@ -281,8 +296,14 @@ class InvoiceBuilder:
         now: the clock (aware ``datetime``); injectable for tests and demos.
         cache_ttl: how long a realm's items, tax codes, terms and customers are reused.
         matcher_factory: builds the customer matcher from a realm's customers.
-        rollup_properties: the deal roll-up property names.
-        invoice_properties: hubqbo's invoice-object property names.
+        rollup_properties: the deal roll-up property names (C1).
+        invoice_properties: hubqbo's invoice-object property names (J).
+        state: a state store (``hubqbo.sync.SQLiteStateStore``, …): ``create`` then journals
+            each step, finds its own invoice through the store first on a re-run (and refuses
+            one deleted or voided since with ``InvoiceGone``), and holds the tenant's lease.
+            Without it ``create`` relies on the private-note marker and QBO's replay alone.
+        tenant: the store's tenant name (required with ``state``), or a mapping QBO realm id
+            → tenant name for several companies.
 
     A builder caches each realm's reference data; use one builder per thread.
 
@@ -324,7 +345,12 @@ class InvoiceBuilder:
         matcher_factory: Callable[[Iterable[Customer]], BuyerMatcher] = _matcher,
         rollup_properties: RollupProperties = DEFAULT_ROLLUP_PROPERTIES,
         invoice_properties: InvoiceProperties | None = None,
+        state: StateStore | None = None,
+        tenant: str | Mapping[str, str] | None = None,
     ) -> None:
+        if state is not None and not tenant:
+            raise ConfigurationError("InvoiceBuilder(state=...) needs tenant=<name>")
+        self._journal = None if state is None else InvoiceJournal(state, tenant or "")
         self._crm = crm
         if isinstance(accounting, Mapping):
             self._ledgers: LedgerRegistry = _Ledgers(accounting)
@@ -620,6 +646,24 @@ class InvoiceBuilder:
             )
         key = self.idempotency_key(draft)
         draft = self._complete_customer(client, draft)
+        if self._journal is None:
+            return self._create(draft, state, client=client, profile=profile, key=key, log=None)
+        source = f"{draft.source.kind}:{draft.source.source_id}"
+        with self._journal.attempt(client.realm_id, source, draft.source.attempt_id) as log:
+            return self._create(draft, state, client=client, profile=profile, key=key, log=log)
+
+    def _create(
+        self,
+        draft: InvoiceDraft,
+        state: _Realm,
+        *,
+        client: AccountingClient,
+        profile: CompanyProfile,
+        key: str,
+        log: AttemptLog | None,
+    ) -> LinkedInvoice:
+        """The writes of ``create`` (journalled, under the tenant's lease, with a store)."""
+        made = log.made_invoice(client) if log else None  # the journal first: raises if gone
         # Every check before the first write: a clashing DocNumber must not leave a new
         # customer behind. The clash may be the invoice an earlier attempt made: that is it.
         # The deal's invoices are read before writing: one of them may be the invoice this
@@ -627,13 +671,17 @@ class InvoiceBuilder:
         on_deal = [
             li for li, _ in self._linked_records(draft.deal.invoice_ids if draft.deal else ())
         ]
-        invoice = self._check_doc_number(client, draft.doc_number, key) or next(
-            (li.invoice for li in on_deal if _made_for(li.invoice, key)), None
+        invoice = (
+            made
+            or self._check_doc_number(client, draft.doc_number, key)
+            or next((li.invoice for li in on_deal if _made_for(li.invoice, key)), None)
         )
         if invoice is not None:
             customer, customer_created = self._customer_of(state, invoice), False
         else:
             customer, customer_created = self._ensure_customer(state, draft, key)
+            if log and customer_created:
+                log.applied(CREATE_CUSTOMER, customer.id)
             if not customer_created:
                 invoice = self._find_made(client, customer, key)
         created = invoice is None
@@ -642,22 +690,34 @@ class InvoiceBuilder:
             to_create = draft.to_invoice(
                 Ref(customer.id or "", customer.display_name), private_note=note
             )
+            if log:
+                log.begin(CREATE_INVOICE)
             invoice = client.create_invoice(
-                to_create, request_id=derive_request_id("create:Invoice", key, namespace=key)
+                to_create,
+                request_id=log.request_id(CREATE_INVOICE)
+                if log
+                else derive_request_id("create:Invoice", key, namespace=key),
             )
             logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
+        if log:
+            invoice = log.confirmed(client, invoice)
         status = invoice_status(invoice, today=self._today(profile))
         links = _links(draft.source.deal_id, draft.contact, draft.company)
         crm_id = self._created_record(client.realm_id, invoice, status, links)
         if crm_id is None:
             crm_id = self._record(client.realm_id, invoice, status, look_first=not created)
             self._associate(crm_id, links)
+        if log:
+            record_link = (Link("invoice", invoice.id or "", crm_id),) if crm_id else ()
+            log.applied(RECORD, crm_id, links=record_link)
         rollup = None
         if draft.source.deal_id:
             others = [li.invoice for li in on_deal if li.crm_invoice_id != crm_id]
             rollup = self._write_rollup(
                 draft.source.deal_id, [invoice, *others], realm=client.realm_id
             )
+            if log:
+                log.applied(ROLLUP, draft.source.deal_id)
         return LinkedInvoice(
             realm_id=client.realm_id,
             invoice=invoice,

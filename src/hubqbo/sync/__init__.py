@@ -25,6 +25,7 @@ from hubqbo.sync._config import (
     invoices_from,
     with_email,
 )
+from hubqbo.sync._copy import copy_tenant
 from hubqbo.sync._engine import SyncCrm, SyncEngine, SyncLedger
 from hubqbo.sync._migrations import latest_version
 from hubqbo.sync._plan import (
@@ -90,6 +91,7 @@ __all__ = [
     "active_only",
     "alternating_fields",
     "compare_record",
+    "copy_tenant",
     "decide_field",
     "default_state_path",
     "invoices_from",

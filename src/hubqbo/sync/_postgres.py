@@ -18,7 +18,10 @@ apply each file once. Tables carry a ``hubqbo_`` prefix, so a shared database is
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -71,10 +74,23 @@ def _scrub(message: str, dsn: str) -> str:
     return message.replace(dsn, redact_dsn(dsn))
 
 
+_INSERT = re.compile(r"^INSERT INTO (hubqbo_\w+)")
+_VALUES = re.compile(r"^(INSERT INTO .*? VALUES )(\([^()]*\))(.*)$", re.DOTALL)
+_PLACEHOLDER = re.compile(r"\?")
+_MAX_PARAMS = 60_000  # PostgreSQL takes at most 65,535 parameters per statement
+_FIRST_ANALYZE = 500
+
+
 class _PgTx:
-    def __init__(self, cur: Any, sql: Callable[[str], str]) -> None:
+    def __init__(self, cur: Any, sql: Callable[[str], str], grown: Counter[str]) -> None:
         self._cur = cur
         self._sql = sql
+        self._grown = grown
+
+    def _count(self, sql: str, rows: int) -> None:
+        found = _INSERT.match(sql)
+        if found:
+            self._grown[found.group(1)] += rows
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         self._cur.execute(self._sql(sql), tuple(params))
@@ -87,11 +103,27 @@ class _PgTx:
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         self._cur.execute(self._sql(sql), tuple(params))
+        self._count(sql, 1)
         return int(self._cur.rowcount)
 
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        self._count(sql, len(rows))
+        found = _VALUES.match(sql)
+        if found is None:  # UPDATE / DELETE: one statement per row, pipelined
             self._cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+            return int(self._cur.rowcount)
+        # INSERT: one multi-row statement per chunk (the callers send one row per key)
+        head, row_sql, tail = found.group(1), found.group(2), found.group(3) or ""
+        per = max(1, min(1000, _MAX_PARAMS // max(1, len(rows[0]))))
+        changed = 0
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            statement = f"{head}{', '.join([row_sql] * len(chunk))}{tail}"
+            self._cur.execute(self._sql(statement), [v for r in chunk for v in r])
+            changed += int(self._cur.rowcount)
+        return changed
 
 
 class PostgresStateStore(SqlStateStore):
@@ -111,15 +143,15 @@ class PostgresStateStore(SqlStateStore):
         SchemaTooNew: the database was migrated by a newer hubqbo.
 
     Example:
-        >>> store = PostgresStateStore("postgresql://app:s3cret@127.0.0.1:1/none",
-        ...                            connect_timeout=1)  # doctest: +SKIP
+        >>> PostgresStateStore("postgresql://app:s3cret@127.0.0.1:1/hubqbo",
+        ...                    connect_timeout=1)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        hubqbo.errors.StoreConnectionError: cannot connect to the state store
-        postgresql://app:***@127.0.0.1:1/none: ...
+        hubqbo.errors.StoreConnectionError: ... postgresql://app:***@127.0.0.1:1/hubqbo: ...
     """
 
     dialect = "postgres"
     _for_update = " FOR UPDATE"
+    _one_update = True
 
     def __init__(
         self,
@@ -138,6 +170,9 @@ class PostgresStateStore(SqlStateStore):
             raise StoreConnectionError(_INSTALL) from exc
         self._psycopg = psycopg
         self._queries: dict[str, str] = {}
+        self._grown: Counter[str] = Counter()
+        self._analyze_at: dict[str, int] = {}
+        self._analyzing = threading.Lock()
         if isinstance(target, str):
             self._where = redact_dsn(target)
             self._dsn = target
@@ -211,17 +246,51 @@ class PostgresStateStore(SqlStateStore):
     # ---------------------------------------------------------------- backend hooks
 
     def _sql(self, sql: str) -> str:
+        """``?`` placeholders as PostgreSQL's ``$1, $2, …`` (cached): the store's cursors are
+        raw, so psycopg need not parse the SQL (it re-parses statements over 4 KB each time,
+        such as a 100-row INSERT)."""
         converted = self._queries.get(sql)
         if converted is None:
-            converted = self._queries[sql] = sql.replace("?", "%s")
+            numbers = itertools.count(1)
+            converted = _PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
+            if len(self._queries) < 1000:
+                self._queries[sql] = converted
         return converted
+
+    def _analyze_grown(self) -> None:
+        """ANALYZE a table this store has doubled since its last ANALYZE (first at 500 rows).
+
+        Why: until PostgreSQL has statistics, it guesses that ``tenant = ?`` selects a few rows
+        (with one tenant it selects all) and reads a batch of 100 ids through the wrong index,
+        scanning the whole tenant per batch. Autovacuum analyzes a minute or more later; a full
+        sync grows the journal and links by far more in that minute. Doubling keeps it to a
+        handful of ANALYZEs (about 9 per table at 100,000 rows), each outside the writer's
+        transaction.
+        """
+        due = [t for t, n in self._grown.items() if n >= self._analyze_at.get(t, _FIRST_ANALYZE)]
+        if not due or not self._analyzing.acquire(blocking=False):
+            return
+        try:
+            with self._pool.connection() as conn:
+                conn.autocommit = True
+                for table in due:
+                    conn.execute(f"ANALYZE {table}")
+                    self._analyze_at[table] = 2 * self._grown[table]
+                conn.autocommit = False
+        finally:
+            self._analyzing.release()
 
     @contextmanager
     def _tx(self) -> Iterator[_PgTx]:
         psycopg = self._psycopg
         try:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-                yield _PgTx(cur, self._sql)
+            with (
+                self._pool.connection() as conn,
+                conn.transaction(),
+                psycopg.RawCursor(conn) as cur,
+            ):
+                yield _PgTx(cur, self._sql, self._grown)
+            self._analyze_grown()
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise StoreConnectionError(
                 f"lost the state store {self._where}: {_scrub(str(exc).strip(), self._dsn)}"

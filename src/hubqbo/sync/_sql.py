@@ -54,6 +54,7 @@ from hubqbo.protocols import (
     Lease,
     Link,
     MappingStatus,
+    MappingTally,
     Operation,
     OperationOutcome,
     OperationState,
@@ -112,8 +113,8 @@ class Tx(Protocol):
         """Execute a statement; the number of rows it changed."""
         ...
 
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Execute a statement once per row."""
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Execute a statement once per row; the number of rows changed in all."""
         ...
 
 
@@ -126,6 +127,13 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+# An outcome's row: the remote id once known is kept; the error is the last failure's
+# (kept when skipped without one), cleared once applied.
+_SET_OUTCOME = (
+    "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
+    "error = CASE WHEN ? = 'applied' THEN NULL ELSE COALESCE(?, error) END, "
+    "updated_at = ? WHERE tenant = ? AND op_id = ?"
+)
 _OP_COLS = (
     "op_id, kind, source_id, source_version, action, target, payload, state, attempts, "
     "remote_id, error, run_id, created_at, updated_at"
@@ -149,6 +157,7 @@ class SqlStateStore(abc.ABC):
 
     dialect: str = ""
     _for_update: str = ""
+    _one_update = False
 
     def __init__(self, *, clock: Clock = SYSTEM_CLOCK, sleep: Callable[[float], None]) -> None:
         self._clock = clock
@@ -563,15 +572,19 @@ class SqlStateStore(abc.ABC):
         ids = list(dict.fromkeys(op.op_id for op in operations))
         with self._write() as tx:
             self._fence(tx, lease)
-            now = self._ts(self._now())
+            when = self._now()
+            now = self._ts(when)
             known = self._ops(tx, lease.tenant, ids)
             fresh: dict[str, Operation] = {}
             for op in operations:
                 if op.op_id not in known and op.op_id not in fresh:
                     fresh[op.op_id] = op
+            # new operations of a batch sent right away are stored in flight at once
+            state = OperationState.IN_FLIGHT if begin else OperationState.PLANNED
+            attempts = 1 if begin else 0
             tx.many(
                 f"INSERT INTO hubqbo_journal (tenant, {_OP_COLS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', 0, NULL, NULL, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
                 [
                     (
                         lease.tenant,
@@ -582,6 +595,8 @@ class SqlStateStore(abc.ABC):
                         op.action,
                         op.target,
                         op.payload,
+                        state.value,
+                        attempts,
                         op.run_id,
                         now,
                         now,
@@ -589,39 +604,75 @@ class SqlStateStore(abc.ABC):
                     for op in fresh.values()
                 ],
             )
+            # the rows as stored, without reading them again
+            stored = dict(known)
+            for op_id, op in fresh.items():
+                stored[op_id] = _as_stored(
+                    op, state, attempts, created=when, updated=when, fresh=True
+                )
             if begin:
-                stored = self._ops(tx, lease.tenant, ids)
-                self._begin(tx, lease.tenant, [i for i in ids if not stored[i].state.final], now)
-            stored = self._ops(tx, lease.tenant, ids)
+                todo = {i: known[i] for i in ids if i in known and not known[i].state.final}
+                stored.update(self._begin(tx, lease.tenant, todo, when))
         return [stored[i] for i in ids]
 
-    def _begin(self, tx: Tx, tenant: str, op_ids: Sequence[str], now: Any) -> None:
-        current = self._ops(tx, tenant, op_ids)
-        for op_id in op_ids:
-            _check_move(op_id, current.get(op_id), OperationState.IN_FLIGHT)
+    def _begin(
+        self, tx: Tx, tenant: str, current: Mapping[str, Operation | None], when: dt.datetime
+    ) -> dict[str, Operation]:
+        """Move the operations (as read in this transaction) to in_flight; the new rows."""
+        moved: dict[str, Operation] = {}
+        if not current:
+            return moved
+        for op_id, op in current.items():
+            _check_move(op_id, op, OperationState.IN_FLIGHT)
+            assert op is not None
+            moved[op_id] = _as_stored(
+                op,
+                OperationState.IN_FLIGHT,
+                op.attempts + 1,
+                created=op.created_at,
+                updated=when,
+                fresh=False,
+            )
         tx.many(
             "UPDATE hubqbo_journal SET state = 'in_flight', attempts = attempts + 1, "
             "updated_at = ? WHERE tenant = ? AND op_id = ?",
-            [(now, tenant, op_id) for op_id in op_ids],
+            [(self._ts(when), tenant, op_id) for op_id in current],
         )
+        return moved
 
     def begin_operations(self, lease: Lease, op_ids: Sequence[str]) -> list[Operation]:
         """Move operations to ``in_flight`` (attempts + 1) before the provider call."""
         ids = list(dict.fromkeys(op_ids))
         with self._write() as tx:
             self._fence(tx, lease)
-            self._begin(tx, lease.tenant, ids, self._ts(self._now()))
-            stored = self._ops(tx, lease.tenant, ids)
+            known = self._ops(tx, lease.tenant, ids)
+            stored = self._begin(tx, lease.tenant, {i: known.get(i) for i in ids}, self._now())
         return [stored[i] for i in ids]
 
     def commit(self, lease: Lease, change: StateChange) -> None:
-        """Store one batch's outcomes, links, cursors, events, … in ONE transaction."""
+        """Store one batch's outcomes, links, cursors, events, … in ONE transaction.
+
+        The first try writes without reading first, and counts what each statement changed;
+        anything refused (an outcome whose operation is not in a state it may leave, a link
+        whose record is linked elsewhere) rolls it back, and a second, careful try reads first
+        to raise the precise error (or stores the change, had it been a race).
+        """
+        try:
+            self._commit(lease, change, careful=False)
+        except _Refused:
+            self._commit(lease, change, careful=True)
+        except Exception as exc:
+            if not self._is_unique_violation(exc):
+                raise
+            self._commit(lease, change, careful=True)
+
+    def _commit(self, lease: Lease, change: StateChange, *, careful: bool) -> None:
         with self._write() as tx:
             self._fence(tx, lease)
             now = self._now()
-            self._outcomes(tx, lease.tenant, change.outcomes, self._ts(now))
+            self._outcomes(tx, lease.tenant, change.outcomes, self._ts(now), careful=careful)
             self._unlink(tx, lease.tenant, change)
-            self._links(tx, lease.tenant, change.links, now)
+            self._links(tx, lease.tenant, change.links, now, careful=careful)
             self._cursors(tx, lease.tenant, change.cursors, now)
             self._events(tx, lease.tenant, change.events, now)
             self._conflicts(tx, lease.tenant, change.conflicts, now)
@@ -629,26 +680,80 @@ class SqlStateStore(abc.ABC):
             self._tallies(tx, lease.tenant, change, now)
 
     def _outcomes(
-        self, tx: Tx, tenant: str, outcomes: Sequence[OperationOutcome], now: Any
+        self,
+        tx: Tx,
+        tenant: str,
+        outcomes: Sequence[OperationOutcome],
+        now: Any,
+        *,
+        careful: bool,
     ) -> None:
         if not outcomes:
             return
-        current = self._ops(tx, tenant, [o.op_id for o in outcomes])
-        moved: dict[str, OperationState] = {}
+        for outcome in outcomes:
+            if OperationState(outcome.state) is OperationState.IN_FLIGHT:
+                raise InvalidTransition("use begin_operations to move operations to in_flight")
+        if not careful:
+            # each row moves only from a state allowed to become its outcome's; with a server
+            # (round trips), one UPDATE per chunk when every operation appears once; else one
+            # per outcome, in order (in-process SQLite runs those faster)
+            rows = [
+                (
+                    o.op_id,
+                    OperationState(o.state).value,
+                    o.remote_id,
+                    o.error,
+                    *_SOURCES[OperationState(o.state)],
+                )
+                for o in outcomes
+            ]
+            if self._one_update and len({o.op_id for o in outcomes}) == len(outcomes):
+                changed = 0
+                for chunk in _chunks(rows, 200):
+                    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                    changed += tx.run(
+                        "WITH v (op_id, state, remote_id, error, s1, s2, s3) AS "
+                        f"(VALUES {values}) "
+                        "UPDATE hubqbo_journal SET state = v.state, "
+                        "remote_id = COALESCE(v.remote_id, hubqbo_journal.remote_id), "
+                        "error = CASE WHEN v.state = 'applied' THEN NULL "
+                        "ELSE COALESCE(v.error, hubqbo_journal.error) END, updated_at = ? FROM v "
+                        "WHERE hubqbo_journal.tenant = ? AND hubqbo_journal.op_id = v.op_id "
+                        "AND hubqbo_journal.state IN (v.s1, v.s2, v.s3)",
+                        (*[v for row in chunk for v in row], now, tenant),
+                    )
+            else:
+                changed = tx.many(
+                    f"{_SET_OUTCOME} AND state IN (?, ?, ?)",
+                    [(r[1], r[2], r[1], r[3], now, tenant, r[0], *r[4:]) for r in rows],
+                )
+            if changed != len(outcomes):
+                raise _Refused
+            return
+        states: dict[str, OperationState] = {}
+        for chunk in _chunks([o.op_id for o in outcomes]):
+            for op_id, state in tx.all(
+                "SELECT op_id, state FROM hubqbo_journal WHERE tenant = ? "
+                f"AND op_id IN ({_marks(chunk)})",
+                (tenant, *chunk),
+            ):
+                states[op_id] = OperationState(state)
         for outcome in outcomes:
             state = OperationState(outcome.state)
-            if state is OperationState.IN_FLIGHT:
-                raise InvalidTransition("use begin_operations to move operations to in_flight")
-            op = current.get(outcome.op_id)
-            if op is not None and outcome.op_id in moved:
-                op = attrs.evolve(op, state=moved[outcome.op_id])
-            _check_move(outcome.op_id, op, state)
-            moved[outcome.op_id] = state
+            _check_state_move(outcome.op_id, states.get(outcome.op_id), state)
+            states[outcome.op_id] = state
         tx.many(
-            "UPDATE hubqbo_journal SET state = ?, remote_id = COALESCE(?, remote_id), "
-            "error = ?, updated_at = ? WHERE tenant = ? AND op_id = ?",
+            _SET_OUTCOME,
             [
-                (OperationState(o.state).value, o.remote_id, o.error, now, tenant, o.op_id)
+                (
+                    OperationState(o.state).value,
+                    o.remote_id,
+                    OperationState(o.state).value,
+                    o.error,
+                    now,
+                    tenant,
+                    o.op_id,
+                )
                 for o in outcomes
             ],
         )
@@ -659,7 +764,9 @@ class SqlStateStore(abc.ABC):
             [(tenant, ref.kind, ref.qbo_id) for ref in change.unlinks],
         )
 
-    def _links(self, tx: Tx, tenant: str, links: Sequence[Link], now: dt.datetime) -> None:
+    def _links(
+        self, tx: Tx, tenant: str, links: Sequence[Link], now: dt.datetime, *, careful: bool
+    ) -> None:
         if not links:
             return
         by_qbo: dict[tuple[str, str], str] = {}
@@ -675,7 +782,7 @@ class SqlStateStore(abc.ABC):
                         f"the batch links {link.kind} {key[1]} to two records ({index[key]} and "
                         f"{other}); nothing was stored"
                     )
-        for kind in sorted({link.kind for link in links}):
+        for kind in sorted({link.kind for link in links}) if careful else ():
             qbo_ids = [q for (k, q) in by_qbo if k == kind]
             hs_ids = [h for (k, h) in by_hs if k == kind]
             for qbo_id, hubspot_id in self._existing_pairs(tx, tenant, kind, qbo_ids, hs_ids):
@@ -692,14 +799,18 @@ class SqlStateStore(abc.ABC):
                         "nothing was stored"
                     )
         stamp = self._ts(now)
+        unique = list({(link.kind, link.qbo_id): link for link in links}.values())
         try:
-            tx.many(
+            # an existing link of the QBO record is updated only if it names the same HubSpot
+            # record (else: not counted, refused); the HubSpot side's unique index does the rest
+            changed = tx.many(
                 f"INSERT INTO hubqbo_links (tenant, {_LINK_COLS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (tenant, kind, qbo_id) DO UPDATE SET "
-                "hubspot_id = excluded.hubspot_id, qbo_sync_token = excluded.qbo_sync_token, "
+                "qbo_sync_token = excluded.qbo_sync_token, "
                 "hubspot_updated_at = excluded.hubspot_updated_at, base = excluded.base, "
-                "base_hash = excluded.base_hash, updated_at = excluded.updated_at",
+                "base_hash = excluded.base_hash, updated_at = excluded.updated_at "
+                "WHERE hubqbo_links.hubspot_id = excluded.hubspot_id",
                 [
                     (
                         tenant,
@@ -712,13 +823,17 @@ class SqlStateStore(abc.ABC):
                         link.base_hash,
                         stamp,
                     )
-                    for link in links
+                    for link in unique
                 ],
             )
-        except Exception as exc:  # a racing writer outside the lease discipline
-            if self._is_unique_violation(exc):
+        except Exception as exc:
+            if careful and self._is_unique_violation(exc):  # a race outside the lease
                 raise LinkConflict(f"a record of the batch is already linked: {exc}") from exc
             raise
+        if changed != len(unique):
+            if careful:  # pragma: no cover - the careful check above finds it first
+                raise LinkConflict("a record of the batch is already linked elsewhere")
+            raise _Refused
 
     def _existing_pairs(
         self, tx: Tx, tenant: str, kind: str, qbo_ids: Sequence[str], hs_ids: Sequence[str]
@@ -741,7 +856,11 @@ class SqlStateStore(abc.ABC):
             "INSERT INTO hubqbo_cursors (tenant, stream, value, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (tenant, stream) DO UPDATE SET value = excluded.value, "
             "updated_at = excluded.updated_at",
-            [(tenant, c.stream, c.value, self._ts(now)) for c in cursors],
+            # one row per stream (the last value wins): one statement may not update a row twice
+            [
+                (tenant, c.stream, c.value, self._ts(now))
+                for c in {c.stream: c for c in cursors}.values()
+            ],
         )
 
     def _events(self, tx: Tx, tenant: str, events: Sequence[OutboxEvent], now: dt.datetime) -> None:
@@ -808,7 +927,7 @@ class SqlStateStore(abc.ABC):
                     stamp if t.refused else None,
                     stamp if t.written else None,
                 )
-                for t in change.tallies
+                for t in _summed(change.tallies)
             ],
         )
 
@@ -1388,24 +1507,90 @@ def _moved_run(run: Run, store: SqlStateStore, now: dt.datetime) -> tuple[Any, .
     )
 
 
+def _as_stored(
+    op: Operation,
+    state: OperationState,
+    attempts: int,
+    *,
+    created: dt.datetime | None,
+    updated: dt.datetime,
+    fresh: bool,
+) -> Operation:
+    """``op`` as the journal now holds it (cheaper than ``attrs.evolve`` per row); a fresh
+    row has no remote id or error yet."""
+    return Operation(
+        op.op_id,
+        op.kind,
+        op.source_id,
+        op.source_version,
+        op.action,
+        op.target,
+        op.payload,
+        state,
+        attempts,
+        None if fresh else op.remote_id,
+        None if fresh else op.error,
+        op.run_id,
+        created,
+        updated,
+    )
+
+
+class _Refused(Exception):
+    """The fast try of a commit found something refused: retry carefully for the error."""
+
+
+def _sources(to: OperationState) -> tuple[str, str, str]:
+    """The states an operation may move to ``to`` from, padded to three with a non-state."""
+    found = sorted(s.value for s, targets in OPERATION_TRANSITIONS.items() if to in targets)
+    padded = [*found, "-", "-", "-"]
+    return padded[0], padded[1], padded[2]
+
+
+_SOURCES = {to: _sources(to) for to in OperationState}
+"""Per target state, the states an operation may move to it from (padded to three)."""
+
+
+def _summed(tallies: Sequence[MappingTally]) -> list[MappingTally]:
+    """One tally per mapping (a batch may report one mapping twice): counts added, the last
+    refusal kept."""
+    out: dict[tuple[str, str, int, str], MappingTally] = {}
+    for t in tallies:
+        key = (t.hubspot_object, t.qbo_object, t.version, t.mapping)
+        seen = out.get(key)
+        if seen is None:
+            out[key] = t
+            continue
+        out[key] = MappingTally(
+            *key,
+            written=seen.written + t.written,
+            refused=seen.refused + t.refused,
+            refusal=t.refusal if t.refused else seen.refusal,
+        )
+    return list(out.values())
+
+
 def _check_op(op: Operation) -> None:
     if not op.op_id or len(op.op_id) > _MAX_OP_ID:
         raise ValueError(
             f"an operation id must be 1..{_MAX_OP_ID} characters (it is the provider's "
             f"idempotency key), got {op.op_id!r}"
         )
-    for name in ("kind", "source_id", "source_version", "action", "target"):
+    for name in ("kind", "source_id", "action", "target"):  # a version may be ""
         if not getattr(op, name):
             raise ValueError(f"operation {op.op_id}: {name} must not be empty")
 
 
 def _check_move(op_id: str, op: Operation | None, to: OperationState) -> None:
-    if op is None:
+    _check_state_move(op_id, None if op is None else op.state, to)
+
+
+def _check_state_move(op_id: str, state: OperationState | None, to: OperationState) -> None:
+    if state is None:
         raise InvalidTransition(f"operation {op_id} is not in the journal; nothing was stored")
-    if to not in OPERATION_TRANSITIONS[op.state]:
+    if to not in OPERATION_TRANSITIONS[state]:
         raise InvalidTransition(
-            f"operation {op_id} is {op.state.value} and cannot become {to.value}; nothing was "
-            "stored"
+            f"operation {op_id} is {state.value} and cannot become {to.value}; nothing was stored"
         )
 
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from hubqbo.clock import SYSTEM_CLOCK, Clock, real_sleep
 from hubqbo.errors import SchemaTooNew, StateStoreError, StoreNotUsable
-from hubqbo.sync._migrations import VERSION_TABLE, migrations, statements
+from hubqbo.sync._migrations import VERSION_TABLE, Migration, migrations, statements
 from hubqbo.sync._sql import SqlStateStore
 
 __all__ = ["APPLICATION_ID", "SQLiteStateStore", "default_state_path"]
@@ -64,9 +64,10 @@ class _SQLiteTx:
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         return self._cur.execute(sql, tuple(params)).rowcount
 
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self._cur.executemany(sql, rows)
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        return self._cur.executemany(sql, rows).rowcount
 
 
 class SQLiteStateStore(SqlStateStore):
@@ -132,7 +133,8 @@ class SQLiteStateStore(SqlStateStore):
             raise StoreNotUsable(f"cannot open the state store {self.path}: {exc}") from exc
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            self._conn.execute("PRAGMA foreign_keys = ON")
+            with self._read() as tx:  # refuse before changing anything (WAL rewrites the header)
+                self._check_ours(tx, migrations("sqlite"))
             if not self._memory:
                 self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -149,33 +151,41 @@ class SQLiteStateStore(SqlStateStore):
 
     # ---------------------------------------------------------------- schema
 
+    def _check_ours(self, tx: _SQLiteTx, known: tuple[Migration, ...]) -> bool:
+        """Whether the file already is a hubqbo store; raises when it is not ours or newer."""
+        tables = {
+            r[0]
+            for r in tx.all("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not r[0].startswith("sqlite_")
+        }
+        if VERSION_TABLE not in tables:
+            if tables:
+                raise StoreNotUsable(
+                    f"{self.path} is a SQLite database but not a hubqbo state store (it has "
+                    f"tables {', '.join(sorted(tables)[:5])}): point SQLiteStateStore at "
+                    "another file; nothing was changed"
+                )
+            return False
+        app_id = tx.one("PRAGMA application_id")
+        if app_id is not None and app_id[0] not in (0, APPLICATION_ID):
+            raise StoreNotUsable(f"{self.path} is not a hubqbo state store (application id)")
+        row = tx.one(f"SELECT MAX(version) FROM {VERSION_TABLE}")
+        current = (row[0] if row else None) or 0
+        if current > len(known):
+            raise SchemaTooNew(current, len(known), self.path)
+        return True
+
     def _migrate(self) -> None:
         known = migrations("sqlite")
         with self._write() as tx:
-            tables = {
-                r[0]
-                for r in tx.all("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if not r[0].startswith("sqlite_")
-            }
-            app_id = tx.one("PRAGMA application_id")
-            if VERSION_TABLE not in tables:
-                if tables:
-                    raise StoreNotUsable(
-                        f"{self.path} is a SQLite database but not a hubqbo state store (it has "
-                        f"tables {', '.join(sorted(tables)[:5])}): point SQLiteStateStore at "
-                        "another file; nothing was changed"
-                    )
+            if not self._check_ours(tx, known):
                 tx.run(
                     f"CREATE TABLE {VERSION_TABLE} (version INTEGER PRIMARY KEY, "
                     "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
                 )
                 tx.run(f"PRAGMA application_id = {APPLICATION_ID}")
-            elif app_id is not None and app_id[0] not in (0, APPLICATION_ID):
-                raise StoreNotUsable(f"{self.path} is not a hubqbo state store (application id)")
             row = tx.one(f"SELECT MAX(version) FROM {VERSION_TABLE}")
             current = (row[0] if row else None) or 0
-            if current > len(known):
-                raise SchemaTooNew(current, len(known), self.path)
             for migration in known[current:]:
                 for statement in statements(migration.sql):
                     tx.run(statement)
