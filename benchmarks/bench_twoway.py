@@ -31,7 +31,7 @@ from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
 from hubqbo.sync import ObjectSync, SQLiteStateStore, SyncConfig, SyncEngine
 
 START = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.timezone.utc)
-TOKEN = "sandbox"  # the sandboxes take any token
+TOKEN = "sandbox"  # noqa: S105 - the sandboxes take any token
 SETUP = ("/crm/properties/", "/account-info/", "/settings/", "/preferences", "/companyinfo")
 
 
