@@ -11,7 +11,7 @@ import pytest
 from hubqbo.mapping import Direction
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sync import ConflictRule, ObjectSync, SyncConfig
-from tests.sync.conftest import World, props
+from tests.sync._world import World, props
 
 
 def two_way(rule: ConflictRule = ConflictRule.QBO_WINS, *, products: bool = False) -> SyncConfig:

@@ -18,7 +18,7 @@ from hubqbo.hubspot import HubSpotClient
 from hubqbo.mapping import Direction
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sync import ConflictRule, ObjectSync, SyncConfig
-from tests.sync.conftest import World, make_world, props
+from tests.sync._world import World, make_world, props
 
 FIELDS = {"firstname": "GivenName", "lastname": "FamilyName", "phone": "PrimaryPhone"}
 VALUES = st.sampled_from(["", "x", "y", "z"])
