@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import datetime as dt
 import functools
 import logging
 import threading
@@ -1240,6 +1241,24 @@ class HubSpotClient:
             idempotent=True,
         )
         wire.parse_object(self._expect(data, "updated record"))
+
+    # ------------------------------------------------------------------ sync port (changes)
+    def changed_since(
+        self,
+        object_type: CrmObjectType,
+        since: dt.datetime,
+        *,
+        after_id: str | None = None,
+        properties: Sequence[str] = (),
+    ) -> Iterator[CrmObject]:
+        """Records modified at ``since`` or later (after ``after_id`` at exactly ``since``),
+        oldest change first, by search on the last-modified property with ties broken by id,
+        past the 10,000-result ceiling (``hubqbo.hubspot._changes``)."""
+        from hubqbo.hubspot._changes import records_changed_since
+
+        return records_changed_since(
+            self, object_type.value, since, after_id=after_id, properties=properties
+        )
 
     # ------------------------------------------------------------------ sync port (records)
     def list_records(

@@ -632,6 +632,23 @@ class QuickBooksClient:
         )
         return self._record(answer, entity)
 
+    def update_fields(
+        self,
+        entity: str,
+        record_id: str,
+        sync_token: str,
+        fields: Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+    ) -> Any:
+        """Sparse update of some fields given as Intuit's JSON (the body fragment a
+        ``hubqbo.mapping`` HubSpot -> QBO mapping produces); returns the record as QBO stored
+        it (its answer: what QBO normalised). A stale ``sync_token`` raises 5010."""
+        if entity not in ("Customer", "Item"):
+            raise _invalid(f"update_fields takes Customer or Item, not {entity!r}")
+        body = {**dict(fields), "Id": record_id, "SyncToken": sync_token}
+        return self._sparse(entity, body, request_id)
+
     @takes_timeout
     def create_customer(
         self, customer: Customer, *, request_id: str | None = None, timeout: TimeoutArg = None

@@ -18,8 +18,9 @@ from decimal import Decimal
 
 import attrs
 
-from hubqbo.mapping import MappingSet, ObjectPair, default_mapping_set
+from hubqbo.mapping import Direction, MappingSet, ObjectPair, default_mapping_set
 from hubqbo.models import CrmObjectType, Invoice
+from hubqbo.sync._threeway import ConflictRule
 
 __all__ = [
     "DeletePolicy",
@@ -162,6 +163,9 @@ class ObjectSync:
         filter: which QBO records may be linked for the first time.
         sub_customers: include sub-customers (jobs); they link to their parent's contact.
         line_items: invoices only: QBO lines become HubSpot line items on the invoice.
+        direction: ``QBO_TO_HUBSPOT`` (the default: one way) or ``BOTH`` (contacts and
+            products: two-way sync, each field as its mapping says; HubSpot's default
+            mappings then flow both ways; amounts, balances and statuses stay one way).
 
     Example:
         >>> ObjectSync(write=WritePolicy.UPDATE_ONLY, filter=with_email).write.value
@@ -174,6 +178,7 @@ class ObjectSync:
     filter: SyncFilter = _everything
     sub_customers: bool = False
     line_items: bool = True
+    direction: Direction = Direction.QBO_TO_HUBSPOT
 
     @classmethod
     def off(cls) -> ObjectSync:
@@ -194,7 +199,8 @@ class SyncConfig:
         mass_delete_share: a run that would archive or mark more than this share of the
             linked records of one object is refused unless told to proceed.
         cdc_overlap: how far before the cursor each incremental read starts (clock skew;
-            records read twice cost no write).
+            records read twice cost no write); also HubSpot's look-back window in two-way sync.
+        conflict_rule: two-way sync: who wins a field changed on both sides.
 
     Example:
         >>> SyncConfig().mass_delete_share
@@ -208,6 +214,8 @@ class SyncConfig:
     status_property: str = "hubqbo_status"
     mass_delete_share: Decimal = Decimal("0.2")
     cdc_overlap: dt.timedelta = dt.timedelta(minutes=1)
+    conflict_rule: ConflictRule = ConflictRule.QBO_WINS
+    """Two-way sync: who wins a field changed on both sides (``hubqbo.sync.ConflictRule``)."""
     mappings: Mapping[ObjectKind, MappingSet] = attrs.field(factory=dict, hash=False)
     """The field mappings per object (HubSpot's defaults, ``default_mapping_set``, for any
     object not given): every mapped value the engine writes goes through them."""
@@ -230,6 +238,14 @@ class SyncConfig:
             ObjectKind.PRODUCTS: self.products,
             ObjectKind.INVOICES: self.invoices,
         }[kind]
+
+    def two_way(self, kind: ObjectKind) -> bool:
+        """True when ``kind`` syncs both ways (contacts and products only)."""
+        return (
+            kind in (ObjectKind.CONTACTS, ObjectKind.PRODUCTS)
+            and self.of(kind).enabled
+            and self.of(kind).direction is Direction.BOTH
+        )
 
     @property
     def enabled_kinds(self) -> tuple[ObjectKind, ...]:

@@ -35,6 +35,7 @@ from hubqbo.models import (
 )
 from hubqbo.protocols import (
     AccountingClient,
+    Conflict,
     CrmClient,
     CrmObject,
     CrmRecordStore,
@@ -77,6 +78,7 @@ from hubqbo.sync._plan import (
     association_key,
     plan_object,
     snapshot_hash,
+    wanted_values,
 )
 from hubqbo.sync._result import SyncResult
 from hubqbo.sync._source import (
@@ -88,6 +90,13 @@ from hubqbo.sync._source import (
     mapping_mapper,
     product_record,
     product_values,
+)
+from hubqbo.sync._twoway import (
+    TwoWayInputs,
+    TwoWayPlan,
+    apply_qbo_writes,
+    patch_hubspot_ops,
+    plan_two_way,
 )
 from hubqbo.timezones import resolve_time_zone
 
@@ -357,6 +366,7 @@ class SyncEngine:
         cursors: dict[str, str] = {}
         notes: list[str] = []
         readings: dict[ObjectKind, _Read] = {}
+        twoway: list[TwoWayPlan] = []
         for kind in self.config.enabled_kinds:
             reading = self._read(kind, started, dirty)
             readings[kind] = reading
@@ -364,6 +374,12 @@ class SyncEngine:
             planned = self._plan_kind(
                 reading, proceed=proceed, quarantined=quarantined.get(kind, set())
             )
+            if self.config.two_way(kind):
+                planned, part, position = self._two_way(
+                    reading, planned, started, dirty, quarantined.get(kind, set())
+                )
+                twoway.append(part)
+                cursors[_hubspot_stream(kind)] = position
             objects.append(planned)
             if kind is ObjectKind.CONTACTS:
                 self._planned_contacts = {
@@ -392,7 +408,93 @@ class SyncEngine:
             cleared=tuple(dirty),
             links=tuple(hubspot_links),
             unlinks=tuple(hubspot_unlinks) + tuple(self._merged_away(objects)),
+            twoway=tuple(twoway),
         )
+
+    def _two_way(
+        self,
+        reading: _Read,
+        planned: ObjectPlan,
+        started: dt.datetime,
+        dirty: Sequence[DirtyRecord],
+        quarantined: set[str],
+    ) -> tuple[ObjectPlan, TwoWayPlan, str]:
+        """Two-way sync's revision of one object's plan (``hubqbo.sync._twoway``)."""
+        kind = reading.kind
+        settings = self.config.of(kind)
+        context = self._context(kind, proceed=True, quarantined=quarantined)
+        mapper = self._mapper(kind)
+        realm = self._qbo.realm_id
+
+        def wanted_of(record: object, qbo_id: str) -> tuple[dict[str, str], bool]:
+            if kind is ObjectKind.CONTACTS:
+                source = contact_record(
+                    record if isinstance(record, Customer) else None,
+                    realm_id=realm,
+                    settings=settings,
+                    qbo_id=qbo_id,
+                    mapper=mapper,
+                )
+            else:
+                source = product_record(
+                    record if isinstance(record, Item) else None,
+                    settings=settings,
+                    qbo_id=qbo_id,
+                    mapper=mapper,
+                )
+            ok = not source.problems and source.gone is None
+            return wanted_values(context, source, settings), ok
+
+        row = self._store.cursor(self.tenant, _hubspot_stream(kind))
+        dirty_ids = tuple(
+            dict.fromkeys(
+                d.record_id.partition(":")[2].partition(">")[0]
+                for d in dirty
+                if d.side == "hubspot"
+                and d.kind == kind.value
+                and d.record_id.partition(":")[0] in _HUBSPOT_CHANGES
+            )
+        )
+        operations, part, position = plan_two_way(
+            TwoWayInputs(
+                crm=self._crm,
+                ledger=self._qbo,
+                store=self._store,
+                tenant=self.tenant,
+                kind=kind,
+                config=self.config,
+                id_property=self.id_property(kind),
+                mapper=mapper,
+                wanted_of=wanted_of,
+                mapping_set=self.config.mapping_set(kind),
+                qbo_time_zone=self._qbo.company_profile().time_zone,
+                hubspot_time_zone=self._crm.portal_time_zone(),
+                cursor=row.value if row else None,
+                started=started,
+                now=self._now(),
+                dirty_ids=dirty_ids,
+                quarantined=frozenset(quarantined),
+            ),
+            reading.changes,
+            planned.operations,
+        )
+        return attrs.evolve(planned, operations=tuple(operations)), part, position
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[Conflict]:
+        """Two-way conflicts kept for a person (rule ``MANUAL``), oldest first."""
+        return self._store.conflicts(self.tenant, include_resolved=include_resolved)
+
+    def resolve(self, conflict_id: str, winner: str) -> None:
+        """Resolve an open two-way conflict (rule ``MANUAL``): ``winner`` is ``"qbo"`` or
+        ``"hubspot"``. The next run writes the winner's value to the other side (if the two
+        values are still the ones in conflict; otherwise the field is decided afresh)."""
+        if winner not in ("qbo", "hubspot"):
+            raise ValueError(f"winner must be 'qbo' or 'hubspot', not {winner!r}")
+        lease = self._lease()
+        try:
+            self._store.resolve_conflict(lease, conflict_id, winner)
+        finally:
+            self._store.release_lease(lease)
 
     def _quarantined(self) -> dict[ObjectKind, set[str]]:
         from hubqbo.protocols import OperationState
@@ -927,8 +1029,30 @@ class SyncEngine:
             raise ValueError(f"the plan is for tenant {plan.tenant!r}, not {self.tenant!r}")
         if plan.operations:
             self.ensure_properties()
+        operations: Sequence[PlannedOp] = plan.operations
+        counts: dict[str, dict[str, int]] = {}
+        errors: list[str] = []
+        qbo_applied = qbo_failed = 0
+        if plan.twoway:
+            read_back, qbo_applied, qbo_failed = apply_qbo_writes(
+                self._qbo,  # type: ignore[arg-type]
+                self._store,
+                lease,
+                tenant=self.tenant,
+                plans=plan.twoway,
+                mapper_of=self._mapper,
+                run_id=run_id,
+                counts=counts,
+                errors=errors,
+            )
+            operations = patch_hubspot_ops(operations, plan.twoway, read_back)
         applier = self._applier(lease, run_id)
-        report = applier.apply(plan.operations)
+        report = applier.apply(operations)
+        for kind_name, bucket in counts.items():
+            report.counts[kind_name].update(bucket)
+        report.applied += qbo_applied
+        report.failed += qbo_failed
+        report.errors.extend(errors)
         if report.touched.get(ObjectKind.INVOICES) and report.parked_until is None:
             self._refresh_deals(sorted(report.touched[ObjectKind.INVOICES]), applier.lease, report)
         moved = self._finish(plan, applier.lease, report)
@@ -1040,6 +1164,14 @@ def _outbox(event: object, tenant: str) -> OutboxEvent:
         type=kind,
         payload=payload,
     )
+
+
+_HUBSPOT_CHANGES = frozenset({"creation", "change", "propertyChange", "restore"})
+"""HubSpot webhook operations that make a record worth re-reading in two-way sync."""
+
+
+def _hubspot_stream(kind: ObjectKind) -> str:
+    return f"hubspot:{kind.value}:modified"
 
 
 def _release_stream(kind: ObjectKind, qbo_id: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -31,6 +32,9 @@ from hubqbo.models import CrmObjectType
 from hubqbo.protocols import DirtyRecord, Link, LinkRef, OutboxEvent
 from hubqbo.protocols import snapshot_hash as _store_hash
 from hubqbo.sync._config import DeletePolicy, ObjectKind, ObjectSync, WritePolicy
+
+if TYPE_CHECKING:
+    from hubqbo.sync._twoway import QboWrite, TwoWayPlan
 
 __all__ = [
     "Action",
@@ -50,6 +54,7 @@ __all__ = [
     "plan_object",
     "snapshot_hash",
     "snapshot_json",
+    "wanted_values",
 ]
 
 ASSOCIATION_PREFIX = "@"
@@ -353,6 +358,14 @@ class SyncPlan:
     """Link changes HubSpot events call for (merges, privacy deletions)."""
     unlinks: tuple[LinkRef, ...] = ()
     """Links to drop (HubSpot deletions, QBO records merged away)."""
+    twoway: tuple[TwoWayPlan, ...] = ()
+    """Two-way sync's decisions per object (``ObjectSync.direction`` ``BOTH``): each field
+    with its old and new value, the side written and why; QBO writes; open conflicts."""
+
+    @property
+    def qbo_writes(self) -> tuple[QboWrite, ...]:
+        """The QBO updates two-way sync would send."""
+        return tuple(w for t in self.twoway for w in t.qbo_writes)
 
     @property
     def operations(self) -> tuple[PlannedOp, ...]:
@@ -362,7 +375,7 @@ class SyncPlan:
     @property
     def is_empty(self) -> bool:
         """True when nothing would be written."""
-        return not self.operations
+        return not self.operations and not self.qbo_writes
 
     def of(self, kind: ObjectKind) -> ObjectPlan:
         """The plan of one object pair (an empty one when it is off)."""
@@ -462,6 +475,11 @@ def _associations(  # noqa: PLR0917 - private helper of plan_object
 
 
 _KINDS = frozenset(k.value for k in ObjectKind)
+
+
+def wanted_values(ctx: PlanContext, record: SourceRecord, settings: ObjectSync) -> dict[str, str]:
+    """Every value a record write carries: the mapped values, hubqbo's id, the status."""
+    return _wanted(ctx, record, settings)
 
 
 def _wanted(ctx: PlanContext, record: SourceRecord, settings: ObjectSync) -> dict[str, str]:

@@ -41,6 +41,8 @@ def plan_text(plan: SyncPlan) -> str:
     """A plain-text summary: counts per object and action, then the operations and the
     records that need a person (first 20 of each)."""
     lines = [f"Sync plan for tenant {plan.tenant!r}: {len(plan.operations)} write(s)"]
+    if plan.qbo_writes:
+        lines[0] += f" to HubSpot, {len(plan.qbo_writes)} to QBO"
     for kind, counts, unchanged, skipped in _counts(plan):
         parts = ", ".join(f"{n} {a}" for a, n in counts.items() if n)
         lines.append(
@@ -69,6 +71,10 @@ def plan_text(plan: SyncPlan) -> str:
         lines += [f"  {_attention_line(a)}" for a in attention[:_SHOWN]]
         if len(attention) > _SHOWN:
             lines.append(f"  ... and {len(attention) - _SHOWN} more")
+    two_way = [line for part in plan.twoway for line in part.lines()]
+    if two_way:
+        lines.append("Two-way (per field: old -> new, the side written, why):")
+        lines += [f"  {line}" for line in two_way]
     lines += [f"Note: {n}" for n in plan.notes]
     return "\n".join(lines)
 
