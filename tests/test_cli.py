@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
 import time
-
-import pytest
 
 from hubqbo.cli import main
 
@@ -39,7 +38,15 @@ def test_demo_walks_the_story_offline_and_fast() -> None:
 
 
 def test_unknown_command_is_refused() -> None:
-    """argparse refuses an unknown subcommand with exit status 2."""
-    with pytest.raises(SystemExit) as caught:
-        main(["frobnicate"], out=io.StringIO())
-    assert 2 == caught.value.code
+    """An unknown subcommand ends with the usage exit status, 2."""
+    assert 2 == main(["frobnicate"], out=io.StringIO())
+
+
+def test_demo_cites_no_internal_ids() -> None:
+    """The demo speaks to users: no capability ids like "(A3)" or "— C3", no test files."""
+    out = io.StringIO()
+    assert 0 == main(["demo"], out=out)
+    text = out.getvalue()
+    assert [] == re.findall(
+        r"\([A-J]\d*(?:(?:, ?|–)[A-J]\d*)*\)|— [A-J]\d|tests/|test_\w+\.py", text
+    )

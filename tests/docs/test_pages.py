@@ -26,6 +26,7 @@ PAGES = [
     "sandbox-quickbooks.md",
     "sandbox-hubspot.md",
     "sync.md",
+    "cli.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

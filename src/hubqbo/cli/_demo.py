@@ -160,7 +160,7 @@ def _seed_quickbooks(qbo: QuickBooksSandbox) -> tuple[str, str, dict[str, str]]:
     ids["uk:item:Print run"] = qbo.add_item(
         uk, "Print run", "350", Sku="PRINT-1", SalesTaxCodeRef={"value": vat20}
     )
-    # An invoice made directly in QuickBooks (not through hubqbo), to attach later (D).
+    # An invoice made directly in QuickBooks (not through hubqbo), to attach later.
     ids["us:invoice:legacy"] = qbo.add_invoice(
         us,
         ids["us:Acme Corporation"],
@@ -476,17 +476,17 @@ def run_demo(out: TextIO) -> int:
     )
     s.say(f"Now is {world.clock.now():%Y-%m-%d %H:%M} UTC. No network, no credentials.")
 
-    s.title("Customer matching (A3)")
+    s.title("Customer matching")
     for key, realm in (("deal-acme", us), ("deal-globex", us), ("deal-initech", us)):
         d = builder.from_deal(hs[key], realm=realm)
         name = d.company.name if d.company else "?"
         s.say(f"   {name:<18} → {d.match.describe() if d.match else 'no buyer'}")
 
-    s.title("A draft from a deal (A2, A4–A7): Acme website relaunch")
+    s.title("A draft from a deal: Acme website relaunch")
     draft = builder.from_deal(hs["deal-acme"], realm=us, message="Thank you for your business!")
     s.block(draft)
 
-    s.title("A draft from a quote (its discount and fee too); an expired one is refused (A2)")
+    s.title("A draft from a quote (its discount and fee too); an expired one is refused")
     quote_draft = builder.from_quote(hs["quote-acme"], realm=us)
     s.block(quote_draft)
     try:
@@ -494,7 +494,7 @@ def run_demo(out: TextIO) -> int:
     except QuoteNotUsable as exc:
         s.say(f"   refused: {exc}")
 
-    s.title("A UK draft: every problem at once, each with its fix (A4, A5, A8)")
+    s.title("A UK draft: every problem at once, each with its fix")
     uk_draft = builder.from_deal(hs["deal-harbour"], realm=uk)
     s.block(uk_draft)
     vat, photo = qbo["uk:tax:20.0% S"], qbo["uk:item:Photography (day rate)"]
@@ -506,7 +506,7 @@ def run_demo(out: TextIO) -> int:
     )
     uk_invoice = builder.create(fixed)
     s.block(uk_invoice)
-    s.say("   (GBP invoice, USD portal: the deal roll-up is not written — C3)")
+    s.say("   (GBP invoice, USD portal: the deal roll-up is not written)")
 
     s.title("No match → create the customer from HubSpot data")
     initech = builder.from_deal(hs["deal-initech"], realm=us).with_new_customer()
@@ -516,7 +516,7 @@ def run_demo(out: TextIO) -> int:
         f"and invoice {made.invoice.doc_number}"
     )
 
-    s.title("Create twice: idempotent (A9)")
+    s.title("Create twice: idempotent")
     first = builder.create(draft)
     again = builder.create(
         builder.from_deal(hs["deal-acme"], realm=us, message="Thank you for your business!")
@@ -527,16 +527,16 @@ def run_demo(out: TextIO) -> int:
         f"{again.invoice.id == first.invoice.id} (idempotent)"
     )
 
-    s.title("The deal roll-up in HubSpot (C1)")
+    s.title("The deal roll-up in HubSpot")
     s.block(_rollup(world, hs["deal-acme"]))
 
-    s.title("Preview the PDF and send it from QuickBooks (A9)")
+    s.title("Preview the PDF and send it from QuickBooks")
     pdf = builder.preview_pdf(first)
     s.say(f"   PDF preview: {len(pdf):,} bytes ({pdf[:8].decode('latin-1')}...)")
     sent = builder.send(first)
     s.say(f"   sent to {sent.invoice.bill_email or 'the customer'}: status {sent.status.label}")
 
-    s.title("A payment arrives, then time passes (B, C4)")
+    s.title("A payment arrives, then time passes")
     world.quickbooks.add_payment(us, first.invoice.id or "", Decimal("2000"))
     refresh = builder.refresh_deal(hs["deal-acme"])
     s.say("   after a 2,000.00 payment, refresh_deal():")
@@ -548,15 +548,15 @@ def run_demo(out: TextIO) -> int:
     s.block(refresh)
     s.block(_rollup(world, hs["deal-acme"]))
 
-    s.title("Attach an invoice made directly in QuickBooks (D)")
+    s.title("Attach an invoice made directly in QuickBooks")
     found = builder.search_invoices(realm=us, doc_number="A-0999")
     s.say(f"   search by number A-0999: {len(found)} found")
     attached = builder.attach_existing(CrmObjectType.DEAL, hs["deal-acme"], found)
     s.block(attached[0])
-    s.say("   the deal keeps the most recently updated invoice in its roll-up (C2):")
+    s.say("   the deal keeps the most recently updated invoice in its roll-up:")
     s.block(_rollup(world, hs["deal-acme"]))
 
-    s.title("Workflow action with the newer customer policy (E)")
+    s.title("Workflow action with the newer customer policy")
     try:
         create_invoice_for_deal(
             builder,
@@ -568,7 +568,7 @@ def run_demo(out: TextIO) -> int:
     except ContactNotEligible as exc:
         s.say(f"   refused: {exc}")
 
-    s.title("Custom transaction numbers on: refused before any write (A10)")
+    s.title("Custom transaction numbers on: refused before any write")
     strict = world.quickbooks.add_realm(
         country="US", custom_txn_numbers=True, company_name="Numbered Inc"
     )
