@@ -26,6 +26,7 @@ from hubqbo.sync._config import (
     with_email,
 )
 from hubqbo.sync._engine import SyncCrm, SyncEngine, SyncLedger
+from hubqbo.sync._inbox import webhook_marks
 from hubqbo.sync._migrations import latest_version
 from hubqbo.sync._plan import (
     Action,
@@ -42,6 +43,7 @@ from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
 from hubqbo.sync._result import Quarantined, SyncResult
 from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
 from hubqbo.sync._sqlite import SQLiteStateStore, default_state_path
+from hubqbo.sync._sweep import SweepResult, due_by_date
 
 __all__ = [
     "MAX_TENANT_NAME",
@@ -59,6 +61,7 @@ __all__ = [
     "SQLiteStateStore",
     "Skip",
     "SkipReason",
+    "SweepResult",
     "SyncConfig",
     "SyncCrm",
     "SyncEngine",
@@ -69,9 +72,11 @@ __all__ = [
     "WritePolicy",
     "active_only",
     "default_state_path",
+    "due_by_date",
     "invoices_from",
     "latest_version",
     "redact_dsn",
     "validate_tenant_name",
+    "webhook_marks",
     "with_email",
 ]
