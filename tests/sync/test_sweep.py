@@ -56,7 +56,8 @@ def test_an_invoice_becomes_overdue_after_local_midnight_once(la_world: World) -
     world.clock.advance(seconds=(EVENING - world.clock.now()).total_seconds())
     before = len(world.qbo.requests)
     swept = engine.sweep()
-    assert swept.due == () and swept.result is None  # 23:30 in Los Angeles: not yet
+    assert swept.due == ()
+    assert swept.result is None
     # the company's profile (CompanyInfo, Preferences), no change feed, no invoice read
     read = [r.path.rsplit("/", 1)[1] for r in world.qbo.requests[before:]]
     assert set(read) <= {"preferences", "companyinfo", world.realm}, read
@@ -64,7 +65,8 @@ def test_an_invoice_becomes_overdue_after_local_midnight_once(la_world: World) -
     world.clock.advance(seconds=3600)  # 00:30 on the 6th in Los Angeles
     swept = engine.sweep()
     assert swept.due == (invoice,)
-    assert swept.ok and swept.result is not None
+    assert swept.ok
+    assert swept.result is not None
     (record,) = world.hs.records("invoices")
     assert props(record)["hubqbo_invoice_status"] == "overdue"
     assert props(world.hs.get("deals", deal) or {})["qbo_invoice_status"] == "overdue"
@@ -75,7 +77,8 @@ def test_an_invoice_becomes_overdue_after_local_midnight_once(la_world: World) -
     assert all(invoice in p for p in reads)
     assert world.store.runs("acme", limit=1)[0].status is RunStatus.SUCCEEDED
     again = engine.sweep()
-    assert again.due == () and again.result is None
+    assert again.due == ()
+    assert again.result is None
     assert len(world.store.pending_events("acme")) == 2
 
 
@@ -89,7 +92,8 @@ def test_paid_and_not_yet_due_invoices_are_left_alone(world: World) -> None:
     assert engine.run().ok
     world.later(60 * 24 * 5)
     swept = engine.sweep()
-    assert swept.due == () and swept.result is None
+    assert swept.due == ()
+    assert swept.result is None
     assert "nothing due" in str(swept)
 
 
