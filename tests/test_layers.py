@@ -32,6 +32,8 @@ LAYERS = {
     "invoices": 4,
     "sync": 4,
     "cli": 5,
+    "server": 5,
+    "workers": 5,
     "__main__": 5,
 }
 # pairs (importer, imported) of the same layer that must never meet
