@@ -133,7 +133,7 @@ def start_world(
                     rate=qbo_429_rate, faults=[Fault.rate_limit(retry_after=0.2)], seed=seed + i
                 )
             )
-            realm = qbo.add_realm(country="US")
+            realm = qbo.add_realm(country="US", realm_id=str(9130_0000_0000_0000 + i))
             qbo.faults = FaultPlan.none()
             ids = _seed(qbo, realm, i, customers)
             qbo.faults = FaultPlan.random(
