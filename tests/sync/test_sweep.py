@@ -91,7 +91,9 @@ def test_paid_and_not_yet_due_invoices_are_left_alone(world: World) -> None:
     engine = world.engine(ALL)
     assert engine.run().ok
     world.later(60 * 24 * 5)
+    before = len(world.qbo.requests)
     swept = engine.sweep()
+    assert len(world.qbo.requests) == before  # nothing could be due: no provider call
     assert swept.due == ()
     assert swept.result is None
     assert "nothing due" in str(swept)

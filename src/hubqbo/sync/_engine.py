@@ -86,7 +86,7 @@ from hubqbo.sync._source import (
     product_record,
     product_values,
 )
-from hubqbo.sync._sweep import SweepResult, due_by_date
+from hubqbo.sync._sweep import SweepResult, due_by_date, latest_date
 from hubqbo.timezones import resolve_time_zone
 
 __all__ = ["SyncCrm", "SyncEngine", "SyncLedger"]
@@ -696,10 +696,14 @@ class SyncEngine:
         """The daily sweep (``hubqbo.sync._sweep``): mark dirty the invoices whose status
         changes with the date alone (becoming overdue), found from the store's base snapshots
         without reading anything else, and run the engine on them under the tenant's lease
-        (new status, deal roll-ups, outbox events). Nothing due: no run, no write."""
+        (new status, deal roll-ups, outbox events). Nothing due: no run, no write; and no
+        provider call at all unless some invoice could be due in some time zone (the
+        company's profile, for its calendar day, is read only then)."""
         now = self._now()
-        today = self._qbo.company_profile().today(now)
         links = self._store.links(self.tenant, ObjectKind.INVOICES.value)
+        if not due_by_date(links, today=latest_date(now), names=self._invoice_props):
+            return SweepResult(tenant=self.tenant, today=None, due=())  # nothing, anywhere
+        today = self._qbo.company_profile().today(now)
         due = due_by_date(links, today=today, names=self._invoice_props)
         if not due or not self.config.invoices.enabled:
             return SweepResult(tenant=self.tenant, today=today, due=())

@@ -12,8 +12,8 @@ events in the outbox in the same transaction and refreshes their deals' roll-ups
 it all happens under the tenant's lease, in one run of its run history.
 
 Run it once a day per QBO company, after midnight in the company's time zone (the workers
-run it hourly for every tenant: a sweep with nothing due costs one store read and no provider
-call besides the company's profile).
+run it hourly for every tenant: a sweep costs one store read, and reads the company's profile
+— its time zone — only when some invoice could be due by then in some time zone).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from hubqbo.status import InvoiceStatus
 from hubqbo.sync._apply import decode_base
 from hubqbo.sync._result import SyncResult
 
-__all__ = ["DUE_DATE_PROPERTY", "SweepResult", "due_by_date"]
+__all__ = ["DUE_DATE_PROPERTY", "SweepResult", "due_by_date", "latest_date"]
 
 DUE_DATE_PROPERTY = "hs_due_date"
 """HubSpot's invoice due-date property, as the sync writes it (from QBO's ``DueDate``)."""
@@ -53,6 +53,19 @@ def _date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat((text or "")[:10])
     except ValueError:
         return None
+
+
+def latest_date(now: dt.datetime) -> dt.date:
+    """The latest calendar date anywhere on Earth at ``now`` (UTC+14, Kiribati): nothing is
+    due in any company before it, so a sweep can skip the company's profile read.
+
+    Example:
+        >>> latest_date(dt.datetime(2026, 12, 1, 9, 59, tzinfo=dt.timezone.utc))
+        datetime.date(2026, 12, 1)
+        >>> latest_date(dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc))
+        datetime.date(2026, 12, 2)
+    """
+    return (now.astimezone(dt.timezone.utc) + dt.timedelta(hours=14)).date()
 
 
 def due_by_date(
@@ -97,7 +110,8 @@ class SweepResult:
 
     Attributes:
         tenant: the tenant.
-        today: the QBO company's calendar day the statuses were judged on.
+        today: the QBO company's calendar day the statuses were judged on (``None``: no
+            invoice could be due in any time zone, so the company was not asked).
         due: QBO ids of the invoices the date alone changed (marked dirty and re-read).
         result: the engine run that wrote them (``None`` when nothing was due: no run).
 
@@ -107,7 +121,7 @@ class SweepResult:
     """
 
     tenant: str
-    today: dt.date
+    today: dt.date | None
     due: tuple[str, ...] = attrs.field(converter=_ids)
     result: SyncResult | None = None
 
@@ -117,7 +131,8 @@ class SweepResult:
         return self.result is None or self.result.ok
 
     def __str__(self) -> str:
-        head = f"Sweep of tenant {self.tenant!r} on {self.today.isoformat()}"
+        day = self.today.isoformat() if self.today else "any day"
+        head = f"Sweep of tenant {self.tenant!r} on {day}"
         if not self.due:
             return f"{head}: nothing due"
         lines = [f"{head}: {len(self.due)} invoice(s) due by date"]

@@ -20,7 +20,7 @@ Example:
     >>> workers
     Workers('postgresql://hubqbo:***@db/hubqbo', queue='hubqbo')
     >>> workers.schedule.sync_cron
-    '*/15 * * * *'
+    '0 * * * *'
 """
 
 from hubqbo.workers._log import log_run

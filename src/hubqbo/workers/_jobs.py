@@ -132,7 +132,7 @@ def build_app(
         priority=_HOUSEKEEPING,
     )
     async def schedule_syncs(timestamp: int) -> int:
-        """Queue a sync of every tenant (one per tenant at most waits in the queue)."""
+        """Queue a sync of every tenant (at most one per tenant waits in the queue)."""
         del timestamp
         return await defer_each(JobNames.SYNC, "schedule")
 

@@ -43,9 +43,11 @@ class Schedule:
     """When the periodic jobs run (cron strings in UTC; a sixth field counts seconds).
 
     The defaults are sized to the providers' budgets (docs/deploy.md states the
-    arithmetic): webhooks first (each delivery queues one job per tenant at most), a
-    change-feed pass every 15 minutes, the sweep hourly (each tenant's runs only past
-    midnight in its company's time zone, and only on invoices the date made overdue).
+    arithmetic): webhooks first (a burst queues one job per tenant at most), a change-feed
+    pass every hour as the safety net for missed deliveries (5 QBO reads and 1 HubSpot
+    request when nothing changed: about 3,600 metered QBO reads a tenant a month), the
+    sweep hourly (no provider call unless an invoice can be due somewhere; it writes only
+    past midnight in the company's time zone).
 
     Attributes:
         sync_every_minutes: the change-feed pass per tenant (divides 60).
@@ -57,11 +59,11 @@ class Schedule:
         lease_retry_attempts: how many times it retries before failing.
 
     Example:
-        >>> Schedule().sync_cron, Schedule(sync_every_minutes=60).sync_cron
-        ('*/15 * * * *', '0 * * * *')
+        >>> Schedule().sync_cron, Schedule(sync_every_minutes=15).sync_cron
+        ('0 * * * *', '*/15 * * * *')
     """
 
-    sync_every_minutes: int = 15
+    sync_every_minutes: int = 60
     sweep_cron: str = "7 * * * *"
     stalled_cron: str = "* * * * *"
     stalled_after: float = 60.0
