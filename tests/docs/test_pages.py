@@ -27,6 +27,7 @@ PAGES = [
     "sandbox-hubspot.md",
     "sync.md",
     "cli.md",
+    "deploy.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 
