@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Developer entry point: ``python3 dev.py check`` (tests + types + lint + docs) or ``demo``.
+"""Entry point for a clone: ``python3 dev.py check`` (tests + types + lint + docs) or ``demo``.
 
-Creates (or reuses) ``.venv`` beside this file and installs the package with its ``dev`` extra
-whenever ``pyproject.toml`` changed, so a fresh machine needs nothing but ``python3``.
+``check`` creates (or reuses) ``.venv`` beside this file and installs the package with its
+``dev`` extra whenever ``pyproject.toml`` changed, so a fresh machine needs nothing but
+``python3``. ``demo`` needs much less: it installs only the package and its ``cli`` extra, in
+``.venv-demo`` — or reuses ``.venv`` when ``check`` already set it up.
 """
 
 from __future__ import annotations
@@ -16,9 +18,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("HUBQBO_VENV", ROOT / ".venv"))
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PY = BIN / ("python.exe" if os.name == "nt" else "python")
-STAMP = VENV / ".hubqbo-install-stamp"
+DEMO_VENV = ROOT / ".venv-demo"
+STAMP_NAME = ".hubqbo-install-stamp"
+
+
+def _bin(venv_dir: Path) -> Path:
+    return venv_dir / ("Scripts" if os.name == "nt" else "bin")
+
+
+def _python(venv_dir: Path) -> Path:
+    return _bin(venv_dir) / ("python.exe" if os.name == "nt" else "python")
+
+
+PY = _python(VENV)
 
 
 def _run(*args: str | Path) -> int:
@@ -26,22 +38,40 @@ def _run(*args: str | Path) -> int:
     return subprocess.call([str(a) for a in args], cwd=ROOT)
 
 
-def ensure_venv() -> None:
+def _digest(extra: str) -> str:
+    """What an environment was installed from: the extra and ``pyproject.toml``."""
+    return extra + ":" + hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def _is_current(venv_dir: Path, extra: str) -> bool:
+    stamp = venv_dir / STAMP_NAME
+    return _python(venv_dir).exists() and stamp.exists() and stamp.read_text() == _digest(extra)
+
+
+def ensure_venv(venv_dir: Path = VENV, extra: str = "dev") -> None:
     """Create the virtual environment and (re)install when pyproject.toml changed."""
-    if not PY.exists():
-        print(f"creating virtual environment in {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
+    python = _python(venv_dir)
+    if not python.exists():
+        print(f"creating virtual environment in {venv_dir}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(venv_dir)
+    if _is_current(venv_dir, extra):
         return
     steps = [
-        (PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"),
-        (PY, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"),
+        (python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"),
+        (python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extra}]"),
     ]
     for step in steps:
         if _run(*step) != 0:
-            sys.exit("installing the development environment failed")
-    STAMP.write_text(digest)
+            sys.exit(f"installing hubqbo[{extra}] into {venv_dir} failed")
+    (venv_dir / STAMP_NAME).write_text(_digest(extra))
+
+
+def demo(args: list[str]) -> int:
+    """Run ``hubqbo demo``: in the development environment when it is ready, else in a light one."""
+    venv_dir = VENV if _is_current(VENV, "dev") else DEMO_VENV
+    if venv_dir == DEMO_VENV:
+        ensure_venv(DEMO_VENV, "cli")
+    return _run(_python(venv_dir), "-m", "hubqbo.cli", "demo", *args)
 
 
 def check() -> int:
@@ -76,11 +106,11 @@ def check() -> int:
 def main(argv: list[str]) -> int:
     """Dispatch ``check`` or ``demo``."""
     command = argv[0] if argv else "check"
-    ensure_venv()
     if command == "check":
+        ensure_venv()
         return check()
     if command == "demo":
-        return _run(BIN / "hubqbo", "demo", *argv[1:])
+        return demo(argv[1:])
     print(__doc__)
     return 2
 

@@ -12,6 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hubqbo"
 
 # top-level module or package of hubqbo -> layer
 LAYERS = {
+    "_display": 1,
     "_version": 1,
     "clock": 1,
     "errors": 1,

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from hubqbo._display import Displayed
 from hubqbo.money import Money, normalize_currency, optional_decimal, round_money, to_decimal
 from hubqbo.timezones import local_date
 
@@ -211,8 +212,8 @@ _CRM_TYPE_IDS = {
 }
 
 
-@attrs.frozen
-class Contact:
+@attrs.frozen(repr=False)
+class Contact(Displayed):
     """A HubSpot contact.
 
     Example:
@@ -220,6 +221,8 @@ class Contact:
         ... # doctest: +ELLIPSIS
         Contact(id='101', first_name='Ada', ...)
     """
+
+    _display_fields = ("id", "first_name", "last_name", "email", "company_name")
 
     id: str | None = None
     first_name: str | None = None
@@ -239,14 +242,16 @@ class Contact:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
-@attrs.frozen
-class Company:
+@attrs.frozen(repr=False)
+class Company(Displayed):
     """A HubSpot company.
 
     Example:
         >>> Company(id="9", name="Acme Ltd", domain="acme.co.uk").name
         'Acme Ltd'
     """
+
+    _display_fields = ("id", "name", "domain")
 
     id: str | None = None
     name: str | None = None
@@ -257,8 +262,8 @@ class Company:
     properties: Mapping[str, str | None] = _properties()
 
 
-@attrs.frozen
-class Deal:
+@attrs.frozen(repr=False)
+class Deal(Displayed):
     """A HubSpot deal with the ids of its associated records.
 
     Example:
@@ -266,6 +271,8 @@ class Deal:
         >>> Deal(id="7", name="Website", amount=Decimal("1200"), currency="usd").currency
         'USD'
     """
+
+    _display_fields = ("id", "name", "amount", "currency", "stage")
 
     id: str
     name: str | None = None
@@ -284,8 +291,8 @@ class Deal:
     properties: Mapping[str, str | None] = _properties()
 
 
-@attrs.frozen
-class Quote:
+@attrs.frozen(repr=False)
+class Quote(Displayed):
     """A HubSpot quote (``hs_status``, expiration, currency, buyer).
 
     ``status`` is HubSpot's ``hs_status`` verbatim (``DRAFT``, ``APPROVAL_NOT_NEEDED``,
@@ -296,6 +303,8 @@ class Quote:
         >>> Quote(id="5", status="APPROVED", expiration_date=dt.date(2026, 12, 31)).status
         'APPROVED'
     """
+
+    _display_fields = ("id", "title", "status", "amount", "currency", "expiration_date")
 
     id: str
     title: str | None = None
@@ -326,8 +335,8 @@ class Quote:
     adapter read one; ``expiration_date`` is its UTC calendar date."""
 
 
-@attrs.frozen
-class LineItem:
+@attrs.frozen(repr=False)
+class LineItem(Displayed):
     """A HubSpot line item on a deal or a quote.
 
     ``unit_price`` is HubSpot's ``price``; ``amount`` its net ``amount`` (after discounts).
@@ -338,6 +347,8 @@ class LineItem:
         >>> from decimal import Decimal
         >>> LineItem(id="1", name="Audit", quantity=Decimal("2"), unit_price=Decimal("50")).sku
     """
+
+    _display_fields = ("id", "name", "sku", "quantity", "unit_price", "amount")
 
     id: str | None = None
     product_id: str | None = None
@@ -361,14 +372,16 @@ class LineItem:
         return bool(self.recurring_billing_period or self.recurring_billing_frequency)
 
 
-@attrs.frozen
-class Product:
+@attrs.frozen(repr=False)
+class Product(Displayed):
     """A HubSpot product (``hs_sku``, ``price``), with the QBO item id it is linked to, if any.
 
     Example:
         >>> Product(id="3", name="Audit", sku="AUD-1").qbo_item_id is None
         True
     """
+
+    _display_fields = ("id", "name", "sku", "price", "qbo_item_id")
 
     id: str | None = None
     name: str | None = None
@@ -380,8 +393,8 @@ class Product:
     properties: Mapping[str, str | None] = _properties()
 
 
-@attrs.frozen
-class CrmInvoice:
+@attrs.frozen(repr=False)
+class CrmInvoice(Displayed):
     """HubSpot's invoice object (0-52).
 
     ``status`` is HubSpot's ``hs_invoice_status`` (``draft``/``open``/``paid``/``voided``).
@@ -390,6 +403,8 @@ class CrmInvoice:
         >>> CrmInvoice(id=None, currency="GBP").currency
         'GBP'
     """
+
+    _display_fields = ("id", "number", "status", "amount_billed", "balance_due", "currency")
 
     id: str | None
     currency: str = attrs.field(converter=normalize_currency)
@@ -452,14 +467,16 @@ class AccountingEntity(str, enum.Enum):
     TAX_RATE = "TaxRate"
 
 
-@attrs.frozen
-class Customer:
+@attrs.frozen(repr=False)
+class Customer(Displayed):
     """A QBO customer (a job/sub-customer when ``parent_id`` is set).
 
     Example:
         >>> Customer(id="58", display_name="Acme Ltd", currency="GBP").active
         True
     """
+
+    _display_fields = ("id", "display_name", "email", "currency", "balance", "active")
 
     id: str | None = None
     sync_token: str | None = None
@@ -503,14 +520,16 @@ class ItemType(str, enum.Enum):
     TAX = "Tax"
 
 
-@attrs.frozen
-class Item:
+@attrs.frozen(repr=False)
+class Item(Displayed):
     """A QBO item (product or service). ``unit_price`` is in the home currency.
 
     Example:
         >>> from decimal import Decimal
         >>> Item(id="1", name="Consulting", type=ItemType.SERVICE, unit_price=Decimal("150")).sku
     """
+
+    _display_fields = ("id", "name", "sku", "type", "unit_price", "active")
 
     id: str | None = None
     sync_token: str | None = None
@@ -651,8 +670,8 @@ class EmailStatus(str, enum.Enum):
     EMAIL_SENT = "EmailSent"
 
 
-@attrs.frozen
-class Invoice:
+@attrs.frozen(repr=False)
+class Invoice(Displayed):
     """A QBO invoice.
 
     ``voided`` is set by the adapter when QBO reports the invoice voided (amounts zeroed, the
@@ -668,6 +687,18 @@ class Invoice:
         >>> inv.is_live
         True
     """
+
+    _display_fields = (
+        "id",
+        "doc_number",
+        "customer",
+        "txn_date",
+        "due_date",
+        "total",
+        "balance",
+        "currency",
+        "voided",
+    )
 
     customer: Ref
     currency: str = attrs.field(converter=normalize_currency)
@@ -814,9 +845,11 @@ class PaymentApplication:
     amount: Decimal = attrs.field(converter=to_decimal)
 
 
-@attrs.frozen
-class Payment:
+@attrs.frozen(repr=False)
+class Payment(Displayed):
     """A QBO customer payment, applied to one or more invoices."""
+
+    _display_fields = ("id", "customer", "total", "currency", "txn_date")
 
     customer: Ref
     total: Decimal = attrs.field(converter=to_decimal)

@@ -490,9 +490,15 @@ class CrmRecordStore(Protocol):
         ...
 
     def associated_ids(
-        self, from_type: CrmObjectType, ids: Sequence[str], to_type: CrmObjectType
+        self,
+        from_type: CrmObjectType,
+        ids: Sequence[str],
+        to_type: CrmObjectType,
+        *,
+        primary: bool = False,
     ) -> dict[str, list[str]]:
-        """The ids of the ``to_type`` records associated with each of ``ids`` (batched)."""
+        """The ids of the ``to_type`` records associated with each of ``ids`` (batched);
+        ``primary``: only the primary one (a contact's primary company)."""
         ...
 
 

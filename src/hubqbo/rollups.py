@@ -1,4 +1,4 @@
-"""Deal roll-up: which invoice speaks for a deal, and the five deal properties it sets (C1–C3).
+"""Deal roll-up: which invoice speaks for a deal, and the five deal properties it sets.
 
 Why pure functions: the roll-up is recomputed whenever an invoice changes, is attached, or time
 passes (an invoice becomes overdue). The rules — newest invoice wins, voided ones never win, a
@@ -125,12 +125,12 @@ def _recency_key(invoice: Invoice) -> tuple[dt.datetime, dt.datetime, tuple[int,
         invoice.created_at or _EPOCH,
         _id_key(invoice.id),
         _sync_key(invoice.sync_token),
-        repr(invoice),
+        repr(attrs.astuple(invoice)),  # every field: the short repr would not be total
     )
 
 
 def pick_rollup_invoice(invoices: Iterable[Invoice]) -> Invoice | None:
-    """The invoice that speaks for a deal: the most recently updated live one (C2).
+    """The invoice that speaks for a deal: the most recently updated live one.
 
     Voided and deleted invoices never win. Ties on the update time are broken by creation time,
     then by id (numerically), so the answer never depends on input order. ``None`` when no live
@@ -143,7 +143,7 @@ def pick_rollup_invoice(invoices: Iterable[Invoice]) -> Invoice | None:
 def rollup_candidates(invoices: Iterable[Invoice], *, company_currency: str) -> list[Invoice]:
     """The invoices that may speak for a deal in a portal whose currency is ``company_currency``.
 
-    C3 says an invoice in another currency never updates the deal. So when the deal has invoices
+    An invoice in another currency never updates the deal. So when the deal has invoices
     in the portal's currency, the foreign ones are set aside and cannot stop those from updating
     it; when it has none, all are kept (and :func:`deal_rollup` then writes nothing if the
     winner is foreign). Services call ``deal_rollup(rollup_candidates(...), ...)``.
@@ -163,11 +163,11 @@ def rollup_candidates(invoices: Iterable[Invoice], *, company_currency: str) -> 
 def deal_rollup(
     invoices: Iterable[Invoice], *, company_currency: str, today: dt.date
 ) -> DealRollup | None:
-    """The deal roll-up for ``invoices`` (C1–C3).
+    """The deal roll-up for ``invoices``.
 
     Returns:
         ``None`` when the winning invoice's currency differs from the HubSpot company currency
-        (C3: write nothing); :meth:`DealRollup.empty` when no live invoice remains (clear the
+        (write nothing); :meth:`DealRollup.empty` when no live invoice remains (clear the
         properties); otherwise the winner's amount billed (its total), recipient (bill-to email,
         else the customer's display name), number, status on ``today`` and due date.
     """

@@ -25,6 +25,8 @@ PAGES = [
     "errors.md",
     "sandbox-quickbooks.md",
     "sandbox-hubspot.md",
+    "mappings.md",
+    "logging.md",
     "sync.md",
     "cli.md",
     "deploy.md",

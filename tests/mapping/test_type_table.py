@@ -22,7 +22,10 @@ from hubqbo.mapping import (
     QboField,
     QboType,
     custom_field,
+    sales_custom_fields,
+    validate,
 )
+from hubqbo.mapping._types import HUBSPOT_FIELD_TYPES, HUBSPOT_TYPES
 
 from ._xsd import HUBSPOT_DIR, XSD_DIR, Schema, qbo_lengths, require_shared
 
@@ -104,7 +107,8 @@ def test_hubspot_kinds_cover_every_published_type() -> None:
     spec = json.loads((require_shared(HUBSPOT_DIR) / "crm-properties-v3.json").read_text())
     create = spec["components"]["schemas"]["PropertyCreate"]["properties"]
     types, field_types = create["type"]["enum"], create["fieldType"]["enum"]
-    assert set(types) == {"bool", "date", "datetime", "enumeration", "number", "phone_number", "string"}
+    assert set(types) == HUBSPOT_TYPES
+    assert set(field_types) == HUBSPOT_FIELD_TYPES
     for type_ in types:
         for field_type in field_types:
             assert HubSpotProperty("p", type_, field_type).kind in HUBSPOT_KINDS
@@ -164,3 +168,20 @@ def test_every_incompatible_pair_is_refused_naming_both_sides(
     assert f"{pair.qbo_entity}.{path}" in message
     assert reason in message
     assert "incompatible" in message
+
+
+def test_sales_custom_fields_from_a_real_preferences_answer() -> None:
+    """The recorded ``/preferences`` answer (ExQuickBooks' fixture) has custom field 1 on,
+    named "Crew #", and 2 and 3 off: one field, DefinitionId 1."""
+    sample = require_shared(XSD_DIR.parent / "samples" / "json-exquickbooks" / "preferences")
+    preferences = json.loads((sample / "read_preferences.json").read_text())
+    fields = sales_custom_fields(preferences)
+    assert [f.path for f in fields] == ["CustomField[DefinitionId=1]"]
+    assert '"Crew #"' in fields[0].note
+    invoices = MappingSet.create(
+        ObjectPair.INVOICE,
+        [FieldMapping("crew", "CustomField[DefinitionId=2]", Direction.QBO_TO_HUBSPOT)],
+    )
+    problems = validate(invoices, [HubSpotProperty("crew")], fields)
+    assert [p.kind.value for p in problems] == ["unknown_qbo_field"]
+    assert problems[0].suggestions == ("CustomField[DefinitionId=1]",)

@@ -237,3 +237,20 @@ def test_every_value_goes_through_the_mapping_set(world: World) -> None:
     person = by_email(world)["ann@acme.example"]
     assert person["company"] == "Acme Inc"
     assert not person.get("phone")  # its mapping was deleted: nothing written
+
+
+def test_each_mapping_status_counts_records_written_and_refused(world: World) -> None:
+    world.customer("Ann", GivenName="Ann", PrimaryEmailAddr={"Address": "ann@a.example"})
+    world.customer("Bo", GivenName="Bo", PrimaryEmailAddr={"Address": "bo@a.example"})
+    world.customer("Two", GivenName="Two", PrimaryEmailAddr={"Address": "a@b.example, c@d.example"})
+    engine = world.engine(CONTACTS_ONLY)
+    engine.run()
+    statuses = {
+        s.mapping: s
+        for s in world.store.mapping_statuses("acme", "contacts", "Customer", version=1)
+    }
+    email = statuses["email:PrimaryEmailAddr.Address"]
+    assert email.written == 2
+    assert email.refused == 1
+    assert "holds one address" in (email.last_refusal or "")
+    assert statuses["firstname:GivenName"].written == 2

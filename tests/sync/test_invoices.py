@@ -4,6 +4,7 @@ code ``InvoiceBuilder`` uses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -140,3 +141,31 @@ def test_a_deal_gets_its_rollup_when_its_invoice_changes(world: World) -> None:
     assert deal_props["qbo_invoice_status"] == "paid"
     kinds = sorted(e.type for e in world.store.pending_events("acme"))
     assert kinds == ["deal_rollup_changed", "invoice_paid", "payment_received"]
+
+
+def test_an_invoice_becoming_overdue_is_found_by_the_daily_sweep(world: World) -> None:
+    customer, item, _ = _setup(world)
+    due = (world.clock.now() + dt.timedelta(days=1)).date().isoformat()
+    late = world.qbo.add_invoice(world.realm, customer, [(item, 1, 500)], DueDate=due)
+    engine = world.engine(ALL)
+    engine.run()
+    world.clock.advance(seconds=dt.timedelta(days=3).total_seconds())
+    result = engine.run()  # nothing changed in QBO: only the sweep can tell
+    assert result.ok
+    statuses = {r["qbo_invoice_ref"]: r["hubqbo_invoice_status"] for r in _invoices(world)}
+    assert statuses[f"{world.realm}:{late}"] == "overdue"
+    assert [e.type for e in world.store.pending_events("acme")] == ["invoice_became_overdue"]
+    world.later()
+    assert engine.run().applied == 0  # once a day: the next run does not sweep again
+
+
+def test_an_invoice_is_associated_with_its_contacts_primary_company(world: World) -> None:
+    company = world.hs.create("companies", {"name": "Acme Inc"})
+    contact = world.hs.create("contacts", {"email": "ann@acme.example"})
+    world.crm.associate("contacts", contact, "companies", company, type_id=1)  # type: ignore[arg-type]
+    _setup(world)
+    engine = world.engine(ALL)
+    engine.run()  # the contact is linked by e-mail: its company is known before any write
+    (record,) = world.hs.records("invoices")
+    assert _associated(world, "invoices", record["id"], "companies") == [company]
+    assert engine.run().applied == 0

@@ -18,7 +18,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import attrs
@@ -230,6 +230,9 @@ def parse_token_response(
     )
 
 
+_Client = TypeVar("_Client", bound="OAuthClient")
+
+
 class OAuthClient:
     """The OAuth 2.0 authorization-code flow against one provider.
 
@@ -385,6 +388,12 @@ class OAuthClient:
     def close(self) -> None:
         """Close the token endpoint's HTTP client."""
         self._http.close()
+
+    def __enter__(self: _Client) -> _Client:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ helpers
 

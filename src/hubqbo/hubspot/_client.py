@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import httpx
 
+from hubqbo._display import Displayed, fields_table, summary
 from hubqbo._http import (
     Clock,
     HttpRunner,
@@ -95,13 +96,18 @@ def _type(object_type: ObjectType) -> str:
     return object_type.value if isinstance(object_type, CrmObjectType) else str(object_type)
 
 
-@attrs.frozen
-class CrmRecord:
+@attrs.frozen(repr=False)
+class CrmRecord(Displayed):
     """A raw CRM record: id, property strings, timestamps; ``new`` after an upsert.
+
+    In a notebook it renders as a table of its properties; ``to_dict()`` is one flat row (the
+    id, every property, the timestamps) for pandas: ``Records(client.search(...)).to_dicts()``.
 
     Example:
         >>> CrmRecord(id="7", properties={"dealname": "Website"}).properties["dealname"]
         'Website'
+        >>> CrmRecord(id="7", properties={"dealname": "Website", "amount": None})
+        CrmRecord(id='7', dealname='Website')
     """
 
     id: str
@@ -110,6 +116,24 @@ class CrmRecord:
     updated_at: str | None = None
     archived: bool = False
     new: bool | None = None
+
+    def __repr__(self) -> str:
+        shown = [(k, v) for k, v in self.properties.items() if v not in (None, "")]
+        more = [("more", f"{len(shown) - 4} properties")] if len(shown) > 4 else []
+        return summary("CrmRecord", [("id", self.id), *shown[:4], *more])
+
+    def to_dict(self) -> dict[str, Any]:
+        """One flat row: ``id``, every property, ``created_at``, ``updated_at``, ``archived``."""
+        return {
+            "id": self.id,
+            **self.properties,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "archived": self.archived,
+        }
+
+    def _repr_html_(self) -> str:
+        return fields_table(f"CrmRecord {self.id}", self.to_dict().items())
 
     @classmethod
     def _from_wire(cls, obj: WireObject) -> CrmRecord:
@@ -1039,13 +1063,23 @@ class HubSpotClient:
         return _records.associate_records(self, from_type, to_type, pairs)
 
     def associated_ids(
-        self, from_type: CrmObjectType, ids: Sequence[str], to_type: CrmObjectType
+        self,
+        from_type: CrmObjectType,
+        ids: Sequence[str],
+        to_type: CrmObjectType,
+        *,
+        primary: bool = False,
     ) -> dict[str, list[str]]:
-        """Associated record ids, 1,000 records per request (``CrmRecordStore``)."""
+        """Associated record ids, 1,000 records per request; ``primary``: only those with
+        the pair's primary association type (``CrmRecordStore``)."""
         if not ids:
             return {}
         found = self.batch_read_associations(from_type, ids, to_type)
-        return {k: [a.to_id for a in v] for k, v in found.items()}
+        wanted = primary_type_id(from_type, to_type) if primary else None
+        return {
+            k: [a.to_id for a in v if wanted is None or wanted in a.type_ids]
+            for k, v in found.items()
+        }
 
 
 def wire_errors(data: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:

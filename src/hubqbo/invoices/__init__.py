@@ -1,4 +1,4 @@
-"""Invoicing from HubSpot deals and quotes into QuickBooks Online (A1–A10, B, C, D, E, J).
+"""Invoicing from HubSpot deals and quotes into QuickBooks Online.
 
 Why a package: the pure rules (``_rules``), the reviewable draft (``_draft``), the results and
 events (``_results``) and the service that talks to the ports (``_builder``) are separate
@@ -10,6 +10,7 @@ Example:
     'tax_code_required'
 """
 
+from hubqbo._display import Records
 from hubqbo.invoices._builder import (
     BuyerMatcher,
     DealRefresh,
@@ -79,6 +80,7 @@ __all__ = [
     "Problem",
     "ProblemCode",
     "RealmCatalog",
+    "Records",
     "ResolvedBy",
     "check_quote_usable",
     "create_invoice_for_deal",

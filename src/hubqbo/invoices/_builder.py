@@ -4,7 +4,7 @@ Why a service over ports: it speaks only :class:`~hubqbo.protocols.CrmClient` an
 :class:`~hubqbo.protocols.AccountingClient` (plus the pure core), so it runs the same against
 the real APIs, the sandboxes, or a user's own implementations.
 
-Safety (A9): ``create`` refuses a draft with problems; it is idempotent per (realm, deal or
+Safety: ``create`` refuses a draft with problems; it is idempotent per (realm, deal or
 quote, attempt id). Before writing it looks for the invoice an earlier attempt made (in QBO, by
 a key in the invoice's private note among the customer's invoices; in HubSpot, by the unique
 QBO-reference property), and every write carries a deterministic idempotency key, so retries
@@ -21,10 +21,11 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from hubqbo._display import Records, fields_table, plain, rows_table, summary, to_dict
 from hubqbo.errors import (
     ConfigurationError,
     ConflictError,
@@ -98,7 +99,7 @@ _KEY_RE = re.compile(r"hubqbo-key:\s*([0-9a-f-]{36})")
 
 @runtime_checkable
 class LedgerRegistry(Protocol):
-    """Several QBO companies (A1), e.g. ``hubqbo.quickbooks.RealmRegistry``."""
+    """Several QBO companies, e.g. ``hubqbo.quickbooks.RealmRegistry``."""
 
     @property
     def realm_ids(self) -> Sequence[str]:
@@ -153,7 +154,7 @@ class BuyerMatcher(Protocol):
 
 @attrs.frozen
 class InvoiceProperties:
-    """Names of hubqbo's custom HubSpot invoice-object properties (J).
+    """Names of hubqbo's custom HubSpot invoice-object properties.
 
     Attributes:
         qbo_ref: unique property holding ``realm:invoice id`` (QBO ids are unique per realm
@@ -178,16 +179,16 @@ class InvoiceProperties:
     balance: str = "qbo_invoice_balance"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class DealRefresh:
     """What ``refresh_deal`` found and wrote.
 
     Attributes:
         deal_id: the deal.
         invoices: the deal's QBO invoices with their statuses now.
-        rollup: the roll-up computed (``None``: foreign-currency winner, nothing written, C3).
+        rollup: the roll-up computed (``None``: foreign-currency winner, nothing written).
         written: whether the deal's properties were updated.
-        events: what changed since HubSpot last knew (for workflows, C4).
+        events: what changed since HubSpot last knew (for workflows).
 
     Example:
         >>> print(DealRefresh(deal_id="7", invoices=(), rollup=DealRollup.empty(),
@@ -209,12 +210,42 @@ class DealRefresh:
             f"{i.invoice.balance} {i.invoice.currency}"
             for i in self.invoices
         ]
-        if self.rollup is None:
-            lines.append("  roll-up: not written (invoice currency is not the portal's)")
-        else:
-            lines.append(f"  roll-up {'written' if self.written else 'unchanged'}")
+        lines.append(f"  {self._rollup_text()}")
         lines += [f"  event: {e.kind}" for e in self.events]
         return "\n".join(lines)
+
+    def _rollup_text(self) -> str:
+        if self.rollup is None:
+            return "roll-up: not written (invoice currency is not the portal's)"
+        return f"roll-up {'written' if self.written else 'unchanged'}"
+
+    def __repr__(self) -> str:
+        return summary(
+            "DealRefresh",
+            [
+                ("deal_id", self.deal_id),
+                ("invoices", len(self.invoices)),
+                ("written", self.written),
+                ("events", tuple(e.kind for e in self.events)),
+            ],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the invoices as rows, the roll-up's properties, the events' fields."""
+        return {
+            "deal_id": self.deal_id,
+            "invoices": [i.to_dict() for i in self.invoices],
+            "rollup": None if self.rollup is None else self.rollup.to_properties(),
+            "written": self.written,
+            "events": [plain(e) for e in self.events],
+        }
+
+    def _repr_html_(self) -> str:
+        title = f"Deal {self.deal_id}: {len(self.invoices)} invoice(s), {self._rollup_text()}"
+        properties = self.rollup.to_properties() if self.rollup is not None else {}
+        table = rows_table("invoices", [i.to_dict() for i in self.invoices])
+        events = rows_table("events", [to_dict(e) for e in self.events]) if self.events else ""
+        return fields_table(title, properties.items()) + table + events
 
 
 @attrs.define
@@ -237,21 +268,21 @@ def _matcher(customers: Iterable[Customer]) -> BuyerMatcher:
 
 
 class InvoiceBuilder:
-    """Make QBO invoices from HubSpot deals and quotes (A1–A10), and keep deals up to date (C).
+    """Make QBO invoices from HubSpot deals and quotes, and keep deals up to date.
 
     Args:
         crm: the HubSpot side (:class:`~hubqbo.protocols.CrmClient`).
-        accounting: one QBO company, or several (A1): a mapping realm id → client, or a
+        accounting: one QBO company, or several: a mapping realm id → client, or a
             registry such as ``hubqbo.quickbooks.RealmRegistry``.
         item_map: explicit HubSpot product id → QBO item id mapping (tried first).
         fee_item_id: the QBO service item quote fees are billed with.
-        doc_number_policy: what to do when QBO custom transaction numbers are on (A10).
+        doc_number_policy: what to do when QBO custom transaction numbers are on.
         line_discount_mode: line discounts as net unit prices (default) or a discount line.
         now: the clock (aware ``datetime``); injectable for tests and demos.
         cache_ttl: how long a realm's items, tax codes, terms and customers are reused.
         matcher_factory: builds the customer matcher from a realm's customers.
-        rollup_properties: the deal roll-up property names (C1).
-        invoice_properties: hubqbo's invoice-object property names (J).
+        rollup_properties: the deal roll-up property names.
+        invoice_properties: hubqbo's invoice-object property names.
 
     A builder caches each realm's reference data; use one builder per thread.
 
@@ -392,7 +423,7 @@ class InvoiceBuilder:
         fee_item_id: str | None = None,
         message: str | None = None,
     ) -> InvoiceDraft:
-        """A draft invoice made from scratch from a deal and its line items (A2).
+        """A draft invoice made from scratch from a deal and its line items.
 
         Raises:
             CustomTransactionNumbersEnabled: the realm numbers invoices itself only when the
@@ -426,7 +457,7 @@ class InvoiceBuilder:
         fee_item_id: str | None = None,
         message: str | None = None,
     ) -> InvoiceDraft:
-        """A draft invoice made from a published, unexpired HubSpot quote (A2).
+        """A draft invoice made from a published, unexpired HubSpot quote.
 
         Raises:
             QuoteNotUsable: the quote is not published (``hs_status``) or expired (judged on
@@ -552,7 +583,7 @@ class InvoiceBuilder:
         *,
         realm: str | None = None,
     ) -> CustomerMatch:
-        """Match a HubSpot buyer against the realm's QBO customers (A3), without a draft."""
+        """Match a HubSpot buyer against the realm's QBO customers, without a draft."""
         return self._match(self._realm(realm), contact, company)
 
     # ------------------------------------------------------------------ create, A9
@@ -692,7 +723,7 @@ class InvoiceBuilder:
 
     def _complete_customer(self, client: AccountingClient, draft: InvoiceDraft) -> InvoiceDraft:
         """A customer chosen by id alone is read, so its currency is checked and its own
-        payment terms apply (A6) — before anything is written."""
+        payment terms apply — before anything is written."""
         customer = draft.customer
         if customer is None or customer.display_name is not None or customer.id is None:
             return draft
@@ -1040,10 +1071,12 @@ class InvoiceBuilder:
         amount_min: Decimal | None = None,
         amount_max: Decimal | None = None,
         status: InvoiceStatus | Iterable[InvoiceStatus] | None = None,
-    ) -> list[LinkedInvoice]:
-        """QBO invoices made anywhere, by customer, number, date range, amount and status (D).
+    ) -> Records[LinkedInvoice]:
+        """QBO invoices made anywhere, by customer, number, date range, amount and status.
 
-        The status filter is applied after reading (QBO cannot query a derived status).
+        The status filter is applied after reading (QBO cannot query a derived status). The
+        answer is a list that renders as one table in Jupyter; ``found.to_dicts()`` gives one
+        row per invoice (``pandas.DataFrame(found.to_dicts())``).
         """
         client = self._ledger(realm)
         today = self._today(client.company_profile())
@@ -1062,7 +1095,7 @@ class InvoiceBuilder:
             total_min=amount_min,
             total_max=amount_max,
         )
-        found = []
+        found: Records[LinkedInvoice] = Records()
         for invoice in client.find_invoices(query):
             st = invoice_status(invoice, today=today)
             if wanted is None or st in wanted:
@@ -1080,15 +1113,15 @@ class InvoiceBuilder:
         invoices: Iterable[LinkedInvoice | Invoice],
         *,
         realm: str | None = None,
-    ) -> list[LinkedInvoice]:
-        """Attach QBO invoices made elsewhere to a contact, company or deal (D).
+    ) -> Records[LinkedInvoice]:
+        """Attach QBO invoices made elsewhere to a contact, company or deal.
 
         Each becomes (or stays) one HubSpot invoice record, associated with the record; a
         deal's roll-up is recomputed afterwards.
         """
         if record_type not in (CrmObjectType.CONTACT, CrmObjectType.COMPANY, CrmObjectType.DEAL):
             raise ValueError(f"invoices attach to contacts, companies or deals, not {record_type}")
-        out: list[LinkedInvoice] = []
+        out: Records[LinkedInvoice] = Records()
         for given in invoices:
             realm_id = given.realm_id if isinstance(given, LinkedInvoice) else None
             client = self._ledger(realm_id or realm)
@@ -1109,7 +1142,7 @@ class InvoiceBuilder:
             )
         if record_type is CrmObjectType.DEAL and out:
             refreshed = self.refresh_deal(record_id)
-            out = [attrs.evolve(i, rollup=refreshed.rollup) for i in out]
+            out = Records(attrs.evolve(i, rollup=refreshed.rollup) for i in out)
         return out
 
 
@@ -1119,7 +1152,7 @@ class InvoiceBuilder:
 def _links(
     deal_id: str | None, contact: Contact | None, company: Company | None
 ) -> list[tuple[CrmObjectType, str]]:
-    """The records an invoice object is associated with: its deal, contact and company (J)."""
+    """The records an invoice object is associated with: its deal, contact and company."""
     pairs = (
         (CrmObjectType.DEAL, deal_id),
         (CrmObjectType.CONTACT, contact.id if contact else None),

@@ -1,4 +1,4 @@
-"""The invoice draft: everything hubqbo would write, reviewable and editable before it is (A8).
+"""The invoice draft: everything hubqbo would write, reviewable and editable before it is.
 
 Why immutable: a person (or a notebook, or a workflow) inspects the draft, fixes what
 ``problems()`` lists, and each fix returns a *new* draft, so earlier versions stay valid and
@@ -36,6 +36,7 @@ from decimal import Decimal
 
 import attrs
 
+from hubqbo._display import summary
 from hubqbo.invoices._problems import Problem, ProblemCode, as_tuple
 from hubqbo.invoices._rules import (
     FAMILY_NAME_MAX_LENGTH,
@@ -103,7 +104,7 @@ class LineDiscountMode(str, enum.Enum):
 
 
 class DocNumberPolicy(str, enum.Enum):
-    """What to do when QBO's custom transaction numbers are on (A10).
+    """What to do when QBO's custom transaction numbers are on.
 
     ``REFUSE`` (default, HubSpot's behaviour): refuse before any write with
     :class:`~hubqbo.errors.CustomTransactionNumbersEnabled`. ``CALLER_SUPPLIES``: the draft
@@ -114,9 +115,9 @@ class DocNumberPolicy(str, enum.Enum):
     CALLER_SUPPLIES = "caller_supplies"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class CustomerMatch:
-    """The customer-matching outcome kept on a draft (A3).
+    """The customer-matching outcome kept on a draft.
 
     Attributes:
         customer: the customer the matcher chose, or ``None`` (no match, or ambiguous).
@@ -135,6 +136,18 @@ class CustomerMatch:
     ambiguous: bool = False
     score: float | None = None
     reasons: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def __repr__(self) -> str:
+        chosen = self.customer
+        return summary(
+            "CustomerMatch",
+            [
+                ("customer", f"{chosen.display_name} [{chosen.id}]" if chosen else None),
+                ("candidates", len(self.candidates)),
+                ("ambiguous", self.ambiguous or None),
+                ("score", self.score),
+            ],
+        )
 
     def describe(self) -> str:
         """One line for people: matched / ambiguous / no match."""
@@ -383,7 +396,7 @@ def _describe_item(i: Item) -> str:
     return f"{i.id}: {i.name}"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class InvoiceDraft:
     """An invoice not yet written: review it, fix its problems, then ``create`` it.
 
@@ -431,7 +444,7 @@ class InvoiceDraft:
     expected_total: Decimal | None = None
     """The amount the invoice must add up to (the quote's ``hs_quote_amount``)."""
     terms_chosen: bool = False
-    """``with_terms`` pinned the terms; otherwise they follow the customer (A6)."""
+    """``with_terms`` pinned the terms; otherwise they follow the customer."""
 
     # ------------------------------------------------------------------ construction
 
@@ -1034,7 +1047,7 @@ class InvoiceDraft:
         )
 
     def with_message(self, message: str | None) -> InvoiceDraft:
-        """The message to the customer printed on the invoice (A7; ``CustomerMemo``)."""
+        """The message to the customer printed on the invoice (``CustomerMemo``)."""
         return attrs.evolve(self, message=message)
 
     def with_doc_number(self, doc_number: str | None) -> InvoiceDraft:
@@ -1114,6 +1127,22 @@ class InvoiceDraft:
         from hubqbo.invoices._render import draft_text
 
         return draft_text(self)
+
+    def __repr__(self) -> str:
+        """Short: what it is from, for whom, how much, and how many problems (``str`` for all)."""
+        customer = self.customer or self.new_customer
+        return summary(
+            "InvoiceDraft",
+            [
+                ("source", self.source.kind + " " + self.source.source_id),
+                ("realm_id", self.realm_id),
+                ("customer", customer.display_name if customer else None),
+                ("lines", len(self.lines)),
+                ("total", self.total),
+                ("currency", self.currency),
+                ("problems", len(self.problems())),
+            ],
+        )
 
     def __str__(self) -> str:
         return self.to_text()

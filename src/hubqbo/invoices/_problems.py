@@ -1,6 +1,6 @@
 """What is wrong with an invoice draft, and what to do about it.
 
-Why a type of its own: a person reviewing a draft (A8) needs *every* problem at once, each
+Why a type of its own: a person reviewing a draft needs *every* problem at once, each
 phrased as an instruction, and code needs a stable code to branch on. ``InvoiceDraft.problems()``
 returns a tuple of these; ``InvoiceBuilder.create`` refuses a draft while any remain.
 

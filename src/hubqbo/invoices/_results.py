@@ -1,4 +1,4 @@
-"""What the builder returns: linked invoices, and typed events for workflows (C4).
+"""What the builder returns: linked invoices, and typed events for workflows.
 
 Why events as data: a workflow ("follow up when an invoice becomes overdue", "thank the
 customer when a payment arrives") must fire once per change, whichever process noticed it.
@@ -22,9 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
+from hubqbo._display import Displayed, summary
 from hubqbo.models import Customer, Invoice
 from hubqbo.rollups import DealRollup
 from hubqbo.status import InvoiceStatus
@@ -42,14 +44,14 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class LinkedInvoice:
+@attrs.frozen(repr=False)
+class LinkedInvoice(Displayed):
     """A QBO invoice and the HubSpot invoice record that mirrors it.
 
     Attributes:
         realm_id: the QBO company.
         invoice: the QBO invoice as QBO returned it.
-        status: hubqbo's six-state status (B) on the company's calendar day.
+        status: hubqbo's six-state status on the company's calendar day.
         crm_invoice_id: the HubSpot invoice object's id.
         deal_id: the deal it is associated with, if any.
         created: ``True`` when this call made it; ``False`` when an earlier attempt had
@@ -57,7 +59,7 @@ class LinkedInvoice:
             (found by a search, attached).
         customer: the QBO customer billed.
         customer_created: ``True`` when this call created the customer.
-        rollup: the deal roll-up written (``None`` when nothing was written, C3).
+        rollup: the deal roll-up written (``None`` when nothing was written).
 
     Example:
         >>> from decimal import Decimal
@@ -84,6 +86,30 @@ class LinkedInvoice:
         """``realm:invoice id``, the value of HubSpot's unique QBO-reference property."""
         return qbo_ref(self.realm_id, self.invoice.id or "")
 
+    def to_dict(self) -> dict[str, Any]:
+        """One flat row: the invoice's numbers, its status and its HubSpot links (for pandas)."""
+        inv = self.invoice
+        return {
+            "realm_id": self.realm_id,
+            "invoice_id": inv.id,
+            "doc_number": inv.doc_number,
+            "customer": inv.customer.name or inv.customer.value,
+            "status": self.status.value,
+            "total": inv.total,
+            "balance": inv.balance,
+            "currency": inv.currency,
+            "txn_date": inv.txn_date,
+            "due_date": inv.due_date,
+            "crm_invoice_id": self.crm_invoice_id,
+            "deal_id": self.deal_id,
+        }
+
+    def __repr__(self) -> str:
+        row = self.to_dict()
+        row["status"] = self.status.label
+        keys = ("doc_number", "status", "total", "currency", "realm_id", "invoice_id")
+        return summary("LinkedInvoice", [(k, row[k]) for k in (*keys, "deal_id")])
+
     def to_text(self) -> str:
         """A readable plain-text rendering."""
         from hubqbo.invoices._render import invoice_text
@@ -109,7 +135,7 @@ def qbo_ref(realm_id: str, invoice_id: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class InvoiceEvent:
-    """Something that happened to an invoice, found by ``refresh_deal`` (C4).
+    """Something that happened to an invoice, found by ``refresh_deal``.
 
     Example:
         >>> InvoicePaid(realm_id="1", invoice_id="130", deal_id="7").kind

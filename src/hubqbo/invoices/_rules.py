@@ -1,4 +1,4 @@
-"""The invoicing rules as small pure functions (A2, A4–A7, A10).
+"""The invoicing rules as small pure functions.
 
 Why pure: every rule here decides money, tax or dates, so each must be testable on its own,
 with hypothesis where it is arithmetic, and must give the same answer in the builder, the

@@ -1,4 +1,4 @@
-"""The workflow action "create a QBO invoice for this deal", as one call (E).
+"""The workflow action "create a QBO invoice for this deal", as one call.
 
 Why a policy: HubSpot has two behaviours. The legacy action creates the QBO customer whether
 or not the contact is synced; the newer one fails when the contact does not meet the sync
@@ -46,7 +46,7 @@ def create_invoice_for_deal(
     tax_code: str | None = None,
     message: str | None = None,
 ) -> LinkedInvoice:
-    """Create (idempotently) the QBO invoice for a deal, as a workflow action would (E).
+    """Create (idempotently) the QBO invoice for a deal, as a workflow action would.
 
     Args:
         builder: the configured :class:`InvoiceBuilder`.

@@ -39,10 +39,12 @@ from hubqbo.mapping._model import Direction, FieldMapping, LossPolicy, ObjectPai
 from hubqbo.mapping._problems import MappingProblem, ProblemKind
 from hubqbo.mapping._qbo_fields import CUSTOM_FIELD_MAX_LENGTH, QBO_FIELDS, qbo_fields_of
 from hubqbo.mapping._record import MappedRecord, map_record
-from hubqbo.mapping._render import MappingView
-from hubqbo.mapping._rules import HUBSPOT_READ_ONLY, custom_field
+from hubqbo.mapping._render import HEADERS as TABLE_HEADERS
+from hubqbo.mapping._render import STATUS_HEADERS as TABLE_STATUS_HEADERS
+from hubqbo.mapping._render import MappingView, table_rows
+from hubqbo.mapping._rules import HUBSPOT_READ_ONLY, custom_field, sales_custom_fields
 from hubqbo.mapping._set import MappingDiff, MappingSet
-from hubqbo.mapping._status import MappingHealth, MappingStatus, tally
+from hubqbo.mapping._status import FieldStatus, MappingHealth, StatusLike, health_of, tally
 from hubqbo.mapping._types import HubSpotProperty, QboField, QboType
 from hubqbo.mapping._validate import validate
 
@@ -55,8 +57,11 @@ __all__ = [
     "HUBSPOT_READ_ONLY",
     "MATRIX",
     "QBO_FIELDS",
+    "TABLE_HEADERS",
+    "TABLE_STATUS_HEADERS",
     "Direction",
     "FieldMapping",
+    "FieldStatus",
     "HubSpotProperty",
     "Loss",
     "LossPolicy",
@@ -65,7 +70,6 @@ __all__ = [
     "MappingHealth",
     "MappingProblem",
     "MappingSet",
-    "MappingStatus",
     "MappingView",
     "ObjectPair",
     "PairKind",
@@ -73,12 +77,16 @@ __all__ = [
     "ProblemKind",
     "QboField",
     "QboType",
+    "StatusLike",
     "Transform",
     "custom_field",
     "default_mapping_set",
+    "health_of",
     "map_record",
     "pair_verdict",
     "qbo_fields_of",
+    "sales_custom_fields",
+    "table_rows",
     "tally",
     "validate",
 ]

@@ -60,7 +60,8 @@ class Loss(str, enum.Enum):
     FRACTION = "fraction"
     """A decimal written to an integer field."""
     EMAILS = "emails"
-    """Several comma-separated addresses (QBO) into a field that holds one (HubSpot ``email``)."""
+    """Several comma-separated addresses into a field that holds one (HubSpot's ``email``,
+    QBO's ``BillEmail``)."""
 
 
 @attrs.frozen
@@ -268,6 +269,9 @@ def pair_verdict(
             if missing:
                 losses.append(Loss.OPTIONS)
                 extra.append(f"QBO values without a HubSpot option: {missing}")
+    if to_qbo and field.single_email and kind in ("string", "enumeration"):
+        losses.append(Loss.EMAILS)
+        extra.append(f"{field.label} takes one address, a HubSpot value may hold several")
     if not to_qbo and field.email and prop.name in HUBSPOT_EMAIL_PROPERTIES:
         losses.append(Loss.EMAILS)
         extra.append("QBO may hold several comma-separated addresses, HubSpot's email one")

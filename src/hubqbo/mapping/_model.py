@@ -90,6 +90,29 @@ class ObjectPair(str, enum.Enum):
         (``CustomField[DefinitionId=N]``) on sales transactions only."""
         return self is ObjectPair.INVOICE
 
+    @classmethod
+    def of_objects(cls, hubspot_object: str, qbo_object: str) -> ObjectPair:
+        """The pair the state store names ``(hubspot_object, qbo_object)`` (``("contacts",
+        "Customer")``; see :attr:`store_key`).
+
+        Raises:
+            ValueError: no pair joins those objects.
+        """
+        for pair in cls:
+            if pair.store_key == (hubspot_object, qbo_object):
+                return pair
+        raise ValueError(f"no mapping set joins {hubspot_object!r} and {qbo_object!r}")
+
+    @property
+    def store_key(self) -> tuple[str, str]:
+        """``(hubspot_object, qbo_object)`` as the state store keys mapping sets.
+
+        Example:
+            >>> ObjectPair.PRODUCT.store_key
+            ('products', 'Item')
+        """
+        return (self.crm_object.value, self.qbo_entity)
+
     @property
     def label(self) -> str:
         """``HubSpot contact <-> QBO Customer``."""

@@ -23,9 +23,11 @@ class ProblemKind(str, enum.Enum):
     CUSTOM_FIELD_NOT_ALLOWED = "custom_field_not_allowed"
     READ_ONLY_TARGET = "read_only_target"
     INCOMPATIBLE_TYPES = "incompatible_types"
+    UNKNOWN_HUBSPOT_TYPE = "unknown_hubspot_type"
     LOSSY_WITHOUT_POLICY = "lossy_without_policy"
     TRANSFORM_NOT_APPLICABLE = "transform_not_applicable"
     TYPE_CHANGED = "type_changed"
+    CONFLICTING_TYPES = "conflicting_types"
     DUPLICATE_MAPPING = "duplicate_mapping"
     DUPLICATE_TARGET = "duplicate_target"
     # --- one value of one record
@@ -52,9 +54,11 @@ class ProblemKind(str, enum.Enum):
 _TYPE_KINDS = frozenset(
     {
         ProblemKind.INCOMPATIBLE_TYPES,
+        ProblemKind.UNKNOWN_HUBSPOT_TYPE,
         ProblemKind.LOSSY_WITHOUT_POLICY,
         ProblemKind.TRANSFORM_NOT_APPLICABLE,
         ProblemKind.TYPE_CHANGED,
+        ProblemKind.CONFLICTING_TYPES,
     }
 )
 _VALUE_KINDS = frozenset(

@@ -24,6 +24,7 @@ length (``length_source``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from hubqbo.mapping._types import QboField, QboType
 
@@ -350,7 +351,12 @@ QBO_FIELDS: Mapping[str, tuple[QboField, ...]] = {
 """Every mappable field of each entity, in the order of Intuit's schema."""
 
 
-def qbo_fields_of(entity: str) -> dict[str, QboField]:
-    """The fields of ``entity`` by path (custom fields are not listed: see
+_BY_PATH: Mapping[str, Mapping[str, QboField]] = {
+    entity: MappingProxyType({f.path: f for f in fields}) for entity, fields in QBO_FIELDS.items()
+}
+
+
+def qbo_fields_of(entity: str) -> Mapping[str, QboField]:
+    """The fields of ``entity`` by path, read-only (custom fields are not listed: see
     :func:`hubqbo.mapping.custom_field`)."""
-    return {f.path: f for f in QBO_FIELDS.get(entity, ())}
+    return _BY_PATH.get(entity, MappingProxyType({}))

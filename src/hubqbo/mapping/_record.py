@@ -88,6 +88,23 @@ class MappedRecord:
         """The keys of the mappings whose value was refused."""
         return tuple(dict.fromkeys(p.mapping for p in self.problems if p.mapping))
 
+    def counts(self) -> dict[str, tuple[int, int, str | None]]:
+        """Per mapping key: ``(written, refused, refusal reason)`` for this record: the
+        increments of the state store's ``MappingTally`` once the write landed.
+
+        Example:
+            >>> from hubqbo.mapping import ObjectPair, Direction, default_mapping_set
+            >>> out = map_record(default_mapping_set(ObjectPair.PRODUCT),
+            ...                  Direction.QBO_TO_HUBSPOT, {"Name": "Audit", "UnitPrice": "x"})
+            >>> out.counts()["name:Name"], out.counts()["price:UnitPrice"][:2]
+            ((1, 0, None), (0, 1))
+        """
+        out: dict[str, tuple[int, int, str | None]] = dict.fromkeys(self.written, (1, 0, None))
+        for problem in self.problems:
+            if problem.mapping is not None:
+                out[problem.mapping] = (0, 1, problem.message)
+        return out
+
 
 @attrs.frozen
 class _Out:

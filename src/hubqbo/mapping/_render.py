@@ -16,12 +16,20 @@ import attrs
 from hubqbo.mapping._model import FieldMapping
 from hubqbo.mapping._problems import MappingProblem
 from hubqbo.mapping._rules import resolve_qbo_field, verdicts
-from hubqbo.mapping._status import MappingStatus
+from hubqbo.mapping._status import FieldStatus, StatusLike, health_of
 
 if TYPE_CHECKING:
     from hubqbo.mapping._set import MappingSet
 
-__all__ = ["MappingView", "render_html", "render_text", "rows"]
+__all__ = [
+    "HEADERS",
+    "STATUS_HEADERS",
+    "MappingView",
+    "render_html",
+    "render_text",
+    "rows",
+    "table_rows",
+]
 
 HEADERS = ("HubSpot property", "type", "dir", "QBO field", "type", "fit", "handling", "origin")
 STATUS_HEADERS = ("written", "refused", "status", "last refusal")
@@ -49,10 +57,17 @@ def _handling(mapping: FieldMapping) -> str:
     return "; ".join(parts) or "-"
 
 
-def rows(
-    mapping_set: MappingSet, statuses: Mapping[str, MappingStatus] | None = None
+def table_rows(
+    mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None
 ) -> list[tuple[str, ...]]:
-    """The table's rows (one per mapping), with the status columns when ``statuses`` is given."""
+    """The table's rows (one per mapping; columns as :data:`HEADERS`, then
+    :data:`STATUS_HEADERS` when ``statuses`` is given), for a renderer of one's own (rich).
+
+    Example:
+        >>> from hubqbo.mapping import ObjectPair, default_mapping_set
+        >>> table_rows(default_mapping_set(ObjectPair.PRODUCT))[2][:6]
+        ('price', 'number/number', '<-', 'UnitPrice', 'decimal', 'ok')
+    """
     out: list[tuple[str, ...]] = []
     for m in mapping_set:
         fit, qbo_type = _fit(m, mapping_set)
@@ -67,15 +82,19 @@ def rows(
             "default" if m.default else "user",
         )
         if statuses is not None:
-            s = statuses.get(m.key, MappingStatus(m.key))
+            s: StatusLike = statuses.get(m.key) or FieldStatus(m.key)
             row += (
-                str(s.records_written),
-                str(s.records_refused),
-                s.health.value,
+                str(s.written),
+                str(s.refused),
+                health_of(s).value,
                 s.last_refusal or "",
             )
         out.append(row)
     return out
+
+
+rows = table_rows
+"""The former name of :func:`table_rows`."""
 
 
 def _title(mapping_set: MappingSet) -> str:
@@ -91,17 +110,13 @@ def _text_table(headers: Sequence[str], body: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def render_text(
-    mapping_set: MappingSet, statuses: Mapping[str, MappingStatus] | None = None
-) -> str:
+def render_text(mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None) -> str:
     """A plain-text table (``dir``: ``<-`` QBO to HubSpot, ``->`` HubSpot to QBO)."""
     headers = HEADERS + (STATUS_HEADERS if statuses is not None else ())
     return f"{_title(mapping_set)}\n{_text_table(headers, rows(mapping_set, statuses))}"
 
 
-def render_html(
-    mapping_set: MappingSet, statuses: Mapping[str, MappingStatus] | None = None
-) -> str:
+def render_html(mapping_set: MappingSet, statuses: Mapping[str, StatusLike] | None = None) -> str:
     """An HTML table for notebooks (lossy rows marked with the ``lossy`` class)."""
     headers = HEADERS + (STATUS_HEADERS if statuses is not None else ())
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
@@ -121,7 +136,7 @@ class MappingView:
     """A mapping set shown with each mapping's sync status (see ``MappingSet.with_status``)."""
 
     mapping_set: MappingSet
-    statuses: Mapping[str, MappingStatus] = attrs.field(factory=dict, hash=False)
+    statuses: Mapping[str, StatusLike] = attrs.field(factory=dict, hash=False)
 
     def __str__(self) -> str:
         return render_text(self.mapping_set, self.statuses)

@@ -6,21 +6,32 @@ reports, so a set that was saved can only fail validation because a live schema 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+import attrs
 from rapidfuzz import fuzz, process
 
 from hubqbo.mapping._compat import PairKind, PairVerdict, pair_verdict
 from hubqbo.mapping._model import FieldMapping, LossPolicy, ObjectPair
 from hubqbo.mapping._problems import MappingProblem, ProblemKind
 from hubqbo.mapping._qbo_fields import CUSTOM_FIELD_MAX_LENGTH, qbo_fields_of
-from hubqbo.mapping._types import HubSpotProperty, QboField, QboType, custom_field_id
+from hubqbo.mapping._types import (
+    HUBSPOT_FIELD_TYPES,
+    HUBSPOT_TYPES,
+    HubSpotProperty,
+    QboField,
+    QboType,
+    custom_field_id,
+)
 
 __all__ = [
     "HUBSPOT_READ_ONLY",
     "custom_field",
     "mapping_problems",
     "resolve_qbo_field",
+    "sales_custom_fields",
     "set_problems",
     "suggest",
     "verdicts",
@@ -67,6 +78,45 @@ def custom_field(definition_id: str | int) -> QboField:
         length_source="IntuitBaseTypes.xsd:279",
         note="sales-form custom field (StringType)",
     )
+
+
+_CUSTOM_USE = re.compile(r"^SalesFormsPrefs\.UseSalesCustom([0-9]+)$")
+_CUSTOM_NAME = re.compile(r"^SalesFormsPrefs\.SalesCustomName([0-9]+)$")
+
+
+def sales_custom_fields(preferences: Mapping[str, Any]) -> tuple[QboField, ...]:
+    """The sales-form custom fields a QBO company has turned on, from its ``/preferences``
+    (``Preferences.SalesFormsPrefs.CustomField``: ``UseSalesCustomN`` true, named by
+    ``SalesCustomNameN``); ``DefinitionId`` is N. Give them to :func:`validate` as
+    ``qbo_fields`` to check invoice custom-field mappings against the company.
+
+    Example:
+        >>> prefs = {"Preferences": {"SalesFormsPrefs": {"CustomField": [
+        ...     {"CustomField": [{"Name": "SalesFormsPrefs.UseSalesCustom1",
+        ...                       "Type": "BooleanType", "BooleanValue": True}]},
+        ...     {"CustomField": [{"Name": "SalesFormsPrefs.SalesCustomName1",
+        ...                       "Type": "StringType", "StringValue": "Crew #"}]}]}}}
+        >>> [(f.path, f.note) for f in sales_custom_fields(prefs)]
+        [('CustomField[DefinitionId=1]', 'sales-form custom field "Crew #" (StringType)')]
+    """
+    root = preferences.get("Preferences", preferences)
+    groups = (root.get("SalesFormsPrefs") or {}).get("CustomField") or ()
+    used: set[str] = set()
+    names: dict[str, str] = {}
+    for group in groups:
+        for entry in (group or {}).get("CustomField") or ():
+            name = str(entry.get("Name") or "")
+            if (found := _CUSTOM_USE.match(name)) and entry.get("BooleanValue") is True:
+                used.add(found.group(1))
+            elif found := _CUSTOM_NAME.match(name):
+                names[found.group(1)] = str(entry.get("StringValue") or "")
+    out = []
+    for number in sorted(used, key=int):
+        field = custom_field(number)
+        label = names.get(number)
+        note = f'sales-form custom field "{label}" (StringType)' if label else field.note
+        out.append(attrs.evolve(field, note=note))
+    return tuple(out)
 
 
 def suggest(name: str, choices: Iterable[str], *, limit: int = 3) -> tuple[str, ...]:
@@ -201,6 +251,21 @@ def mapping_problems(
         ]
     field = resolved
     prop = mapping.hubspot
+    if (
+        mapping.hubspot_type not in HUBSPOT_TYPES
+        or mapping.hubspot_field_type not in HUBSPOT_FIELD_TYPES
+    ):
+        return [
+            MappingProblem(
+                ProblemKind.UNKNOWN_HUBSPOT_TYPE,
+                mapping.key,
+                f"HubSpot {mapping.hubspot_property}: {mapping.hubspot_type}/"
+                f"{mapping.hubspot_field_type} is not a HubSpot type/fieldType "
+                f"(types: {', '.join(sorted(HUBSPOT_TYPES))})",
+                suggest(mapping.hubspot_type, HUBSPOT_TYPES)
+                + suggest(mapping.hubspot_field_type, HUBSPOT_FIELD_TYPES),
+            )
+        ]
     if hubspot is not None:
         live = hubspot.get(mapping.hubspot_property)
         if live is None:
@@ -254,12 +319,26 @@ def _read_only_hubspot(mapping: FieldMapping, name: str) -> MappingProblem:
 
 
 def set_problems(mappings: Sequence[FieldMapping]) -> list[MappingProblem]:
-    """Problems between mappings: a key twice, or two mappings writing one target."""
+    """Problems between mappings: a key twice, two mappings writing one target, or one HubSpot
+    property recorded with two types."""
     problems: list[MappingProblem] = []
     seen: set[str] = set()
     qbo_targets: dict[str, str] = {}
     hub_targets: dict[str, str] = {}
+    hub_types: dict[str, FieldMapping] = {}
     for m in mappings:
+        first = hub_types.setdefault(m.hubspot_property, m)
+        shape = (m.hubspot_type, m.hubspot_field_type, m.hubspot_options)
+        if (first.hubspot_type, first.hubspot_field_type, first.hubspot_options) != shape:
+            problems.append(
+                MappingProblem(
+                    ProblemKind.CONFLICTING_TYPES,
+                    m.key,
+                    f"HubSpot {m.hubspot_property} is {m.hubspot_type}/{m.hubspot_field_type} "
+                    f"here but {first.hubspot_type}/{first.hubspot_field_type} in {first.key}: "
+                    "one property has one type",
+                )
+            )
         if m.key in seen:
             problems.append(
                 MappingProblem(ProblemKind.DUPLICATE_MAPPING, m.key, "this mapping is there twice")

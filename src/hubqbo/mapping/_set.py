@@ -19,7 +19,7 @@ from hubqbo.mapping._model import FieldMapping, ObjectPair
 from hubqbo.mapping._problems import MappingProblem
 from hubqbo.mapping._render import MappingView, render_html, render_text
 from hubqbo.mapping._rules import mapping_problems, set_problems, suggest
-from hubqbo.mapping._status import MappingStatus
+from hubqbo.mapping._status import StatusLike
 from hubqbo.mapping._types import HubSpotProperty
 
 __all__ = ["MappingDiff", "MappingSet", "raise_for_problems"]
@@ -309,9 +309,7 @@ class MappingSet:
         return made
 
     # ------------------------------------------------------------------ views
-    def with_status(
-        self, statuses: Mapping[str, MappingStatus] | Iterable[MappingStatus]
-    ) -> MappingView:
+    def with_status(self, statuses: Mapping[str, StatusLike] | Iterable[StatusLike]) -> MappingView:
         """This set shown with each mapping's sync status (records written and refused, the
         last refusal), as a terminal (``str``) or notebook (``_repr_html_``) table."""
         by_key = statuses if isinstance(statuses, Mapping) else {s.mapping: s for s in statuses}

@@ -14,7 +14,36 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["HubSpotProperty", "QboField", "QboType", "custom_field_id"]
+__all__ = [
+    "HUBSPOT_FIELD_TYPES",
+    "HUBSPOT_TYPES",
+    "HubSpotProperty",
+    "QboField",
+    "QboType",
+    "custom_field_id",
+]
+
+HUBSPOT_TYPES = frozenset(
+    {"bool", "date", "datetime", "enumeration", "number", "phone_number", "string"}
+)
+"""HubSpot's property ``type`` values (``PropertyCreate.type`` of its properties API)."""
+HUBSPOT_FIELD_TYPES = frozenset(
+    {
+        "booleancheckbox",
+        "calculation_equation",
+        "checkbox",
+        "date",
+        "file",
+        "html",
+        "number",
+        "phonenumber",
+        "radio",
+        "select",
+        "text",
+        "textarea",
+    }
+)
+"""HubSpot's ``fieldType`` values (``PropertyCreate.fieldType``)."""
 
 
 class QboType(str, enum.Enum):

@@ -77,6 +77,7 @@ __all__ = [
 
 _log = logging.getLogger("hubqbo.quickbooks")
 T = TypeVar("T")
+R = TypeVar("R")
 
 PRODUCTION_URL = "https://quickbooks.api.intuit.com"
 SANDBOX_URL = "https://sandbox-quickbooks.api.intuit.com"
@@ -434,7 +435,7 @@ class QuickBooksClient:
 
     # ------------------------------------------------------------------ queries
 
-    def query(self, query: Query | str) -> dict[str, Any]:
+    def query(self, query: Query[object] | str) -> dict[str, Any]:
         """Run one query and return the raw ``QueryResponse`` body (no paging).
 
         ``GET /query?query=...``; a query whose URL-encoded text exceeds ``QUERY_GET_MAX``
@@ -449,16 +450,19 @@ class QuickBooksClient:
         response = self._send(request)
         return _wire.loads(response.content) or {}
 
-    def count(self, query: Query) -> int:
+    def count(self, query: Query[object]) -> int:
         """``SELECT COUNT(*)`` of ``query`` (one request)."""
         body = self.query(query.count())
         _records, total = _wire.parse_query_page(query.entity, body)
         return total or 0
 
     def iter_query(
-        self, query: Query, *, page_size: int = MAX_RESULTS, counted: bool = False
-    ) -> Iterator[Any]:
+        self, query: Query[R], *, page_size: int = MAX_RESULTS, counted: bool = False
+    ) -> Iterator[R]:
         """Every record matching ``query``, lazily, ``page_size`` per request.
+
+        The records are the query's type: ``iter_query(select("Invoice"))`` yields ``Invoice``
+        (an entity without a model yields the JSON objects QBO sent).
 
         Paging starts at ``STARTPOSITION 1`` with a stable order (``ORDERBY Id`` unless the
         query orders itself); a page without the entity key is empty. With ``counted`` a
@@ -470,7 +474,7 @@ class QuickBooksClient:
         ordered = query if query.ordering else query.order_by("Id")
         total: int | None = None
 
-        def fetch(start: int) -> tuple[list[Any], int | None]:
+        def fetch(start: int) -> tuple[list[R], int | None]:
             nonlocal total
             if counted and total is None:
                 total = self.count(query)
@@ -487,19 +491,18 @@ class QuickBooksClient:
 
         return paginate(fetch, 1)
 
-    def _all(self, entity: str, include_inactive: bool, *, counted: bool = True) -> Iterator[Any]:
-        query = select(entity)
+    def _all(self, query: Query[R], include_inactive: bool, *, counted: bool = True) -> Iterator[R]:
         if include_inactive:
             query = query.where("Active", "IN", [True, False])
         return self.iter_query(query, counted=counted)
 
     def iter_customers(self, *, include_inactive: bool = False) -> Iterator[Customer]:
         """Every customer, lazily (inactive ones too with ``include_inactive``)."""
-        return self._all("Customer", include_inactive)
+        return self._all(select("Customer"), include_inactive)
 
     def iter_items(self, *, include_inactive: bool = False) -> Iterator[Item]:
         """Every item, lazily."""
-        return self._all("Item", include_inactive)
+        return self._all(select("Item"), include_inactive)
 
     def find_customers(self, *, display_name: str) -> list[Customer]:
         """Customers (active or not) whose DisplayName equals ``display_name`` (QBO compares
@@ -513,15 +516,15 @@ class QuickBooksClient:
 
     def list_tax_codes(self) -> list[TaxCode]:
         """The company's active tax codes (US companies: ``TAX``/``NON`` are pseudo-codes)."""
-        return list(self._all("TaxCode", False, counted=False))
+        return list(self._all(select("TaxCode"), False, counted=False))
 
     def list_tax_rates(self) -> list[TaxRate]:
         """The company's active tax rates."""
-        return list(self._all("TaxRate", False, counted=False))
+        return list(self._all(select("TaxRate"), False, counted=False))
 
     def list_terms(self) -> list[Term]:
         """The company's active payment terms."""
-        return list(self._all("Term", False, counted=False))
+        return list(self._all(select("Term"), False, counted=False))
 
     def find_invoices(self, query: InvoiceQuery) -> Iterator[Invoice]:
         """Invoices matching ``query`` (all criteria ANDed), lazily."""
@@ -889,10 +892,11 @@ class QuickBooksClient:
             if name in NAME_LIST_ENTITIES:
                 query = query.where("Active", "IN", [True, False])
             for record in self.iter_query(query):
+                raw_id = record.get("Id") if isinstance(record, Mapping) else None
                 changes.append(
                     ChangeRecord(
                         entity=name,
-                        id=str(getattr(record, "id", None) or record.get("Id")),
+                        id=str(getattr(record, "id", None) or raw_id),
                         updated_at=getattr(record, "updated_at", None),
                         record=record,
                     )

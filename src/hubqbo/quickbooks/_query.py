@@ -14,17 +14,24 @@ Example:
     'SELECT * FROM Invoice WHERE TotalAmt >= 100 ORDERBY Id STARTPOSITION 1 MAXRESULTS 1000'
     >>> select("Customer").count().where("Active", "IN", [True, False]).to_sql()
     'SELECT COUNT(*) FROM Customer WHERE Active IN (true, false)'
+
+A query knows what its records are: ``select("Invoice")`` is a ``Query[Invoice]``, so
+``QuickBooksClient.iter_query`` yields ``Invoice`` to the type checker too. An entity hubqbo has
+no model for (``select("Vendor")``) yields its JSON object, a ``Query[Mapping[str, object]]``;
+an entity name only known at run time gives a ``Query[object]``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Union
+from typing import Generic, Literal, TypeVar, Union, overload
 
 import attrs
+
+from hubqbo.models import Customer, Invoice, Item, Payment, TaxCode, TaxRate, Term
 
 __all__ = ["MAX_RESULTS", "OPERATORS", "Condition", "Query", "literal", "quote", "select"]
 
@@ -37,6 +44,15 @@ OPERATORS = frozenset({"=", "<", ">", "<=", ">=", "IN", "LIKE"})
 Scalar = Union[str, bool, int, Decimal, dt.date, dt.datetime]  # noqa: UP007
 _FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 _ENTITY = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_RawEntity = Literal[
+    "Account", "Attachable", "Bill", "BillPayment", "Budget", "Class", "CompanyCurrency",
+    "CompanyInfo", "CreditMemo", "Department", "Deposit", "Employee", "Estimate",
+    "JournalEntry", "PaymentMethod", "Preferences", "Purchase", "PurchaseOrder",
+    "RefundReceipt", "SalesReceipt", "TimeActivity", "Transfer", "Vendor", "VendorCredit",
+]  # fmt: skip
+"""QBO entities hubqbo has no model for: their records are the JSON objects QBO sends."""
+R_co = TypeVar("R_co", covariant=True)
+"""What a query's records are: a model (``Invoice``), or the JSON object of other entities."""
 
 
 def quote(text: str) -> str:
@@ -121,8 +137,10 @@ def _condition(field: str, op: str, value: Scalar | Iterable[Scalar]) -> Conditi
 
 
 @attrs.frozen
-class Query:
-    """An immutable QBO query; every method returns a new one.
+class Query(Generic[R_co]):
+    """An immutable QBO query of records of type ``R``; every method returns a new one.
+
+    Build one with :func:`select`, which knows each entity's model.
 
     Example:
         >>> select("Item").where("Active", "=", True).to_sql()
@@ -139,17 +157,17 @@ class Query:
         if not _ENTITY.match(value):
             raise ValueError(f"not a QBO entity name: {value!r}")
 
-    def where(self, field: str, op: str, value: Scalar | Iterable[Scalar]) -> Query:
+    def where(self, field: str, op: str, value: Scalar | Iterable[Scalar]) -> Query[R_co]:
         """Add ``field op value`` (joined to the others with AND)."""
         return attrs.evolve(self, conditions=(*self.conditions, _condition(field, op, value)))
 
-    def order_by(self, field: str, *, descending: bool = False) -> Query:
+    def order_by(self, field: str, *, descending: bool = False) -> Query[R_co]:
         """Add a sort key."""
         if not _FIELD.match(field):
             raise ValueError(f"not a QBO field name: {field!r}")
         return attrs.evolve(self, ordering=(*self.ordering, (field, descending)))
 
-    def count(self) -> Query:
+    def count(self) -> Query[R_co]:
         """The ``SELECT COUNT(*)`` form of this query."""
         return attrs.evolve(self, is_count=True, ordering=())
 
@@ -178,6 +196,27 @@ class Query:
         return " ".join(parts)
 
 
-def select(entity: str) -> Query:
-    """``SELECT * FROM entity``; add conditions with :meth:`Query.where`."""
+@overload
+def select(entity: Literal["Customer"]) -> Query[Customer]: ...
+@overload
+def select(entity: Literal["Item"]) -> Query[Item]: ...
+@overload
+def select(entity: Literal["Invoice"]) -> Query[Invoice]: ...
+@overload
+def select(entity: Literal["Payment"]) -> Query[Payment]: ...
+@overload
+def select(entity: Literal["Term"]) -> Query[Term]: ...
+@overload
+def select(entity: Literal["TaxCode"]) -> Query[TaxCode]: ...
+@overload
+def select(entity: Literal["TaxRate"]) -> Query[TaxRate]: ...
+@overload
+def select(entity: _RawEntity) -> Query[Mapping[str, object]]: ...
+@overload
+def select(entity: str) -> Query[object]: ...
+def select(entity: str) -> Query[object]:
+    """``SELECT * FROM entity``; add conditions with :meth:`Query.where`.
+
+    The query's type follows the entity: ``select("Invoice")`` is a ``Query[Invoice]``.
+    """
     return Query(entity)

@@ -1,4 +1,4 @@
-"""Several QuickBooks companies in one app (A1): find the client for a realm, never guess.
+"""Several QuickBooks companies in one app: find the client for a realm, never guess.
 
 Why: writing an invoice to the wrong company is worse than failing. The registry hands out the
 client for an explicit realm, and refuses to choose when several are connected and none is named.

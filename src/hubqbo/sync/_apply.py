@@ -43,6 +43,7 @@ from hubqbo.protocols import (
     CrmRecordStore,
     Lease,
     Link,
+    MappingTally,
     Operation,
     OperationOutcome,
     OperationState,
@@ -53,7 +54,14 @@ from hubqbo.sync._config import ObjectKind
 from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
 from hubqbo.sync._result import Quarantined
 
-__all__ = ["FLAG_PREFIX", "Applier", "ApplyReport", "decode_base", "op_from_journal"]
+__all__ = [
+    "FLAG_PREFIX",
+    "Applier",
+    "ApplyReport",
+    "decode_base",
+    "merge_tallies",
+    "op_from_journal",
+]
 
 _log = logging.getLogger("hubqbo.sync")
 
@@ -135,6 +143,25 @@ def op_from_journal(entry: Operation) -> PlannedOp | None:
         return None
 
 
+def merge_tallies(tallies: Iterable[MappingTally]) -> list[MappingTally]:
+    """Tallies of one commit summed per mapping (the last refusal's reason kept)."""
+    out: dict[tuple[str, str, int, str], MappingTally] = {}
+    for t in tallies:
+        key = (t.hubspot_object, t.qbo_object, t.version, t.mapping)
+        seen = out.get(key)
+        out[key] = (
+            t
+            if seen is None
+            else attrs.evolve(
+                seen,
+                written=seen.written + t.written,
+                refused=seen.refused + t.refused,
+                refusal=t.refusal or seen.refusal,
+            )
+        )
+    return list(out.values())
+
+
 def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
@@ -162,6 +189,8 @@ class Applier:
         now: Callable[[], dt.datetime],
         daily_reset: Callable[[dt.datetime], dt.datetime],
         max_attempts: int = 3,
+        tally: Callable[[PlannedOp], Sequence[MappingTally]] | None = None,
+        released: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self._crm = crm
         self._store = store
@@ -172,6 +201,8 @@ class Applier:
         self._now = now
         self._daily_reset = daily_reset
         self._max_attempts = max_attempts
+        self._tally = tally
+        self._released = dict(released or {})
         self.report = ApplyReport()
 
     # ------------------------------------------------------------------ entry points
@@ -236,7 +267,8 @@ class Applier:
     ) -> OperationOutcome:
         self.report.failed += 1
         text = _error_text(error)
-        if attempts.get(op.op_id, 0) >= self._max_attempts:
+        floor = self._released.get((op.kind.value, op.qbo_id), 0)
+        if attempts.get(op.op_id, 0) >= floor + self._max_attempts:
             self.report.quarantined.append(
                 Quarantined(op.kind, op.qbo_id, text, attempts.get(op.op_id, 0))
             )
@@ -300,6 +332,9 @@ class Applier:
         outcomes = list(extra)
         links = []
         events = [e for op, _ in done for e in op.events]
+        tallies = merge_tallies(
+            t for op, _ in done if self._tally and op.properties for t in self._tally(op)
+        )
         for op, hubspot_id in done:
             outcomes.append(
                 OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=hubspot_id)
@@ -308,7 +343,10 @@ class Applier:
             self.report.applied += 1
             self.report.count(kind, op.action)
             self.report.touched[kind].add(op.qbo_id)
-        self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links, events=events))
+        self._store.commit(
+            self.lease,
+            StateChange(outcomes=outcomes, links=links, events=events, tallies=tallies),
+        )
         self.report.events += len(events)
 
     def _upsert(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
@@ -425,7 +463,7 @@ class Applier:
         kind: ObjectKind,
         to_type: CrmObjectType,
         entries: Sequence[tuple[PlannedOp, str, str]],
-        sources: Mapping[str, Link],
+        sources: dict[str, Link],
     ) -> None:
         ops = [op for op, _, _ in entries]
         attempts = self._begin(ops)
@@ -456,6 +494,8 @@ class Applier:
             )
             base[key] = op.to_id or ""
         links = [_rebased(sources[qbo_id], base) for qbo_id, base in bases.items()]
+        for link in links:  # the next association group of the same record builds on it
+            sources[link.qbo_id] = link
         self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links))
 
 

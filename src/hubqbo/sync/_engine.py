@@ -46,13 +46,14 @@ from hubqbo.protocols import (
     LedgerFeed,
     Link,
     LinkRef,
+    MappingTally,
     OutboxEvent,
     RunStatus,
     StateChange,
     StateStore,
 )
 from hubqbo.status import InvoiceStatus
-from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base
+from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base, merge_tallies
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._feeds import read_changes, read_dirty
 from hubqbo.sync._inbox import webhook_marks
@@ -69,9 +70,12 @@ from hubqbo.sync._plan import (
     LinkState,
     ObjectPlan,
     PlanContext,
+    PlannedOp,
+    Skip,
     SkipReason,
     SourceRecord,
     SyncPlan,
+    association_key,
     plan_object,
     snapshot_hash,
 )
@@ -218,6 +222,8 @@ class SyncEngine:
         self._invoice_props = InvoiceProperties()
         self._properties_ensured = False
         self._mappers: dict[ObjectKind, Mapper] = {}
+        self._overdue_day: str | None = None
+        self._planned_contacts: dict[str, str] = {}
         self._store.connect_tenant(tenant, qbo_realm_id=qbo.realm_id)
 
     def __repr__(self) -> str:
@@ -298,6 +304,33 @@ class SyncEngine:
         finally:
             self._store.release_lease(lease)
 
+    def release(self, kind: ObjectKind, qbo_id: str) -> None:
+        """Let a quarantined record be tried again (``max_attempts`` more times): the next
+        run re-reads it and re-sends its failed writes under their own ids."""
+        from hubqbo.protocols import OperationState
+
+        failed = self._store.operations(
+            self.tenant, states=[OperationState.FAILED], kind=kind.value, source_id=qbo_id
+        )
+        spent = max((op.attempts for op in failed), default=0)
+        lease = self._lease()
+        try:
+            self._store.commit(
+                lease, StateChange(cursors=[Cursor(_release_stream(kind, qbo_id), str(spent))])
+            )
+        finally:
+            self._store.release_lease(lease)
+        self._store.mark_dirty(self.tenant, [DirtyMark("qbo", kind.entity, qbo_id, self._now())])
+
+    def _released(self) -> dict[tuple[str, str], int]:
+        """Attempts already spent when each released record was released."""
+        out: dict[tuple[str, str], int] = {}
+        for row in self._store.cursors(self.tenant):
+            if row.stream.startswith("release:"):
+                _, kind, qbo_id = row.stream.split(":", 2)
+                out[(kind, qbo_id)] = int(row.value or 0)
+        return out
+
     def unlink(self, kind: ObjectKind, qbo_id: str) -> None:
         """Forget a link (the HubSpot record stays; the QBO record may link again)."""
         lease = self._lease()
@@ -326,12 +359,19 @@ class SyncEngine:
                 reading, proceed=proceed, quarantined=quarantined.get(kind, set())
             )
             objects.append(planned)
+            if kind is ObjectKind.CONTACTS:
+                self._planned_contacts = {
+                    op.qbo_id: op.hubspot_id for op in planned.operations if op.hubspot_id
+                }
             if kind is ObjectKind.INVOICES and self.config.of(ObjectKind.LINE_ITEMS).enabled:
                 objects.append(
                     self._plan_lines(
                         reading, planned, quarantined.get(ObjectKind.LINE_ITEMS, set())
                     )
                 )
+        if self._overdue_day is not None and self._stream(ObjectKind.INVOICES) in cursors:
+            cursors[self._overdue_stream] = self._overdue_day
+            self._overdue_day = None
         hubspot_links, hubspot_unlinks = self._hubspot_events(dirty)
         for obj in objects:
             if obj.refused:
@@ -352,8 +392,10 @@ class SyncEngine:
         from hubqbo.protocols import OperationState
 
         out: dict[ObjectKind, set[str]] = {}
+        released = self._released()
         for entry in self._store.operations(self.tenant, states=[OperationState.FAILED]):
-            if entry.attempts >= self._max_attempts:
+            floor = released.get((entry.kind, entry.source_id), 0)
+            if entry.attempts >= floor + self._max_attempts:
                 out.setdefault(ObjectKind(entry.kind), set()).add(entry.source_id)
         return out
 
@@ -361,25 +403,84 @@ class SyncEngine:
         entity = kind.entity
         cursor_row = self._store.cursor(self.tenant, self._stream(kind))
         cursor = _parse_instant(cursor_row.value if cursor_row else None)
-        links = tuple(self._store.links(self.tenant, kind.value))
+        every: list[Link] = []
+
+        def linked_ids() -> list[str]:  # all links, read only when a sweep needs them
+            if not every:
+                every.extend(self._store.links(self.tenant, kind.value))
+            return [link.qbo_id for link in every]
+
         read = read_changes(
             self._qbo,
             entity,
             cursor,
             started=started,
-            linked_ids=[link.qbo_id for link in links],
+            linked_ids=linked_ids,
             overlap=self.config.cdc_overlap,
         )
         seen = {c.id for c in read.changes}
         asked = [d.record_id for d in dirty if d.side == "qbo" and d.kind == entity]
+        if kind is ObjectKind.INVOICES and cursor is not None:
+            asked += self._coming_due(started, linked_ids, every)
         extra = read_dirty(self._qbo, entity, [i for i in dict.fromkeys(asked) if i not in seen])
+        changes = (*read.changes, *extra)
+        if cursor is None or every:
+            links = tuple(every or self._store.links(self.tenant, kind.value))
+        else:
+            links = tuple(self._links_of(kind, [c.id for c in changes]))
         return _Read(
             kind=kind,
-            changes=(*read.changes, *extra),
+            changes=changes,
             links=links,
             cursor=read.cursor.isoformat(),
             first=cursor is None,
         )
+
+    def _coming_due(
+        self, started: dt.datetime, load: Callable[[], list[str]], links: list[Link]
+    ) -> list[str]:
+        """Once a day (in the QBO company's calendar), the linked invoices HubSpot last knew
+        open and due before today: nothing changes in QBO when an invoice becomes overdue, so
+        change data capture never reports it. They are re-read, and the plan updates their
+        status and writes the ``invoice_became_overdue`` event (C4)."""
+        today = self._qbo.company_profile().today(started)
+        row = self._store.cursor(self.tenant, self._overdue_stream)
+        if row is not None and row.value >= today.isoformat():
+            return []
+        load()
+        names = self._invoice_props
+        due: list[str] = []
+        for link in links:
+            base = decode_base(link.base)
+            status = base.get(names.status)
+            due_text = base.get("hs_due_date") or ""
+            if status in ("overdue", "paid", "voided", None) or not due_text:
+                continue
+            if due_text[:10] < today.isoformat() and (_decimal(base.get(names.balance)) or 0) > 0:
+                due.append(link.qbo_id)
+        self._overdue_day = today.isoformat()
+        return due
+
+    @property
+    def _overdue_stream(self) -> str:
+        return f"qbo:{self._qbo.realm_id}:overdue-sweep"
+
+    def _links_of(
+        self, kind: ObjectKind, qbo_ids: Sequence[str] = (), hubspot_ids: Sequence[str] = ()
+    ) -> list[Link]:
+        """The links of some records (in chunks the databases take as parameters)."""
+        out: list[Link] = []
+        for ids, key in (
+            (list(dict.fromkeys(qbo_ids)), "qbo"),
+            (list(dict.fromkeys(hubspot_ids)), "hs"),
+        ):
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                if key == "qbo":
+                    out.extend(self._store.links(self.tenant, kind.value, qbo_ids=chunk))
+                else:
+                    out.extend(self._store.links(self.tenant, kind.value, hubspot_ids=chunk))
+        return out
 
     def _context(self, kind: ObjectKind, *, proceed: bool, quarantined: set[str]) -> PlanContext:
         return PlanContext(
@@ -434,7 +535,7 @@ class SyncEngine:
             ]
         today = self._qbo.company_profile().today(self._now())
         parents = self._parents(reading.changes) if settings.sub_customers else {}
-        return [
+        records = [
             invoice_record(
                 c.record if isinstance(c.record, Invoice) and not c.deleted else None,
                 realm_id=realm,
@@ -446,6 +547,40 @@ class SyncEngine:
             )
             for c in reading.changes
         ]
+        return self._with_companies(records)
+
+    def _with_companies(self, records: list[SourceRecord]) -> list[SourceRecord]:
+        """Each invoice's company association target: its contact's primary company (one
+        batched association read per 1,000 contacts)."""
+        contact_key = association_key(ObjectKind.CONTACTS)
+        customers = sorted({r.values[contact_key] for r in records if r.values.get(contact_key)})
+        if not customers:
+            return records
+        contacts = dict(self._planned_contacts)
+        for link in self._links_of(ObjectKind.CONTACTS, customers):
+            contacts.setdefault(link.qbo_id, link.hubspot_id)
+        known = {c: contacts[c] for c in customers if c in contacts}
+        if not known:
+            return records
+        try:
+            companies = self._crm.associated_ids(
+                CrmObjectType.CONTACT,
+                sorted(set(known.values())),
+                CrmObjectType.COMPANY,
+                primary=True,
+            )
+        except ApiError as failed:
+            _log.warning("primary companies of invoice contacts not read: %s", failed)
+            return records
+        key = association_key(CrmObjectType.COMPANY)
+        out = []
+        for record in records:
+            contact = known.get(record.values.get(contact_key) or "")
+            found = companies.get(contact, []) if contact else []
+            company = found[0] if found else None
+            values = {**record.values, key: company} if company else record.values
+            out.append(attrs.evolve(record, values=values))
+        return out
 
     def _parents(self, changes: Sequence[LedgerChange]) -> dict[str, str]:
         """Invoice customer id -> the top-level customer whose contact gets the invoice."""
@@ -479,11 +614,23 @@ class SyncEngine:
         records = self._records(reading)
         states = {link.qbo_id: _link_state(link) for link in reading.links}
         context = self._context(kind, proceed=proceed, quarantined=quarantined)
+        if not reading.first and any(r.gone is not None for r in records):
+            # the mass-delete guard compares with every linked record of the object
+            context = attrs.evolve(
+                context, linked_total=len(self._store.links(self.tenant, kind.value))
+            )
         proposal = self._propose(reading, records, states)
         context = attrs.evolve(context, proposed=proposal.proposed, proposed_values=proposal.values)
         planned = plan_object(
             kind, records, states, settings, context=context, ambiguous=proposal.ambiguous
         )
+        read = {r.qbo_id for r in records}
+        held = [
+            Skip(kind, qbo_id, SkipReason.QUARANTINED, "release it with engine.release(...)")
+            for qbo_id in sorted(quarantined - read)
+        ]
+        if held:
+            planned = attrs.evolve(planned, skipped=planned.skipped + tuple(held))
         if kind is ObjectKind.INVOICES:
             planned = self._with_events(reading, planned, states)
         return planned
@@ -536,6 +683,8 @@ class SyncEngine:
                 continue
             changed.add(change.id)
             records.extend(line_item_records(invoice))
+        if not changed:
+            return ObjectPlan(kind)
         links = [
             link
             for link in self._store.links(self.tenant, kind.value)
@@ -582,7 +731,11 @@ class SyncEngine:
             found = self._crm.read_records(
                 CrmObjectType.CONTACT, emails, id_property="email", properties=CONTACT_PROPERTIES
             )
-            return link_contacts(customers, found, linked=linked_hs, use_matcher=False)
+            taken = {
+                link.hubspot_id: link.qbo_id
+                for link in self._links_of(kind, hubspot_ids=[o.id for o in found])
+            }
+            return link_contacts(customers, found, linked=taken, use_matcher=False)
         if not reading.first:
             return LinkProposal()
         items = [m for m in models if isinstance(m, Item)]
@@ -621,6 +774,7 @@ class SyncEngine:
             elif operation == "merge" and survivor:
                 taken = self._store.link(self.tenant, kind.value, hubspot_id=survivor)
                 if taken is None:
+                    unlinks.append(LinkRef(kind.value, link.qbo_id))  # then relinked, one commit
                     links.append(_relinked(link, survivor, base))
                 else:
                     unlinks.append(LinkRef(kind.value, link.qbo_id))
@@ -668,7 +822,49 @@ class SyncEngine:
             now=self._now,
             daily_reset=self._daily_reset,
             max_attempts=self._max_attempts,
+            tally=self._written,
+            released=self._released(),
         )
+
+    # ------------------------------------------------------------------ mapping status
+
+    def _mapped(self, kind: ObjectKind) -> bool:
+        return kind in (ObjectKind.CONTACTS, ObjectKind.PRODUCTS, ObjectKind.INVOICES)
+
+    def _written(self, op: PlannedOp) -> list[MappingTally]:
+        """One written record for each mapping whose property the operation wrote."""
+        if not self._mapped(op.kind) or op.action not in (Action.CREATE, Action.UPDATE):
+            return []
+        mappings = self.config.mapping_set(op.kind)
+        return [
+            MappingTally(op.kind.crm_type.value, op.kind.entity, mappings.version, m.key, written=1)
+            for m in mappings
+            if m.hubspot_property in op.properties
+        ]
+
+    def _refused(self, plan: SyncPlan) -> list[MappingTally]:
+        """One refused record for each mapping a record's bad data names."""
+        out: list[MappingTally] = []
+        for obj in plan.objects:
+            if not self._mapped(obj.kind):
+                continue
+            mappings = self.config.mapping_set(obj.kind)
+            keys = set(mappings.keys)
+            for skip in obj.skipped:
+                for problem in skip.problems:
+                    key, _, reason = problem.partition(": ")
+                    if key in keys:
+                        out.append(
+                            MappingTally(
+                                obj.kind.crm_type.value,
+                                obj.kind.entity,
+                                mappings.version,
+                                key,
+                                refused=1,
+                                refusal=reason,
+                            )
+                        )
+        return out
 
     def apply(self, plan: SyncPlan) -> SyncResult:
         """Write exactly the plan's operations, once (see ``hubqbo.sync._apply``)."""
@@ -802,6 +998,7 @@ class SyncEngine:
                 cleared=plan.cleared,
                 links=plan.links,
                 unlinks=plan.unlinks,
+                tallies=merge_tallies(self._refused(plan)),
             ),
         )
         return True
@@ -857,3 +1054,7 @@ def _outbox(event: object, tenant: str) -> OutboxEvent:
         type=kind,
         payload=payload,
     )
+
+
+def _release_stream(kind: ObjectKind, qbo_id: str) -> str:
+    return f"release:{kind.value}:{qbo_id}"

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -104,12 +104,12 @@ def _newest(changes: Iterable[LedgerChange]) -> list[LedgerChange]:
 
 
 def _sweep(
-    feed: LedgerFeed, entity: str, linked_ids: Sequence[str], seen: set[str]
+    feed: LedgerFeed, entity: str, linked_ids: Callable[[], Sequence[str]], seen: set[str]
 ) -> tuple[list[LedgerChange], int]:
     """Deletions among the linked ids not already seen: re-read them, the missing are gone."""
     if entity not in DELETABLE:
         return [], 0
-    ask = [i for i in linked_ids if i not in seen]
+    ask = [i for i in linked_ids() if i not in seen]
     if not ask:
         return [], 0
     found = feed.records_by_id(entity, ask)
@@ -124,7 +124,7 @@ def read_changes(
     cursor: dt.datetime | None,
     *,
     started: dt.datetime,
-    linked_ids: Sequence[str] = (),
+    linked_ids: Sequence[str] | Callable[[], Sequence[str]] = (),
     overlap: dt.timedelta = dt.timedelta(minutes=1),
 ) -> FeedRead:
     """The changes of ``entity`` since ``cursor`` (see the module rules).
@@ -135,22 +135,25 @@ def read_changes(
         cursor: where the last run ended (``None``: never synced: backfill).
         started: the instant noted before this run read anything (the backfill's cursor).
         linked_ids: QBO ids linked to HubSpot records (swept for deletions when CDC cannot
-            confirm them).
+            confirm them), or a function giving them (called only when they are needed).
         overlap: how far before the cursor to start reading.
     """
+    linked: Callable[[], Sequence[str]] = (
+        linked_ids if callable(linked_ids) else (lambda: linked_ids)
+    )
     if cursor is None:
         records = list(feed.updated_since(entity, None))
         present = {c.id for c in records}
         gone = [
             LedgerChange(entity=entity, id=i, deleted=True)
-            for i in linked_ids
-            if i not in present and entity in DELETABLE
+            for i in (linked() if entity in DELETABLE else ())
+            if i not in present
         ]
         return FeedRead(entity, tuple(_newest([*records, *gone])), started, FeedMode.BACKFILL)
     since = cursor - overlap
     if too_old(since, now=started):
         records = list(feed.updated_since(entity, since))
-        gone, swept = _sweep(feed, entity, linked_ids, {c.id for c in records})
+        gone, swept = _sweep(feed, entity, linked, {c.id for c in records})
         return FeedRead(
             entity, tuple(_newest([*records, *gone])), started, FeedMode.FALLBACK, swept
         )
@@ -160,7 +163,7 @@ def read_changes(
     records = list(feed.updated_since(entity, since))
     deleted = [c for c in answer.changes if c.deleted]
     seen = {c.id for c in records} | {c.id for c in deleted}
-    gone, swept = _sweep(feed, entity, linked_ids, seen)
+    gone, swept = _sweep(feed, entity, linked, seen)
     return FeedRead(
         entity,
         tuple(_newest([*records, *deleted, *gone])),

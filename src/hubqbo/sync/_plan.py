@@ -222,6 +222,9 @@ class Skip:
     reason: SkipReason
     detail: str = ""
     label: str = ""
+    problems: tuple[str, ...] = ()
+    """Bad data: one sentence per value that does not fit (``mapping key: reason`` when a
+    mapping refused it)."""
 
     @property
     def text(self) -> str:
@@ -267,6 +270,9 @@ class PlanContext:
     proceed: bool = False
     mass_delete_share: Decimal = Decimal("0.2")
     quarantined: frozenset[str] = frozenset()
+    linked_total: int | None = None
+    """How many records of the object are linked (the guard's base); ``None``: the links
+    given to the planner are all of them."""
 
 
 def snapshot_hash(values: Mapping[str, str]) -> str:
@@ -630,7 +636,11 @@ def plan_object(
                 )
             )
         ops.extend(_associations(context, kind, record, wanted, None, None))
-    linked = sum(1 for link in links.values() if link.hubspot_id is not None)
+    linked = (
+        context.linked_total
+        if context.linked_total is not None
+        else sum(1 for link in links.values() if link.hubspot_id is not None)
+    )
     refused = _guard(kind, archives, linked, context)
     if refused is not None:
         ops = [op for op in ops if op.action not in (Action.ARCHIVE, Action.MARK)]
@@ -661,12 +671,21 @@ def _skip_first(  # noqa: PLR0917 - private helper of plan_object
     if qid in ctx.quarantined:
         return Skip(kind, qid, SkipReason.QUARANTINED, label=label)
     if record.problems:
-        return Skip(kind, qid, SkipReason.BAD_DATA, "; ".join(record.problems), label=label)
+        return Skip(
+            kind,
+            qid,
+            SkipReason.BAD_DATA,
+            "; ".join(record.problems),
+            label=label,
+            problems=record.problems,
+        )
     if link is not None and link.privacy_deleted:
         return Skip(kind, qid, SkipReason.PRIVACY_DELETED, label=label)
     if link is not None and link.hubspot_id is not None:
         return None
-    if record.gone is not None:
+    if record.gone is not None and record.gone is not Gone.VOIDED:
+        # a voided invoice is still an invoice (its status says voided); an inactive
+        # customer or item, or a deleted invoice, is not brought into HubSpot
         return Skip(kind, qid, SkipReason.GONE_UNLINKED, record.gone.value, label=label)
     if record.parent_id is not None:
         return Skip(kind, qid, SkipReason.SUB_CUSTOMER, label=label)
