@@ -198,3 +198,22 @@ def test_demo_in_a_child_process(hubqbo: Run) -> None:
     result = hubqbo("demo")
     assert 0 == result.code
     assert "Done:" in result.out
+
+
+def test_real_tenant_needs_keys_from_the_environment(hubqbo: Run, tmp_path: Path) -> None:
+    """Without a sandbox the app's keys must be in the environment (never in the file)."""
+    (tmp_path / "hubqbo.toml").write_text('[tenants.live]\nenvironment = "sandbox"\n')
+    result = hubqbo("auth", "quickbooks", "--no-browser")
+    assert ExitCode.CONFIG == result.code
+    assert "set HUBQBO_QBO_CLIENT_ID and HUBQBO_QBO_CLIENT_SECRET" in result.err
+
+
+def test_real_tenant_not_connected_exits_4(hubqbo: Run, tmp_path: Path) -> None:
+    (tmp_path / "hubqbo.toml").write_text('[tenants.live]\nenvironment = "sandbox"\n')
+    result = hubqbo("invoice", "1015", "--dry-run")
+    assert ExitCode.AUTH == result.code
+    assert "no QuickBooks company is connected: run `hubqbo auth quickbooks`" in result.err
+    assert "hint: connect again" in result.err
+    listed = hubqbo("realms")
+    assert 0 == listed.code
+    assert "connect one with `hubqbo auth quickbooks`" in listed.err

@@ -60,6 +60,7 @@ def test_the_page_has_runnable_commands() -> None:
     found = steps(PAGE.read_text(encoding="utf-8"))
     assert len(found) >= 8
     assert ("--version",) == found[0].args
+    assert () == found[0].shown
 
 
 def test_console_blocks_print_what_the_page_shows(hubqbo: Run) -> None:

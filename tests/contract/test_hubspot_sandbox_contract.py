@@ -461,3 +461,27 @@ def test_quote_adjustment_objects_validate(
     got = h.call(200, "GET", f"{objects}/quotes/{quote}?associations=discounts,fees,taxes")
     assert "5.0000" == read["results"][0]["properties"]["hs_value"]
     assert {"discounts", "fees", "taxes"} == set(got["associations"])
+
+
+def test_merge_gdpr_delete_and_missing_scopes_validate(
+    specs: HubSpotSpecs, family: tuple[str, dict[str, str]]
+) -> None:
+    """The endpoints and answers added for issue 13: merge, GDPR delete, 403 MISSING_SCOPES."""
+    _, paths = family
+    h = Harness(specs, token_scopes={"pat-read-only": ["crm.objects.contacts.read"]})
+    objects = paths["objects"]
+    dup = h.call(201, "POST", f"{objects}/contacts", json={"properties": {"email": "d@x.example"}})
+    merged = h.call(
+        200,
+        "POST",
+        f"{objects}/contacts/merge",
+        json={"primaryObjectId": h.ids["ada"], "objectIdToMerge": dup["id"]},
+    )
+    assert h.ids["ada"] == merged["id"]
+    h.call(204, "POST", f"{objects}/contacts/gdpr-delete", json={"objectId": h.ids["hans"]})
+    refused = h.client.patch(
+        f"{objects}/contacts/{h.ids['ada']}",
+        json={"properties": {"firstname": "A"}},
+        headers={"Authorization": "Bearer pat-read-only"},
+    )
+    assert (403, "MISSING_SCOPES") == (refused.status_code, refused.json()["category"])

@@ -27,8 +27,8 @@ PAGES = [
     "sandbox-hubspot.md",
     "mappings.md",
     "logging.md",
-    "sync.md",
     "cli.md",
+    "sync.md",
     "deploy.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubqbo.errors import HubQboError
 from hubqbo.sandbox import (
@@ -16,6 +20,7 @@ from hubqbo.sandbox import (
     QuickBooksSandbox,
     SandboxStateError,
 )
+from hubqbo.sandbox._state import decode, encode
 from hubqbo.sandbox.hubspot import demo_seed
 
 HS = "https://api.hubapi.com"
@@ -150,3 +155,48 @@ def test_a_file_of_another_kind_or_layout_is_refused(tmp_path: Path) -> None:
         HubSpotSandbox.load(newer)
     with pytest.raises(HubQboError, match="cannot read"):
         HubSpotSandbox.load(garbage)
+
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=8)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+    | st.datetimes(timezones=st.just(dt.timezone.utc))
+    | st.binary(max_size=8)
+)
+_keys = st.text(max_size=6) | st.tuples(st.text(max_size=3), st.integers())
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.frozensets(st.integers() | st.text(max_size=4), max_size=4)
+        | st.dictionaries(_keys, inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_values)
+def test_the_state_codec_gives_back_what_it_was_given(value: object) -> None:
+    """encode -> JSON text -> decode is the identity on the kinds of values a world holds
+    (Decimal scale, aware datetimes, bytes, tuples, sets, tuple keys, '$' keys included)."""
+    again = decode(json.loads(json.dumps(encode(value))))
+    assert _normal(value) == _normal(again)
+
+
+def _normal(value: object) -> object:
+    """Sets come back as sets, frozensets as sets; Decimals compare with their exponent."""
+    if isinstance(value, frozenset | set):
+        return ("set", sorted(map(repr, value)))
+    if isinstance(value, Decimal):
+        return ("dec", value.as_tuple())
+    if isinstance(value, tuple):
+        return ("tuple", [_normal(v) for v in value])
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    if isinstance(value, dict):
+        return sorted((repr(k), _normal(v)) for k, v in value.items())
+    return value

@@ -84,6 +84,35 @@ def test_a_worker_killed_with_sigkill_and_restarted_ends_with_no_duplicates() ->
     assert sorted(f"w{n}@x.example" for n in range(12)) == emails
 
 
+def test_a_world_served_killed_saved_and_reloaded_lets_a_new_worker_finish(
+    tmp_path: Path,
+) -> None:
+    """Worker killed mid-run; the serving process saves both worlds and stops; a new process
+    loads them, serves them again, and a new worker finishes: the saved requestid replays and
+    unique e-mails keep it from writing anything twice."""
+    hubspot, quickbooks = HubSpotSandbox(), QuickBooksSandbox()
+    realm = quickbooks.add_realm(country="US")
+    with serve_sandboxes(hubspot, quickbooks) as served:
+        first = _worker(served.hubspot_url, served.quickbooks_url, realm)
+        assert first.stdout is not None
+        for _ in range(4):
+            assert first.stdout.readline().startswith("done")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    hubspot.save(tmp_path / "hubspot.json")
+    quickbooks.save(tmp_path / "quickbooks.json")
+    hubspot_again = HubSpotSandbox.load(tmp_path / "hubspot.json")
+    quickbooks_again = QuickBooksSandbox.load(tmp_path / "quickbooks.json")
+    with serve_sandboxes(hubspot_again, quickbooks_again) as served:
+        second = _worker(served.hubspot_url, served.quickbooks_url, realm)
+        out, _ = second.communicate(timeout=120)
+    names = [c["DisplayName"] for c in quickbooks_again.records(realm, "Customer")]
+    emails = [c["properties"]["email"] for c in hubspot_again.records("contacts")]
+    assert (0, "finished") == (second.returncode, out.splitlines()[-1])
+    assert [f"Worker {n:02d}" for n in range(12)] == sorted(names)
+    assert (12, 12) == (len(set(emails)), len(emails))
+
+
 def test_clients_in_this_process_talk_to_the_served_world_over_sockets() -> None:
     """HubSpotClient and QuickBooksClient with base_url= read what the sandbox holds, and
     their writes land in it; paging links point back at the served address."""

@@ -325,3 +325,37 @@ def test_served_sandboxes_post_webhooks_to_a_url(
     )
     assert "/hooks/hubspot?portal=1" == path
     assert "deal.creation" == json.loads(body)[0]["subscriptionType"]
+
+
+def test_removing_an_association_notifies_both_records() -> None:
+    """v4 batch archive: associationChange with associationRemoved true, from each side."""
+    clock = ManualClock()
+    sandbox = HubSpotSandbox(clock=clock, client_secret=SECRET)
+    deal = sandbox.create("deals", {"dealname": "Boat"})
+    line = sandbox.create("line_items", {"name": "Sail", "quantity": "1"})
+    sandbox.associate("deals", deal, "line_items", line)
+    inbox = Inbox()
+    sandbox.webhooks.subscribe(
+        inbox, event_types=["deal.associationChange", "line_item.associationChange"]
+    )
+    httpx.Client(
+        transport=sandbox, base_url="https://api.hubapi.com", headers={"Authorization": "Bearer t"}
+    ).post(
+        "/crm/v4/associations/deals/line_items/batch/archive",
+        json={"inputs": [{"from": {"id": deal}, "to": [{"id": line}]}]},
+    )
+    sandbox.webhooks.deliver()
+    events = [e.raw for e in _hubspot_events(inbox, clock)]
+    assert [
+        ("deal.associationChange", "DEAL_TO_LINE_ITEM", int(deal), int(line), True),
+        ("line_item.associationChange", "LINE_ITEM_TO_DEAL", int(line), int(deal), True),
+    ] == [
+        (
+            e["subscriptionType"],
+            e["associationType"],
+            e["fromObjectId"],
+            e["toObjectId"],
+            e["associationRemoved"],
+        )
+        for e in events
+    ]

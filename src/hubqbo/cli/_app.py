@@ -171,7 +171,13 @@ def _consoles(out: TextIO | None) -> tuple[Console, Console, TextIO]:
     stream = out or sys.stdout
     return (
         Console(file=_console_file(stream), highlight=False, soft_wrap=False, emoji=False),
-        Console(file=_console_file(sys.stderr), highlight=False, stderr=True, emoji=False),
+        Console(
+            file=_console_file(sys.stderr),
+            highlight=False,
+            stderr=True,
+            emoji=False,
+            soft_wrap=True,
+        ),
         stream,
     )
 

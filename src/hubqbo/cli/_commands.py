@@ -313,7 +313,7 @@ def auth_hubspot(
     """Connect a HubSpot portal; every scope of the tenant's hubspot_scopes must be granted."""
     space = _workspace(session)
     oauth = space.hubspot_oauth()
-    wanted = list(space.tenant.hubspot_scopes)
+    wanted = space.hubspot_scopes()
     url, state = _callback_url(
         session, oauth, wanted, paste=paste, no_browser=no_browser, timeout=timeout
     )

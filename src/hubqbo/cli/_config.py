@@ -140,17 +140,22 @@ class Tenant:
     hubspot_redirect_uri: str = "http://localhost:8721/callback"
     hubspot_scopes: tuple[str, ...] = (
         "oauth",
+        "crm.objects.contacts.read",
+        "crm.objects.contacts.write",
+        "crm.objects.companies.read",
+        "crm.objects.companies.write",
         "crm.objects.deals.read",
         "crm.objects.deals.write",
-        "crm.objects.contacts.read",
-        "crm.objects.companies.read",
-        "crm.objects.line_items.read",
-        "crm.objects.quotes.read",
         "crm.objects.invoices.read",
         "crm.objects.invoices.write",
+        "crm.schemas.contacts.write",
         "crm.schemas.deals.write",
+        "crm.schemas.invoices.write",
         "e-commerce",
     )
+    """What invoicing and sync need: records read and written (associations need the write
+    scope of both sides), hubqbo's properties created (``crm.schemas.*.write``; products and
+    line items: ``e-commerce``, which also covers quotes, discounts and fees)."""
     fee_item: str | None = None
     sync: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 

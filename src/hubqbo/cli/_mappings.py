@@ -32,9 +32,9 @@ from hubqbo.mapping import (
     ObjectPair,
     Transform,
     default_mapping_set,
+    table_rows,
     validate,
 )
-from hubqbo.mapping._render import rows as mapping_rows
 from hubqbo.protocols import StateStore
 
 __all__: list[str] = []
@@ -99,7 +99,7 @@ def _print_set(session: Session, mapping_set: MappingSet, stored: int) -> None:
         f"{mapping_set.pair.value}: HubSpot {mapping_set.pair.crm_object.value} ↔ QuickBooks "
         f"{mapping_set.pair.qbo_entity}, v{mapping_set.version} ({origin})",
         ["HubSpot property", "Dir", "QuickBooks field", "Fit and handling"],
-        [(r[0], r[2], r[3], _fit(r[5], r[6])) for r in mapping_rows(mapping_set)],
+        [(r[0], r[2], r[3], _fit(r[5], r[6])) for r in table_rows(mapping_set)],
         keep=["HubSpot property", "Dir", "QuickBooks field"],
     )
 

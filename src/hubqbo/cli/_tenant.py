@@ -48,6 +48,7 @@ SANDBOX_CLIENT = ("sandbox-client-id", "sandbox-client-secret")
 """The sandboxes' OAuth app (not a secret: the sandboxes accept nothing else)."""
 
 HUBSPOT_API_VERSION = "v3"
+_SANDBOX_SCOPES = ("crm.schemas.products.write", "crm.schemas.line_items.write")
 
 
 @attrs.frozen
@@ -234,6 +235,17 @@ class Workspace:
         return HubSpotOAuth(
             provider, self._credentials("hubspot", self.tenant.hubspot_redirect_uri)
         )
+
+    def hubspot_scopes(self) -> list[str]:
+        """The scopes to ask HubSpot for: the tenant's. The sandbox reads property writes on
+        products and line items as needing ``crm.schemas.products.write`` and
+        ``crm.schemas.line_items.write`` (HubSpot's description also accepts ``e-commerce``),
+        so a sandbox tenant asks for those too, or its sync could not create hubqbo's
+        properties."""
+        scopes = list(self.tenant.hubspot_scopes)
+        if self.tenant.sandbox is not None:
+            scopes += [s for s in _SANDBOX_SCOPES if s not in scopes]
+        return scopes
 
     # ---------------------------------------------------------------- QuickBooks
     def realm_ids(self) -> list[str]:

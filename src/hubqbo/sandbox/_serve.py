@@ -60,7 +60,7 @@ def quickbooks_origin(path: str) -> str:
     """
     if path.startswith("/oauth2/"):
         return QBO_OAUTH
-    if path.startswith("/v2/oauth2/tokens/revoke"):
+    if path.startswith(("/v2/oauth2/tokens/revoke", "/.well-known/")):
         return QBO_REVOKE
     return QBO_API
 
@@ -99,6 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host", "")
         url = self.server.origin(self.path, host) + self.path
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+        headers.append(("X-Forwarded-Host", host))  # where the client reached us
         request = httpx.Request(self.command, url, headers=headers, content=body)
         if self.server.latency > 0:
             time.sleep(self.server.latency)

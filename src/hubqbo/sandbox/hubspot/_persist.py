@@ -37,8 +37,16 @@ _STORE_FIELDS = (
     "associations",
     "next_id",
     "next_number",
+    "strict_unique",
 )
-_SANDBOX_FIELDS = ("_static_tokens", "_client_id", "_client_secret", "_rotate", "_codes")
+_SANDBOX_FIELDS = (
+    "_static_tokens",
+    "_token_scopes",
+    "_client_id",
+    "_client_secret",
+    "_rotate",
+    "_codes",
+)
 _SANDBOX_GRANTS = ("_refresh", "_access")
 _LIMIT_FIELDS = ("per_ten_seconds", "daily", "search_per_second", "time_zone", "enabled")
 _LIMIT_DAY = ("_day", "_day_count")

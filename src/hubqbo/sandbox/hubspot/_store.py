@@ -33,9 +33,14 @@ from hubqbo.sandbox.hubspot._model import (
     wire_string,
 )
 
-__all__ = ["MAX_UNIQUE_PROPERTIES", "PortalStore", "Record"]
+__all__ = ["MAX_UNIQUE_PROPERTIES", "UNIQUE_DOCUMENTED", "PortalStore", "Record"]
 
 MAX_UNIQUE_PROPERTIES = 10
+UNIQUE_DOCUMENTED = frozenset({"contacts", "companies", "deals", "tickets"})
+"""Objects where HubSpot documents custom unique-value properties (changelog "Unique
+Properties support for newly created Contact properties": companies, deals, tickets and custom
+objects historically, contacts since then). HubSpot says nothing either way for products, line
+items, quotes, invoices, discounts, fees and taxes: ``strict_unique`` refuses them there."""
 
 Listener = Callable[..., None]
 """``(object_type, type_id, action, object_id, **fields)``: told of every change (webhooks)."""
@@ -117,6 +122,7 @@ class PortalStore:
         self.next_id = 1001
         self.next_number = 1001
         self.listener: Listener | None = None
+        self.strict_unique = False
 
     def _tell(self, kind: ObjectType, action: str, object_id: str, **fields: Any) -> None:
         if self.listener is not None:
@@ -356,20 +362,41 @@ class PortalStore:
         known = self.associations.types(from_kind, from_id, to_kind, to_id)
         self.associations.add(from_kind, from_id, to_kind, to_id, kind)
         if kind not in known:
-            for one, other in ((source, target), (target, source)):
-                self._tell(
-                    one.kind,
-                    "associationChange",
-                    one.id,
-                    associationType=f"{one.kind.singular}_TO_{other.kind.singular}".upper(),
-                    fromObjectId=int(one.id),
-                    toObjectId=int(other.id),
-                    associationRemoved=False,
-                    isPrimaryAssociation=kind.label == "Primary",
-                )
+            self._tell_link(source, target, kind, removed=False)
         for side, side_id in ((from_kind, from_id), (to_kind, to_id)):
             if side in {"quotes", "invoices", "deals"}:
                 self.derive(self.records[side][side_id])
+
+    def unlink(
+        self, from_kind: str, from_id: str, to_kind: str, to_id: str, kinds: set[int] | None = None
+    ) -> None:
+        """Remove associations (those of ``kinds`` only, when given), notifying
+        ``associationChange`` with ``associationRemoved: true`` for each removed type."""
+        before = self.associations.types(from_kind, from_id, to_kind, to_id)
+        self.associations.remove(from_kind, from_id, to_kind, to_id, kinds)
+        after = self.associations.types(from_kind, from_id, to_kind, to_id)
+        source = self.records[from_kind].get(from_id)
+        target = self.records[to_kind].get(to_id)
+        if source is None or target is None:
+            return
+        for kind in before:
+            if kind not in after:
+                self._tell_link(source, target, kind, removed=True)
+
+    def _tell_link(
+        self, source: Record, target: Record, kind: AssociationType, *, removed: bool
+    ) -> None:
+        for one, other in ((source, target), (target, source)):
+            self._tell(
+                one.kind,
+                "associationChange",
+                one.id,
+                associationType=f"{one.kind.singular}_TO_{other.kind.singular}".upper(),
+                fromObjectId=int(one.id),
+                toObjectId=int(other.id),
+                associationRemoved=removed,
+                isPrimaryAssociation=kind.label == "Primary",
+            )
 
     def merge(self, kind: str, primary: Record, merged: Record) -> Record:
         """Merge ``merged`` into ``primary`` (HubSpot's ``POST .../merge``): the primary's values
@@ -627,6 +654,13 @@ class PortalStore:
         ):
             options = (("true", "Yes"), ("false", "No"))
         unique = bool(body.get("hasUniqueValue", False))
+        if unique and self.strict_unique and kind not in UNIQUE_DOCUMENTED:
+            raise ApiError.validation(
+                f"hasUniqueValue is not available for {self.kind(kind).label} properties in this "
+                "sandbox (strict_unique_properties: HubSpot documents unique properties only for "
+                "contacts, companies, deals, tickets and custom objects).",
+                context={"hasUniqueValue": ["true"]},
+            )
         if unique:
             count = sum(
                 1

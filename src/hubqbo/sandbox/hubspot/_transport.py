@@ -46,6 +46,7 @@ from hubqbo.sandbox.hubspot._associations import (
 from hubqbo.sandbox.hubspot._errors import ApiError
 from hubqbo.sandbox.hubspot._limits import RateLimiter
 from hubqbo.sandbox.hubspot._model import ObjectType, format_datetime
+from hubqbo.sandbox.hubspot._scopes import missing_scopes
 from hubqbo.sandbox.hubspot._search import parse_search, run_search
 from hubqbo.sandbox.hubspot._store import PortalStore, Record
 from hubqbo.sandbox.hubspot._webhooks import HubSpotWebhooks
@@ -180,6 +181,8 @@ class HubSpotSandbox(httpx.BaseTransport):
         rotate_refresh_tokens: bool = True,
         seed: int = 0,
         app_id: int = 1234567,
+        strict_unique_properties: bool = False,
+        token_scopes: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or FaultPlan.none()
@@ -190,6 +193,7 @@ class HubSpotSandbox(httpx.BaseTransport):
             company_currency=company_currency,
             additional_currencies=additional_currencies,
         )
+        self.store.strict_unique = strict_unique_properties
         self.limits = RateLimiter(
             self.clock,
             per_ten_seconds=rate_limit_per_ten_seconds,
@@ -200,6 +204,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         )
         self.requests: list[SandboxRequest] = []
         self._static_tokens = None if access_tokens is None else frozenset(access_tokens)
+        self._token_scopes = {t: frozenset(s) for t, s in (token_scopes or {}).items()}
         self._client_id = client_id
         self._client_secret = client_secret
         self._rotate = rotate_refresh_tokens
@@ -349,7 +354,9 @@ class HubSpotSandbox(httpx.BaseTransport):
                 and call.method == "POST"
             ):
                 return self._json(200, self._oauth_token(call))
-            is_oauth = self._authenticate(call)
+            is_oauth, scopes = self._authenticate(call)
+            if scopes is not None:
+                self._check_scopes(call, scopes)
             headers = self._count(call, is_oauth)
         except ApiError as error:
             return self._error(error)
@@ -359,7 +366,31 @@ class HubSpotSandbox(httpx.BaseTransport):
             return self._error(error, headers)
         return self._json(status, body, headers)
 
-    def _authenticate(self, call: _Call) -> bool:
+    def _check_scopes(self, call: _Call, scopes: frozenset[str]) -> None:
+        """403 ``MISSING_SCOPES`` (the body HubSpot sends) unless the token holds a scope of
+        each need of this request (``_scopes``)."""
+        missing = missing_scopes(scopes, call.method, call.segments)
+        if missing:
+            message = (
+                "This app hasn't been granted all required scopes to make this call. Read more "
+                "about required scopes here: https://developers.hubspot.com/scopes."
+            )
+            body = {
+                "status": "error",
+                "message": message,
+                "errors": [
+                    {
+                        "message": "One or more of the following scopes are required.",
+                        "context": {"requiredGranularScopes": missing},
+                    }
+                ],
+                "links": {"scopes": "https://developers.hubspot.com/scopes"},
+                "category": "MISSING_SCOPES",
+            }
+            raise ApiError(403, message, "MISSING_SCOPES", body=body)
+
+    def _authenticate(self, call: _Call) -> tuple[bool, frozenset[str] | None]:
+        """(issued by the OAuth endpoint?, the token's scopes or None for every scope)."""
         header = call.request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip()
@@ -379,14 +410,17 @@ class HubSpotSandbox(httpx.BaseTransport):
                     f"The OAuth token used to make this call expired {int(late)} second(s) ago.",
                     "EXPIRED_AUTHENTICATION",
                 )
-            return True
+            return True, frozenset(grant.scopes)
+        scoped = self._token_scopes.get(token)
+        if scoped is not None:
+            return False, scoped
         if self._static_tokens is not None and token not in self._static_tokens:
             raise ApiError(
                 401,
                 _NO_CREDENTIALS,
                 "INVALID_AUTHENTICATION",
             )
-        return False
+        return False, None
 
     def _count(self, call: _Call, is_oauth: bool) -> dict[str, str]:
         segs = call.segments
@@ -947,7 +981,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                 self.store.associate(kind.name, object_id, to_kind.name, tail[1], association)
             return 201, self._labels_pair(kind, object_id, to_kind, tail[1])
         if len(tail) == 2 and m == "DELETE":
-            self.store.associations.remove(kind.name, object_id, to_kind.name, tail[1])
+            self.store.unlink(kind.name, object_id, to_kind.name, tail[1])
             return 204, None
         raise ApiError(405, f"{m} is not supported on {call.path}", "VALIDATION_ERROR")
 
@@ -1010,7 +1044,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                     results.extend(self._default_link(from_kind, from_id, to_kind, to_id))
                 elif operation == "archive":
                     for target in item.get("to") or []:
-                        self.store.associations.remove(
+                        self.store.unlink(
                             from_kind.name, from_id, to_kind.name, str(_id_of(target))
                         )
                 elif operation == "labels/archive":
@@ -1019,7 +1053,7 @@ class HubSpotSandbox(httpx.BaseTransport):
                         self.store.association_for(from_kind.name, to_kind.name, s)
                         for s in item.get("types") or []
                     ]
-                    self.store.associations.remove(
+                    self.store.unlink(
                         from_kind.name, from_id, to_kind.name, to_id, {k.type_id for k in kinds}
                     )
                 else:

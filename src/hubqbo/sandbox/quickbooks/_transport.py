@@ -87,6 +87,35 @@ _SEED_LISTS = (
 )
 
 _Response = tuple[int, dict[str, str], bytes]
+_DISCOVERY_PATHS = frozenset(
+    {"/.well-known/openid_configuration", "/.well-known/openid_sandbox_configuration"}
+)
+
+
+def _discovery(request: httpx.Request) -> dict[str, Any]:
+    """Intuit's OpenID discovery document (what intuit-oauth's ``AuthClient`` reads first).
+
+    Served over HTTP the token and revoke endpoints point back at the served address (from
+    ``X-Forwarded-Host``), so an SDK that follows the document reaches the sandbox.
+    """
+    forwarded = request.headers.get("X-Forwarded-Host")
+    oauth = f"http://{forwarded}" if forwarded else f"https://{OAUTH_HOST}"
+    revoke = f"http://{forwarded}" if forwarded else f"https://{REVOKE_HOST}"
+    return {
+        "issuer": "https://oauth.platform.intuit.com/op/v1",
+        "authorization_endpoint": "https://appcenter.intuit.com/connect/oauth2",
+        "token_endpoint": f"{oauth}/oauth2/v1/tokens/bearer",
+        "userinfo_endpoint": "https://accounts.intuit.com/v1/openid_connect/userinfo",
+        "revocation_endpoint": f"{revoke}/v2/oauth2/tokens/revoke",
+        "jwks_uri": "https://oauth.platform.intuit.com/op/v1/jwks",
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "profile", "address", "phone"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
+    }
+
 
 STATE_FORMAT = "hubqbo.sandbox.quickbooks"
 STATE_VERSION = 1
@@ -596,6 +625,10 @@ class QuickBooksSandbox(httpx.BaseTransport):
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
+        if host == REVOKE_HOST and request.url.path.rstrip("/") in _DISCOVERY_PATHS:
+            return self._respond(
+                request, (200, {"Content-Type": _JSON}, dumps(_discovery(request)))
+            )
         if host == OAUTH_HOST and request.url.path == "/oauth2/v1/tokens/bearer":
             return self._respond(request, self._oauth(request))
         if host == REVOKE_HOST and request.url.path.startswith("/v2/oauth2/tokens/revoke"):
@@ -908,25 +941,36 @@ class QuickBooksSandbox(httpx.BaseTransport):
             entity = canonical_entity(name)
             if entity is None:
                 raise QboFault.invalid_query(f"invalid context declaration: {name}")
-            changed: list[tuple[dt.datetime, dict[str, Any]]] = []
-            for record in realm.records(entity):
-                stamp = date_parser.isoparse(record["MetaData"]["LastUpdatedTime"])
-                if stamp >= since:
-                    changed.append((stamp, copy.deepcopy(record)))
-            for record_id, when in realm.tombstones.get(entity, {}).items():
-                if when >= since:
-                    tombstone = {
-                        "domain": "QBO",
-                        "status": "Deleted",
-                        "Id": record_id,
-                        "MetaData": {"LastUpdatedTime": qbo_time(when)},
-                    }
-                    changed.append((when, tombstone))
-            changed.sort(key=lambda pair: pair[0])
-            page = [record for _, record in changed[:budget]]
+            if budget <= 0:
+                break  # the answer is full: the remaining groups are left out
+            page = self._cdc_group(realm, entity, since)[:budget]
             budget -= len(page)
             if page:
                 responses.append({entity: page, "startPosition": 1, "maxResults": len(page)})
             else:
                 responses.append({})
         return responses
+
+    def _cdc_group(self, realm: Realm, entity: str, since: dt.datetime) -> list[dict[str, Any]]:
+        """One entity's changes since ``since``: the changed records (oldest change first),
+        then the deleted ones as ``{"status": "Deleted", "Id"...}``."""
+        changed: list[tuple[dt.datetime, dict[str, Any]]] = []
+        for record in realm.records(entity):
+            stamp = date_parser.isoparse(record["MetaData"]["LastUpdatedTime"])
+            if stamp >= since:
+                changed.append((stamp, record))
+        changed.sort(key=lambda pair: pair[0])
+        deleted = sorted(
+            (when, record_id)
+            for record_id, when in realm.tombstones.get(entity, {}).items()
+            if when >= since
+        )
+        return [copy.deepcopy(record) for _, record in changed] + [
+            {
+                "domain": "QBO",
+                "status": "Deleted",
+                "Id": record_id,
+                "MetaData": {"LastUpdatedTime": qbo_time(when)},
+            }
+            for when, record_id in deleted
+        ]
