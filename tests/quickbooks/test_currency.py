@@ -22,7 +22,12 @@ class GbCompany:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix(f"/v3/company/{REALM}/")
         self.paths.append(path)
-        invoice = {"Id": path.rsplit("/", 1)[-1], "SyncToken": "0", "CustomerRef": {"value": "1"}}
+        invoice = {
+            "Id": path.rsplit("/", 1)[-1],
+            "SyncToken": "0",
+            "CustomerRef": {"value": "1"},
+            "TotalAmt": 0,
+        }
         answers = {
             "preferences": PREFERENCES,
             f"companyinfo/{REALM}": COMPANY,

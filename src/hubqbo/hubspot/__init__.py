@@ -31,6 +31,7 @@ from hubqbo.hubspot._search import Filter, FilterGroup, SearchQuery
 from hubqbo.hubspot._values import PropertyKind, from_wire, kind_of, to_wire
 from hubqbo.hubspot._wire import PropertyDefinition
 from hubqbo.hubspot.webhooks import (
+    SeenEvents,
     WebhookEvent,
     dedupe_events,
     parse_events,
@@ -59,6 +60,7 @@ __all__ = [
     "PropertyKind",
     "RateLimits",
     "SearchQuery",
+    "SeenEvents",
     "WebhookEvent",
     "dedupe_events",
     "error_from_body",

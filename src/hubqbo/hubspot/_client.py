@@ -11,9 +11,12 @@ limits (100 objects, 2,000 association creates, 1,000 association reads) and sea
 from __future__ import annotations
 
 import collections
+import contextlib
+import functools
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import attrs
 import httpx
@@ -30,13 +33,16 @@ from hubqbo._http import (
     paginate,
     real_sleep,
 )
+from hubqbo._http._replies import READING_ERRORS, Reply, describe_error
 from hubqbo.auth import OAuth2Auth, StaticToken
 from hubqbo.errors import (
     ApiError,
     ConfigurationError,
     ConflictError,
     DuplicateError,
+    HubQboError,
     NotFoundError,
+    UnexpectedResponseError,
     ValidationError,
 )
 from hubqbo.hubspot import _records
@@ -90,6 +96,22 @@ MAX_ASSOCIATION_CREATE = 2_000
 MAX_ASSOCIATION_READ = 1_000
 LIST_PAGE = 100
 ObjectType = CrmObjectType | str
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _checks_replies(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a public method so that reading a malformed reply raises
+    ``UnexpectedResponseError`` (see ``HubSpotClient._reading``)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        client = args[0]
+        assert isinstance(client, HubSpotClient)
+        with client._reading():
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 def _type(object_type: ObjectType) -> str:
@@ -293,6 +315,7 @@ class HubSpotClient:
         self._currency: str | None = None
         self._time_zone: str | None = None
         self._kinds: dict[str, dict[str, PropertyKind]] = {}
+        self._replies = threading.local()
 
     # ------------------------------------------------------------------ construction helpers
     @classmethod
@@ -344,7 +367,10 @@ class HubSpotClient:
         json: Any = None,
         idempotent: bool,
         search: bool = False,
+        empty_ok: bool = False,
     ) -> Any:
+        """Send and decode: the JSON body (``None`` for an empty answer when ``empty_ok``:
+        the calls HubSpot answers with 204), or ``UnexpectedResponseError``."""
         request = self._http.build_request(
             method, f"{self.base_url}{path}", params=params, json=json
         )
@@ -354,11 +380,45 @@ class HubSpotClient:
             pace_key="app",
             budgets=("search",) if search else ("requests",),
         )
-        if response.status_code == 204 or not response.content:
-            return None
-        return response.json()
+        reply = Reply.decode(
+            PROVIDER, response, request_id=self._runner.request_id(response), empty_ok=empty_ok
+        )
+        self._replies.last = reply
+        return reply.body
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """While active, an error reading a reply (a missing or mistyped field, a bad number
+        or date) raises ``UnexpectedResponseError`` for the last reply received. Errors before
+        any reply of this call (a caller's bad argument) pass unchanged; so do hubqbo's own."""
+        depth = getattr(self._replies, "depth", 0)
+        if depth == 0:
+            self._replies.last = None
+        self._replies.depth = depth + 1
+        try:
+            yield
+        except HubQboError:
+            raise
+        except READING_ERRORS as exc:
+            reply: Reply | None = getattr(self._replies, "last", None)
+            if reply is None:
+                raise
+            raise reply.error(describe_error(exc)) from exc
+        finally:
+            self._replies.depth = depth
+
+    def _expect(self, data: Any, what: str) -> Mapping[str, Any]:
+        """``data`` (the last reply's body) when it is a JSON object, else the typed error."""
+        if isinstance(data, Mapping):
+            return data
+        reply: Reply | None = getattr(self._replies, "last", None)
+        reason = f"{what}: expected a JSON object"
+        if reply is None:  # pragma: no cover - every caller has just received a reply
+            raise UnexpectedResponseError(provider=PROVIDER, status_code=None, reason=reason)
+        raise reply.error(reason)
 
     # ------------------------------------------------------------------ generic objects
+    @_checks_replies
     def get_object(
         self,
         object_type: ObjectType,
@@ -383,7 +443,7 @@ class HubSpotClient:
         data = self._request(
             "GET", self.paths.object(_type(object_type), object_id), params=params, idempotent=True
         )
-        obj = wire.parse_object(data)
+        obj = wire.parse_object(self._expect(data, "record"))
         for key in wire.paged_association_keys(obj):
             links = self.associations(object_type, obj.id, wire.association_key(key))
             obj = wire.with_associations(obj, key, [a.to_id for a in links])
@@ -408,11 +468,14 @@ class HubSpotClient:
                 params["archived"] = "true"
             if after:
                 params["after"] = after
-            page = wire.parse_page(self._request("GET", path, params=params, idempotent=True))
-            return [CrmRecord._from_wire(o) for o in page.results], page.after
+            with self._reading():
+                data = self._request("GET", path, params=params, idempotent=True)
+                page = wire.parse_page(self._expect(data, "list page"))
+                return [CrmRecord._from_wire(o) for o in page.results], page.after
 
         return paginate(fetch, "")
 
+    @_checks_replies
     def batch_read(
         self,
         object_type: ObjectType,
@@ -427,16 +490,18 @@ class HubSpotClient:
         found: list[WireObject] = []
         for chunk in chunked(list(dict.fromkeys(ids)), MAX_BATCH):
             body = wire.batch_read_body(chunk, properties, id_property)
-            found.extend(
-                wire.parse_batch(self._request("POST", path, json=body, idempotent=True)).results
-            )
+            data = self._request("POST", path, json=body, idempotent=True)
+            found.extend(wire.parse_batch(self._expect(data, "batch read")).results)
         return found
 
     def search(self, object_type: ObjectType, query: SearchQuery) -> Iterator[CrmRecord]:
         """Every record matching ``query``, lazily, past the 10,000-result ceiling.
 
-        Results come sorted by ``hs_object_id`` ascending; when the next page would cross
-        10,000 results the search restarts with ``hs_object_id GT <last id>``. Paced to 5
+        Without ``sort_by`` results come sorted by ``hs_object_id`` ascending; when the next
+        page would cross 10,000 results the search restarts with ``hs_object_id GT <last
+        id>``. With ``sort_by`` (and ``descending``) they come in that order, and a search
+        matching more than 10,000 records is refused before the first one (HubSpot's
+        ceiling cannot be passed in another order). Paced to 5
         searches per second. Search is eventually consistent: fresh writes may be missing.
 
         Raises:
@@ -445,22 +510,56 @@ class HubSpotClient:
                 filters, or 18 filters in all): narrow it, or it could never finish.
         """
         path = self.paths.search(_type(object_type))
+        if query.sort_by and (query.sort_by != "hs_object_id" or query.descending):
+            yield from self._search_sorted(path, query)
+            return
         window = query.by_id_after(None)
         after: str | None = None
         last_id: str | None = None
         while True:
             if must_restart(after, window.limit):
                 window, after = query.by_id_after(last_id), None
-            data = self._request(
-                "POST", path, json=window.body(after=after), idempotent=True, search=True
-            )
-            page = wire.parse_page(data)
+            with self._reading():
+                data = self._request(
+                    "POST", path, json=window.body(after=after), idempotent=True, search=True
+                )
+                page = wire.parse_page(self._expect(data, "search page"))
+                records = [CrmRecord._from_wire(o) for o in page.results]
             if last_id is None and (page.total or 0) > SEARCH_CEILING:
                 query.by_id_after("0")  # the split must be possible before anything is yielded
-            for obj in page.results:
-                last_id = obj.id
-                yield CrmRecord._from_wire(obj)
+            for record in records:
+                last_id = record.id
+                yield record
             if page.after is None or not page.results:
+                return
+            after = page.after
+
+    def _search_sorted(self, path: str, query: SearchQuery) -> Iterator[CrmRecord]:
+        """The search in the caller's order (``sort_by``/``descending``): plain cursor paging,
+        which HubSpot stops at 10,000 results, so more matches are refused up front."""
+        after: str | None = None
+        first = True
+        while True:
+            with self._reading():
+                data = self._request(
+                    "POST", path, json=query.body(after=after), idempotent=True, search=True
+                )
+                page = wire.parse_page(self._expect(data, "search page"))
+                records = [CrmRecord._from_wire(o) for o in page.results]
+            if first and (page.total or 0) > SEARCH_CEILING:
+                raise ValidationError(
+                    provider=PROVIDER,
+                    status_code=None,
+                    code="VALIDATION_ERROR",
+                    message=(
+                        f"{page.total} records match, and a search sorted by {query.sort_by} "
+                        f"stops at {SEARCH_CEILING}: narrow the filters, or drop sort_by to "
+                        "read them all in id order"
+                    ),
+                )
+            first = False
+            yield from records
+            if page.after is None or not records:
                 return
             after = page.after
 
@@ -485,7 +584,7 @@ class HubSpotClient:
                 for item, trace in zip(chunk, traced, strict=True)
             ]
             data = self._request("POST", path, json={"inputs": body_inputs}, idempotent=idempotent)
-            batch = wire.parse_batch(data or {})
+            batch = wire.parse_batch(self._expect(data, "batch answer"))
             records.extend(CrmRecord._from_wire(o) for o in batch.results)
             for entry in batch.errors:
                 error = error_from_body(None, entry)
@@ -496,6 +595,7 @@ class HubSpotClient:
         failures.sort(key=lambda f: f.index)
         return BatchResult(tuple(records), tuple(failures), tuple(unmatched))
 
+    @_checks_replies
     def batch_create(
         self,
         object_type: ObjectType,
@@ -510,6 +610,7 @@ class HubSpotClient:
         ]
         return self._batch_write(object_type, "create", inputs, idempotent=False)
 
+    @_checks_replies
     def batch_update(
         self,
         object_type: ObjectType,
@@ -528,6 +629,7 @@ class HubSpotClient:
         ]
         return self._batch_write(object_type, "update", inputs, idempotent=True)
 
+    @_checks_replies
     def batch_upsert(
         self,
         object_type: ObjectType,
@@ -564,15 +666,21 @@ class HubSpotClient:
             )
         return self._batch_write(object_type, "upsert", inputs, idempotent=True)
 
+    @_checks_replies
     def batch_archive(self, object_type: ObjectType, ids: Sequence[str]) -> None:
         """Archive records (100 per request; HubSpot answers 204)."""
         path = self.paths.batch(_type(object_type), "archive")
         for chunk in chunked(list(ids), MAX_BATCH):
             self._request(
-                "POST", path, json={"inputs": [{"id": i} for i in chunk]}, idempotent=True
+                "POST",
+                path,
+                json={"inputs": [{"id": i} for i in chunk]},
+                idempotent=True,
+                empty_ok=True,
             )
 
     # ------------------------------------------------------------------ associations v4
+    @_checks_replies
     def batch_read_associations(
         self, from_type: ObjectType, ids: Sequence[str], to_type: ObjectType
     ) -> dict[str, list[Association]]:
@@ -585,7 +693,8 @@ class HubSpotClient:
             next_round: list[dict[str, str]] = []
             for chunk in chunked(pending, MAX_ASSOCIATION_READ):
                 data = self._request("POST", path, json={"inputs": list(chunk)}, idempotent=True)
-                for result in wire.parse_association_batch(data or {}).results:
+                answer = self._expect(data, "association batch read")
+                for result in wire.parse_association_batch(answer).results:
                     links = out.setdefault(result.from_.id, [])
                     links.extend(
                         Association(
@@ -602,12 +711,14 @@ class HubSpotClient:
             pending = next_round
         return out
 
+    @_checks_replies
     def associations(
         self, object_type: ObjectType, object_id: str, to_type: ObjectType
     ) -> list[Association]:
         """Every association of one record to records of ``to_type`` (v4, with type ids)."""
         return self.batch_read_associations(object_type, [object_id], to_type)[object_id]
 
+    @_checks_replies
     def associate(
         self,
         object_type: CrmObjectType,
@@ -622,20 +733,26 @@ class HubSpotClient:
         (``HUBSPOT_DEFINED`` when the id is in the table, else ``USER_DEFINED``)."""
         f, t = _type(object_type), _type(to_type)
         if type_id is None:
-            self._request(
+            data = self._request(
                 "PUT", self.paths.association_default(f, object_id, t, to_id), idempotent=True
             )
-            return
-        body = [
-            {"associationCategory": category or _category(type_id), "associationTypeId": type_id}
-        ]
-        self._request(
-            "PUT",
-            self.paths.association_labelled(f, object_id, t, to_id),
-            json=body,
-            idempotent=True,
-        )
+        else:
+            body = [
+                {
+                    "associationCategory": category or _category(type_id),
+                    "associationTypeId": type_id,
+                }
+            ]
+            data = self._request(
+                "PUT",
+                self.paths.association_labelled(f, object_id, t, to_id),
+                json=body,
+                idempotent=True,
+            )
+        if data is not None:
+            self._expect(data, "association answer")
 
+    @_checks_replies
     def batch_associate(
         self,
         from_type: CrmObjectType,
@@ -667,7 +784,7 @@ class HubSpotClient:
                     BatchFailure(start + i, item, refused) for i, item in enumerate(inputs)
                 )
                 continue
-            linked = wire.linked_pairs(data)
+            linked = wire.linked_pairs(self._expect(data, "association batch create"))
             errors = [(error_from_body(None, e), wire.context_ids(e)) for e in wire_errors(data)]
             claimed: set[int] = set()
             for i, pair in enumerate(chunk):
@@ -688,15 +805,17 @@ class HubSpotClient:
         return AssociationBatchResult(tuple(created), tuple(failures), tuple(unmatched))
 
     # ------------------------------------------------------------------ properties
+    @_checks_replies
     def property_definitions(self, object_type: ObjectType) -> list[PropertyDefinition]:
         """Every property definition of ``object_type``."""
         data = self._request("GET", self.paths.properties(_type(object_type)), idempotent=True)
-        definitions = wire.parse_properties(data or {})
+        definitions = wire.parse_properties(self._expect(data, "property definitions"))
         self._kinds[_type(object_type)] = {
             d.name: kind_of(d.type, d.field_type) for d in definitions
         }
         return definitions
 
+    @_checks_replies
     def property_kinds(self, object_type: ObjectType) -> Mapping[str, PropertyKind]:
         """How to read each property of ``object_type`` (definitions read once, cached)."""
         key = _type(object_type)
@@ -704,6 +823,7 @@ class HubSpotClient:
             self.property_definitions(object_type)
         return self._kinds[key]
 
+    @_checks_replies
     def ensure_properties(
         self, groups: Sequence[PropertyGroupSpec], properties: Sequence[PropertySpec]
     ) -> PropertyChanges:
@@ -720,11 +840,9 @@ class HubSpotClient:
         )
         for object_type in types:
             t = object_type.value
+            data = self._request("GET", self.paths.property_groups(t), idempotent=True)
             existing_groups = {
-                g.name
-                for g in wire.parse_property_groups(
-                    self._request("GET", self.paths.property_groups(t), idempotent=True) or {}
-                )
+                g.name for g in wire.parse_property_groups(self._expect(data, "property groups"))
             }
             needed_groups = [g for g in groups if g.object_type is object_type]
             needed_groups += [
@@ -736,12 +854,13 @@ class HubSpotClient:
             for group in needed_groups:
                 if group.name in existing_groups:
                     continue
-                self._request(
+                data = self._request(
                     "POST",
                     self.paths.property_groups(t),
                     json=wire.property_group_body(group),
                     idempotent=False,
                 )
+                wire.parse_property_group(self._expect(data, "created property group"))
                 existing_groups.add(group.name)
                 groups_created.append(f"{t}/{group.name}")
             definitions = {d.name: d for d in self.property_definitions(object_type)}
@@ -764,29 +883,35 @@ class HubSpotClient:
                         )
                     unchanged.append(f"{t}/{spec.name}")
                     continue
-                self._request(
+                data = self._request(
                     "POST",
                     self.paths.properties(t),
                     json=wire.property_body(spec),
                     idempotent=False,
                 )
+                wire.parse_property(self._expect(data, "created property"))
                 created.append(f"{t}/{spec.name}")
             self._kinds.pop(t, None)
         return PropertyChanges(tuple(groups_created), tuple(created), tuple(unchanged))
 
     # ------------------------------------------------------------------ portal settings
+    @_checks_replies
     def company_currency(self) -> str:
         """The portal's company currency (read once, cached)."""
         if self._currency is None:
             data = self._request("GET", self.paths.company_currency(), idempotent=True)
-            self._currency = str(data["id"]).upper()
+            self._currency = wire.currency_code(self._expect(data, "company currency").get("id"))
         return self._currency
 
+    @_checks_replies
     def portal_time_zone(self) -> str:
         """The portal's time zone (``/account-info/v3/details`` ``timeZone``; cached)."""
         if self._time_zone is None:
             data = self._request("GET", self.paths.account_details(), idempotent=True)
-            self._time_zone = str(data["timeZone"])
+            zone = self._expect(data, "account details").get("timeZone")
+            if not isinstance(zone, str) or not zone.strip():
+                raise self._replies.last.error("account details: timeZone missing")
+            self._time_zone = zone
         return self._time_zone
 
     # ------------------------------------------------------------------ CrmClient: reads
@@ -805,6 +930,7 @@ class HubSpotClient:
             **kw,
         )
 
+    @_checks_replies
     def get_deal(self, deal_id: str, *, properties: Sequence[str] = ()) -> Deal:
         """The deal with its contact, company, line item, quote and invoice ids, and the
         company taken as the buyer's (``primary_company_id``).
@@ -824,6 +950,7 @@ class HubSpotClient:
             primary = next((a.to_id for a in links if primary_id in a.type_ids), None)
         return wire.to_deal(obj, primary_company_id=primary)
 
+    @_checks_replies
     def get_quote(self, quote_id: str) -> Quote:
         """The quote with buyer contact/company ids, line item ids and deal id.
 
@@ -851,10 +978,12 @@ class HubSpotClient:
         )
         return wire.to_quote(obj, adjustments)
 
+    @_checks_replies
     def get_contact(self, contact_id: str) -> Contact:
         """One contact (with its company ids)."""
         return wire.to_contact(self._get(CrmObjectType.CONTACT, contact_id))
 
+    @_checks_replies
     def get_company(self, company_id: str) -> Company:
         """One company."""
         return wire.to_company(self._get(CrmObjectType.COMPANY, company_id))
@@ -877,11 +1006,13 @@ class HubSpotClient:
             )
         return [build(by_id[i]) for i in ids]
 
+    @_checks_replies
     def get_line_items(self, line_item_ids: Sequence[str]) -> list[LineItem]:
         """Line items by id, in the order asked (batch read, 100 per request)."""
         props = wire.PROPERTIES[CrmObjectType.LINE_ITEM]
         return self._ordered(CrmObjectType.LINE_ITEM, line_item_ids, props, wire.to_line_item)
 
+    @_checks_replies
     def get_products(self, product_ids: Sequence[str]) -> list[Product]:
         """Products by id, in the order asked, with their QBO item id property."""
         props = (*wire.PROPERTIES[CrmObjectType.PRODUCT], self.qbo_item_id_property)
@@ -894,6 +1025,7 @@ class HubSpotClient:
         )
 
     # ------------------------------------------------------------------ CrmClient: invoices
+    @_checks_replies
     def find_invoice(
         self, *, id_property: str, value: str, properties: Sequence[str] = ()
     ) -> CrmInvoice | None:
@@ -912,6 +1044,7 @@ class HubSpotClient:
             return None
         return wire.to_crm_invoice(obj)
 
+    @_checks_replies
     def upsert_invoice(self, invoice: CrmInvoice, *, id_property: str) -> CrmInvoice:
         """Create or update the invoice keyed by ``id_property`` (batch upsert of one)."""
         props = wire.crm_invoice_properties(invoice)
@@ -919,6 +1052,7 @@ class HubSpotClient:
         result.raise_for_failures()
         return _written_invoice(props, result.records[0])
 
+    @_checks_replies
     def create_invoice_record(
         self,
         invoice: CrmInvoice,
@@ -1001,17 +1135,19 @@ class HubSpotClient:
                 self.associate(CrmObjectType.INVOICE, obj.id, to_type, to_id, type_id=type_id)
         return wire.to_crm_invoice(obj)
 
+    @_checks_replies
     def update_properties(
         self, object_type: CrmObjectType, object_id: str, properties: Mapping[str, str]
     ) -> None:
         """Write property values on one record: strings as they are (``""`` clears); typed
         values (``Decimal``, ``bool``, ``date``, aware ``datetime``, tuples) are converted."""
-        self._request(
+        data = self._request(
             "PATCH",
             self.paths.object(object_type.value, object_id),
             json={"properties": wire.properties_body(properties)},
             idempotent=True,
         )
+        wire.parse_object(self._expect(data, "updated record"))
 
     # ------------------------------------------------------------------ sync port (records)
     def list_records(

@@ -30,11 +30,11 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from hubqbo._http import parse_retry_after
+from hubqbo._http._replies import excerpt, lenient_json
 from hubqbo.errors import (
     ApiError,
     AuthenticationError,
@@ -112,11 +112,11 @@ def parse_error_body(body: bytes | str | Mapping[str, Any] | None) -> dict[str, 
         return {}
     if isinstance(body, Mapping):
         return dict(body)
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        return {"message": text.strip()[:500]} if text.strip() else {}
+    raw = body.encode() if isinstance(body, str) else body
+    data = lenient_json(raw)
+    if data is None:
+        text = excerpt(raw, 500)
+        return {"message": text} if text else {}
     return dict(data) if isinstance(data, dict) else {}
 
 
@@ -156,7 +156,7 @@ def _throttle_wait(
     if "secondly" in message and "ten" not in message:
         return SECONDLY_WAIT
     interval = header_value(headers, "X-HubSpot-RateLimit-Interval-Milliseconds")
-    if interval and interval.strip().isdigit():
+    if interval and interval.strip().isascii() and interval.strip().isdigit():
         return int(interval) / 1000
     return TEN_SECONDLY_WAIT
 
@@ -178,7 +178,7 @@ def error_from_body(
     category = str(category) if category else None
     if status is None:
         raw_status = str(data.get("status") or "")
-        status = int(raw_status) if raw_status.isdigit() else None
+        status = int(raw_status) if raw_status.isascii() and raw_status.isdigit() else None
     kind = status if status is not None else _BY_CATEGORY.get(category or "")
     request_id = data.get("correlationId") or header_value(headers, "X-HubSpot-Correlation-Id")
     message = str(data.get("message") or data.get("error_description") or "").strip()

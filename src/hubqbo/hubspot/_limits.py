@@ -78,7 +78,9 @@ class RateLimits:
 
 def _int(headers: Mapping[str, str], name: str) -> int | None:
     value = headers.get(name)
-    return int(value) if value is not None and value.strip().isdigit() else None
+    text = (value or "").strip()
+    # ASCII digits only ("²".isdigit() is true, int("²") fails), and no 4,300-digit number
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 class HeaderAwarePacer(Pacer):

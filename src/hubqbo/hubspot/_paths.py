@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 import attrs
 
-from hubqbo.errors import ConfigurationError
+from hubqbo.errors import ConfigurationError, ValidationError
 
 __all__ = ["DEFAULT_API_VERSION", "ApiPaths"]
 
@@ -44,9 +44,50 @@ _DATED = re.compile(r"^(20\d\d)-(03|09)$")
 _NUMBERED = "v3"
 
 
+_MAX_SEGMENT = 512
+"""HubSpot ids are numbers; unique values (``idProperty`` reads) are property values, which
+HubSpot caps far below this."""
+
+
 def _seg(value: str) -> str:
-    """One path segment, percent-encoded (ids and unique values may hold ``/`` or spaces)."""
-    return quote(str(value), safe="")
+    """One path segment, percent-encoded (ids and unique values may hold ``/`` or spaces).
+
+    Refused before any request (``ValidationError``): anything but a string or an integer,
+    an empty or blank value (a trailing slash: another endpoint), ``.`` and ``..`` (dot
+    segments are removed from URLs, so ``get_deal(".")`` would list deals), control
+    characters, and values longer than 512 characters.
+
+    Example:
+        >>> _seg("a b/c")
+        'a%20b%2Fc'
+        >>> _seg("..")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        hubqbo.errors.ValidationError: hubspot: not a usable HubSpot id or name in a path: ...
+    """
+    checked: object = value
+    if isinstance(checked, bool) or not isinstance(checked, (str, int)):
+        raise _bad_segment(value, f"a {type(value).__name__}, not a string")
+    text = str(value)
+    if (
+        not text.strip()
+        or text.strip() in (".", "..")
+        or len(text) > _MAX_SEGMENT
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+    ):
+        raise _bad_segment(value)
+    return quote(text, safe="")
+
+
+def _bad_segment(value: object, why: str = "") -> ValidationError:
+    shown = repr(value)[:80]
+    return ValidationError(
+        provider="hubspot",
+        status_code=None,
+        code="client",
+        message=f"not a usable HubSpot id or name in a path: {shown}"
+        + (f" ({why})" if why else ""),
+    )
 
 
 def _check_version(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
@@ -88,7 +129,7 @@ class ApiPaths:
 
     def batch(self, object_type: str, operation: str) -> str:
         """``read``/``create``/``update``/``upsert``/``archive`` in batches of <= 100."""
-        return f"{self.objects(object_type)}/batch/{operation}"
+        return f"{self.objects(object_type)}/batch/{_seg(operation)}"
 
     def search(self, object_type: str) -> str:
         """The search endpoint of ``object_type``."""

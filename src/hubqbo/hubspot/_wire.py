@@ -61,6 +61,7 @@ __all__ = [
     "WireObject",
     "WirePage",
     "converter",
+    "currency_code",
 ]
 
 T = TypeVar("T")
@@ -100,9 +101,9 @@ class WireAssociatedId:
 
 @attrs.frozen
 class WireAssociatedIds:
-    """``associations.{type}`` on a record read."""
+    """``associations.{type}`` on a record read (``results`` required, as in the schema)."""
 
-    results: list[WireAssociatedId] = attrs.Factory(list)
+    results: list[WireAssociatedId]
     paging: WirePaging | None = None
 
 
@@ -124,7 +125,7 @@ class WireObject:
 class WirePage:
     """A list or search page: ``results``, ``paging.next.after`` and (search) ``total``."""
 
-    results: list[WireObject] = attrs.Factory(list)
+    results: list[WireObject]
     paging: WirePaging | None = None
     total: int | None = None
 
@@ -138,7 +139,7 @@ class WirePage:
 class WireBatchResponse:
     """A batch answer (200/201/207): results plus, on 207, ``errors[]`` (raw, see _errors)."""
 
-    results: list[WireObject] = attrs.Factory(list)
+    results: list[WireObject]
     errors: list[dict[str, Any]] = attrs.Factory(list)
     status: str | None = None
     num_errors: int | None = None
@@ -181,7 +182,7 @@ class WireAssociationResult:
 class WireAssociationBatch:
     """A v4 association batch-read answer (200/207)."""
 
-    results: list[WireAssociationResult] = attrs.Factory(list)
+    results: list[WireAssociationResult]
     errors: list[dict[str, Any]] = attrs.Factory(list)
 
 
@@ -252,11 +253,57 @@ def _is_wire(cls: type) -> bool:
 
 def _structure_factory(cls: type[Any]) -> Any:
     overrides = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls)}
-    return make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    structure = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+
+    def strict(value: Any, type_: Any) -> Any:
+        # cattrs reads a list as an object with no keys: every field would take its default
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{cls.__name__} is a JSON object, got {type(value).__name__}")
+        return structure(value, type_)
+
+    return strict
 
 
 converter.register_structure_hook_factory(_is_wire, _structure_factory)
-converter.register_structure_hook(str, lambda value, _: str(value))
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    """A wire string: HubSpot sends ids and values as strings (v4 ids as numbers); objects,
+    arrays and booleans where a string is due are refused, not turned into their repr."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return str(value)
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"expected a whole number, got {type(value).__name__}")
+    if isinstance(value, str) and not (value.isascii() and value.strip().lstrip("-").isdigit()):
+        raise ValueError(f"expected a whole number, got {value[:20]!r}")
+    return int(value)
+
+
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(int, _structure_int)
+
+
+def currency_code(value: Any) -> str:
+    """An ISO currency code from a reply (three letters), upper-cased, or ``ValueError``.
+
+    Example:
+        >>> currency_code("gbp")
+        'GBP'
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise ValueError(f"not a currency code: {str(value)[:20]!r}")
+    return value.strip().upper()
 
 
 def _structure(data: Any, cls: type[T]) -> T:
@@ -283,14 +330,32 @@ def parse_association_batch(data: Mapping[str, Any]) -> WireAssociationBatch:
     return _structure(data, WireAssociationBatch)
 
 
+def _results(data: Mapping[str, Any]) -> list[Any]:
+    """``data["results"]``: a collection answer's required list."""
+    results = data["results"]
+    if not isinstance(results, list):
+        raise TypeError(f"results is {type(results).__name__}, not a list")
+    return results
+
+
 def parse_properties(data: Mapping[str, Any]) -> list[PropertyDefinition]:
     """Property definitions from a ``{"results": [...]}`` answer."""
-    return [_structure(p, PropertyDefinition) for p in data.get("results") or ()]
+    return [parse_property(p) for p in _results(data)]
+
+
+def parse_property(data: Mapping[str, Any]) -> PropertyDefinition:
+    """One property definition (a create's answer, or an element of a list)."""
+    return _structure(data, PropertyDefinition)
 
 
 def parse_property_groups(data: Mapping[str, Any]) -> list[WirePropertyGroup]:
     """Property groups from a ``{"results": [...]}`` answer."""
-    return [_structure(g, WirePropertyGroup) for g in data.get("results") or ()]
+    return [parse_property_group(g) for g in _results(data)]
+
+
+def parse_property_group(data: Mapping[str, Any]) -> WirePropertyGroup:
+    """One property group (a create's answer, or an element of a list)."""
+    return _structure(data, WirePropertyGroup)
 
 
 # --------------------------------------------------------------------------- request bodies
@@ -776,9 +841,8 @@ def linked_pairs(data: Mapping[str, Any] | None) -> set[tuple[str, str]]:
     """The ``(fromObjectId, toObjectId)`` pairs an association batch create reports as linked
     (``LabelsBetweenObjectPair`` results of its 201/207 answer)."""
     return {
-        (str(r.get("fromObjectId")), str(r.get("toObjectId")))
-        for r in (data or {}).get("results") or ()
-        if isinstance(r, Mapping)
+        (_structure_str(r["fromObjectId"], str), _structure_str(r["toObjectId"], str))
+        for r in _results(data or {})
     }
 
 

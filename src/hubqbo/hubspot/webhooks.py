@@ -13,7 +13,12 @@ vectors without a server.
 * v2 (``X-HubSpot-Signature-Version: v2``): hex SHA-256 of ``secret + method + URI + body``.
 * v1 (``X-HubSpot-Signature-Version: v1``): hex SHA-256 of ``secret + body``.
 
-Every comparison is constant-time (``hmac.compare_digest``).
+Every comparison is constant-time (``hmac.compare_digest``). An empty secret is refused as a
+``ConfigurationError`` (an unset variable must not let anyone sign); any malformed signature
+or timestamp header is a ``SignatureVerificationError`` (answer 401); a correctly signed body
+that is not a valid event list is a ``WebhookPayloadError`` (answer 400). A redelivery is
+harmless — handling an event only marks its record dirty, and the sync re-reads it — so
+``dedupe_events`` with a bounded :class:`SeenEvents` drops repeats only to save re-reads.
 
 Example:
     >>> import base64, hashlib, hmac
@@ -31,17 +36,19 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from hubqbo.errors import SignatureVerificationError
+from hubqbo._http._replies import READING_ERRORS, strict_json
+from hubqbo._http._seen import SeenEvents
+from hubqbo.errors import ConfigurationError, SignatureVerificationError, WebhookPayloadError
 from hubqbo.hubspot._errors import header_value
 
 __all__ = [
     "MAX_TIMESTAMP_AGE",
+    "SeenEvents",
     "WebhookEvent",
     "decode_uri",
     "dedupe_events",
@@ -93,6 +100,38 @@ def _refuse(reason: str) -> SignatureVerificationError:
     return SignatureVerificationError(f"HubSpot webhook refused: {reason}")
 
 
+def _key(secret: str) -> bytes:
+    """The HMAC key; an empty or missing secret is a setup error, never a valid key."""
+    if not isinstance(secret, str) or not secret.strip():
+        raise ConfigurationError(
+            "the HubSpot client secret is empty: webhooks cannot be verified without it "
+            "(is the environment variable set?)"
+        )
+    return secret.encode()
+
+
+_TIMESTAMP_DIGITS = 15
+"""Epoch milliseconds have 13 digits until the year 2286; more is not a timestamp."""
+
+
+def _sent_at(timestamp: str) -> dt.datetime:
+    text = timestamp.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= _TIMESTAMP_DIGITS):
+        raise _refuse("X-HubSpot-Request-Timestamp is not epoch milliseconds")
+    try:
+        return _EPOCH + dt.timedelta(milliseconds=int(text))
+    except OverflowError:  # pragma: no cover - 15 digits stay within datetime's range
+        raise _refuse("X-HubSpot-Request-Timestamp is out of range") from None
+
+
+def _header_bytes(value: str) -> bytes:
+    """A signature header as bytes (a non-ASCII one cannot match: refused)."""
+    text = value.strip()
+    if not text.isascii():
+        raise _refuse("signature header is not ASCII")
+    return text.encode()
+
+
 def verify_signature_v3(
     *,
     secret: str,
@@ -116,18 +155,19 @@ def verify_signature_v3(
         now: the current instant (aware).
         tolerance: the oldest timestamp accepted (five minutes, HubSpot's rule).
     """
+    key = _key(secret)
     if not signature or not timestamp:
         raise _refuse("missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp")
-    if not timestamp.strip().isdigit():
-        raise _refuse("X-HubSpot-Request-Timestamp is not epoch milliseconds")
-    sent = _EPOCH + dt.timedelta(milliseconds=int(timestamp))
+    sent = _sent_at(timestamp)
+    given = _header_bytes(signature)
     if now - sent > tolerance:
         raise _refuse(f"timestamp is older than {tolerance.total_seconds():.0f} s")
     if sent - now > tolerance:
         raise _refuse("timestamp is in the future")
-    message = method.upper().encode() + decode_uri(uri).encode() + _bytes(body) + timestamp.encode()
-    expected = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest())
-    if not hmac.compare_digest(expected, signature.strip().encode()):
+    stamp = timestamp.strip().encode()
+    message = method.upper().encode() + decode_uri(uri).encode() + _bytes(body) + stamp
+    expected = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest())
+    if not hmac.compare_digest(expected, given):
         raise _refuse("signature v3 does not match")
 
 
@@ -135,7 +175,7 @@ def _verify_hex(expected_source: bytes, signature: str | None, version: str) -> 
     if not signature:
         raise _refuse("missing X-HubSpot-Signature")
     expected = hashlib.sha256(expected_source).hexdigest().encode()
-    if not hmac.compare_digest(expected, signature.strip().lower().encode()):
+    if not hmac.compare_digest(expected, _header_bytes(signature).lower()):
         raise _refuse(f"signature {version} does not match")
 
 
@@ -143,13 +183,13 @@ def verify_signature_v2(
     *, secret: str, method: str, uri: str, body: bytes | str, signature: str | None
 ) -> None:
     """Verify a v2 signature: hex SHA-256 of ``secret + method + URI + body`` (URI as sent)."""
-    source = secret.encode() + method.upper().encode() + uri.encode() + _bytes(body)
+    source = _key(secret) + method.upper().encode() + uri.encode() + _bytes(body)
     _verify_hex(source, signature, "v2")
 
 
 def verify_signature_v1(*, secret: str, body: bytes | str, signature: str | None) -> None:
     """Verify a v1 signature: hex SHA-256 of ``secret + body``."""
-    _verify_hex(secret.encode() + _bytes(body), signature, "v1")
+    _verify_hex(_key(secret) + _bytes(body), signature, "v1")
 
 
 def verify_webhook(
@@ -164,8 +204,10 @@ def verify_webhook(
     """Verify whichever signature the request carries: v3 when present, else v2/v1.
 
     Raises:
-        SignatureVerificationError: when no signature verifies.
+        SignatureVerificationError: when no signature verifies (or a header is malformed).
+        ConfigurationError: ``secret`` is empty.
     """
+    _key(secret)
     v3 = header_value(headers, "X-HubSpot-Signature-v3")
     if v3 is not None:
         verify_signature_v3(
@@ -235,10 +277,23 @@ class WebhookEvent:
 
 
 def _opt(value: Any) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise TypeError(f"expected a string or a number, got {type(value).__name__}")
+    return str(value)
+
+
+def _ms(value: Any) -> int:
+    text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= _TIMESTAMP_DIGITS):
+        raise ValueError(f"occurredAt is not epoch milliseconds: {str(value)[:40]!r}")
+    return int(text)
 
 
 def _event(data: Mapping[str, Any]) -> WebhookEvent:
+    if not isinstance(data, Mapping):
+        raise TypeError(f"an event is a JSON object, got {type(data).__name__}")
     event_type = data.get("subscriptionType") or data.get("eventType")
     missing = [
         k for k in ("eventId", "subscriptionId", "portalId", "occurredAt") if data.get(k) is None
@@ -247,20 +302,20 @@ def _event(data: Mapping[str, Any]) -> WebhookEvent:
         missing.append("subscriptionType/eventType")
     if missing:
         raise ValueError(f"HubSpot webhook event lacks {', '.join(missing)}")
-    occurred = data["occurredAt"]
-    if isinstance(occurred, str) and not occurred.isdigit():
-        raise ValueError(f"occurredAt is not epoch milliseconds: {occurred!r}")
+    attempt = data.get("attemptNumber") or 0
+    if isinstance(attempt, bool) or not isinstance(attempt, int):
+        raise TypeError(f"attemptNumber is not a whole number: {str(attempt)[:20]!r}")
     return WebhookEvent(
-        event_id=str(data["eventId"]),
-        subscription_id=str(data["subscriptionId"]),
-        portal_id=str(data["portalId"]),
-        occurred_at=_EPOCH + dt.timedelta(milliseconds=int(occurred)),
-        event_type=str(event_type),
+        event_id=_opt(data["eventId"]) or "",
+        subscription_id=_opt(data["subscriptionId"]) or "",
+        portal_id=_opt(data["portalId"]) or "",
+        occurred_at=_EPOCH + dt.timedelta(milliseconds=_ms(data["occurredAt"])),
+        event_type=_opt(event_type) or "",
         object_id=_opt(data.get("objectId")),
         property_name=_opt(data.get("propertyName")),
         property_value=_opt(data.get("propertyValue")),
         change_source=_opt(data.get("changeSource")),
-        attempt_number=int(data.get("attemptNumber") or 0),
+        attempt_number=attempt,
         app_id=_opt(data.get("appId")),
         raw=dict(data),
     )
@@ -270,22 +325,36 @@ def parse_events(body: bytes | str | Iterable[Mapping[str, Any]]) -> list[Webhoo
     """The events of a webhook body (a JSON array; a single object is accepted too).
 
     Raises:
-        ValueError: when the body is not JSON or an event lacks a required field.
+        WebhookPayloadError: (a ``ValueError``) when the body is not JSON, not an array of
+            event objects, or an event lacks a required field or has one of the wrong type.
     """
-    data: Any = json.loads(body) if isinstance(body, (bytes, str)) else list(body)
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise ValueError("a HubSpot webhook body is a JSON array of events")
-    return [_event(item) for item in data]
+    try:
+        data: Any = strict_json(_bytes(body)) if isinstance(body, (bytes, str)) else list(body)
+        if isinstance(data, Mapping):
+            data = [data]
+        if not isinstance(data, list):
+            raise TypeError("a HubSpot webhook body is a JSON array of events")
+        return [_event(item) for item in data]
+    except READING_ERRORS as exc:
+        raise WebhookPayloadError(f"HubSpot webhook body refused: {exc}") from None
 
 
 def dedupe_events(
-    events: Iterable[WebhookEvent], *, seen: set[tuple[Any, ...]] | None = None
+    events: Iterable[WebhookEvent], *, seen: SeenEvents | set[tuple[Any, ...]] | None = None
 ) -> list[WebhookEvent]:
     """``events`` without repeats of ``(portalId, subscriptionId, eventId, objectId,
-    occurredAt)``; pass a ``seen`` set to drop repeats across deliveries too."""
-    keys = seen if seen is not None else set()
+    occurredAt)``; pass ``seen`` — a bounded :class:`SeenEvents` kept by the receiver — to
+    drop repeats across deliveries too (a plain ``set`` works but grows without bound).
+
+    Example:
+        >>> body = (b'[{"eventId": 1, "subscriptionId": 9, "portalId": 5, "occurredAt": 1,'
+        ...         b' "subscriptionType": "deal.creation", "objectId": 7}]')
+        >>> seen = SeenEvents(max_size=1000)
+        >>> len(dedupe_events(parse_events(body), seen=seen)), len(dedupe_events(
+        ...     parse_events(body), seen=seen))
+        (1, 0)
+    """
+    keys: SeenEvents | set[tuple[Any, ...]] = seen if seen is not None else set()
     out = []
     for event in events:
         if event.dedupe_key in keys:

@@ -35,6 +35,7 @@ from hubqbo.errors import (
     DuplicateError,
     DuplicateNameError,
     NotFoundError,
+    UnexpectedResponseError,
 )
 from hubqbo.idempotency import derive_request_id
 from hubqbo.invoices._draft import (
@@ -325,6 +326,7 @@ class InvoiceBuilder:
         rollup_properties: RollupProperties = DEFAULT_ROLLUP_PROPERTIES,
         invoice_properties: InvoiceProperties | None = None,
     ) -> None:
+        _check_arguments(crm, accounting)
         self._crm = crm
         if isinstance(accounting, Mapping):
             self._ledgers: LedgerRegistry = _Ledgers(accounting)
@@ -645,6 +647,7 @@ class InvoiceBuilder:
             invoice = client.create_invoice(
                 to_create, request_id=derive_request_id("create:Invoice", key, namespace=key)
             )
+            _check_created(invoice.id, invoice.total, "invoice", client.realm_id)
             logger.info("created QBO invoice %s in realm %s", invoice.id, client.realm_id)
         status = invoice_status(invoice, today=self._today(profile))
         links = _links(draft.source.deal_id, draft.contact, draft.company)
@@ -712,6 +715,7 @@ class InvoiceBuilder:
                     ),
                 )
             ) from exc
+        _check_created(made.id, None, "customer", client.realm_id)
         logger.info("created QBO customer %s in realm %s", made.id, client.realm_id)
         self._remember_customer(state, made)
         return made, True
@@ -1147,6 +1151,41 @@ class InvoiceBuilder:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _check_arguments(crm: object, accounting: object) -> None:
+    """``TypeError`` naming what was expected, at construction (not ``AttributeError`` later)."""
+    if not isinstance(crm, CrmClient):
+        raise TypeError(
+            f"InvoiceBuilder's crm must be a CrmClient (e.g. HubSpotClient), got "
+            f"{type(crm).__name__}"
+        )
+    if isinstance(accounting, Mapping):
+        bad = [k for k, v in accounting.items() if not isinstance(v, AccountingClient)]
+        if bad or not accounting:
+            raise TypeError(
+                "InvoiceBuilder's accounting mapping must map realm ids to AccountingClients "
+                f"(e.g. QuickBooksClient); {'empty' if not accounting else f'not for {bad}'}"
+            )
+    elif not isinstance(accounting, (AccountingClient, LedgerRegistry)):
+        raise TypeError(
+            "InvoiceBuilder's accounting must be an AccountingClient (e.g. QuickBooksClient), "
+            "a mapping of realm id to clients, or a LedgerRegistry; got "
+            f"{type(accounting).__name__}"
+        )
+
+
+def _check_created(record_id: str | None, total: Decimal | None, what: str, realm: str) -> None:
+    """Nothing is written on the strength of a create whose answer names no record: an
+    accounting client that returned one without an id (or with a non-finite total) did not
+    read its reply (hubqbo's clients refuse such replies themselves)."""
+    if not record_id or not str(record_id).strip():
+        reason = f"the {what} created in realm {realm} came back without an id"
+    elif total is not None and not total.is_finite():
+        reason = f"the {what} created in realm {realm} came back with total {total}"
+    else:
+        return
+    raise UnexpectedResponseError(provider="accounting", status_code=None, reason=reason)
 
 
 def _links(

@@ -289,6 +289,18 @@ class DraftLine:
         return f"line {self.number}" + (f" ({name})" if name else "")
 
 
+def _expect(what: str, value: object, *types: type | None) -> None:
+    """``TypeError`` saying what ``what`` takes, unless ``value`` is one of ``types``
+    (``None`` in ``types`` allows ``None``; ``bool`` is not an ``int`` here)."""
+    allowed = tuple(t for t in types if t is not None)
+    if value is None and None in types:
+        return
+    if isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed):
+        return
+    names = " or ".join("None" if t is None else t.__name__ for t in types)
+    raise TypeError(f"{what} takes {names}, got {type(value).__name__} {str(value)[:40]!r}")
+
+
 def customer_from_buyer(
     contact: Contact | None, company: Company | None, currency: str | None
 ) -> Customer:
@@ -767,12 +779,38 @@ class InvoiceDraft:
                         line=ln.number,
                     )
                 )
+            price = self._price_problem(ln)
+            if price is not None:
+                out.append(price)
             mismatch = self._hubspot_amount_mismatch(ln)
             if mismatch is not None:
                 out.append(mismatch)
             if ln.item is None:
                 out.append(self._item_problem(ln))
         return out
+
+    def _price_problem(self, ln: DraftLine) -> Problem | None:
+        """A HubSpot line with no price (empty, zero or negative), or one so small that the
+        line rounds to nothing, would bill 0.00 without anyone noticing. A line made free by
+        its own 100% discount is deliberate and passes."""
+        if ln.source is None or ln.quantity <= 0:
+            return None
+        if ln.list_price <= 0:
+            said = "no price" if ln.list_price == 0 else f"the price {ln.list_price}"
+            why = f"{ln.label} has {said}, so it would bill 0.00"
+        elif ln.net_price > 0 and round_money(ln.quantity * ln.net_price, self.currency) == 0:
+            why = (
+                f"{ln.label} costs {ln.quantity} x {ln.net_price}, which rounds to 0.00 "
+                f"{self.currency}"
+            )
+        else:
+            return None
+        return Problem(
+            ProblemCode.PRICE_MISSING,
+            why,
+            fix="set the line item's unit price in HubSpot (or remove the line)",
+            line=ln.number,
+        )
 
     def _hubspot_amount_mismatch(self, ln: DraftLine) -> Problem | None:
         """HubSpot's own net ``amount`` must equal quantity × net price, rounded: otherwise
@@ -942,6 +980,7 @@ class InvoiceDraft:
 
     def with_customer(self, customer: Customer | str) -> InvoiceDraft:
         """Bill an existing QBO customer (a ``Customer``, or an id among the candidates)."""
+        _expect("with_customer(customer)", customer, Customer, str)
         if isinstance(customer, str):
             known = {
                 c.id: c
@@ -970,6 +1009,8 @@ class InvoiceDraft:
             display_name: overrides the DisplayName (company name, else person name).
             customer: a fully specified customer to create instead.
         """
+        _expect("with_new_customer(display_name)", display_name, str, None)
+        _expect("with_new_customer(customer=)", customer, Customer, None)
         proposed = customer or customer_from_buyer(self.contact, self.company, self.currency)
         if display_name is not None:
             proposed = attrs.evolve(proposed, display_name=display_name.strip())
@@ -981,6 +1022,7 @@ class InvoiceDraft:
 
     def with_contact(self, contact_id: str) -> InvoiceDraft:
         """Choose the buyer among the deal's contacts; the customer match follows the choice."""
+        _expect("with_contact(contact_id)", contact_id, str)
         chosen = next((c for c in self.contact_choices if c.id == contact_id), None)
         if chosen is None:
             known = ", ".join(c.id or "?" for c in self.contact_choices) or "none"
@@ -999,6 +1041,8 @@ class InvoiceDraft:
 
     def with_item(self, line: int, item: Item | str) -> InvoiceDraft:
         """Use this QBO item (an ``Item`` or an item id of the realm) on line ``line``."""
+        _expect("with_item(line)", line, int)
+        _expect("with_item(item)", item, Item, str)
         if isinstance(item, str):
             found = self.catalog.items.by_id.get(item)
             if found is None:
@@ -1013,6 +1057,8 @@ class InvoiceDraft:
 
     def with_tax_code(self, code: str | Ref, *, line: int | None = None) -> InvoiceDraft:
         """Use this tax code (id, ``TAX``/``NON`` in the US) on one line, or on every line."""
+        _expect("with_tax_code(code)", code, str, Ref)
+        _expect("with_tax_code(line=)", line, int, None)
         ref = code if isinstance(code, Ref) else Ref(code)
         if not isinstance(code, Ref) and not self.profile.is_us:
             known = self.catalog.tax_code(code)
@@ -1028,6 +1074,7 @@ class InvoiceDraft:
         Chosen terms stay when the customer changes; ``None`` means no terms at all (QBO then
         applies the customer's or company's own).
         """
+        _expect("with_terms(terms)", terms, Term, str, None)
         if isinstance(terms, str):
             found = self.catalog.term(terms)
             if found is None:
@@ -1040,6 +1087,14 @@ class InvoiceDraft:
         self, txn_date: dt.date | None = None, due_date: dt.date | None = None
     ) -> InvoiceDraft:
         """Set the invoice date and/or an explicit due date (else derived from the terms)."""
+        for name, value in (("txn_date", txn_date), ("due_date", due_date)):
+            if value is not None and (
+                not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+            ):
+                raise TypeError(
+                    f"with_dates({name}=...) takes a datetime.date (e.g. date(2026, 1, 1)), "
+                    f"got {type(value).__name__} {str(value)[:40]!r}"
+                )
         return attrs.evolve(
             self,
             txn_date=txn_date if txn_date is not None else self.txn_date,
@@ -1047,23 +1102,28 @@ class InvoiceDraft:
         )
 
     def with_message(self, message: str | None) -> InvoiceDraft:
-        """The message to the customer printed on the invoice (``CustomerMemo``)."""
+        """The message to the customer printed on the invoice (A7; ``CustomerMemo``)."""
+        _expect("with_message(message)", message, str, None)
         return attrs.evolve(self, message=message)
 
     def with_doc_number(self, doc_number: str | None) -> InvoiceDraft:
         """The invoice number (``DocNumber``, at most 21 characters); ``None``: QBO assigns."""
+        _expect("with_doc_number(doc_number)", doc_number, str, None)
         return attrs.evolve(self, doc_number=doc_number)
 
     def with_bill_email(self, email: str | None) -> InvoiceDraft:
         """Where QBO sends the invoice when asked to (``BillEmail``)."""
+        _expect("with_bill_email(email)", email, str, None)
         return attrs.evolve(self, bill_email=email)
 
     def with_line_discount_mode(self, mode: LineDiscountMode) -> InvoiceDraft:
         """Send line discounts as net prices or as one discount line."""
+        _expect("with_line_discount_mode(mode)", mode, LineDiscountMode)
         return attrs.evolve(self, line_discount_mode=mode)
 
     def with_attempt(self, attempt_id: str | None) -> InvoiceDraft:
         """A new idempotency attempt: ``create`` makes a new invoice for a new attempt id."""
+        _expect("with_attempt(attempt_id)", attempt_id, str, None)
         return attrs.evolve(self, source=attrs.evolve(self.source, attempt_id=attempt_id))
 
     def _replace_line(self, number: int, **changes: object) -> InvoiceDraft:

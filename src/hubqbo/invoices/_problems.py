@@ -43,6 +43,7 @@ class ProblemCode(str, enum.Enum):
     ITEM_NOT_FOUND = "item_not_found"
     ITEM_AMBIGUOUS = "item_ambiguous"
     QUANTITY_INVALID = "quantity_invalid"
+    PRICE_MISSING = "price_missing"
     LINE_AMOUNT_MISMATCH = "line_amount_mismatch"
     RECURRING_LINE = "recurring_line"
     QUOTE_TAX_OBJECTS = "quote_tax_objects"

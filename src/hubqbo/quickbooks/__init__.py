@@ -36,7 +36,9 @@ from hubqbo.quickbooks._types import (
 )
 from hubqbo.quickbooks._webhooks import (
     SIGNATURE_HEADER,
+    SeenEvents,
     WebhookEvent,
+    dedupe_webhook_events,
     handle_webhook,
     parse_webhook,
     verify_webhook,
@@ -62,8 +64,10 @@ __all__ = [
     "Query",
     "QuickBooksClient",
     "RealmRegistry",
+    "SeenEvents",
     "UnconfirmedWindow",
     "WebhookEvent",
+    "dedupe_webhook_events",
     "fault_to_error",
     "handle_webhook",
     "intuit_provider",

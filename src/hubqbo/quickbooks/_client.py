@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote as url_quote
 
@@ -37,8 +38,13 @@ from hubqbo._http import (
     user_agent,
     validate_request_id,
 )
+from hubqbo._http._replies import Reply
 from hubqbo.auth import StaticToken
-from hubqbo.errors import ApiError, ConfigurationError, StaleObjectError, ValidationError
+from hubqbo.errors import (
+    ConfigurationError,
+    StaleObjectError,
+    ValidationError,
+)
 from hubqbo.models import (
     CompanyProfile,
     Customer,
@@ -317,7 +323,7 @@ class QuickBooksClient:
         if response.status_code < 400 and not response.headers.get("content-type", "").startswith(
             "application/json"
         ):
-            return
+            return  # not JSON: the call's own decoding refuses it (UnexpectedResponseError)
         body = _wire.loads(response.content)
         tid = _tid(response)
         error = fault_to_error(
@@ -340,9 +346,16 @@ class QuickBooksClient:
         budgets = wanted if pacer is None else tuple(b for b in wanted if b in pacer.windows)
         return self.runner.send(request, idempotent=True, pace_key=self._realm_id, budgets=budgets)
 
-    def _get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        response = self._send(self._request("GET", path, params=params))
-        return _wire.loads(response.content)
+    def _reply(self, response: httpx.Response) -> Reply:
+        """The decoded reply (JSON with exact decimals), or ``UnexpectedResponseError``."""
+        return Reply.decode("quickbooks", response, request_id=_tid(response), parse_float=Decimal)
+
+    def _get(self, path: str, params: Mapping[str, str] | None = None) -> Reply:
+        return self._reply(self._send(self._request("GET", path, params=params)))
+
+    def _record(self, reply: Reply, entity: str) -> Any:
+        """The ``entity`` record a reply must hold, checked and built (or the typed error)."""
+        return reply.build(self._parse, entity, reply.member(entity))
 
     def _write(
         self,
@@ -353,7 +366,7 @@ class QuickBooksClient:
         request_id: str | None,
         params: Mapping[str, str] | None = None,
         content_type: str | None = None,
-    ) -> Any:
+    ) -> Reply:
         """POST a write with its ``requestid`` (the caller's, or derived from the content)."""
         rid = self._request_id(operation, body, request_id, REQUEST_ID_MAX)
         request = self._request(
@@ -364,8 +377,7 @@ class QuickBooksClient:
             content=b"" if content_type is not None else None,
             content_type=content_type,
         )
-        response = self._send(request)
-        return _wire.loads(response.content)
+        return self._reply(self._send(request))
 
     def _request_id(self, operation: str, body: Any, given: str | None, limit: int) -> str:
         if given is not None:
@@ -386,9 +398,10 @@ class QuickBooksClient:
         cached = self._profiles.get(self._realm_id)
         if cached is not None and not refresh and cached[0] > now:
             return cached[1]
-        preferences = (self._get("preferences") or {}).get("Preferences") or {}
-        info = (self._get(f"companyinfo/{self._realm_id}") or {}).get("CompanyInfo") or {}
-        profile = _wire.parse_company_profile(self._realm_id, info, preferences)
+        preferences = self._get("preferences").member("Preferences")
+        reply = self._get(f"companyinfo/{self._realm_id}")
+        info = reply.member("CompanyInfo")
+        profile = reply.build(_wire.parse_company_profile, self._realm_id, info, preferences)
         self._profiles[self._realm_id] = (now + dt.timedelta(seconds=self.profile_ttl), profile)
         return profile
 
@@ -397,13 +410,13 @@ class QuickBooksClient:
         return self.company_profile().home_currency
 
     def _parse(self, entity: str, data: Mapping[str, Any]) -> Any:
-        return _wire.parse_entity(entity, data, home_currency=self._home_currency)
+        return _wire.parse_entity(entity, data, home_currency=self._home_currency, check=True)
 
     # ------------------------------------------------------------------ reads by id
 
     def _read(self, entity: str, record_id: str) -> Any:
-        body = self._get(f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}") or {}
-        return self._parse(entity, body.get(entity) or {})
+        reply = self._get(f"{_wire.entity_path(entity)}/{_record_id(entity, record_id)}")
+        return self._record(reply, entity)
 
     def get_customer(self, customer_id: str) -> Customer:
         """One customer (active or not)."""
@@ -441,20 +454,27 @@ class QuickBooksClient:
         ``GET /query?query=...``; a query whose URL-encoded text exceeds ``QUERY_GET_MAX``
         characters is sent as ``POST /query`` with the text as an ``application/text`` body.
         """
+        reply = self._query(query)
+        text = query.to_sql() if isinstance(query, Query) else query
+        reply.build(_wire.parse_query_page, _wire.query_entity(text), reply.object(), check=True)
+        return dict(reply.object())
+
+    def _query(self, query: Query | str) -> Reply:
         text = query.to_sql() if isinstance(query, Query) else query
         if len(url_quote(text, safe="")) <= QUERY_GET_MAX:
-            return self._get("query", {"query": text}) or {}
+            return self._get("query", {"query": text})
         request = self._request(
             "POST", "query", content=text.encode("utf-8"), content_type="application/text"
         )
-        response = self._send(request)
-        return _wire.loads(response.content) or {}
+        return self._reply(self._send(request))
 
     def count(self, query: Query[object]) -> int:
         """``SELECT COUNT(*)`` of ``query`` (one request)."""
-        body = self.query(query.count())
-        _records, total = _wire.parse_query_page(query.entity, body)
-        return total or 0
+        reply = self._query(query.count())
+        _records, total = reply.build(_wire.parse_query_page, query.entity, reply.object())
+        if total is None or total < 0:
+            raise reply.error("QueryResponse.totalCount missing from a COUNT(*) answer")
+        return total
 
     def iter_query(
         self, query: Query[R], *, page_size: int = MAX_RESULTS, counted: bool = False
@@ -480,10 +500,16 @@ class QuickBooksClient:
                 total = self.count(query)
             if total is not None and start > total:
                 return [], None
-            body = self.query(ordered.to_sql(start, page_size))
-            records, _ = _wire.parse_query_page(
-                query.entity, body, home_currency=self._home_currency
+            reply = self._query(ordered.to_sql(start, page_size))
+            records, _ = reply.build(
+                _wire.parse_query_page,
+                query.entity,
+                reply.object(),
+                home_currency=self._home_currency,
+                check=True,
             )
+            if len(records) > page_size:
+                raise reply.error(f"a page of {len(records)} records, {page_size} were asked")
             following = start + len(records) if len(records) == page_size else None
             if total is not None and following is not None and following > total:
                 following = None
@@ -506,11 +532,14 @@ class QuickBooksClient:
 
     def find_customers(self, *, display_name: str) -> list[Customer]:
         """Customers (active or not) whose DisplayName equals ``display_name`` (QBO compares
-        case-insensitively)."""
+        case-insensitively, and trims names when it stores them: so is ``display_name``)."""
+        if not isinstance(display_name, str):
+            raise TypeError(f"display_name must be a str, got {type(display_name).__name__}")
+        name = display_name.strip()
+        if not name:
+            return []
         query = (
-            select("Customer")
-            .where("DisplayName", "=", display_name)
-            .where("Active", "IN", [True, False])
+            select("Customer").where("DisplayName", "=", name).where("Active", "IN", [True, False])
         )
         return list(self.iter_query(query))
 
@@ -551,7 +580,7 @@ class QuickBooksClient:
         answer = self._write(
             _wire.entity_path(entity), body, operation=f"create:{entity}", request_id=request_id
         )
-        return self._parse(entity, (answer or {}).get(entity) or {})
+        return self._record(answer, entity)
 
     def _sparse(self, entity: str, body: dict[str, Any], request_id: str | None) -> Any:
         if not body.get("Id") or body.get("SyncToken") is None:
@@ -560,7 +589,7 @@ class QuickBooksClient:
         answer = self._write(
             _wire.entity_path(entity), body, operation=f"update:{entity}", request_id=request_id
         )
-        return self._parse(entity, (answer or {}).get(entity) or {})
+        return self._record(answer, entity)
 
     def create_customer(self, customer: Customer, *, request_id: str | None = None) -> Customer:
         """Create a customer (``display_name`` required, without ``:``)."""
@@ -609,31 +638,27 @@ class QuickBooksClient:
         _check_invoice(invoice)
         return self._sparse("Invoice", _wire.CONVERTER.unstructure(invoice), request_id)  # type: ignore[no-any-return]
 
-    def _invoice_operation(
-        self, invoice: Invoice, operation: str, request_id: str | None
-    ) -> dict[str, Any]:
+    def _invoice_operation(self, invoice: Invoice, operation: str, request_id: str | None) -> Reply:
         if not invoice.id or invoice.sync_token is None:
             raise _invalid(f"{operation} needs the invoice's Id and SyncToken: read it first")
         body = {"Id": invoice.id, "SyncToken": invoice.sync_token}
-        return (
-            self._write(
-                "invoice",
-                body,
-                operation=f"{operation}:Invoice",
-                request_id=request_id,
-                params={"operation": operation},
-            )
-            or {}
+        return self._write(
+            "invoice",
+            body,
+            operation=f"{operation}:Invoice",
+            request_id=request_id,
+            params={"operation": operation},
         )
 
     def void_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> Invoice:
         """Void an invoice: QBO zeroes its amounts and notes ``Voided``."""
         answer = self._invoice_operation(invoice, "void", request_id)
-        return self._parse("Invoice", answer.get("Invoice") or {})  # type: ignore[no-any-return]
+        return self._record(answer, "Invoice")  # type: ignore[no-any-return]
 
     def delete_invoice(self, invoice: Invoice, *, request_id: str | None = None) -> None:
         """Delete an invoice."""
-        self._invoice_operation(invoice, "delete", request_id)
+        answer = self._invoice_operation(invoice, "delete", request_id)
+        answer.member("Invoice")
 
     def send_invoice(
         self, invoice_id: str, *, to: str | None = None, request_id: str | None = None
@@ -654,21 +679,19 @@ class QuickBooksClient:
             params=params,
             content_type="application/octet-stream",
         )
-        return self._parse("Invoice", (answer or {}).get("Invoice") or {})  # type: ignore[no-any-return]
+        return self._record(answer, "Invoice")  # type: ignore[no-any-return]
 
     def invoice_pdf(self, invoice_id: str) -> bytes:
         """The invoice as PDF bytes."""
         path = f"invoice/{_record_id('Invoice', invoice_id)}/pdf"
         request = self._request("GET", path, accept="application/pdf")
         response = self._send(request)
-        if not response.content.startswith(b"%PDF"):
-            raise ApiError(
-                provider="quickbooks",
-                status_code=response.status_code,
-                code=None,
-                message="QuickBooks did not return a PDF document",
-                request_id=_tid(response),
+        content = response.content
+        if not (content.startswith(b"%PDF") and content.rstrip().endswith(b"%%EOF")):
+            reply = Reply(
+                "quickbooks", response.status_code, _tid(response), None, response.content
             )
+            raise reply.error("QuickBooks did not return a whole PDF document")
         return response.content
 
     def create_payment(self, payment: Payment, *, request_id: str | None = None) -> Payment:
@@ -744,9 +767,9 @@ class QuickBooksClient:
             else:
                 rid = derive_request_id("batch", {"base": request_id, "chunk": number})
             request = self._request("POST", "batch", params={"requestid": rid}, body=payload)
-            response = self._send(request, batch=True)
-            body = _wire.loads(response.content) or {}
-            results.extend(self._batch_results(chunk, body, _tid(response)))
+            reply = self._reply(self._send(request, batch=True))
+            answers = list(reply.records(reply.member("BatchItemResponse", kind=list), "batch"))
+            results.extend(reply.build(self._batch_results, chunk, answers, reply))
         return results
 
     def _batch_item(
@@ -775,37 +798,36 @@ class QuickBooksClient:
     def _batch_results(
         self,
         chunk: Sequence[tuple[dict[str, Any], tuple[int, BatchOperation]]],
-        body: Mapping[str, Any],
-        tid: str | None,
+        answers: Sequence[Mapping[str, Any]],
+        reply: Reply,
     ) -> list[BatchItemResult]:
-        answers = {str(a.get("bId")): a for a in body.get("BatchItemResponse") or []}
+        by_bid = {_wire.check_bid(a.get("bId")): a for a in answers}
         results = []
         for wire, (index, op) in chunk:
-            answer = answers.get(wire["bId"])
+            answer = by_bid.get(wire["bId"])
             if answer is None:
-                error = ApiError(
-                    provider="quickbooks",
-                    status_code=200,
-                    code=None,
-                    message=f"batch answer has no item for bId {wire['bId']}",
-                    request_id=tid,
-                )
+                error = reply.error(f"batch answer has no item for bId {wire['bId']}")
                 results.append(BatchItemResult(index, op, error=error))
                 continue
             if "Fault" in answer:
-                fault = fault_to_error(200, {"Fault": answer["Fault"]}, request_id=tid)
+                fault = fault_to_error(200, {"Fault": answer["Fault"]}, request_id=reply.request_id)
+                if fault is None:  # a Fault without readable errors is still a failure
+                    fault = reply.error(f"batch item {wire['bId']} has an unreadable Fault")
                 results.append(BatchItemResult(index, op, error=fault))
             elif "QueryResponse" in answer:
                 entity = _wire.query_entity(op.query or "")
                 records, _ = _wire.parse_query_page(
-                    entity, answer, home_currency=self._home_currency
+                    entity, answer, home_currency=self._home_currency, check=True
                 )
                 results.append(BatchItemResult(index, op, records=tuple(records)))
             else:
                 entity = next(k for k in wire if k not in ("bId", "operation"))
-                results.append(
-                    BatchItemResult(index, op, record=self._parse(entity, answer.get(entity) or {}))
-                )
+                record = answer.get(entity)
+                if not isinstance(record, Mapping):
+                    error = reply.error(f"batch item {wire['bId']} has no {entity} object")
+                    results.append(BatchItemResult(index, op, error=error))
+                    continue
+                results.append(BatchItemResult(index, op, record=self._parse(entity, record)))
         return results
 
     # ------------------------------------------------------------------ sync port (feed)
@@ -866,7 +888,10 @@ class QuickBooksClient:
 
     def _cdc_call(self, names: Sequence[str], since: dt.datetime) -> dict[str, list[Any]]:
         params = {"entities": ",".join(names), "changedSince": since.isoformat(timespec="seconds")}
-        return _wire.parse_cdc(self._get("cdc", params) or {}, home_currency=self._home_currency)
+        reply = self._get("cdc", params)
+        return reply.build(
+            _wire.parse_cdc, reply.object(), home_currency=self._home_currency, check=True
+        )
 
     def _cdc(
         self, names: Sequence[str], since: dt.datetime, now: dt.datetime

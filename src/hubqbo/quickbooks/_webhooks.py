@@ -4,7 +4,11 @@ Why: a webhook endpoint must trust nothing until the signature verifies — base
 HMAC-SHA256 over the *raw* body with the app's verifier token, compared in constant time — and
 must read both the legacy ``eventNotifications`` object and the CloudEvents array (mandatory from
 2026) into the same typed events. Events are hints, not data: fetch the records (or run CDC)
-before acting; they can arrive late, twice or out of order.
+before acting; they can arrive late, twice or out of order. Handling one only marks a record
+dirty, so a redelivery is harmless; ``handle_webhook(..., seen=SeenEvents())`` drops repeats
+(bounded memory) to save re-reads. An empty verifier token is a ``ConfigurationError``; a
+malformed signature a ``SignatureVerificationError``; a signed body that is not a valid
+notification a ``WebhookPayloadError`` (a ``ValueError``).
 
 Example:
     >>> import base64, hashlib, hmac
@@ -24,16 +28,25 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
-import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 from dateutil.parser import isoparse
 
-from hubqbo.errors import SignatureVerificationError
+from hubqbo._http._replies import READING_ERRORS, strict_json
+from hubqbo._http._seen import SeenEvents
+from hubqbo.errors import ConfigurationError, SignatureVerificationError, WebhookPayloadError
 
-__all__ = ["SIGNATURE_HEADER", "WebhookEvent", "handle_webhook", "parse_webhook", "verify_webhook"]
+__all__ = [
+    "SIGNATURE_HEADER",
+    "SeenEvents",
+    "WebhookEvent",
+    "dedupe_webhook_events",
+    "handle_webhook",
+    "parse_webhook",
+    "verify_webhook",
+]
 
 SIGNATURE_HEADER = "intuit-signature"
 
@@ -71,13 +84,31 @@ class WebhookEvent:
     occurred_at: dt.datetime | None = None
     event_id: str | None = None
 
+    @property
+    def dedupe_key(self) -> tuple[str, ...]:
+        """The CloudEvents ``id``; for a legacy event (no id), what it says changed."""
+        if self.event_id:
+            return ("id", self.event_id)
+        when = self.occurred_at.isoformat() if self.occurred_at else ""
+        return (self.realm_id, self.entity, self.entity_id, self.operation, when)
+
 
 def verify_webhook(body: bytes, signature: str | None, verifier_token: str) -> None:
-    """Raise ``SignatureVerificationError`` unless ``signature`` signs the raw ``body``."""
+    """Raise ``SignatureVerificationError`` unless ``signature`` signs the raw ``body``.
+
+    Raises:
+        ConfigurationError: ``verifier_token`` is empty (nothing signed with it can be
+            trusted: an unset variable must not let anyone sign).
+    """
+    if not isinstance(verifier_token, str) or not verifier_token.strip():
+        raise ConfigurationError(
+            "the QuickBooks webhook verifier token is empty: webhooks cannot be verified "
+            "(is the environment variable set?)"
+        )
     if not signature:
         raise SignatureVerificationError(f"missing {SIGNATURE_HEADER} header")
     try:
-        given = base64.b64decode(signature.strip(), validate=True)
+        given = base64.b64decode(signature.strip().encode("ascii"), validate=True)
     except (binascii.Error, ValueError):
         raise SignatureVerificationError(f"{SIGNATURE_HEADER} is not base64") from None
     expected = hmac.new(verifier_token.encode(), body, hashlib.sha256).digest()
@@ -87,10 +118,18 @@ def verify_webhook(body: bytes, signature: str | None, verifier_token: str) -> N
         )
 
 
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return str(value)
+
+
 def _when(value: Any) -> dt.datetime | None:
     if not value:
         return None
-    parsed = isoparse(str(value))
+    parsed = isoparse(_text(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
@@ -111,42 +150,72 @@ def _entity_name(name: str) -> str:
 
 
 def _cloud_event(event: Mapping[str, Any]) -> WebhookEvent:
-    kind = str(event.get("type") or "")
+    if not isinstance(event, Mapping):
+        raise TypeError(f"a CloudEvent is a JSON object, got {type(event).__name__}")
+    kind = _text(event.get("type"))
     parts = kind.split(".")
     if len(parts) < 3 or parts[0] != "qbo":
         raise ValueError(f"not a QBO CloudEvents type: {kind!r}")
     return WebhookEvent(
-        realm_id=str(event.get("intuitaccountid") or ""),
+        realm_id=_text(event.get("intuitaccountid")),
         entity=_entity_name(parts[1]),
-        entity_id=str(event.get("intuitentityid") or ""),
+        entity_id=_text(event.get("intuitentityid")),
         operation=_OPERATIONS.get(parts[2].lower(), parts[2].capitalize()),
         occurred_at=_when(event.get("time")),
-        event_id=event.get("id"),
+        event_id=_text(event.get("id")) or None,
     )
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _obj(value: Any) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    return value
 
 
 def parse_webhook(body: bytes | str | Any) -> list[WebhookEvent]:
     """Events from a legacy ``eventNotifications`` body or a CloudEvents array.
 
     Raises:
-        ValueError: the body is neither format.
+        WebhookPayloadError: (a ``ValueError``) the body is neither format, or a field is
+            missing or of the wrong type.
     """
-    data = json.loads(body) if isinstance(body, (bytes, str)) else body
+    try:
+        return _parse(body)
+    except READING_ERRORS as exc:
+        raise WebhookPayloadError(f"QuickBooks webhook body refused: {exc}") from None
+
+
+def _parse(body: bytes | str | Any) -> list[WebhookEvent]:
+    if isinstance(body, (bytes, str)):
+        data = strict_json(body.encode() if isinstance(body, str) else body)
+    else:
+        data = body
     if isinstance(data, list):
         return [_cloud_event(e) for e in data]
     if isinstance(data, Mapping) and "specversion" in data:
         return [_cloud_event(data)]
     if isinstance(data, Mapping) and "eventNotifications" in data:
         events = []
-        for note in data["eventNotifications"] or []:
-            realm = str(note.get("realmId") or "")
-            for entity in (note.get("dataChangeEvent") or {}).get("entities") or []:
+        for note in _list(data["eventNotifications"]):
+            realm = _text(_obj(note).get("realmId"))
+            for raw in _list(_obj(note.get("dataChangeEvent")).get("entities")):
+                entity = _obj(raw)
                 events.append(
                     WebhookEvent(
                         realm_id=realm,
-                        entity=_entity_name(str(entity.get("name") or "")),
-                        entity_id=str(entity.get("id") or ""),
-                        operation=str(entity.get("operation") or ""),
+                        entity=_entity_name(_text(entity.get("name"))),
+                        entity_id=_text(entity.get("id")),
+                        operation=_text(entity.get("operation")),
                         occurred_at=_when(entity.get("lastUpdated")),
                     )
                 )
@@ -154,7 +223,27 @@ def parse_webhook(body: bytes | str | Any) -> list[WebhookEvent]:
     raise ValueError("not a QuickBooks webhook body (no eventNotifications, not CloudEvents)")
 
 
-def handle_webhook(body: bytes, signature: str | None, verifier_token: str) -> list[WebhookEvent]:
-    """Verify, then parse (the order a webhook endpoint must follow)."""
+def dedupe_webhook_events(
+    events: Iterable[WebhookEvent], *, seen: SeenEvents | None = None
+) -> list[WebhookEvent]:
+    """``events`` without repeats (by :attr:`WebhookEvent.dedupe_key`), also across
+    deliveries when the receiver keeps a bounded ``seen`` memory."""
+    keys = seen if seen is not None else SeenEvents(max_size=100_000, ttl=None)
+    return [event for event in events if keys.first_time(event.dedupe_key)]
+
+
+def handle_webhook(
+    body: bytes, signature: str | None, verifier_token: str, *, seen: SeenEvents | None = None
+) -> list[WebhookEvent]:
+    """Verify, then parse (the order a webhook endpoint must follow); with ``seen``, events
+    already handled are dropped (a redelivery only marks records dirty again: harmless, but
+    a wasted re-read).
+
+    Raises:
+        SignatureVerificationError: the signature is missing, malformed or wrong (answer 401).
+        WebhookPayloadError: the signed body is not a notification (answer 400).
+        ConfigurationError: ``verifier_token`` is empty.
+    """
     verify_webhook(body, signature, verifier_token)
-    return parse_webhook(body)
+    events = parse_webhook(body)
+    return events if seen is None else dedupe_webhook_events(events, seen=seen)

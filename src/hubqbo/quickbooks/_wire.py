@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import cattrs
 from dateutil.parser import isoparse
 
+from hubqbo._http._replies import lenient_json
 from hubqbo.models import (
     Address,
     CompanyProfile,
@@ -56,6 +57,9 @@ from hubqbo.quickbooks._types import ChangeRecord
 __all__ = [
     "CONVERTER",
     "ENTITY_MODELS",
+    "REQUIRED_FIELDS",
+    "check_bid",
+    "check_record",
     "dumps",
     "entity_of",
     "entity_path",
@@ -76,13 +80,12 @@ _DEC = re.compile(r'"\\u0000dec:(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)"')
 
 
 def loads(data: bytes | str) -> Any:
-    """Parse QBO JSON with exact decimals (``parse_float=Decimal``); ``None`` if not JSON."""
+    """Parse QBO JSON with exact decimals (``parse_float=Decimal``); ``None`` if not acceptable
+    JSON (see ``hubqbo._http._replies.strict_json``: empty, not JSON, ``NaN``, too deep or too
+    large). For error answers only: a success is decoded strictly through ``Reply``."""
     if not data:
         return None
-    try:
-        return json.loads(data, parse_float=Decimal)
-    except ValueError:
-        return None
+    return lenient_json(data.encode() if isinstance(data, str) else data, parse_float=Decimal)
 
 
 def _encode_default(value: Any) -> Any:
@@ -105,9 +108,14 @@ def dumps(payload: Any) -> bytes:
 
 
 def _ref(data: Any) -> Ref | None:
-    if not isinstance(data, Mapping) or data.get("value") in (None, ""):
+    if data is None:
         return None
-    return Ref(str(data["value"]), data.get("name"))
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a reference is an object, got {type(data).__name__}")
+    value = _s(data.get("value"))
+    if value is None:
+        return None
+    return Ref(value, _str(data.get("name")))
 
 
 def _ref_value(data: Any) -> str | None:
@@ -127,29 +135,90 @@ def _ref_out(ref: Ref | None) -> Json | None:
 def _when(value: Any) -> dt.datetime | None:
     if not value:
         return None
-    parsed = isoparse(str(value))
+    if not isinstance(value, str):
+        raise TypeError(f"a timestamp is a string, got {type(value).__name__}")
+    parsed = isoparse(value)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
 
 
 def _date(value: Any) -> dt.date | None:
-    return None if not value else dt.date.fromisoformat(str(value)[:10])
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"a date is a string, got {type(value).__name__}")
+    return dt.date.fromisoformat(value[:10])
 
 
 def _dec(value: Any) -> Decimal | None:
+    """A QBO amount (a JSON number, or a numeric string) as a finite ``Decimal``."""
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise TypeError(f"an amount is a number, got {type(value).__name__}")
     if isinstance(value, float):  # only if a caller parsed JSON without parse_float
-        return Decimal(repr(value))
-    return Decimal(str(value)) if not isinstance(value, Decimal) else value
+        number = Decimal(repr(value))
+    else:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    if not number.is_finite():
+        raise ValueError(f"an amount is not a finite number: {value!r}")
+    return number
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        raise TypeError(f"expected a whole number, got {type(value).__name__}")
+    return int(value)
+
+
+def _bool(value: Any, default: bool | None) -> Any:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _str(value: Any) -> str | None:
+    """A text field: a string (or ``None``); containers and numbers are refused."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _obj(value: Any) -> Mapping[str, Any]:
+    """A nested object (``None`` reads as an empty one)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    """A nested list of objects (``None`` reads as an empty one)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise TypeError(f"expected a list of objects, got {type(value).__name__}")
+    return value
 
 
 def _meta(data: Mapping[str, Any]) -> tuple[dt.datetime | None, dt.datetime | None]:
-    meta = data.get("MetaData") or {}
+    meta = _obj(data.get("MetaData"))
     return _when(meta.get("CreateTime")), _when(meta.get("LastUpdatedTime"))
 
 
 def _s(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+    """An id-like scalar (string or whole number) as text; containers are refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return str(value)
 
 
 def _compact(data: Mapping[str, Any]) -> Json:
@@ -158,10 +227,12 @@ def _compact(data: Mapping[str, Any]) -> Json:
 
 
 def _address(data: Any) -> Address | None:
-    if not isinstance(data, Mapping):
+    if data is None:
         return None
+    if not isinstance(data, Mapping):
+        raise TypeError(f"expected an object, got {type(data).__name__}")
     lines = tuple(
-        str(data[k]) for k in ("Line1", "Line2", "Line3", "Line4", "Line5") if data.get(k)
+        _str(data[k]) or "" for k in ("Line1", "Line2", "Line3", "Line4", "Line5") if data.get(k)
     )
     address = Address(
         lines=lines,
@@ -199,17 +270,17 @@ def _customer_in(data: Mapping[str, Any], _cls: type[Any] = Customer) -> Custome
     return Customer(
         id=_s(data.get("Id")),
         sync_token=_s(data.get("SyncToken")),
-        display_name=data.get("DisplayName"),
-        given_name=data.get("GivenName"),
-        family_name=data.get("FamilyName"),
-        company_name=data.get("CompanyName"),
-        email=(data.get("PrimaryEmailAddr") or {}).get("Address"),
-        phone=(data.get("PrimaryPhone") or {}).get("FreeFormNumber"),
+        display_name=_str(data.get("DisplayName")),
+        given_name=_str(data.get("GivenName")),
+        family_name=_str(data.get("FamilyName")),
+        company_name=_str(data.get("CompanyName")),
+        email=_str(_obj(data.get("PrimaryEmailAddr")).get("Address")),
+        phone=_str(_obj(data.get("PrimaryPhone")).get("FreeFormNumber")),
         billing_address=_address(data.get("BillAddr")),
         currency=currency.value if currency else None,
-        active=bool(data.get("Active", True)),
+        active=_bool(data.get("Active"), True),
         parent_id=_ref_value(data.get("ParentRef")),
-        taxable=data.get("Taxable"),
+        taxable=_bool(data.get("Taxable"), None),
         default_tax_code=_ref(data.get("DefaultTaxCodeRef")),
         sales_term=_ref(data.get("SalesTermRef")),
         balance=_dec(data.get("Balance")),
@@ -245,6 +316,8 @@ def _customer_out(c: Customer) -> Json:
 
 
 def _item_type(value: Any) -> ItemType:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"Item.Type is {type(value).__name__}, not a string")
     try:
         return ItemType(value)
     except ValueError:
@@ -256,17 +329,17 @@ def _item_in(data: Mapping[str, Any], _cls: type[Any] = Item) -> Item:
     return Item(
         id=_s(data.get("Id")),
         sync_token=_s(data.get("SyncToken")),
-        name=data.get("Name"),
+        name=_str(data.get("Name")),
         sku=_s(data.get("Sku")),
         type=_item_type(data.get("Type")),
         unit_price=_dec(data.get("UnitPrice")),
-        description=data.get("Description"),
-        active=bool(data.get("Active", True)),
-        taxable=data.get("Taxable"),
+        description=_str(data.get("Description")),
+        active=_bool(data.get("Active"), True),
+        taxable=_bool(data.get("Taxable"), None),
         sales_tax_code=_ref(data.get("SalesTaxCodeRef")),
         income_account=_ref(data.get("IncomeAccountRef")),
         parent_id=_ref_value(data.get("ParentRef")),
-        fully_qualified_name=data.get("FullyQualifiedName"),
+        fully_qualified_name=_str(data.get("FullyQualifiedName")),
         updated_at=updated,
     )
 
@@ -303,24 +376,26 @@ _DETAIL_KEYS = {
 
 
 def _line_in(data: Mapping[str, Any]) -> InvoiceLine | None:
+    if not isinstance(data.get("DetailType"), str):
+        raise TypeError("a line without a DetailType string")
     try:
         kind = LineDetailType(data.get("DetailType"))
     except ValueError:
         return None
-    detail = data.get(_DETAIL_KEYS[kind]) or {}
+    detail = _obj(data.get(_DETAIL_KEYS[kind]))
     return InvoiceLine(
         amount=_dec(data.get("Amount")) or Decimal(0),
         detail_type=kind,
         item=_ref(detail.get("ItemRef")),
         quantity=_dec(detail.get("Qty")),
         unit_price=_dec(detail.get("UnitPrice")),
-        description=data.get("Description"),
+        description=_str(data.get("Description")),
         tax_code=_ref(detail.get("TaxCodeRef")),
         service_date=_date(detail.get("ServiceDate")),
         discount_percent=_dec(detail.get("DiscountPercent")),
         discount_account=_ref(detail.get("DiscountAccountRef")),
         id=_s(data.get("Id")),
-        line_num=data.get("LineNum"),
+        line_num=_int(data.get("LineNum")),
     )
 
 
@@ -365,11 +440,13 @@ def _line_out(line: InvoiceLine) -> Json | None:
 
 
 def _tax_detail_in(data: Any) -> TaxDetail | None:
-    if not isinstance(data, Mapping):
+    if data is None:
         return None
+    if not isinstance(data, Mapping):
+        raise TypeError(f"expected an object, got {type(data).__name__}")
     lines = []
-    for raw in data.get("TaxLine") or []:
-        detail = raw.get("TaxLineDetail") or {}
+    for raw in _list(data.get("TaxLine")):
+        detail = _obj(raw.get("TaxLineDetail"))
         lines.append(
             TaxLine(
                 amount=_dec(raw.get("Amount")) or Decimal(0),
@@ -386,6 +463,8 @@ def _tax_detail_in(data: Any) -> TaxDetail | None:
 
 
 def _email_status(value: Any) -> EmailStatus:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"EmailStatus is {type(value).__name__}, not a string")
     try:
         return EmailStatus(value)
     except ValueError:
@@ -402,7 +481,7 @@ def is_voided(data: Mapping[str, Any]) -> bool:
         >>> is_voided({"TotalAmt": 0, "PrivateNote": "Voided later?", "Line": [{"Amount": 5}]})
         False
     """
-    status = str(data.get("invoiceStatus") or data.get("InvoiceStatus") or "").upper()
+    status = (_str(data.get("invoiceStatus")) or _str(data.get("InvoiceStatus")) or "").upper()
     if status == "VOIDED":
         return True
     note = str(data.get("PrivateNote") or "")
@@ -420,8 +499,8 @@ def _invoice_in(data: Mapping[str, Any], _cls: type[Any] = Invoice) -> Invoice:
             f"QBO invoice {data.get('Id')!r} has no CurrencyRef: parse it with "
             "parse_entity(..., home_currency=...) so the company's home currency applies"
         )
-    lines = tuple(x for x in (_line_in(d) for d in data.get("Line") or []) if x is not None)
-    delivery = data.get("DeliveryInfo") or {}
+    lines = tuple(x for x in (_line_in(d) for d in _list(data.get("Line"))) if x is not None)
+    delivery = _obj(data.get("DeliveryInfo"))
     return Invoice(
         customer=_ref(data.get("CustomerRef")) or Ref(""),
         currency=currency.value,
@@ -430,9 +509,9 @@ def _invoice_in(data: Mapping[str, Any], _cls: type[Any] = Invoice) -> Invoice:
         doc_number=_s(data.get("DocNumber")),
         txn_date=_date(data.get("TxnDate")),
         due_date=_date(data.get("DueDate")),
-        bill_email=(data.get("BillEmail") or {}).get("Address"),
-        customer_memo=(data.get("CustomerMemo") or {}).get("value"),
-        private_note=data.get("PrivateNote"),
+        bill_email=_str(_obj(data.get("BillEmail")).get("Address")),
+        customer_memo=_str(_obj(data.get("CustomerMemo")).get("value")),
+        private_note=_str(data.get("PrivateNote")),
         exchange_rate=_dec(data.get("ExchangeRate")),
         lines=lines,
         total=_dec(data.get("TotalAmt")) or Decimal(0),
@@ -444,13 +523,13 @@ def _invoice_in(data: Mapping[str, Any], _cls: type[Any] = Invoice) -> Invoice:
         created_at=created,
         updated_at=updated,
         linked_txns=tuple(
-            LinkedTxn(str(t.get("TxnId")), str(t.get("TxnType")))
-            for t in data.get("LinkedTxn") or []
+            LinkedTxn(_s(t.get("TxnId")) or "", _str(t.get("TxnType")) or "")
+            for t in _list(data.get("LinkedTxn"))
         ),
         voided=is_voided(data),
-        deleted=str(data.get("status") or "") == "Deleted",
+        deleted=(_str(data.get("status")) or "") == "Deleted",
         global_tax_calculation=_s(data.get("GlobalTaxCalculation")),
-        apply_tax_after_discount=data.get("ApplyTaxAfterDiscount"),
+        apply_tax_after_discount=_bool(data.get("ApplyTaxAfterDiscount"), None),
     )
 
 
@@ -484,11 +563,11 @@ def _payment_in(data: Mapping[str, Any], _cls: type[Any] = Payment) -> Payment:
     created, updated = _meta(data)
     currency = _ref(data.get("CurrencyRef"))
     applied = []
-    for line in data.get("Line") or []:
-        for linked in line.get("LinkedTxn") or []:
-            if linked.get("TxnType") == "Invoice":
+    for line in _list(data.get("Line")):
+        for linked in _list(line.get("LinkedTxn")):
+            if _str(linked.get("TxnType")) == "Invoice":
                 applied.append(
-                    PaymentApplication(str(linked["TxnId"]), _dec(line.get("Amount")) or 0)
+                    PaymentApplication(_s(linked["TxnId"]) or "", _dec(line.get("Amount")) or 0)
                 )
     return Payment(
         customer=_ref(data.get("CustomerRef")) or Ref(""),
@@ -524,30 +603,30 @@ def _payment_out(p: Payment) -> Json:
 
 
 def _term_in(data: Mapping[str, Any], _cls: type[Any] = Term) -> Term:
-    raw_type = str(data.get("Type") or "STANDARD").upper().replace("DATEDRIVEN", "DATE_DRIVEN")
+    raw_type = (_str(data.get("Type")) or "STANDARD").upper().replace("DATEDRIVEN", "DATE_DRIVEN")
     kind = TermType.DATE_DRIVEN if raw_type == "DATE_DRIVEN" else TermType.STANDARD
     return Term(
         id=_s(data.get("Id")),
-        name=str(data.get("Name") or ""),
+        name=_str(data.get("Name")) or "",
         type=kind,
-        due_days=data.get("DueDays"),
-        day_of_month_due=data.get("DayOfMonthDue"),
-        due_next_month_days=data.get("DueNextMonthDays"),
-        discount_days=data.get("DiscountDays"),
+        due_days=_int(data.get("DueDays")),
+        day_of_month_due=_int(data.get("DayOfMonthDue")),
+        due_next_month_days=_int(data.get("DueNextMonthDays")),
+        discount_days=_int(data.get("DiscountDays")),
         discount_percent=_dec(data.get("DiscountPercent")),
-        active=bool(data.get("Active", True)),
+        active=_bool(data.get("Active"), True),
     )
 
 
 def _tax_code_in(data: Mapping[str, Any], _cls: type[Any] = TaxCode) -> TaxCode:
-    rates = (data.get("SalesTaxRateList") or {}).get("TaxRateDetail") or []
+    rates = _list(_obj(data.get("SalesTaxRateList")).get("TaxRateDetail"))
     return TaxCode(
-        id=str(data.get("Id")),
-        name=str(data.get("Name") or ""),
-        description=data.get("Description"),
-        active=bool(data.get("Active", True)),
-        taxable=data.get("Taxable"),
-        tax_group=bool(data.get("TaxGroup", False)),
+        id=_s(data.get("Id")) or "",
+        name=_str(data.get("Name")) or "",
+        description=_str(data.get("Description")),
+        active=_bool(data.get("Active"), True),
+        taxable=_bool(data.get("Taxable"), None),
+        tax_group=_bool(data.get("TaxGroup"), False),
         sales_rates=tuple(r for r in (_ref(d.get("TaxRateRef")) for d in rates) if r),
     )
 
@@ -555,9 +634,9 @@ def _tax_code_in(data: Mapping[str, Any], _cls: type[Any] = TaxCode) -> TaxCode:
 def _tax_rate_in(data: Mapping[str, Any], _cls: type[Any] = TaxRate) -> TaxRate:
     return TaxRate(
         id=_s(data.get("Id")),
-        name=str(data.get("Name") or ""),
+        name=_str(data.get("Name")) or "",
         rate_percent=_dec(data.get("RateValue")) or Decimal(0),
-        active=bool(data.get("Active", True)),
+        active=_bool(data.get("Active"), True),
         agency=_ref(data.get("AgencyRef")),
     )
 
@@ -608,16 +687,59 @@ NO_CURRENCY = "XXX"
 CURRENCY_REQUIRED = frozenset({"Invoice"})
 """Entities whose model needs a currency (an invoice's amounts are meaningless without one)."""
 
+REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "Customer": ("Id", "SyncToken", "DisplayName"),
+    "Item": ("Id", "SyncToken", "Name"),
+    "Invoice": ("Id", "SyncToken", "TotalAmt"),
+    "Payment": ("Id", "SyncToken", "TotalAmt"),
+    "Term": ("Id",),
+    "TaxCode": ("Id",),
+    "TaxRate": ("Id",),
+}
+"""What QBO always sends for a record of each entity (reads, writes, queries, CDC); a record
+without them is not one (a deletion stub needs only its ``Id``)."""
+
+
+def check_record(entity: str, data: Any) -> Mapping[str, Any]:
+    """``data`` when it is a QBO record of ``entity`` with its required fields, else
+    ``ValueError``/``TypeError`` naming what is missing.
+
+    Example:
+        >>> check_record("Invoice", {"Id": "9", "SyncToken": "0"})
+        Traceback (most recent call last):
+        ...
+        ValueError: Invoice.TotalAmt missing
+    """
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a {entity} is an object, got {type(data).__name__}")
+    deleted = data.get("status") == "Deleted"
+    for field in ("Id",) if deleted else REQUIRED_FIELDS.get(entity, ()):
+        value = data.get(field)
+        if value is None or value == "":
+            raise ValueError(f"{entity}.{field} missing")
+        if field == "TotalAmt":
+            _dec(value)
+        elif _s(value) is None or not str(value).strip():
+            raise ValueError(f"{entity}.{field} empty")
+    return data
+
 
 def parse_entity(
-    entity: str, data: Mapping[str, Any], *, home_currency: HomeCurrency | None = None
+    entity: str,
+    data: Mapping[str, Any],
+    *,
+    home_currency: HomeCurrency | None = None,
+    check: bool = False,
 ) -> Any:
     """One entity object as its model (the raw dict for entities without a model).
 
     An invoice without ``CurrencyRef`` gets ``home_currency()`` (the company's home currency,
     which is what QBO means by a missing currency); without ``home_currency`` it is a
     ``ValueError`` — never a guessed currency. A deletion stub, which has no amounts, gets
-    ``NO_CURRENCY`` (``"XXX"``) without asking.
+    ``NO_CURRENCY`` (``"XXX"``) without asking. A field of the wrong type is a ``ValueError``
+    or ``TypeError``; with ``check`` so is a record lacking what QBO always sends
+    (``REQUIRED_FIELDS``). The client reads every reply with ``check`` and reports those as
+    ``UnexpectedResponseError``.
 
     Example:
         >>> parse_entity("Invoice", {"Id": "9", "CustomerRef": {"value": "1"}},
@@ -627,6 +749,8 @@ def parse_entity(
     model = ENTITY_MODELS.get(entity)
     if model is None:
         return data
+    if check:
+        check_record(entity, data)
     if entity in CURRENCY_REQUIRED and _ref(data.get("CurrencyRef")) is None:
         if str(data.get("status") or "") == "Deleted":
             data = {**data, "CurrencyRef": {"value": NO_CURRENCY}}
@@ -636,16 +760,28 @@ def parse_entity(
 
 
 def parse_query_page(
-    entity: str, body: Mapping[str, Any], *, home_currency: HomeCurrency | None = None
+    entity: str,
+    body: Mapping[str, Any],
+    *,
+    home_currency: HomeCurrency | None = None,
+    check: bool = False,
 ) -> tuple[list[Any], int | None]:
-    """The records of a ``QueryResponse`` (none when the entity key is missing) and its
-    ``totalCount`` when present."""
-    response = body.get("QueryResponse") or {}
-    records = [
-        parse_entity(entity, r, home_currency=home_currency) for r in response.get(entity) or []
-    ]
-    total = response.get("totalCount")
-    return records, None if total is None else int(total)
+    """The records of a ``QueryResponse`` (none when the entity key is missing: QBO's empty
+    page) and its ``totalCount`` when present.
+
+    A body without a ``QueryResponse`` object is not a page (``ValueError``), nor is one
+    whose ``maxResults`` (the number of records QBO says it put in the page) differs from
+    the records present: a truncated page is an error, never a short or empty page.
+    """
+    if not isinstance(body, Mapping) or not isinstance(body.get("QueryResponse"), Mapping):
+        raise ValueError("no QueryResponse object")
+    response = body["QueryResponse"]
+    raw = _list(response.get(entity))
+    stated = _int(response.get("maxResults"))
+    if stated is not None and stated != len(raw):
+        raise ValueError(f"QueryResponse says {stated} records, holds {len(raw)}")
+    records = [parse_entity(entity, r, home_currency=home_currency, check=check) for r in raw]
+    return records, _int(response.get("totalCount"))
 
 
 def parse_company_profile(
@@ -660,19 +796,19 @@ def parse_company_profile(
         ...      "SalesFormsPrefs": {"CustomTxnNumbers": True}}).custom_txn_numbers
         True
     """
-    currency = preferences.get("CurrencyPrefs") or {}
-    sales = preferences.get("SalesFormsPrefs") or {}
-    tax = preferences.get("TaxPrefs") or {}
+    currency = _obj(preferences.get("CurrencyPrefs"))
+    sales = _obj(preferences.get("SalesFormsPrefs"))
+    tax = _obj(preferences.get("TaxPrefs"))
     home = _ref(currency.get("HomeCurrency"))
     return CompanyProfile(
         realm_id=realm_id,
-        country=str(company_info.get("Country") or "US"),
+        country=_str(company_info.get("Country")) or "US",
         home_currency=home.value if home else "USD",
-        time_zone=company_info.get("DefaultTimeZone"),
-        company_name=company_info.get("CompanyName"),
-        multi_currency=bool(currency.get("MultiCurrencyEnabled", False)),
-        custom_txn_numbers=bool(sales.get("CustomTxnNumbers", False)),
-        automated_sales_tax=bool(tax.get("PartnerTaxEnabled", False)),
+        time_zone=_str(company_info.get("DefaultTimeZone")),
+        company_name=_str(company_info.get("CompanyName")),
+        multi_currency=_bool(currency.get("MultiCurrencyEnabled"), False),
+        custom_txn_numbers=_bool(sales.get("CustomTxnNumbers"), False),
+        automated_sales_tax=_bool(tax.get("PartnerTaxEnabled"), False),
         default_terms=_ref(sales.get("DefaultTerms")),
     )
 
@@ -686,7 +822,7 @@ def structure(data: Mapping[str, Any], cls: Callable[..., T]) -> T:
 
 
 def parse_cdc(
-    body: Mapping[str, Any], *, home_currency: HomeCurrency | None = None
+    body: Mapping[str, Any], *, home_currency: HomeCurrency | None = None, check: bool = False
 ) -> dict[str, list[Any]]:
     """``CDCResponse`` -> ``{entity: [ChangeRecord, ...]}`` (deletions included).
 
@@ -699,27 +835,42 @@ def parse_cdc(
         [('Invoice', '7', True)]
     """
     out: dict[str, list[Any]] = {}
-    for block in body.get("CDCResponse") or []:
-        for response in block.get("QueryResponse") or []:
+    if not isinstance(body, Mapping) or not isinstance(body.get("CDCResponse"), list):
+        raise ValueError("no CDCResponse list")
+    for block in _list(body["CDCResponse"]):
+        for response in _list(block.get("QueryResponse")):
             for entity, objects in response.items():
+                if not entity[:1].isupper():
+                    continue  # startPosition, maxResults, totalCount
                 if not isinstance(objects, list):
-                    continue
+                    raise TypeError(f"CDC {entity} is {type(objects).__name__}, not a list")
                 bucket = out.setdefault(entity, [])
-                for obj in objects:
-                    deleted = str(obj.get("status") or "") == "Deleted"
+                for obj in _list(objects):
+                    if check:
+                        check_record(entity, obj)
+                    deleted = (_str(obj.get("status")) or "") == "Deleted"
                     _created, updated = _meta(obj)
                     bucket.append(
                         ChangeRecord(
                             entity=entity,
-                            id=str(obj.get("Id")),
+                            id=_s(obj.get("Id")) or "",
                             deleted=deleted,
                             updated_at=updated,
                             record=None
                             if deleted
-                            else parse_entity(entity, obj, home_currency=home_currency),
+                            else parse_entity(
+                                entity, obj, home_currency=home_currency, check=check
+                            ),
                         )
                     )
     return out
+
+
+def check_bid(value: Any) -> str:
+    """A batch answer's ``bId`` (a non-empty string)."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"a batch item answer has no bId string (got {type(value).__name__})")
+    return value
 
 
 def entity_of(record: Any) -> tuple[str, Json]:
