@@ -203,3 +203,22 @@ def test_the_receiver_hides_its_secrets() -> None:
 
     receiver = Receiver(SQLiteStateStore(":memory:"), hubspot_client_secret=SECRET)
     assert SECRET not in repr(receiver)
+
+
+def test_an_intuit_replay_is_dropped_while_remembered_and_coalesces_after(setup: Setup) -> None:
+    calls: list[WebhookCall] = []
+    setup.qbo.webhooks.subscribe(lambda call: calls.append(call) or 200, verifier_token=TOKEN)
+    acme = setup.qbo.add_customer(setup.realm, "Acme Inc")
+    setup.qbo.webhooks.deliver()
+    (call,) = calls
+
+    def replay() -> httpx.Response:
+        return httpx.post(f"{setup.url}/quickbooks", content=call.body, headers=dict(call.headers))
+
+    assert replay().json()["result"] == "marked"
+    setup.clock.advance(seconds=3600 * 20)
+    assert replay().json()["result"] == "duplicate"  # Intuit's signature never expires
+    setup.clock.advance(seconds=3600 * 6)  # forgotten after 25 hours: marked again...
+    assert replay().json()["result"] == "marked"
+    (row,) = setup.store.dirty("acme")  # ...into the same row
+    assert (row.record_id, row.events) == (acme, 2)

@@ -459,7 +459,7 @@ class QuickBooksClient:
         reply.build(_wire.parse_query_page, _wire.query_entity(text), reply.object(), check=True)
         return dict(reply.object())
 
-    def _query(self, query: Query | str) -> Reply:
+    def _query(self, query: Query[object] | str) -> Reply:
         text = query.to_sql() if isinstance(query, Query) else query
         if len(url_quote(text, safe="")) <= QUERY_GET_MAX:
             return self._get("query", {"query": text})

@@ -54,7 +54,7 @@ def _change(entity: str, record: Any) -> LedgerChange:
 def change_data_capture(client: QuickBooksClient, entity: str, since: dt.datetime) -> LedgerChanges:
     """One ``GET /cdc?entities=<entity>&changedSince=<since>``; the answer as QBO ordered it."""
     params = {"entities": entity, "changedSince": since.isoformat(timespec="seconds")}
-    body = client._get("cdc", params) or {}
+    body = client._get("cdc", params).object()
     parsed = _wire.parse_cdc(body, home_currency=client._home_currency)
     changes = [
         LedgerChange(

@@ -39,17 +39,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hubqbo.errors import ConfigurationError
+from hubqbo.hubspot import SeenEvents
 from hubqbo.protocols import StateStore
-from hubqbo.server._receiver import Outcome, Receiver, SeenSet, TenantDirectory, Verdict
+from hubqbo.server._receiver import SEEN_FOR, Outcome, Receiver, TenantDirectory, Verdict
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
 __all__ = [
     "INSTALL_HINT",
+    "SEEN_FOR",
     "Outcome",
     "Receiver",
-    "SeenSet",
     "TenantDirectory",
     "Verdict",
     "create_app",
@@ -83,7 +84,7 @@ def create_app(
             stay in the store for the next scheduled run.
         public_url: the scheme and host HubSpot calls (``https://hooks.example.com``) when a
             proxy changes them: v3 signatures cover the full URL.
-        seen_size: how many event keys the repeats filter remembers.
+        seen_size: how many event keys the repeats filter remembers (for 25 hours).
         max_body: larger bodies are refused with 413 (HubSpot sends at most 100 events).
         now: the clock (tests).
 
@@ -101,7 +102,7 @@ def create_app(
         hubspot_client_secret=hubspot_client_secret,
         qbo_verifier_token=qbo_verifier_token,
         on_dirty=on_dirty,
-        seen=SeenSet(seen_size),
+        seen=SeenEvents(max_size=seen_size, ttl=SEEN_FOR, now=now),
         now=now,
     )
     return build_app(receiver, public_url=public_url, max_body=max_body)

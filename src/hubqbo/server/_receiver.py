@@ -12,7 +12,6 @@ next engine run re-reads the records (the webhook body is never trusted).
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import enum
 import logging
@@ -23,15 +22,20 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 import attrs
 
 from hubqbo.errors import SignatureVerificationError, StateStoreError
+from hubqbo.hubspot import SeenEvents
 from hubqbo.hubspot import webhooks as hubspot_webhooks
 from hubqbo.protocols import StateStore, Tenant
 from hubqbo.quickbooks import WebhookEvent as QboEvent
 from hubqbo.quickbooks import handle_webhook
 from hubqbo.sync import webhook_marks
 
-__all__ = ["Outcome", "Receiver", "SeenSet", "TenantDirectory", "Verdict"]
+__all__ = ["SEEN_FOR", "Outcome", "Receiver", "TenantDirectory", "Verdict"]
 
 _log = logging.getLogger("hubqbo.server")
+
+SEEN_FOR = dt.timedelta(hours=25)
+"""How long the receiver remembers an event: HubSpot retries for a day (Intuit for about two
+hours); Intuit's signature has no timestamp, so a replay would verify at any time."""
 
 
 class Verdict(str, enum.Enum):
@@ -93,45 +97,6 @@ class Outcome:
         if self.reason:
             out["reason"] = self.reason
         return out
-
-
-class SeenSet:
-    """A bounded set of event keys (least recently seen forgotten first), thread-safe.
-
-    HubSpot retries for a day and Intuit's signature carries no timestamp, so a repeat can
-    come at any time: the set drops repeats it still remembers, and a repeat it forgot costs
-    one more dirty mark on a record (marks coalesce; the run re-reads it once).
-
-    Example:
-        >>> seen = SeenSet(2)
-        >>> [seen.add(k) for k in ("a", "b", "a", "c", "b")]
-        [True, True, False, True, True]
-    """
-
-    def __init__(self, size: int = 100_000) -> None:
-        if size < 1:
-            raise ValueError("the seen-set needs room for at least one key")
-        self.size = size
-        self._keys: collections.OrderedDict[Hashable, None] = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, key: Hashable) -> bool:
-        with self._lock:
-            return key in self._keys
-
-    def add(self, key: Hashable) -> bool:
-        """Remember ``key``; False when it was already there."""
-        with self._lock:
-            if key in self._keys:
-                self._keys.move_to_end(key)
-                return False
-            self._keys[key] = None
-            while len(self._keys) > self.size:
-                self._keys.popitem(last=False)
-            return True
 
 
 class TenantDirectory:
@@ -202,7 +167,8 @@ class Receiver:
         qbo_verifier_token: the Intuit app's webhook verifier token (``None``: QBO refused).
         on_dirty: called with a tenant's name after its records were marked (enqueue a
             job; ``hubqbo.workers.Workers.defer_dirty`` does); must not call a provider.
-        seen: the repeats filter (default 100,000 keys).
+        seen: the repeats filter (default: the last 100,000 events of the last 25 hours; a
+            repeat it has forgotten costs one more dirty mark, which coalesces).
         directory: tenant lookup (default: from the store).
         now: the clock (HubSpot's v3 signatures expire after five minutes).
     """
@@ -214,7 +180,7 @@ class Receiver:
         hubspot_client_secret: str | None = None,
         qbo_verifier_token: str | None = None,
         on_dirty: Callable[[str], object] | None = None,
-        seen: SeenSet | None = None,
+        seen: SeenEvents | None = None,
         directory: TenantDirectory | None = None,
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
@@ -222,9 +188,11 @@ class Receiver:
         self._hubspot_secret = hubspot_client_secret
         self._qbo_token = qbo_verifier_token
         self._on_dirty = on_dirty
-        self.seen = seen if seen is not None else SeenSet()
-        self.directory = directory or TenantDirectory(store)
         self._now = now or _utc_now
+        self.seen = (
+            seen if seen is not None else SeenEvents(max_size=100_000, ttl=SEEN_FOR, now=self._now)
+        )
+        self.directory = directory or TenantDirectory(store)
 
     def __repr__(self) -> str:  # never the secrets
         return (
