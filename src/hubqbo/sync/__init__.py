@@ -43,7 +43,7 @@ from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
 from hubqbo.sync._result import Quarantined, SyncResult
 from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
 from hubqbo.sync._sqlite import SQLiteStateStore, default_state_path
-from hubqbo.sync._sweep import SweepResult, due_by_date
+from hubqbo.sync._sweep import SweepResult, due_by_date, latest_date
 
 __all__ = [
     "MAX_TENANT_NAME",
@@ -74,6 +74,7 @@ __all__ = [
     "default_state_path",
     "due_by_date",
     "invoices_from",
+    "latest_date",
     "latest_version",
     "redact_dsn",
     "validate_tenant_name",
