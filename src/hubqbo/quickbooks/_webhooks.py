@@ -11,7 +11,7 @@ malformed signature a ``SignatureVerificationError``; a signed body that is not 
 notification a ``WebhookPayloadError`` (a ``ValueError``).
 
 Example:
-    >>> import base64, hashlib, hmac
+    >>> import base64, hashlib, hmac, json
     >>> body = json.dumps({"eventNotifications": [{"realmId": "9130", "dataChangeEvent": {
     ...     "entities": [{"name": "Invoice", "id": "130", "operation": "Void",
     ...                   "lastUpdated": "2026-11-25T09:00:00.000Z"}]}}]}).encode()
