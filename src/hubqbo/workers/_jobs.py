@@ -40,6 +40,7 @@ class JobNames:
     SCHEDULE_SYNCS = "hubqbo.schedule_syncs"
     SCHEDULE_SWEEPS = "hubqbo.schedule_sweeps"
     RETRY_STALLED = "hubqbo.retry_stalled"
+    PRUNE_JOBS = "hubqbo.prune_jobs"
 
 
 def tenant_lock(tenant: str) -> str:
@@ -59,6 +60,7 @@ def build_app(
     stalled_after: float,
     lease_retry_wait: int,
     lease_retry_attempts: int,
+    keep_jobs_hours: int,
 ) -> procrastinate.App:
     """The procrastinate ``App`` with hubqbo's tasks (see ``hubqbo.workers.Workers``)."""
     app = procrastinate.App(connector=connector)
@@ -171,5 +173,18 @@ def build_app(
                 )
         return count
 
-    del sync, sweep, schedule_syncs, schedule_sweeps, retry_stalled
+    @app.periodic(cron="23 3 * * *", periodic_id="prune")
+    @app.task(
+        name=JobNames.PRUNE_JOBS,
+        queue=queue,
+        queueing_lock=JobNames.PRUNE_JOBS,
+        priority=_HOUSEKEEPING,
+    )
+    async def prune_jobs(timestamp: int) -> None:
+        """Delete finished jobs older than ``keep_jobs_hours`` (the run history stays in the
+        state store; failed jobs are kept for a person to look at)."""
+        del timestamp
+        await app.job_manager.delete_old_jobs(nb_hours=keep_jobs_hours, queue=queue)
+
+    del sync, sweep, schedule_syncs, schedule_sweeps, retry_stalled, prune_jobs
     return app

@@ -57,6 +57,8 @@ class Schedule:
         lease_retry_wait: seconds before a job retries when the tenant's lease is held
             elsewhere (a notebook, Celery, a killed worker's lease until it expires).
         lease_retry_attempts: how many times it retries before failing.
+        keep_jobs_hours: succeeded jobs are deleted from the queue's table after this long
+            (daily at 03:23 UTC; failed jobs stay).
 
     Example:
         >>> Schedule().sync_cron, Schedule(sync_every_minutes=15).sync_cron
@@ -69,6 +71,7 @@ class Schedule:
     stalled_after: float = 60.0
     lease_retry_wait: int = 30
     lease_retry_attempts: int = 20
+    keep_jobs_hours: int = 72
 
     @property
     def sync_cron(self) -> str:
@@ -170,6 +173,7 @@ class Workers:
                 stalled_after=self.schedule.stalled_after,
                 lease_retry_wait=self.schedule.lease_retry_wait,
                 lease_retry_attempts=self.schedule.lease_retry_attempts,
+                keep_jobs_hours=self.schedule.keep_jobs_hours,
             )
         return self._app
 
