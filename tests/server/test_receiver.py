@@ -222,3 +222,26 @@ def test_an_intuit_replay_is_dropped_while_remembered_and_coalesces_after(setup:
     assert replay().json()["result"] == "marked"
     (row,) = setup.store.dirty("acme")  # ...into the same row
     assert (row.record_id, row.events) == (acme, 2)
+
+
+def test_mounted_behind_a_proxy_hubspot_signatures_still_verify(setup: Setup) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    public = "https://hooks.example.com"
+    receiver = create_app(
+        setup.store, hubspot_client_secret=SECRET, public_url=public, now=setup.clock.now
+    )
+    service = Starlette(routes=[Mount("/webhooks", app=receiver)])
+    with served(service) as url:
+
+        def forward(call: WebhookCall) -> int:  # the proxy: public URL in, local URL out
+            local = call.url.replace(public, url)
+            return httpx.post(local, content=call.body, headers=dict(call.headers)).status_code
+
+        setup.hs.webhooks.subscribe(forward, url=f"{public}/webhooks/hubspot")
+        ann = setup.hs.create("contacts", {"email": "ann@acme.example"})
+        (delivery,) = setup.hs.webhooks.deliver()
+        assert delivery.status == 200
+        assert {r.split(":")[1] for _, _, r in setup.dirty()} == {ann}
+        assert httpx.get(f"{url}/webhooks/health").status_code == 200
