@@ -41,7 +41,7 @@ def load_workers(path: str) -> Any:
             f"--app {path!r}: cannot import {module_name}: {exc}", ExitCode.CONFIG
         ) from exc
     found = getattr(module, attribute, None)
-    if found is not None and not isinstance(found, Workers) and callable(found):
+    if callable(found) and not isinstance(found, (Workers, type)):  # a factory function
         found = found()
     if not isinstance(found, Workers):
         raise CommandFailed(
