@@ -160,6 +160,9 @@ def test_connect_both_with_the_loopback_listener(tmp_path: Path, tenant: int, hu
     assert [(UK, "Northwind Studio Ltd", "connected")] == [
         (r["realm_id"], r["company"], r["connection"]) for r in json.loads(realms.out)
     ]
+    checked = hubqbo("realms", "--check", "--json")
+    assert 0 == checked.code, checked.err
+    assert [("GB", "GBP")] == [(r["country"], r["currency"]) for r in json.loads(checked.out)]
 
 
 def test_paste_mode_reads_the_redirected_address(tmp_path: Path, tenant: int) -> None:
@@ -322,3 +325,44 @@ def test_sync_only_one_object(tmp_path: Path, tenant: int, hubqbo: Run) -> None:
     assert 0 == plan.code, plan.err
     assert {"products"} == {o["object"] for o in json.loads(plan.out)["operations"]}
     assert ExitCode.USAGE == hubqbo("sync", "plan", "--object", "deals").code
+
+
+def test_ctrl_c_while_waiting_for_consent_exits_130(tmp_path: Path, tenant: int) -> None:
+    process = _start(tmp_path, "auth", "quickbooks", "--no-browser")
+    _consent_url(process)  # now waiting for the redirect
+    process.send_signal(signal.SIGINT)
+    code, _out, err = _finish(process)
+    assert ExitCode.INTERRUPTED == code
+    assert "interrupted" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "tokens" / "connections.json").exists()
+
+
+def test_serve_empty(tmp_path: Path) -> None:
+    """--empty serves one blank US company and an empty portal; the index says where."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hubqbo", "sandbox", "serve", "--port", "0", "--empty", "--json"],
+        cwd=tmp_path,
+        env=environment(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        text = ""
+        while not text.endswith("}\n"):
+            line = process.stdout.readline()
+            assert line, "serve ended"
+            text += line
+        facts = json.loads(text)
+        assert 1 == len(facts["realms"])
+        assert facts == httpx.get(facts["url"]).json() | {"url": facts["url"]}
+        company = httpx.get(
+            f"{facts['quickbooks_url']}/v3/company/{facts['realms'][0]}/companyinfo/{facts['realms'][0]}",
+            headers={"Authorization": "Bearer any"},
+        )
+        assert "Sandbox Company US" in company.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert 0 == process.wait(timeout=30)

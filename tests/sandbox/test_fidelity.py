@@ -382,3 +382,20 @@ def test_oauth_tokens_carry_the_scopes_the_user_granted() -> None:
         client.get(f"/crm/v3/objects/deals/{deal}").status_code,
         client.patch(f"/crm/v3/objects/deals/{deal}", json={"properties": {}}).status_code,
     )
+
+
+def test_contacts_are_found_by_email_whatever_its_case(portal: HubSpotSandbox) -> None:
+    """HubSpot's e-mail identity is case-insensitive: an upsert or a read by email in other
+    letters finds the same contact instead of failing on the unique e-mail."""
+    client = _hs(portal)
+    contact = portal.create("contacts", {"email": "ada@x.example"})
+    upserted = _upsert(
+        client, "contacts", [{"email": "ADA@X.example", "firstname": "Ada"}], "email"
+    )
+    read = client.get("/crm/v3/objects/contacts/Ada@x.example", params={"idProperty": "email"})
+    assert (200, [False], [contact]) == (
+        upserted.status_code,
+        [r["new"] for r in upserted.json()["results"]],
+        [r["id"] for r in upserted.json()["results"]],
+    )
+    assert contact == read.json()["id"]

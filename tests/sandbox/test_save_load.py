@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -200,3 +202,17 @@ def _normal(value: object) -> object:
     if isinstance(value, dict):
         return sorted((repr(k), _normal(v)) for k, v in value.items())
     return value
+
+
+def test_a_reloaded_portal_signs_webhooks_with_its_saved_app(tmp_path: Path) -> None:
+    """The app's client secret and id survive a reload (subscriptions do not: subscribe again)."""
+    clock = ManualClock()
+    HubSpotSandbox(clock=clock, client_secret="s3cret", app_id=77).save(tmp_path / "p.json")
+    loaded = HubSpotSandbox.load(tmp_path / "p.json", clock=clock)
+    calls: list[Any] = []
+    loaded.webhooks.subscribe(calls.append)
+    loaded.create("deals", {"dealname": "Boat"})
+    loaded.webhooks.deliver()
+    body = calls[0].body
+    expected = hashlib.sha256(b"s3cret" + body).hexdigest()
+    assert (expected, 77) == (calls[0].headers["X-HubSpot-Signature"], json.loads(body)[0]["appId"])

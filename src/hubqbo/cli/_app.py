@@ -83,6 +83,17 @@ class Session:
 pass_session = click.make_pass_decorator(Session)
 
 
+def confirm(question: str) -> None:
+    """Ask on standard error; anything but yes (or no answer: end of input) ends the command
+    with :attr:`ExitCode.CANCELLED`, before anything is written."""
+    try:
+        yes = click.confirm(question, err=True)
+    except click.exceptions.Abort:  # end of input
+        yes = False
+    if not yes:
+        raise CommandFailed("cancelled: nothing was written", ExitCode.CANCELLED)
+
+
 def json_option(command: F) -> F:
     """``--json``: print the answer as JSON (for scripts) instead of tables."""
     return click.option(
@@ -190,16 +201,21 @@ def run(argv: Sequence[str], *, out: TextIO | None = None) -> int:
         result = hubqbo.main(
             args=list(argv), prog_name="hubqbo", standalone_mode=False, obj=session
         )
-    except click.exceptions.Abort:
-        err.print("cancelled: nothing was written", highlight=False)
-        return int(ExitCode.CANCELLED)
+    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+        err.print(
+            "interrupted: what was already written stays; the same command finishes the job",
+            highlight=False,
+            markup=False,
+        )
+        return int(ExitCode.INTERRUPTED)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:
         exc.show(file=sys.stderr)
         return int(ExitCode.USAGE)
     except CommandFailed as exc:
-        err.print(f"error: {exc.format_message()}", highlight=False, markup=False)
+        prefix = "" if exc.code is ExitCode.CANCELLED else "error: "
+        err.print(f"{prefix}{exc.format_message()}", highlight=False, markup=False)
         return int(exc.code)
     except click.ClickException as exc:
         err.print(f"error: {exc.format_message()}", highlight=False, markup=False)

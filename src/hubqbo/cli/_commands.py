@@ -22,6 +22,7 @@ from hubqbo.cli._app import (
     CONTEXT,
     CommandFailed,
     Session,
+    confirm,
     hubqbo,
     json_option,
     pass_session,
@@ -560,7 +561,7 @@ def invoice_create(  # noqa: PLR0917 - click passes options as arguments
         return int(ExitCode.OK)
     if not yes:
         company = draft.profile.company_name or draft.realm_id
-        click.confirm(f"Create this invoice in QuickBooks ({company})?", abort=True, err=True)
+        confirm(f"Create this invoice in QuickBooks ({company})?")
     try:
         linked = builder.create(draft)
     except DraftHasProblems as exc:  # the realm changed meanwhile
@@ -624,11 +625,7 @@ def invoice_send(  # noqa: PLR0917 - click passes options as arguments
             ExitCode.PROBLEMS,
         )
     if not yes:
-        click.confirm(
-            f"E-mail invoice {linked.invoice.doc_number or linked.invoice.id} to {recipient}?",
-            abort=True,
-            err=True,
-        )
+        confirm(f"E-mail invoice {linked.invoice.doc_number or linked.invoice.id} to {recipient}?")
     sent = space.builder(realm_id).send(linked, to=to)
     if as_json:
         session.json(invoice_json(sent))

@@ -61,6 +61,8 @@ class ExitCode(enum.IntEnum):
     """The person answered no at a confirmation prompt (nothing was written)."""
     MISSING_EXTRA = 9
     """The command's dependencies (click, rich) are not installed: ``pip install 'hubqbo[cli]'``."""
+    INTERRUPTED = 130
+    """Interrupted (Ctrl-C): writes already made stay; the same command finishes the job."""
 
 
 def exit_code_for(error: BaseException) -> ExitCode:

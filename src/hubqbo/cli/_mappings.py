@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from hubqbo.cli._app import CONTEXT, Session, hubqbo, json_option, pass_session
+from hubqbo.cli._app import CONTEXT, Session, confirm, hubqbo, json_option, pass_session
 from hubqbo.cli._exit import ExitCode
 from hubqbo.cli._render import print_table
 from hubqbo.errors import MappingError
@@ -262,7 +262,7 @@ def mappings_delete(session: Session, pair: str, name: str, yes: bool) -> None:
         current, stored = current_set(store, session.tenant().name, chosen)
         doomed = current.get(name)
         if not yes:
-            click.confirm(f"Delete the {pair} mapping {doomed.key}?", abort=True, err=True)
+            confirm(f"Delete the {pair} mapping {doomed.key}?")
         _save(session, store, chosen, current.delete(name), stored)
 
 

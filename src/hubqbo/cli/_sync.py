@@ -21,18 +21,28 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from hubqbo.cli._app import CONTEXT, CommandFailed, Session, hubqbo, json_option, pass_session
+from hubqbo.cli._app import (
+    CONTEXT,
+    CommandFailed,
+    Session,
+    confirm,
+    hubqbo,
+    json_option,
+    pass_session,
+)
 from hubqbo.cli._exit import ExitCode
 from hubqbo.cli._mappings import current_set, state_store
 from hubqbo.cli._render import print_table
 from hubqbo.cli._tenant import Workspace
-from hubqbo.protocols import StateStore
+from hubqbo.mapping import ObjectPair
+from hubqbo.protocols import OperationState, StateStore
 from hubqbo.sync import (
     Action,
     DeletePolicy,
     ObjectKind,
     ObjectSync,
     Skip,
+    SkipReason,
     SQLiteStateStore,
     SyncConfig,
     SyncEngine,
@@ -131,9 +141,9 @@ def _engine(
         mappings = {
             ObjectKind(kind): current_set(mapping_store, space.tenant.name, pair)[0]
             for kind, pair in (
-                ("contacts", _pair("contact")),
-                ("products", _pair("product")),
-                ("invoices", _pair("invoice")),
+                ("contacts", ObjectPair.CONTACT),
+                ("products", ObjectPair.PRODUCT),
+                ("invoices", ObjectPair.INVOICE),
             )
         }
         config = sync_config(space.tenant.sync, mappings, only)
@@ -158,12 +168,6 @@ def _engine(
                 store.close()
 
 
-def _pair(name: str) -> Any:
-    from hubqbo.mapping import ObjectPair
-
-    return ObjectPair(name)
-
-
 # --------------------------------------------------------------------------- rendering
 
 _ACTIONS = [a.value for a in Action]
@@ -178,26 +182,20 @@ def _summary(session: Session, plan: SyncPlan) -> None:
     table.add_column("Same", justify="right")
     table.add_column("Skipped", justify="right")
     for obj in plan.objects:
-        skipped = len(obj.skipped) - obj.skipped_for(_unchanged())
+        skipped = len(obj.skipped) - obj.skipped_for(SkipReason.UNCHANGED)
         table.add_row(
             obj.kind.value if obj.refused is None else f"{obj.kind.value} (held back)",
             *(
                 str(obj.count(Action(a)))
                 for a in ("create", "update", "mark", "archive", "associate")
             ),
-            str(obj.skipped_for(_unchanged())),
+            str(obj.skipped_for(SkipReason.UNCHANGED)),
             str(skipped),
         )
     session.out.print(table)
     for obj in plan.objects:
         if obj.refused:
             session.out.print(f"{obj.kind.value}: {obj.refused}", markup=False)
-
-
-def _unchanged() -> Any:
-    from hubqbo.sync import SkipReason
-
-    return SkipReason.UNCHANGED
 
 
 def _writes(session: Session, plan: SyncPlan, limit: int | None) -> None:
@@ -256,11 +254,11 @@ def _plan_json(plan: SyncPlan) -> dict[str, Any]:
             {
                 "object": o.kind.value,
                 "counts": {a: o.count(Action(a)) for a in _ACTIONS},
-                "unchanged": o.skipped_for(_unchanged()),
+                "unchanged": o.skipped_for(SkipReason.UNCHANGED),
                 "skipped": [
                     {"qbo_id": s.qbo_id, "reason": s.reason.value, "detail": s.detail}
                     for s in o.skipped
-                    if s.reason is not _unchanged()
+                    if s.reason is not SkipReason.UNCHANGED
                 ],
                 "ambiguous": [
                     {
@@ -380,9 +378,7 @@ def sync_run(  # noqa: PLR0917 - click passes options as arguments
                 session.out.print("Nothing to write: HubSpot is up to date.")
             return int(ExitCode.OK)
         if not yes and not plan.is_empty:
-            click.confirm(
-                f"Write these {len(plan.operations)} change(s) to HubSpot?", abort=True, err=True
-            )
+            confirm(f"Write these {len(plan.operations)} change(s) to HubSpot?")
         with session.err.status(f"Writing {len(plan.operations)} change(s) to HubSpot..."):
             result = engine.apply(plan)
     if as_json:
@@ -425,8 +421,6 @@ def _when(value: dt.datetime | None) -> str:
 @pass_session
 def sync_status(session: Session, realm: str | None, as_json: bool) -> None:
     """The tenant's last runs, how many records are linked, and what waits for a person."""
-    from hubqbo.protocols import OperationState
-
     space = session.workspace()
     if space.in_process:
         raise CommandFailed(
@@ -517,7 +511,7 @@ def sync_link(session: Session, kind: str, qbo_id: str, hubspot_id: str, realm: 
 def sync_unlink(session: Session, kind: str, qbo_id: str, realm: str | None, yes: bool) -> None:
     """Forget the link of the QuickBooks record QBO_ID (the HubSpot record stays)."""
     if not yes:
-        click.confirm(f"Forget the link of {kind} {qbo_id}?", abort=True, err=True)
+        confirm(f"Forget the link of {kind} {qbo_id}?")
     with _engine(session, realm, ()) as (engine, _store):
         engine.unlink(ObjectKind(kind), qbo_id)
     session.note(f"unlinked {kind} {qbo_id}")

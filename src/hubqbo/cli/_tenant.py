@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -358,16 +358,6 @@ class Workspace:
         if self._crm is not None:
             with contextlib.suppress(Exception):
                 self._crm.close()
-
-
-@contextlib.contextmanager
-def workspace(tenant: Tenant) -> Iterator[Workspace]:
-    """A :class:`Workspace` closed at the end."""
-    space = Workspace(tenant)
-    try:
-        yield space
-    finally:
-        space.close()
 
 
 def utc_now() -> dt.datetime:

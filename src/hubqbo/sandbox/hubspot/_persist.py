@@ -46,6 +46,7 @@ _SANDBOX_FIELDS = (
     "_client_secret",
     "_rotate",
     "_codes",
+    "_app_id",
 )
 _SANDBOX_GRANTS = ("_refresh", "_access")
 _LIMIT_FIELDS = ("per_ten_seconds", "daily", "search_per_second", "time_zone", "enabled")

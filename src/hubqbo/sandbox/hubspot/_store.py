@@ -156,7 +156,8 @@ class PortalStore:
             record = self.records[kind].get(value)
         else:
             self.check_id_property(kind, id_property)
-            found = self.unique.get((kind, id_property), {}).get(value)
+            key = value.lower() if (kind, id_property) == ("contacts", "email") else value
+            found = self.unique.get((kind, id_property), {}).get(key)
             record = self.records[kind].get(found) if found is not None else None
         if record is None or record.archived != archived:
             return None

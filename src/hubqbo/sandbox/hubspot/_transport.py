@@ -207,6 +207,7 @@ class HubSpotSandbox(httpx.BaseTransport):
         self._token_scopes = {t: frozenset(s) for t, s in (token_scopes or {}).items()}
         self._client_id = client_id
         self._client_secret = client_secret
+        self._app_id = app_id
         self._rotate = rotate_refresh_tokens
         self._codes: dict[str, Grant] = {}
         self._refresh: dict[str, Grant] = {}
@@ -218,8 +219,8 @@ class HubSpotSandbox(httpx.BaseTransport):
         self.webhooks = HubSpotWebhooks(
             self.clock,
             portal_id=lambda: self.store.portal_id,
-            client_secret=client_secret,
-            app_id=app_id,
+            client_secret=lambda: self._client_secret,
+            app_id=lambda: self._app_id,
         )
         """Webhook subscriptions and deliveries (``webhooks.subscribe(...)``, ``deliver()``)."""
         self.store.listener = self.webhooks.record

@@ -92,7 +92,12 @@ class HubSpotWebhooks(WebhookOutbox):
     """
 
     def __init__(
-        self, clock: Clock, *, portal_id: Callable[[], int], client_secret: str, app_id: int
+        self,
+        clock: Clock,
+        *,
+        portal_id: Callable[[], int],
+        client_secret: Callable[[], str],
+        app_id: Callable[[], int],
     ) -> None:
         super().__init__(
             clock,
@@ -153,14 +158,14 @@ class HubSpotWebhooks(WebhookOutbox):
         return self._add(
             target,
             url=url,
-            secret=client_secret or self._client_secret,
+            secret=client_secret or self._client_secret(),
             accepts=accepts,
             delay=delay,
             duplicate=duplicate,
             reorder=reorder,
             seed=seed,
             options={
-                "app_id": self._app_id if app_id is None else app_id,
+                "app_id": self._app_id() if app_id is None else app_id,
                 "subscription": 1000 + len(self.subscriptions),
             },
         )
