@@ -20,7 +20,7 @@ from hubqbo.protocols import StateStore
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
 from hubqbo.sync import ObjectSync, PostgresStateStore, SyncConfig, SyncEngine
-from hubqbo.workers import Workers
+from hubqbo.workers import Schedule, Workers
 from tests._postgres import PostgresServer
 
 START = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
@@ -90,7 +90,9 @@ def test_periodic_syncs_and_sweeps(dsn: str, caplog: pytest.LogCaptureFixture) -
 
     for name, account in accounts.items():
         store.connect_tenant(name, qbo_realm_id=account.realm)
-    workers = Workers(dsn, engine, store=store)
+    # no periodic pass: called by hand below (a real one at the top of the hour would add jobs)
+    quiet = attrs.evolve(Schedule(), sync_every_minutes=None, sweep_cron=None)
+    workers = Workers(dsn, engine, store=store, schedule=quiet)
     workers.migrate()
     assert _call(workers, "hubqbo.schedule_syncs") == 3
     assert _call(workers, "hubqbo.schedule_syncs") == 0  # each tenant's sync already waits

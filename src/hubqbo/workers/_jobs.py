@@ -48,14 +48,26 @@ def tenant_lock(tenant: str) -> str:
     return f"hubqbo:tenant:{tenant}"
 
 
+def _periodic(app: procrastinate.App, cron: str | None, periodic_id: str) -> Callable[[Any], Any]:
+    """``app.periodic`` when ``cron`` is set; without it the task exists (to defer or call by
+    hand) but nothing schedules it."""
+
+    def register(task: Any) -> Any:
+        if cron is None:
+            return task
+        return app.periodic(cron=cron, periodic_id=periodic_id)(task)
+
+    return register
+
+
 def build_app(
     connector: Any,
     *,
     engine_for: Callable[[str], SyncEngine],
     tenants: Callable[[], Iterable[str]],
     queue: str,
-    sync_cron: str,
-    sweep_cron: str,
+    sync_cron: str | None,
+    sweep_cron: str | None,
     stalled_cron: str,
     stalled_after: float,
     lease_retry_wait: int,
@@ -126,7 +138,7 @@ def build_app(
                 continue
         return deferred
 
-    @app.periodic(cron=sync_cron, periodic_id="syncs")
+    @_periodic(app, sync_cron, "syncs")
     @app.task(
         name=JobNames.SCHEDULE_SYNCS,
         queue=queue,
@@ -138,7 +150,7 @@ def build_app(
         del timestamp
         return await defer_each(JobNames.SYNC, "schedule")
 
-    @app.periodic(cron=sweep_cron, periodic_id="sweeps")
+    @_periodic(app, sweep_cron, "sweeps")
     @app.task(
         name=JobNames.SCHEDULE_SWEEPS,
         queue=queue,

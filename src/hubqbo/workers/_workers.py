@@ -30,7 +30,9 @@ EngineFactory = Callable[[str, StateStore], SyncEngine]
 """Builds the ``SyncEngine`` of a tenant (its clients, tokens and config) on the given store."""
 
 
-def _minutes_cron(minutes: int) -> str:
+def _minutes_cron(minutes: int | None) -> str | None:
+    if minutes is None:
+        return None
     if minutes < 1 or minutes > 60 or 60 % minutes:
         raise ValueError(
             "sync_every_minutes must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60)"
@@ -50,8 +52,9 @@ class Schedule:
     past midnight in the company's time zone).
 
     Attributes:
-        sync_every_minutes: the change-feed pass per tenant (divides 60).
-        sweep_cron: when every tenant's sweep is queued.
+        sync_every_minutes: the change-feed pass per tenant (divides 60; ``None``: no
+            pass, webhooks and ``defer_sync`` only).
+        sweep_cron: when every tenant's sweep is queued (``None``: never by itself).
         stalled_cron: how often jobs of dead workers are looked for.
         stalled_after: seconds without a heartbeat before a worker counts as dead.
         lease_retry_wait: seconds before a job retries when the tenant's lease is held
@@ -65,8 +68,8 @@ class Schedule:
         ('0 * * * *', '*/15 * * * *')
     """
 
-    sync_every_minutes: int = 60
-    sweep_cron: str = "7 * * * *"
+    sync_every_minutes: int | None = 60
+    sweep_cron: str | None = "7 * * * *"
     stalled_cron: str = "* * * * *"
     stalled_after: float = 60.0
     lease_retry_wait: int = 30
@@ -74,7 +77,7 @@ class Schedule:
     keep_jobs_hours: int = 72
 
     @property
-    def sync_cron(self) -> str:
+    def sync_cron(self) -> str | None:
         """The cron of the change-feed pass."""
         return _minutes_cron(self.sync_every_minutes)
 
