@@ -254,7 +254,7 @@ def kill_one_mid_run(
     tenants: Sequence[str],
     processes: Mapping[int, subprocess.Popen[bytes]],
     *,
-    after: float = 3.0,
+    after: float = 0.0,
     timeout: float = 60.0,
 ) -> tuple[int, str] | None:
     """After ``after`` seconds, SIGKILL the worker holding an open run (found by its lease

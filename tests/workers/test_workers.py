@@ -26,7 +26,7 @@ def test_three_workers_twenty_tenants_one_killed(
 ) -> None:
     dsn = postgres_server.create_database()
     store = PostgresStateStore(dsn)
-    with _world.start_world(TENANTS) as tenants:
+    with _world.start_world(TENANTS, latency=0.01) as tenants:
         names = [t.name for t in tenants]
         env = _world.world_env(tenants, dsn)
         for t in tenants:
