@@ -34,6 +34,8 @@ LAYERS = {
     "invoices": 4,
     "sync": 4,
     "cli": 5,
+    "server": 5,
+    "workers": 5,
     "__main__": 5,
     "testing": 5,  # the pytest plugin wires the sandboxes to the adapters' clients, as cli does
 }

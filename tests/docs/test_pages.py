@@ -31,6 +31,7 @@ PAGES = [
     "cli.md",
     "sync.md",
     "state.md",
+    "deploy.md",
 ]
 BLOCK = re.compile(r"(<!-- not run: [^>]*-->\s*\n)?```python\n(.*?)```", re.DOTALL)
 

@@ -246,7 +246,7 @@ _HINTS = {
 
 def _register() -> None:
     """Attach the commands (their module imports this one for the group)."""
-    from hubqbo.cli import _commands, _mappings, _sync  # noqa: F401 - register on import
+    from hubqbo.cli import _commands, _mappings, _service, _sync  # noqa: F401 - register on import
 
 
 _register()

@@ -27,6 +27,7 @@ from hubqbo.sync._config import (
 )
 from hubqbo.sync._copy import copy_tenant
 from hubqbo.sync._engine import SyncCrm, SyncEngine, SyncLedger
+from hubqbo.sync._inbox import webhook_marks
 from hubqbo.sync._migrations import latest_version
 from hubqbo.sync._plan import (
     Action,
@@ -43,6 +44,7 @@ from hubqbo.sync._postgres import PostgresStateStore, redact_dsn
 from hubqbo.sync._result import Quarantined, SyncResult
 from hubqbo.sync._sql import MAX_TENANT_NAME, validate_tenant_name
 from hubqbo.sync._sqlite import SQLiteStateStore, default_state_path
+from hubqbo.sync._sweep import SweepResult, due_by_date, latest_date
 from hubqbo.sync._threeway import (
     LEDGER_ONLY,
     ConflictRule,
@@ -79,6 +81,7 @@ __all__ = [
     "Side",
     "Skip",
     "SkipReason",
+    "SweepResult",
     "SyncConfig",
     "SyncCrm",
     "SyncEngine",
@@ -94,10 +97,13 @@ __all__ = [
     "copy_tenant",
     "decide_field",
     "default_state_path",
+    "due_by_date",
     "invoices_from",
+    "latest_date",
     "latest_version",
     "redact_dsn",
     "unique_display_name",
     "validate_tenant_name",
+    "webhook_marks",
     "with_email",
 ]

@@ -56,7 +56,8 @@ from hubqbo.protocols import (
 from hubqbo.status import InvoiceStatus
 from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base, merge_tallies
 from hubqbo.sync._config import ObjectKind, SyncConfig
-from hubqbo.sync._feeds import dirty_from_events, read_changes, read_dirty
+from hubqbo.sync._feeds import read_changes, read_dirty
+from hubqbo.sync._inbox import webhook_marks
 from hubqbo.sync._linking import (
     CONTACT_PROPERTIES,
     PRODUCT_PROPERTIES,
@@ -91,6 +92,7 @@ from hubqbo.sync._source import (
     product_record,
     product_values,
 )
+from hubqbo.sync._sweep import SweepResult, due_by_date, latest_date
 from hubqbo.sync._twoway import (
     TwoWayInputs,
     TwoWayPlan,
@@ -287,15 +289,7 @@ class SyncEngine:
         contacts are kept to update the links. Makes no provider call. Returns the number of
         records marked.
         """
-        at = self._now()
-        marks = []
-        for dirty in dirty_from_events(events):
-            if dirty.source == "qbo":
-                marks.append(DirtyMark("qbo", dirty.entity, dirty.id, at))
-            else:
-                op = dirty.operation or "change"
-                record = f"{op}:{dirty.id}" + (f">{dirty.merged_into}" if dirty.merged_into else "")
-                marks.append(DirtyMark("hubspot", dirty.entity, record, at))
+        marks = webhook_marks(events, at=self._now())
         if marks:
             self._store.mark_dirty(self.tenant, marks)
         return len(marks)
@@ -995,6 +989,26 @@ class SyncEngine:
             return result
 
         return self._locked(body)
+
+    def sweep(self) -> SweepResult:
+        """The daily sweep (``hubqbo.sync._sweep``): mark dirty the invoices whose status
+        changes with the date alone (becoming overdue), found from the store's base snapshots
+        without reading anything else, and run the engine on them under the tenant's lease
+        (new status, deal roll-ups, outbox events). Nothing due: no run, no write; and no
+        provider call at all unless some invoice could be due in some time zone (the
+        company's profile, for its calendar day, is read only then)."""
+        now = self._now()
+        links = self._store.links(self.tenant, ObjectKind.INVOICES.value)
+        if not due_by_date(links, today=latest_date(now), names=self._invoice_props):
+            return SweepResult(tenant=self.tenant, today=None, due=())  # nothing, anywhere
+        today = self._qbo.company_profile().today(now)
+        due = due_by_date(links, today=today, names=self._invoice_props)
+        if not due or not self.config.invoices.enabled:
+            return SweepResult(tenant=self.tenant, today=today, due=())
+        self._store.mark_dirty(
+            self.tenant, [DirtyMark("qbo", ObjectKind.INVOICES.entity, i, now) for i in due]
+        )
+        return SweepResult(tenant=self.tenant, today=today, due=due, result=self.run())
 
     def _locked(self, body: Callable[[Lease, str], SyncResult]) -> SyncResult:
         parked = self._parked()
