@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hubqbo.protocols import Link, RunStatus
 from hubqbo.sandbox import ManualClock
 from hubqbo.sync import ObjectSync, SyncConfig, due_by_date
-from tests.sync.conftest import World, make_world, props
+from tests.sync._world import World, make_world, props
 
 ALL = SyncConfig(invoices=ObjectSync())
 # 2026-11-05 23:30 in Los Angeles (UTC-8): the invoice due on the 5th is not overdue yet.
