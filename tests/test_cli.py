@@ -37,6 +37,19 @@ def test_demo_walks_the_story_offline_and_fast() -> None:
     assert elapsed < 10
 
 
+def test_demo_syncs_a_backfill_then_only_the_change_then_nothing() -> None:
+    """The sync chapter: the backfill writes, the run after one QuickBooks change writes that
+    change alone (one contact update), the re-run writes nothing."""
+    out = io.StringIO()
+    assert 0 == main(["demo"], out=out)
+    text = out.getvalue()
+    runs = dict(re.findall(r"^   (backfill|incremental run|re-run): (\d+) written", text, re.M))
+    assert int(runs["backfill"]) > 0
+    assert "   incremental run: 1 written (contacts 1 update)\n" in text
+    assert int(runs["re-run"]) == 0
+    assert "'s phone changed in QuickBooks" in text
+
+
 def test_unknown_command_is_refused() -> None:
     """An unknown subcommand ends with the usage exit status, 2."""
     assert 2 == main(["frobnicate"], out=io.StringIO())

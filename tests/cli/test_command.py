@@ -217,3 +217,14 @@ def test_real_tenant_not_connected_exits_4(hubqbo: Run, tmp_path: Path) -> None:
     listed = hubqbo("realms")
     assert 0 == listed.code
     assert "connect one with `hubqbo auth quickbooks`" in listed.err
+
+
+def test_conflicts_on_in_process_sandboxes_are_none(hubqbo: Run, in_process: Path) -> None:
+    """An in-process tenant keeps no sync state, so no conflict: an empty list, and a resolve
+    names no open conflict (exit 6)."""
+    listed = hubqbo("conflicts", "list", "--json")
+    assert 0 == listed.code, listed.err
+    assert {"tenant": "demo", "conflicts": []} == json.loads(listed.out)
+    missing = hubqbo("conflicts", "resolve", "ff5a912c", "qbo")
+    assert ExitCode.NOT_FOUND == missing.code
+    assert "error: no open conflict 'ff5a912c'" in missing.err

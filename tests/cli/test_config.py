@@ -131,6 +131,18 @@ def test_a_good_file_reads_into_tenants(monkeypatch: pytest.MonkeyPatch) -> None
             "tenants.a.sync.contacts.enabled",
             "true or false",
         ),
+        (
+            '[tenants.a]\n[tenants.a.sync]\nconflict_rule = "coin_toss"\n',
+            3,
+            "tenants.a.sync.conflict_rule",
+            "manual",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.invoices]\ndirection = "hubspot_to_qbo"\n',
+            3,
+            "tenants.a.sync.invoices.direction",
+            "both",
+        ),
         ('default_tenant = "b"\n[tenants.a]\n', 1, "default_tenant", "no tenant 'b'"),
         ('[tenants.a]\nhubspot_scopes = "oauth"\n', 2, "tenants.a.hubspot_scopes", "list"),
     ],
@@ -220,3 +232,20 @@ def test_any_text_parses_or_raises_config_error(text: str) -> None:
     except HubQboError as error:  # pragma: no cover - would be a bug
         pytest.fail(f"not a ConfigError: {error!r}")
     assert message == "parsed" or message.startswith("fuzz.toml")
+
+
+def test_two_way_settings_reach_the_sync_config() -> None:
+    from hubqbo.cli._sync import sync_config
+    from hubqbo.mapping import Direction
+    from hubqbo.sync import ConflictRule
+
+    tenant = parse_config(
+        '[tenants.a]\n[tenants.a.sync]\nconflict_rule = "manual"\n'
+        'contacts = { direction = "both" }\n',
+        "hubqbo.toml",
+    ).tenant(None)
+    config = sync_config(tenant.sync, {})
+    assert ConflictRule.MANUAL == config.conflict_rule
+    assert Direction.BOTH == config.contacts.direction
+    assert Direction.QBO_TO_HUBSPOT == config.products.direction
+    assert ConflictRule.QBO_WINS == sync_config({}, {}).conflict_rule

@@ -388,3 +388,79 @@ def test_an_expired_access_token_is_refreshed_and_saved(
     assert rotated.refresh_token != token.refresh_token
     assert rotated.expires_at is not None
     assert rotated.expires_at > dt.datetime.now(dt.timezone.utc)
+
+
+def test_conflicts_list_and_resolve(tmp_path: Path, tenant: int, hubqbo: Run) -> None:
+    """Two-way contacts under the manual rule: a name changed on both sides waits in
+    ``conflicts list``; ``conflicts resolve`` picks HubSpot's, and the next run writes it to
+    QuickBooks once."""
+    from hubqbo.cli._config import load_config
+    from hubqbo.cli._tenant import Workspace
+    from hubqbo.models import CrmObjectType
+    from hubqbo.sync import SQLiteStateStore
+
+    config = tmp_path / "hubqbo.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[tenants.offline.sync]\n",
+            '[tenants.offline.sync]\nconflict_rule = "manual"\ncontacts = { direction = "both" }\n',
+        ),
+        encoding="utf-8",
+    )
+    _connect_both(tmp_path)
+    assert 0 == hubqbo("sync", "run", "--yes").code
+    assert json.loads(hubqbo("conflicts", "list", "--json").out)["conflicts"] == []
+    assert "No conflict waits for a person." in hubqbo("conflicts", "list").out
+
+    with SQLiteStateStore(str(tmp_path / "state.sqlite3")) as store:
+        links = store.links("offline", "contacts")
+    space = Workspace(
+        attrs.evolve(load_config(config).tenant(None), token_dir=str(tmp_path / "tokens"))
+    )
+    try:
+        qbo, crm = space.qbo(UK), space.crm()
+        link = next(lk for lk in links if qbo.get_customer(lk.qbo_id).given_name)
+        ann = qbo.get_customer(link.qbo_id)
+        qbo.update_fields("Customer", link.qbo_id, str(ann.sync_token), {"GivenName": "Qbo-name"})
+        crm.update_properties(CrmObjectType.CONTACT, link.hubspot_id, {"firstname": "Hs-name"})
+    finally:
+        space.close()
+
+    assert 0 == hubqbo("sync", "run", "--yes").code
+    listed = hubqbo("conflicts", "list")
+    assert 0 == listed.code, listed.err
+    assert max(len(line) for line in listed.out.splitlines()) <= 80
+    assert "QuickBooks: Qbo-name" in listed.out
+    assert "HubSpot:    Hs-name" in listed.out
+    (conflict,) = json.loads(hubqbo("conflicts", "list", "--json").out)["conflicts"]
+    assert (conflict["field"], conflict["qbo_value"], conflict["hubspot_value"]) == (
+        "firstname",
+        "Qbo-name",
+        "Hs-name",
+    )
+    assert conflict["qbo_id"] == link.qbo_id
+    assert f"{conflict['conflict_id']}  (open)" in listed.out
+    assert f"last synced: {ann.given_name}\n" in listed.out
+
+    missing = hubqbo("conflicts", "resolve", "no-such-id", "hubspot")
+    assert ExitCode.NOT_FOUND == missing.code
+    assert "no open conflict" in missing.err
+    assert ExitCode.USAGE == hubqbo("conflicts", "resolve", conflict["conflict_id"], "both").code
+
+    resolved = hubqbo("conflicts", "resolve", conflict["conflict_id"], "hubspot")
+    assert 0 == resolved.code, resolved.err
+    assert json.loads(hubqbo("conflicts", "list", "--json").out)["conflicts"] == []
+    every = json.loads(hubqbo("conflicts", "list", "--all", "--json").out)["conflicts"]
+    assert [c["resolution"] for c in every] == ["hubspot"]
+
+    run = json.loads(hubqbo("sync", "run", "--yes", "--json").out)["result"]
+    assert run["counts"] == {"contacts": {"qbo_update": 1}}
+    rerun = json.loads(hubqbo("sync", "run", "--yes", "--json").out)["result"]
+    assert rerun is None or rerun["applied"] == 0
+    space = Workspace(
+        attrs.evolve(load_config(config).tenant(None), token_dir=str(tmp_path / "tokens"))
+    )
+    try:
+        assert space.qbo(UK).get_customer(link.qbo_id).given_name == "Hs-name"
+    finally:
+        space.close()

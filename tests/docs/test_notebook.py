@@ -45,4 +45,5 @@ def test_invoicing_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "Ready to create." in joined  # the reviewed draft
     assert "Harbour &amp; Co Ltd" in joined  # escaped
     assert "<td>overdue</td>" in joined  # the deal refresh and the search results
-    assert len(html) >= 8
+    assert len(html) >= 9
+    assert "<p><b>Sync plan</b> for tenant notebook: 3 write(s)</p>" in joined  # the sync plan

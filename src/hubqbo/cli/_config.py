@@ -42,6 +42,7 @@ __all__ = [
     "CONFIG_ENV",
     "SYNC_KEYS",
     "SYNC_OBJECTS",
+    "SYNC_RULES",
     "SYNC_SHORTHANDS",
     "Config",
     "ConfigError",
@@ -68,7 +69,9 @@ SYNC_KEYS: dict[str, Any] = {
     "from": str,
     "sub_customers": bool,
     "line_items": bool,
+    "direction": ("qbo_to_hubspot", "both"),
 }
+SYNC_RULES = ("qbo_wins", "hubspot_wins", "newest_wins", "manual")
 
 _TOP_KEYS = {"default_tenant", "token_store", "tenants"}
 _TENANT_KEYS = {
@@ -389,6 +392,11 @@ def _sync_settings(reader: _Reader, raw: Any, where: str) -> dict[str, dict[str,
     out: dict[str, dict[str, Any]] = {}
     for name, value in raw.items():
         key = f"{where}.{name}"
+        if name == "conflict_rule":
+            if value not in SYNC_RULES:
+                raise reader.fail(key, f"must be one of {', '.join(SYNC_RULES)}, not {value!r}")
+            out[name] = {"rule": value}
+            continue
         if name not in SYNC_OBJECTS:
             raise reader.fail(key, f"unknown object (known: {', '.join(SYNC_OBJECTS)})")
         if isinstance(value, str):

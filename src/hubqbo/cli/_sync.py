@@ -12,6 +12,7 @@ afresh at every command, so their sync state is in memory too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -34,10 +35,11 @@ from hubqbo.cli._exit import ExitCode
 from hubqbo.cli._mappings import current_set, state_store
 from hubqbo.cli._render import print_table
 from hubqbo.cli._tenant import Workspace
-from hubqbo.mapping import ObjectPair
-from hubqbo.protocols import OperationState, StateStore
+from hubqbo.mapping import Direction, ObjectPair
+from hubqbo.protocols import Conflict, OperationState, StateStore
 from hubqbo.sync import (
     Action,
+    ConflictRule,
     DeletePolicy,
     ObjectKind,
     ObjectSync,
@@ -82,6 +84,8 @@ def _object(settings: Mapping[str, Any], default: ObjectSync) -> ObjectSync:
         options["enabled"] = settings["enabled"]
     if "write" in settings:
         options["write"] = WritePolicy(settings["write"])
+    if "direction" in settings:
+        options["direction"] = Direction(settings["direction"])
     if "delete" in settings:
         options["delete"] = DeletePolicy(settings["delete"])
     for flag in ("sub_customers", "line_items"):
@@ -116,11 +120,13 @@ def sync_config(
         objects = {
             kind: value if kind in only else ObjectSync.off() for kind, value in objects.items()
         }
+    rule = settings.get("conflict_rule", {}).get("rule", ConflictRule.QBO_WINS.value)
     return SyncConfig(
         contacts=objects["contacts"],
         products=objects["products"],
         invoices=objects["invoices"],
         mappings=dict(mappings),
+        conflict_rule=ConflictRule(rule),
     )
 
 
@@ -515,3 +521,103 @@ def sync_unlink(session: Session, kind: str, qbo_id: str, realm: str | None, yes
     with _engine(session, realm, ()) as (engine, _store):
         engine.unlink(ObjectKind(kind), qbo_id)
     session.note(f"unlinked {kind} {qbo_id}")
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def _decoded(value: str | None) -> Any:
+    """A conflict's value as stored (JSON text) decoded: ``"Anne"`` → ``Anne``."""
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _shown(value: str | None) -> str:
+    """A conflict's value for a person (a base kept per side shows once when both agree)."""
+    decoded = _decoded(value)
+    if isinstance(decoded, dict):
+        sides = {str(v) for v in decoded.values()}
+        if len(sides) == 1:
+            return sides.pop()
+        return ", ".join(f"{k} {v}" for k, v in sorted(decoded.items()))
+    return "-" if decoded is None else str(decoded)
+
+
+def _conflict_json(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "conflict_id": conflict.conflict_id,
+        "object": conflict.kind,
+        "qbo_id": conflict.qbo_id,
+        "hubspot_id": conflict.hubspot_id,
+        "field": conflict.field,
+        "base": _decoded(conflict.base),
+        "qbo_value": _decoded(conflict.qbo_value),
+        "hubspot_value": _decoded(conflict.hubspot_value),
+        "detected_at": conflict.detected_at.isoformat() if conflict.detected_at else None,
+        "resolved_at": conflict.resolved_at.isoformat() if conflict.resolved_at else None,
+        "resolution": conflict.resolution,
+    }
+
+
+def _conflict_text(c: Conflict) -> str:
+    """One conflict as a few short lines (its id alone on the first: 80 columns hold it)."""
+    state = f"resolved: {c.resolution} wins" if c.resolution else "open"
+    return (
+        f"\n{c.conflict_id}  ({state})\n"
+        f"  {c.kind} {c.qbo_id} / HubSpot {c.hubspot_id}, field {c.field}\n"
+        f"  QuickBooks: {_shown(c.qbo_value)}\n"
+        f"  HubSpot:    {_shown(c.hubspot_value)}\n"
+        f"  last synced: {_shown(c.base)}"
+    )
+
+
+@hubqbo.group(context_settings=CONTEXT, short_help="Two-way conflicts waiting for a person.")
+def conflicts() -> None:
+    """Two-way sync conflicts (a field changed on both sides to different values) kept for a
+    person when the tenant's rule is manual: list them, resolve one.
+
+    Settings: conflict_rule and direction = "both" in [tenants.NAME.sync].
+    """
+
+
+@conflicts.command("list", context_settings=CONTEXT, short_help="Open conflicts.")
+@realm_option
+@click.option("--all", "show_all", is_flag=True, help="Resolved conflicts too.")
+@json_option
+@pass_session
+def conflicts_list(session: Session, realm: str | None, show_all: bool, as_json: bool) -> None:
+    """The open conflicts, oldest first, each with both sides' values."""
+    with _engine(session, realm, ()) as (engine, _store):
+        found = engine.conflicts(include_resolved=show_all)
+    if as_json:
+        session.json({"tenant": engine.tenant, "conflicts": [_conflict_json(c) for c in found]})
+        return
+    if not found:
+        session.out.print("No conflict waits for a person.")
+        return
+    session.out.print(f"Conflicts ({len(found)}), oldest first:", markup=False)
+    for c in found:
+        session.out.print(_conflict_text(c), markup=False)
+    session.out.print("\nResolve one: hubqbo conflicts resolve ID qbo|hubspot", markup=False)
+
+
+@conflicts.command("resolve", context_settings=CONTEXT, short_help="Pick a conflict's winner.")
+@click.argument("conflict_id")
+@click.argument("winner", type=click.Choice(["qbo", "hubspot"]))
+@realm_option
+@pass_session
+def conflicts_resolve(session: Session, conflict_id: str, winner: str, realm: str | None) -> None:
+    """Resolve the open conflict CONFLICT_ID: WINNER's value (qbo or hubspot) is written to the
+    other side by the next `hubqbo sync run`."""
+    with _engine(session, realm, ()) as (engine, _store):
+        if conflict_id not in {c.conflict_id for c in engine.conflicts()}:
+            raise CommandFailed(
+                f"no open conflict {conflict_id!r}: `hubqbo conflicts list` shows them",
+                ExitCode.NOT_FOUND,
+            )
+        engine.resolve(conflict_id, winner)
+    session.note(f"resolved {conflict_id}: {winner} wins at the next `hubqbo sync run`")
