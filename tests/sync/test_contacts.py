@@ -81,6 +81,34 @@ def test_existing_contacts_are_linked_by_email_not_duplicated(world: World) -> N
     assert props(world.contacts()[0])["hubqbo_id"] == f"{world.realm}:{op.qbo_id}"
 
 
+def test_linking_never_clears_what_hubspot_holds_where_qbo_is_blank(world: World) -> None:
+    existing = world.hs.create(
+        "contacts",
+        {"email": "mary@acme.example", "firstname": "Mary", "phone": "+1 415 555 0100"},
+    )
+    world.customer(
+        "Acme Inc", FamilyName="Major", PrimaryEmailAddr={"Address": "mary@acme.example"}
+    )
+    engine = world.engine(CONTACTS_ONLY)
+
+    (op,) = engine.plan().of(ObjectKind.CONTACTS).operations
+    assert op.hubspot_id == existing
+    assert "firstname" not in op.properties
+    assert "phone" not in op.properties
+    shown = {c.name for c in op.changes}
+    assert "lastname" in shown
+    assert shown <= set(op.properties)  # the plan shows only what it writes
+    assert engine.run().ok
+    kept = props(world.contacts()[0])
+    assert (kept["firstname"], kept["phone"], kept["lastname"]) == (
+        "Mary",
+        "+1 415 555 0100",
+        "Major",
+    )
+    world.later()
+    assert engine.run().applied == 0  # the blanks are in the base: no write on the next run
+
+
 def test_existing_contacts_are_linked_by_the_matcher_one_to_one(world: World) -> None:
     existing = world.hs.create(
         "contacts", {"firstname": "William", "lastname": "O'Neill", "phone": "+1 415 555 0132"}

@@ -431,6 +431,20 @@ def _properties(values: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in values.items() if not k.startswith(ASSOCIATION_PREFIX)}
 
 
+def _filled(values: Mapping[str, str]) -> dict[str, str]:
+    """The properties a first link writes onto a record HubSpot already holds: QBO's blanks are
+    left out, so linking never clears what a person entered in HubSpot (the base still records
+    them, so the next run sees no change; a value QBO clears later is written as a change)."""
+    return {k: v for k, v in _properties(values).items() if v != ""}
+
+
+def _only(
+    values: Mapping[str, str | None] | None, names: Mapping[str, str]
+) -> dict[str, str | None] | None:
+    """``values`` restricted to ``names`` (the plan shows only the fields it writes)."""
+    return None if values is None else {k: v for k, v in values.items() if k in names}
+
+
 def _associations(  # noqa: PLR0917 - private helper of plan_object
     ctx: PlanContext,
     kind: ObjectKind,
@@ -613,6 +627,7 @@ def plan_object(
         proposed = context.proposed.get(record.qbo_id)
         if proposed is not None:
             before = context.proposed_values.get(record.qbo_id)
+            written = _filled(wanted)
             ops.append(
                 PlannedOp(
                     op_id=op_id(
@@ -629,9 +644,9 @@ def plan_object(
                     qbo_id=record.qbo_id,
                     version=record.version,
                     hubspot_id=proposed,
-                    properties=_properties(wanted),
+                    properties=written,
                     snapshot=_snapshot(wanted, None),
-                    changes=_changes(_strings(before), wanted),
+                    changes=_changes(_only(_strings(before), written), written),
                     reason=f"linked to HubSpot record {proposed}; hubqbo's id written first",
                     label=record.label,
                 )
