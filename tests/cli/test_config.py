@@ -143,6 +143,12 @@ def test_a_good_file_reads_into_tenants(monkeypatch: pytest.MonkeyPatch) -> None
             "tenants.a.sync.invoices.direction",
             "both",
         ),
+        (
+            '[tenants.a]\n[tenants.a.sync.invoices]\ndirection = "both"\n',
+            3,
+            "tenants.a.sync.invoices.direction",
+            "one way",
+        ),
         ('default_tenant = "b"\n[tenants.a]\n', 1, "default_tenant", "no tenant 'b'"),
         ('[tenants.a]\nhubspot_scopes = "oauth"\n', 2, "tenants.a.hubspot_scopes", "list"),
     ],

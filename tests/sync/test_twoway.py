@@ -264,3 +264,13 @@ def test_a_hubspot_webhook_marks_a_contact_search_has_not_indexed_yet(world: Wor
     assert customer(world, ann)["PrimaryPhone"]["FreeFormNumber"] == "555-0199"
     world.later(1)
     assert engine.run().applied == 0
+
+
+def test_invoices_cannot_be_configured_two_way() -> None:
+    from hubqbo.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="one way"):
+        SyncConfig(invoices=ObjectSync(direction=Direction.BOTH))
+    assert SyncConfig(contacts=ObjectSync(direction=Direction.BOTH)).contacts.direction is (
+        Direction.BOTH
+    )

@@ -444,6 +444,8 @@ def _sync_value(reader: _Reader, name: str, setting: str, given: Any, here: str)
             return dt.date.fromisoformat(str(given))
         except ValueError:
             raise reader.fail(here, f"not a date: {given!r}") from None
+    if setting == "direction" and name == "invoices" and given == "both":
+        raise reader.fail(here, "invoices sync one way (qbo_to_hubspot): the ledger keeps money")
     if isinstance(rule, tuple) and given not in rule:
         raise reader.fail(here, f"must be one of {', '.join(rule)}, not {given!r}")
     return given

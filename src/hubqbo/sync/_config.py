@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import attrs
 
+from hubqbo.errors import ConfigurationError
 from hubqbo.mapping import Direction, MappingSet, ObjectPair, default_mapping_set
 from hubqbo.models import CrmObjectType, Invoice
 from hubqbo.sync._threeway import ConflictRule
@@ -209,7 +210,7 @@ class SyncConfig:
 
     contacts: ObjectSync = ObjectSync()
     products: ObjectSync = ObjectSync()
-    invoices: ObjectSync = ObjectSync(enabled=False)
+    invoices: ObjectSync = attrs.field(default=ObjectSync(enabled=False))
     id_property: str = "hubqbo_id"
     status_property: str = "hubqbo_status"
     mass_delete_share: Decimal = Decimal("0.2")
@@ -219,6 +220,14 @@ class SyncConfig:
     mappings: Mapping[ObjectKind, MappingSet] = attrs.field(factory=dict, hash=False)
     """The field mappings per object (HubSpot's defaults, ``default_mapping_set``, for any
     object not given): every mapped value the engine writes goes through them."""
+
+    @invoices.validator
+    def _invoices_one_way(self, _attribute: object, value: ObjectSync) -> None:
+        if value.direction is Direction.BOTH:
+            raise ConfigurationError(
+                "invoices sync one way, QuickBooks to HubSpot (the ledger is the record of "
+                "money): direction=Direction.BOTH is for contacts and products"
+            )
 
     def mapping_set(self, kind: ObjectKind) -> MappingSet:
         """The mapping set of ``kind`` (contacts, products or invoices)."""
