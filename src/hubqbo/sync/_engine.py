@@ -238,6 +238,21 @@ class SyncEngine:
     def __repr__(self) -> str:
         return f"SyncEngine(tenant={self.tenant!r}, realm={self._qbo.realm_id!r})"
 
+    def close(self) -> None:
+        """Close the two clients the engine was given (their connection pools); the state
+        store stays open, since several engines usually share one. ``with SyncEngine(...) as
+        engine:`` does this on leaving the block."""
+        for client in (self._crm, self._qbo):
+            close = getattr(client, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> SyncEngine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------------ settings
 
     def id_property(self, kind: ObjectKind) -> str:

@@ -86,13 +86,15 @@ def build_app(
         started = time.monotonic()
         result: SyncResult | None = None
         try:
-            engine = engine_for(tenant)
-            if kind == "sweep":
-                swept: SweepResult = engine.sweep()
-                result = swept.result
-                reason = f"{reason}:due={len(swept.due)}"
-            else:
-                result = engine.run()
+            # The factory builds the tenant's clients for this job; closing the engine closes
+            # them, so a long-lived worker does not keep two connection pools per job.
+            with engine_for(tenant) as engine:
+                if kind == "sweep":
+                    swept: SweepResult = engine.sweep()
+                    result = swept.result
+                    reason = f"{reason}:due={len(swept.due)}"
+                else:
+                    result = engine.run()
         except BaseException as exc:
             log_run(
                 tenant=tenant,

@@ -93,7 +93,8 @@ class Workers:
         dsn: the PostgreSQL DSN (``postgresql://user:pass@host/db``) of the queue and the
             store (both in the same database; the password never appears in logs).
         engine: ``engine(tenant, store) -> SyncEngine``: your code builds each tenant's
-            clients (tokens from your secret store) and config; called once per job.
+            clients (tokens from your secret store) and config; called once per job, and
+            the engine (with the clients you gave it) is closed when the job ends.
         tenants: the tenants the periodic jobs visit (default: every tenant in the store).
         schedule: when the periodic jobs run.
         queue: the procrastinate queue hubqbo's jobs use.
