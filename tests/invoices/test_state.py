@@ -28,6 +28,7 @@ from hubqbo.cli import DemoWorld
 from hubqbo.errors import ConfigurationError
 from hubqbo.invoices import InvoiceBuilder, InvoiceDraft
 from hubqbo.protocols import StateStore
+from hubqbo.sandbox import ManualClock
 from hubqbo.sync import PostgresStateStore
 from tests.invoices.conftest import hubspot_invoice_ids, qbo_invoices
 
@@ -205,3 +206,48 @@ def test_on_postgres_too(world: DemoWorld, postgres_dsn: str) -> None:
     again = _builder(world, store).create(_acme_draft(world, builder))
     assert (False, first.invoice.id) == (again.created, again.invoice.id)
     store.close()
+
+
+class _SlowProvider:
+    """The store as ``create`` sees it when each step takes minutes (a provider retrying):
+    the clock moves two minutes before every journal write, and another holder tries to take
+    the tenant each time."""
+
+    def __init__(self, store: StateStore, clock: Any) -> None:
+        self._store, self._clock = store, clock
+        self.takeovers: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def _step(self) -> None:
+        self._clock.advance(seconds=120)
+        try:
+            self._store.acquire_lease("northwind-us", "sync-run", ttl=dt.timedelta(minutes=5))
+        except LeaseHeld:
+            return
+        self.takeovers.append(str(self._clock.now()))
+
+    def journal(self, *args: Any, **kwargs: Any) -> Any:
+        self._step()
+        return self._store.journal(*args, **kwargs)
+
+    def commit(self, *args: Any, **kwargs: Any) -> Any:
+        self._step()
+        return self._store.commit(*args, **kwargs)
+
+
+def test_a_slow_create_keeps_its_lease_while_it_makes_progress(
+    world: DemoWorld, tmp_path: Path
+) -> None:
+    """Every step renews the 5-minute lease: at two minutes per journal write no other holder
+    gets the tenant before ``create`` is done (without renewal the lease lapsed during the
+    invoice step and a sync run took the tenant over mid-invoice: ``LeaseLost``)."""
+    clock = ManualClock(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc))
+    slow = _SlowProvider(SQLiteStateStore(tmp_path / "state.sqlite3", clock=clock), clock)
+    builder = world.builder(state=slow, tenant="northwind-us")  # type: ignore[arg-type]
+    made = builder.create(_acme_draft(world, builder))
+    assert made.created
+    assert slow.takeovers == []
+    assert clock.now() > dt.datetime(2026, 12, 1, 9, 5, tzinfo=dt.timezone.utc)  # past one TTL
+    assert slow.current_lease("northwind-us") is None  # released at the end

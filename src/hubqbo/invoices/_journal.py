@@ -78,6 +78,9 @@ class AttemptLog:
     """``deal:<id>`` or ``quote:<id>``."""
     attempt: str
     """The attempt id (``""`` for the default attempt): the operations' source version."""
+    ttl: dt.timedelta = dt.timedelta(minutes=5)
+    """How long each step extends the lease: a ``create`` slowed down by a provider's retries
+    keeps the tenant as long as it keeps making progress."""
 
     @property
     def tenant(self) -> str:
@@ -118,8 +121,13 @@ class AttemptLog:
             raise InvoiceGone(client.realm_id, op.remote_id, reason, self._describe())
         return invoice
 
+    def _renew(self) -> None:
+        """Extend the lease before a step's write (``LeaseLost`` when it was taken over)."""
+        self.store.renew_lease(self.lease, ttl=self.ttl)
+
     def begin(self, action: str) -> None:
         """Journal the step as in flight (committed before the provider call)."""
+        self._renew()
         self.store.journal(self.lease, [self.operation(action)], begin=True)
 
     def applied(self, action: str, remote_id: str | None, *, links: Sequence[Link] = ()) -> None:
@@ -128,6 +136,7 @@ class AttemptLog:
         and applied at once; one applied before keeps its first answer; one begun (in flight)
         is not begun again, so its attempts count the sends."""
         op = self.operation(action)
+        self._renew()
         stored = self.store.operation(self.tenant, op.op_id)
         if stored is None or stored.state not in (OperationState.IN_FLIGHT, *_FINAL):
             stored = self.store.journal(self.lease, [op], begin=True)[0]
@@ -166,7 +175,8 @@ class InvoiceJournal:
         store: the state store (``SQLiteStateStore``, ``PostgresStateStore``, …).
         tenant: the tenant name, or a mapping QBO realm id → tenant name when the builder
             writes to several companies (a tenant is one portal + one realm).
-        lease_ttl: how long ``create`` holds the tenant's lease at most.
+        lease_ttl: how long the tenant's lease lasts past each step of ``create`` (every
+            step renews it, so a slow ``create`` is not taken over while it makes progress).
         lease_wait: how long ``create`` waits for a lease another run holds.
     """
 
@@ -202,6 +212,6 @@ class InvoiceJournal:
         self.store.connect_tenant(tenant, qbo_realm_id=realm_id)
         lease = self.store.acquire_lease(tenant, self._holder, ttl=self._ttl, wait=self._wait)
         try:
-            yield AttemptLog(self.store, lease, source, attempt or "")
+            yield AttemptLog(self.store, lease, source, attempt or "", self._ttl)
         finally:
             self.store.release_lease(lease)
