@@ -5,9 +5,11 @@ re-run to exactly one customer, merged contacts keeping one link, and no echo af
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 
 from hubqbo.errors import ConfigurationError
@@ -337,3 +339,55 @@ def test_a_new_contact_merged_before_it_got_hubqbos_id_keeps_its_one_customer(
     assert props(world.hs.get("contacts", survivor) or {})["hubqbo_id"] == (
         f"{world.realm}:{link.qbo_id}"
     )
+
+
+class StoresEmailsLowercased(httpx.BaseTransport):
+    """HubSpot, storing contact e-mail addresses lower-cased (a value the CRM normalises on
+    write: the answer and every later read show the stored form, not the one sent)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and "contacts/batch/" in path and request.content:
+            body = json.loads(request.content)
+            for item in body.get("inputs", []) if isinstance(body, dict) else []:
+                props = item.get("properties") or {}
+                if isinstance(props.get("email"), str):
+                    props["email"] = props["email"].lower()
+            request = httpx.Request(
+                request.method,
+                request.url,
+                headers={k: v for k, v in request.headers.items() if k != "content-length"},
+                json=body,
+            )
+        return self.inner.handle_request(request)
+
+
+def test_a_value_hubspot_normalises_is_not_written_back_as_a_change(world: World) -> None:
+    from hubqbo.hubspot import HubSpotClient
+
+    world.crm = HubSpotClient(
+        access_token="pat",
+        transport=StoresEmailsLowercased(world.hs),
+        clock=world.clock,
+        sleep=world.clock.sleep,
+    )
+    ann = world.customer("Ann Lee", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    engine = world.engine(SyncConfig(contacts=ObjectSync(direction=Direction.BOTH)))
+    engine.run()
+    world.later()
+    world.edit("Customer", ann, PrimaryEmailAddr={"Address": "Ann.Lee@Acme.example"})
+    world.later(1)
+    assert engine.run().counts == {"contacts": {"update": 1}}
+    (contact,) = world.contacts()
+    assert props(contact)["email"] == "ann.lee@acme.example"  # as HubSpot stored it
+    link = world.store.link("acme", "contacts", qbo_id=ann)
+    assert link is not None
+    base = json.loads(link.base or "{}")
+    assert (base["email"], base["#hs:email"]) == ("Ann.Lee@Acme.example", "ann.lee@acme.example")
+    settles(world, engine)  # no echo: QBO keeps the address as its user typed it
+    assert world.qbo.get(world.realm, "Customer", ann)["PrimaryEmailAddr"] == {
+        "Address": "Ann.Lee@Acme.example"
+    }

@@ -73,6 +73,7 @@ __all__ = [
     "TwoWayRecord",
     "customer_display_name",
     "effective_directions",
+    "hubspot_read_back",
     "join_base",
     "split_base",
 ]
@@ -149,6 +150,29 @@ def join_base(raw: Mapping[str, str], settled: Mapping[str, FieldBase]) -> dict[
         out[name] = base.qbo or ""
         if (base.hubspot or "") != (base.qbo or ""):
             out[f"{HS_PREFIX}{name}"] = base.hubspot or ""
+    return out
+
+
+def hubspot_read_back(
+    snapshot: Mapping[str, str], sent: Mapping[str, str], stored: Mapping[str, str | None]
+) -> dict[str, str]:
+    """A HubSpot write's base snapshot with HubSpot's side of each property sent set to what
+    HubSpot's answer says it stored (``#hs:<property>`` where that differs from QBO's side),
+    so a value HubSpot normalised comes back equal to the base: no echo.
+
+    Example:
+        >>> hubspot_read_back({"n": "1.5"}, {"n": "1.5"}, {"n": "1.50"})
+        {'n': '1.5', '#hs:n': '1.50'}
+    """
+    out = dict(snapshot)
+    for name in sent:
+        if name not in stored:
+            continue
+        value = stored[name] or ""
+        if value != (out.get(name) or ""):
+            out[f"{HS_PREFIX}{name}"] = value
+        else:
+            out.pop(f"{HS_PREFIX}{name}", None)
     return out
 
 
