@@ -391,3 +391,22 @@ def test_a_value_hubspot_normalises_is_not_written_back_as_a_change(world: World
     assert world.qbo.get(world.realm, "Customer", ann)["PrimaryEmailAddr"] == {
         "Address": "Ann.Lee@Acme.example"
     }
+
+
+def test_both_names_taken_fails_the_contact_for_a_person_and_creates_nothing(
+    world: World,
+) -> None:
+    engine = started(world, creating())
+    world.qbo.add_vendor(world.realm, "Bob Stone")
+    bob = new_contact(world, firstname="Bob", lastname="Stone", email="bob@stone.example")
+    world.qbo.add_employee(world.realm, unique_display_name("Bob Stone", bob))
+    for _ in range(3):
+        result = engine.run()
+        assert (result.failed, result.cursors_moved) == (1, False)
+        assert "both names are taken in QBO; rename" in result.errors[0]
+        world.later(1)
+    plan = engine.plan()  # three failed attempts: held back until released
+    assert plan.qbo_creates == ()
+    assert f"engine.release(ObjectKind.CONTACTS, 'hs:{bob}')" in str(plan)
+    assert engine.run().ok
+    assert len(customers(world)) == 1

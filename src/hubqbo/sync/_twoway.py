@@ -1038,9 +1038,15 @@ def apply_qbo_creates(
                 made = _create_customer(ledger, store, tenant, create, resumed=earlier)
             except (ApiError, HubQboError) as exc:
                 failed += 1
+                taken = (
+                    f", then {create.unique_name!r}: both names are taken in QBO; rename the "
+                    "contact or the other record"
+                    if isinstance(exc, DuplicateNameError)
+                    else ""
+                )
                 errors.append(
                     f"contact {create.hubspot_id} (QBO customer "
-                    f"{create.customer.display_name!r}): {exc}"
+                    f"{create.customer.display_name!r}{taken}): {exc}"
                 )
                 store.commit(
                     lease,
