@@ -7,9 +7,14 @@ in HubSpot, and one run syncs them; then the run after it (which reads hubqbo's 
 back through both feeds) and a run with nothing changed. Requests are counted at the
 transports (the one-time property set-up and settings reads apart).
 
+With ``--new-contacts M``, M new HubSpot contacts also appear before the changes run and
+become QBO customers (``create_in_qbo=ALWAYS``): one create each, and in the run after it one
+batched HubSpot update puts hubqbo's id on them (the "echo" run's HubSpot writes).
+
 Usage::
 
     nice -n 10 python benchmarks/bench_twoway.py --size 1000 --changes 10 100
+    nice -n 10 python benchmarks/bench_twoway.py --size 1000 --changes 10 --new-contacts 10
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from hubqbo.hubspot import HubSpotClient
+from hubqbo.invoices import CustomerCreationPolicy
 from hubqbo.mapping import Direction
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
@@ -47,7 +53,7 @@ def _counts(requests: list[Any], since: int) -> dict[str, int]:
     return out
 
 
-def measure(size: int, k: int) -> dict[str, Any]:
+def measure(size: int, k: int, new: int = 0) -> dict[str, Any]:
     clock = ManualClock(START)
     books = QuickBooksSandbox(clock=clock)
     realm = books.add_realm(country="US")
@@ -72,7 +78,11 @@ def measure(size: int, k: int) -> dict[str, Any]:
             state=SQLiteStateStore(Path(tmp) / "bench.db"),
             tenant="bench",
             config=SyncConfig(
-                contacts=ObjectSync(direction=Direction.BOTH), products=ObjectSync.off()
+                contacts=ObjectSync(
+                    direction=Direction.BOTH,
+                    create_in_qbo=CustomerCreationPolicy.ALWAYS if new else None,
+                ),
+                products=ObjectSync.off(),
             ),
             now=clock.now,
         )
@@ -85,6 +95,10 @@ def measure(size: int, k: int) -> dict[str, Any]:
             books.update(realm, "Customer", qid, {"FamilyName": f"Changed {qid}"})
         for qid in ids[k : 2 * k]:
             portal.update("contacts", contacts[qid], {"phone": f"999-{qid}"})
+        for n in range(new):
+            portal.create(
+                "contacts", {"firstname": "New", "lastname": f"N{n}", "email": f"n{n}@new.example"}
+            )
         clock.advance(seconds=60)
         runs = {}
         for name in ("changes", "echo", "idle"):
@@ -100,20 +114,21 @@ def measure(size: int, k: int) -> dict[str, Any]:
                 "counts": result.counts,
             }
             clock.advance(seconds=60)
-    return {"size": size, "k": k, "runs": runs}
+    return {"size": size, "k": k, "new": new, "runs": runs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--changes", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--new-contacts", type=int, default=0)
     args = parser.parse_args()
     sys.stdout.write(
         "| N | k per side | run | HubSpot reads | HubSpot writes | QBO reads | QBO writes "
         "| SDK+sandbox CPU |\n|---:|---:|---|---:|---:|---:|---:|---:|\n"
     )
     for k in args.changes:
-        out = measure(args.size, k)
+        out = measure(args.size, k, args.new_contacts)
         for name, run in out["runs"].items():
             hs, qb = run["hubspot"], run["qbo"]
             sys.stdout.write(

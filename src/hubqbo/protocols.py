@@ -412,6 +412,9 @@ class WriteOutcome:
     record_id: str | None = None
     created: bool | None = None
     error: HubQboError | None = attrs.field(default=None, eq=False)
+    stored: Mapping[str, str | None] = attrs.field(factory=dict, eq=False, hash=False)
+    """The record's properties as the CRM's answer shows them: what it stored (it
+    normalises some values: numbers, dates, booleans)."""
 
     @property
     def ok(self) -> bool:

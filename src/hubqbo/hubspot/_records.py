@@ -82,9 +82,11 @@ def _outcomes(
     """One outcome per input: failures by index, successes by the key each input carried."""
     failed = {f.index: f.error for f in result.failures}
     written: dict[str, tuple[str, bool | None]] = {}
+    stored: dict[str, Mapping[str, str | None]] = {}
     for record in result.records:
         key = record_key.get(record.id) or ""
         written[key] = (record.id, record.new)
+        stored[key] = dict(record.properties)
     out: list[WriteOutcome] = []
     fallback = result.unmatched_errors[0] if result.unmatched_errors else None
     for index in range(count):
@@ -103,7 +105,14 @@ def _outcomes(
             )
             out.append(WriteOutcome(index, error=error))
         else:
-            out.append(WriteOutcome(index, record_id=found[0], created=found[1]))
+            out.append(
+                WriteOutcome(
+                    index,
+                    record_id=found[0],
+                    created=found[1],
+                    stored=stored.get(key_of[index], {}),
+                )
+            )
     return out
 
 

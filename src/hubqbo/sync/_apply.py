@@ -49,10 +49,12 @@ from hubqbo.protocols import (
     OperationState,
     StateChange,
     StateStore,
+    WriteOutcome,
 )
 from hubqbo.sync._config import ObjectKind
 from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
 from hubqbo.sync._result import Quarantined
+from hubqbo.sync._twoway import hubspot_read_back
 
 __all__ = [
     "FLAG_PREFIX",
@@ -366,7 +368,7 @@ class Applier:
         bad: list[OperationOutcome] = []
         for op, outcome in zip(ops, answer, strict=True):
             if outcome.ok and outcome.record_id:
-                done.append((op, outcome.record_id))
+                done.append((_as_stored(op, outcome), outcome.record_id))
             else:
                 bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
         self._commit_applied(kind, done, bad)
@@ -385,7 +387,7 @@ class Applier:
         bad: list[OperationOutcome] = []
         for op, outcome in zip(ops, answer, strict=True):
             if outcome.ok:
-                done.append((op, op.hubspot_id or outcome.record_id or ""))
+                done.append((_as_stored(op, outcome), op.hubspot_id or outcome.record_id or ""))
             else:
                 bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
         self._commit_applied(kind, done, bad)
@@ -509,3 +511,12 @@ def _rebased(link: Link, base: Mapping[str, str]) -> Link:
         hubspot_updated_at=link.hubspot_updated_at,
         base=canonical_json(dict(base)),
     )
+
+
+def _as_stored(op: PlannedOp, outcome: WriteOutcome) -> PlannedOp:
+    """``op`` with its base snapshot holding, for HubSpot's side, what HubSpot's answer says
+    it stored rather than the value sent (``hubspot_read_back``)."""
+    stored = outcome.stored
+    if not stored:
+        return op
+    return attrs.evolve(op, snapshot=hubspot_read_back(op.snapshot, op.properties, stored))

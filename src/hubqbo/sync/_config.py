@@ -19,8 +19,9 @@ from decimal import Decimal
 import attrs
 
 from hubqbo.errors import ConfigurationError
+from hubqbo.invoices import CustomerCreationPolicy
 from hubqbo.mapping import Direction, MappingSet, ObjectPair, default_mapping_set
-from hubqbo.models import CrmObjectType, Invoice
+from hubqbo.models import Contact, CrmObjectType, Invoice
 from hubqbo.sync._threeway import ConflictRule
 
 __all__ = [
@@ -167,6 +168,12 @@ class ObjectSync:
         direction: ``QBO_TO_HUBSPOT`` (the default: one way) or ``BOTH`` (contacts and
             products: two-way sync, each field as its mapping says; HubSpot's default
             mappings then flow both ways; amounts, balances and statuses stay one way).
+        create_in_qbo: two-way contacts only: whether a HubSpot contact with no QBO customer
+            creates one, by the invoicing rule (``hubqbo.invoices.CustomerCreationPolicy``):
+            ``None`` (the default) never, ``ALWAYS`` every such contact, ``ONLY_IF_ELIGIBLE``
+            those ``contact_filter`` accepts.
+        contact_filter: the contact sync filter (a predicate on ``hubqbo.models.Contact``),
+            required by ``ONLY_IF_ELIGIBLE``.
 
     Example:
         >>> ObjectSync(write=WritePolicy.UPDATE_ONLY, filter=with_email).write.value
@@ -180,6 +187,8 @@ class ObjectSync:
     sub_customers: bool = False
     line_items: bool = True
     direction: Direction = Direction.QBO_TO_HUBSPOT
+    create_in_qbo: CustomerCreationPolicy | None = None
+    contact_filter: Callable[[Contact], bool] | None = None
 
     @classmethod
     def off(cls) -> ObjectSync:
@@ -229,6 +238,9 @@ class SyncConfig:
                 "money): direction=Direction.BOTH is for contacts and products"
             )
 
+    def __attrs_post_init__(self) -> None:
+        _check_creation(self.contacts, self.products)
+
     def mapping_set(self, kind: ObjectKind) -> MappingSet:
         """The mapping set of ``kind`` (contacts, products or invoices)."""
         given = self.mappings.get(kind)
@@ -261,3 +273,25 @@ class SyncConfig:
         """The objects read from QBO, switched on, in sync order (contacts, products,
         invoices; line items come with their invoices)."""
         return tuple(k for k in ObjectKind if k is not ObjectKind.LINE_ITEMS and self.of(k).enabled)
+
+
+def _check_creation(contacts: ObjectSync, products: ObjectSync) -> None:
+    """QBO customers are created from HubSpot contacts only in two-way sync, by a stated
+    policy; items never are."""
+    if products.create_in_qbo is not None:
+        raise ConfigurationError(
+            "products never create QBO items (invoicing has no rule for it; an item needs "
+            "an income account a person chooses): create_in_qbo is for contacts"
+        )
+    policy = contacts.create_in_qbo
+    if policy is None:
+        return
+    if contacts.direction is not Direction.BOTH:
+        raise ConfigurationError(
+            "contacts create QBO customers only in two-way sync: set "
+            "direction=Direction.BOTH with create_in_qbo"
+        )
+    if policy is CustomerCreationPolicy.ONLY_IF_ELIGIBLE and contacts.contact_filter is None:
+        raise ConfigurationError(
+            "create_in_qbo=ONLY_IF_ELIGIBLE needs contact_filter= (the contact sync filter)"
+        )

@@ -96,6 +96,7 @@ from hubqbo.sync._sweep import SweepResult, due_by_date, latest_date
 from hubqbo.sync._twoway import (
     TwoWayInputs,
     TwoWayPlan,
+    apply_qbo_creates,
     apply_qbo_writes,
     patch_hubspot_ops,
     plan_two_way,
@@ -404,6 +405,7 @@ class SyncEngine:
             cursors[self._overdue_stream] = self._overdue_day
             self._overdue_day = None
         hubspot_links, hubspot_unlinks = self._hubspot_events(dirty)
+        objects = _retargeted(objects, hubspot_links)
         for obj in objects:
             if obj.refused:
                 # held-back deletions must be read again: this object's cursor stays
@@ -430,29 +432,10 @@ class SyncEngine:
     ) -> tuple[ObjectPlan, TwoWayPlan, str]:
         """Two-way sync's revision of one object's plan (``hubqbo.sync._twoway``)."""
         kind = reading.kind
-        settings = self.config.of(kind)
-        context = self._context(kind, proceed=True, quarantined=quarantined)
         mapper = self._mapper(kind)
-        realm = self._qbo.realm_id
 
         def wanted_of(record: object, qbo_id: str) -> tuple[dict[str, str], bool]:
-            if kind is ObjectKind.CONTACTS:
-                source = contact_record(
-                    record if isinstance(record, Customer) else None,
-                    realm_id=realm,
-                    settings=settings,
-                    qbo_id=qbo_id,
-                    mapper=mapper,
-                )
-            else:
-                source = product_record(
-                    record if isinstance(record, Item) else None,
-                    settings=settings,
-                    qbo_id=qbo_id,
-                    mapper=mapper,
-                )
-            ok = not source.problems and source.gone is None
-            return wanted_values(context, source, settings), ok
+            return self._wanted(kind, record, qbo_id, quarantined)
 
         row = self._store.cursor(self.tenant, _hubspot_stream(kind))
         dirty_ids = tuple(
@@ -483,11 +466,45 @@ class SyncEngine:
                 now=self._now(),
                 dirty_ids=dirty_ids,
                 quarantined=frozenset(quarantined),
+                held=frozenset(
+                    part
+                    for d in dirty
+                    if d.side == "hubspot"
+                    and d.kind == kind.value
+                    and d.record_id.startswith("merge:")
+                    for part in d.record_id.partition(":")[2].split(">")
+                ),
             ),
             reading.changes,
             planned.operations,
         )
         return attrs.evolve(planned, operations=tuple(operations)), part, position
+
+    def _wanted(
+        self, kind: ObjectKind, record: object, qbo_id: str, quarantined: Iterable[str] = ()
+    ) -> tuple[dict[str, str], bool]:
+        """A QBO customer's or item's values in HubSpot's space as a write would carry them,
+        and whether it may be written (no bad data, not gone)."""
+        settings = self.config.of(kind)
+        context = self._context(kind, proceed=True, quarantined=set(quarantined))
+        mapper = self._mapper(kind)
+        if kind is ObjectKind.CONTACTS:
+            source = contact_record(
+                record if isinstance(record, Customer) else None,
+                realm_id=self._qbo.realm_id,
+                settings=settings,
+                qbo_id=qbo_id,
+                mapper=mapper,
+            )
+        else:
+            source = product_record(
+                record if isinstance(record, Item) else None,
+                settings=settings,
+                qbo_id=qbo_id,
+                mapper=mapper,
+            )
+        ok = not source.problems and source.gone is None
+        return wanted_values(context, source, settings), ok
 
     def conflicts(self, *, include_resolved: bool = False) -> list[Conflict]:
         """Two-way conflicts kept for a person (rule ``MANUAL``), oldest first."""
@@ -1058,12 +1075,34 @@ class SyncEngine:
             raise ValueError(f"the plan is for tenant {plan.tenant!r}, not {self.tenant!r}")
         if plan.operations:
             self.ensure_properties()
+        if plan.links or plan.unlinks:
+            # HubSpot merges and deletions are facts: links move before the writes, which
+            # go to the surviving contacts (``_retargeted``) and land with their own bases
+            self._store.commit(lease, StateChange(links=plan.links, unlinks=plan.unlinks))
         operations: Sequence[PlannedOp] = plan.operations
         counts: dict[str, dict[str, int]] = {}
         errors: list[str] = []
         qbo_applied = qbo_failed = 0
+        if plan.qbo_creates:
+            qbo_applied, qbo_failed, made = apply_qbo_creates(
+                self._qbo,
+                self._store,
+                lease,
+                tenant=self.tenant,
+                plans=plan.twoway,
+                wanted_of=lambda kind, record, qbo_id: self._wanted(kind, record, qbo_id)[0],
+                run_id=run_id,
+                counts=counts,
+                errors=errors,
+            )
+            operations = [
+                op
+                for op in operations
+                if not (op.kind is ObjectKind.CONTACTS and op.qbo_id in made)
+                or op.action is not Action.CREATE
+            ]
         if plan.twoway:
-            read_back, qbo_applied, qbo_failed = apply_qbo_writes(
+            read_back, updated, update_failed = apply_qbo_writes(
                 self._qbo,  # type: ignore[arg-type]
                 self._store,
                 lease,
@@ -1075,6 +1114,7 @@ class SyncEngine:
                 errors=errors,
             )
             operations = patch_hubspot_ops(operations, plan.twoway, read_back)
+            qbo_applied, qbo_failed = qbo_applied + updated, qbo_failed + update_failed
         applier = self._applier(lease, run_id)
         report = applier.apply(operations)
         for kind_name, bucket in counts.items():
@@ -1135,12 +1175,27 @@ class SyncEngine:
             StateChange(
                 cursors=[Cursor(stream, value) for stream, value in plan.cursors.items()],
                 cleared=plan.cleared,
-                links=plan.links,
-                unlinks=plan.unlinks,
                 tallies=merge_tallies(self._refused(plan)),
             ),
         )
         return True
+
+
+def _retargeted(objects: Sequence[ObjectPlan], moved: Sequence[Link]) -> list[ObjectPlan]:
+    """The plans with each write to a contact merged away this run sent to the surviving
+    contact its link moves to (the merged-away one is archived: a write to it would fail
+    until the link moved, and the link moves only once every write landed)."""
+    to = {(link.kind, link.qbo_id): link.hubspot_id for link in moved}
+    out = []
+    for obj in objects:
+        ops = tuple(
+            attrs.evolve(op, hubspot_id=to[(op.kind.value, op.qbo_id)])
+            if op.hubspot_id and to.get((op.kind.value, op.qbo_id), op.hubspot_id) != op.hubspot_id
+            else op
+            for op in obj.operations
+        )
+        out.append(attrs.evolve(obj, operations=ops) if ops != obj.operations else obj)
+    return out
 
 
 def _relinked(link: Link, hubspot_id: str, base: Mapping[str, str]) -> Link:

@@ -34,7 +34,7 @@ from hubqbo.protocols import snapshot_hash as _store_hash
 from hubqbo.sync._config import DeletePolicy, ObjectKind, ObjectSync, WritePolicy
 
 if TYPE_CHECKING:
-    from hubqbo.sync._twoway import QboWrite, TwoWayPlan
+    from hubqbo.sync._twoway import QboCreate, QboWrite, TwoWayPlan
 
 __all__ = [
     "Action",
@@ -368,6 +368,11 @@ class SyncPlan:
         return tuple(w for t in self.twoway for w in t.qbo_writes)
 
     @property
+    def qbo_creates(self) -> tuple[QboCreate, ...]:
+        """The QBO customers two-way sync would create from new HubSpot contacts."""
+        return tuple(c for t in self.twoway for c in t.qbo_creates)
+
+    @property
     def operations(self) -> tuple[PlannedOp, ...]:
         """Every operation, objects in sync order."""
         return tuple(op for o in self.objects for op in o.operations)
@@ -375,7 +380,7 @@ class SyncPlan:
     @property
     def is_empty(self) -> bool:
         """True when nothing would be written."""
-        return not self.operations and not self.qbo_writes
+        return not self.operations and not self.qbo_writes and not self.qbo_creates
 
     def of(self, kind: ObjectKind) -> ObjectPlan:
         """The plan of one object pair (an empty one when it is off)."""

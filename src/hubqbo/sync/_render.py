@@ -41,8 +41,8 @@ def plan_text(plan: SyncPlan) -> str:
     """A plain-text summary: counts per object and action, then the operations and the
     records that need a person (first 20 of each)."""
     lines = [f"Sync plan for tenant {plan.tenant!r}: {len(plan.operations)} write(s)"]
-    if plan.qbo_writes:
-        lines[0] += f" to HubSpot, {len(plan.qbo_writes)} to QBO"
+    if plan.qbo_writes or plan.qbo_creates:
+        lines[0] += f" to HubSpot, {len(plan.qbo_writes) + len(plan.qbo_creates)} to QBO"
     for kind, counts, unchanged, skipped in _counts(plan):
         parts = ", ".join(f"{n} {a}" for a, n in counts.items() if n)
         lines.append(

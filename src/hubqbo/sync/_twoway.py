@@ -26,10 +26,11 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.errors import ApiError, HubQboError
+from hubqbo.errors import ApiError, DuplicateNameError, HubQboError
 from hubqbo.idempotency import canonical_json, derive_request_id
+from hubqbo.invoices import CustomerCreationPolicy, customer_from_buyer
 from hubqbo.mapping import Direction, MappingSet, map_record
-from hubqbo.models import CrmObjectType
+from hubqbo.models import Address, Contact, CrmObjectType, Customer
 from hubqbo.protocols import (
     Conflict,
     CrmObject,
@@ -42,6 +43,7 @@ from hubqbo.protocols import (
     StateStore,
 )
 from hubqbo.sync._config import ObjectKind, SyncConfig
+from hubqbo.sync._linking import CONTACT_PROPERTIES
 from hubqbo.sync._plan import (
     ASSOCIATION_PREFIX,
     Action,
@@ -58,16 +60,20 @@ from hubqbo.sync._threeway import (
     Side,
     compare_record,
     decide_field,
+    unique_display_name,
 )
 
 __all__ = [
     "HS_PREFIX",
     "CrmChanges",
     "LedgerWrites",
+    "QboCreate",
     "QboWrite",
     "TwoWayPlan",
     "TwoWayRecord",
+    "customer_display_name",
     "effective_directions",
+    "hubspot_read_back",
     "join_base",
     "split_base",
 ]
@@ -147,6 +153,29 @@ def join_base(raw: Mapping[str, str], settled: Mapping[str, FieldBase]) -> dict[
     return out
 
 
+def hubspot_read_back(
+    snapshot: Mapping[str, str], sent: Mapping[str, str], stored: Mapping[str, str | None]
+) -> dict[str, str]:
+    """A HubSpot write's base snapshot with HubSpot's side of each property sent set to what
+    HubSpot's answer says it stored (``#hs:<property>`` where that differs from QBO's side),
+    so a value HubSpot normalised comes back equal to the base: no echo.
+
+    Example:
+        >>> hubspot_read_back({"n": "1.5"}, {"n": "1.5"}, {"n": "1.50"})
+        {'n': '1.5', '#hs:n': '1.50'}
+    """
+    out = dict(snapshot)
+    for name in sent:
+        if name not in stored:
+            continue
+        value = stored[name] or ""
+        if value != (out.get(name) or ""):
+            out[f"{HS_PREFIX}{name}"] = value
+        else:
+            out.pop(f"{HS_PREFIX}{name}", None)
+    return out
+
+
 def effective_directions(mapping_set: MappingSet) -> dict[str, Direction]:
     """Each HubSpot property's direction in a two-way object: a mapping's own direction, and
     ``BOTH`` for HubSpot's default mappings (they are one-way only because the defaults
@@ -175,6 +204,36 @@ class QboWrite:
     """Intuit's JSON of the fields written (the mapping's HubSpot → QBO output)."""
     changes: tuple[FieldChange, ...] = ()
     label: str = ""
+
+
+@attrs.frozen
+class QboCreate:
+    """One planned QBO customer made from a new HubSpot contact (a journal operation; its
+    id is the ``requestid``).
+
+    Attributes:
+        customer: what is sent (``customer_from_buyer``: the invoicing rule), its DisplayName
+            by :func:`customer_display_name`.
+        unique_name: the DisplayName used instead when QBO says the first is taken (6240).
+        hubspot_values: the contact's mapped values: HubSpot's side of the base snapshot.
+        reason: why it is created (the policy), as the plan prints it.
+    """
+
+    op_id: str
+    kind: ObjectKind
+    hubspot_id: str
+    version: str
+    customer: Customer
+    unique_name: str
+    hubspot_values: Mapping[str, str | None] = attrs.field(hash=False)
+    reason: str = ""
+
+    def line(self) -> str:
+        """The create in one line of a plan."""
+        return (
+            f"create QBO customer {self.customer.display_name!r} from HubSpot contact "
+            f"{self.hubspot_id} (HubSpot → QBO; {self.reason})"
+        )
 
 
 @attrs.frozen
@@ -212,10 +271,14 @@ class TwoWayPlan:
     """Open conflicts (rule ``MANUAL``) to keep in the store until resolved."""
     links: tuple[Link, ...] = ()
     """Base updates with no write (both sides changed to the same value)."""
+    qbo_creates: tuple[QboCreate, ...] = ()
+    """QBO customers to create from new HubSpot contacts (``ObjectSync.create_in_qbo``)."""
+    not_created: tuple[str, ...] = ()
+    """New HubSpot contacts the policy leaves out of QBO, one line each with why."""
 
     def lines(self) -> list[str]:
         """The plan's two-way section, one line per field decision."""
-        out = []
+        out = [c.line() for c in self.qbo_creates] + list(self.not_created)
         for record in self.records:
             lines = record.lines()
             if lines:
@@ -593,6 +656,8 @@ class TwoWayInputs:
     now: dt.datetime
     dirty_ids: tuple[str, ...] = ()
     quarantined: frozenset[str] = frozenset()
+    held: frozenset[str] = frozenset()
+    """HubSpot records in a merge this run (their links move first; none is created)."""
 
 
 def plan_two_way(
@@ -610,6 +675,8 @@ def plan_two_way(
         return list(operations), TwoWayPlan(kind), cursor_text(inputs.started, None)
     directions = effective_directions(inputs.mapping_set)
     props = sorted({*directions, inputs.id_property})
+    if inputs.config.of(kind).create_in_qbo is not None:
+        props = sorted({*props, *CONTACT_PROPERTIES})
     since = position[0] - inputs.config.cdc_overlap
     hubspot: dict[str, CrmObject] = {}
     last = position
@@ -714,11 +781,304 @@ def plan_two_way(
                 )
             )
     kept = [op for op in operations if not (op.qbo_id in handled and op.action is Action.UPDATE)]
+    linked_hs = [link.hubspot_id for link in links.values()]
+    creates, left_out = plan_qbo_creates(inputs, hubspot, linked_hs, operations, directions)
     out = TwoWayPlan(
         kind,
         records=tuple(twr),
         qbo_writes=tuple(writes),
         conflicts=tuple(conflicts),
         links=tuple(base_links),
+        qbo_creates=tuple(creates),
+        not_created=tuple(left_out),
     )
     return kept + new_ops, out, cursor_text(last[0], last[1])
+
+
+# ------------------------------------------------------------------ QBO customers from contacts
+
+HS_SOURCE = "hs:"
+"""Journal ``source_id`` prefix of a QBO create: the HubSpot contact it comes from (kept apart
+from QBO ids, which are numbers too)."""
+QBO_CREATE = "qbo_create"
+"""Journal action of a QBO customer created from a HubSpot contact."""
+_DISPLAY_NAME_MAX = 500
+
+
+def customer_display_name(name: str) -> str:
+    """A name as a QBO DisplayName: whitespace collapsed, ``:`` (QBO's job separator, which
+    it refuses) replaced by ``-``, cut to QBO's 500 characters.
+
+    Example:
+        >>> customer_display_name("  Acme:  West \\t Ltd ")
+        'Acme- West Ltd'
+    """
+    return " ".join(name.replace(":", "-").split())[:_DISPLAY_NAME_MAX]
+
+
+def contact_of(obj: CrmObject) -> Contact:
+    """A HubSpot contact record as the ``Contact`` the invoicing rules and the contact sync
+    filter take."""
+    p = obj.properties
+
+    def text(name: str) -> str | None:
+        value = (p.get(name) or "").strip()
+        return value or None
+
+    address = Address(
+        lines=tuple(x for x in (text("address"),) if x),
+        city=text("city"),
+        region=text("state"),
+        postal_code=text("zip"),
+        country=text("country"),
+    )
+    return Contact(
+        id=obj.id,
+        first_name=text("firstname"),
+        last_name=text("lastname"),
+        email=text("email"),
+        phone=text("phone"),
+        company_name=text("company"),
+        address=None if address.is_empty else address,
+        updated_at=obj.updated_at,
+        properties=dict(p),
+    )
+
+
+def plan_qbo_creates(
+    inputs: TwoWayInputs,
+    hubspot: Mapping[str, CrmObject],
+    linked: Iterable[str],
+    operations: Sequence[PlannedOp],
+    names: Iterable[str],
+) -> tuple[list[QboCreate], list[str]]:
+    """The QBO customers to create from the HubSpot contacts read that have none
+    (``ObjectSync.create_in_qbo``), and a line for each contact the policy leaves out.
+
+    A contact is new when no link names it, it carries no hubqbo id (a QBO record's contact
+    already), no write of this plan targets it and no merge of this run involves it."""
+    settings = inputs.config.of(inputs.kind)
+    policy = settings.create_in_qbo
+    if inputs.kind is not ObjectKind.CONTACTS or policy is None:
+        return [], []
+    taken = set(linked) | {op.hubspot_id for op in operations if op.hubspot_id}
+    fields = sorted(set(names))
+    creates: list[QboCreate] = []
+    left_out: list[str] = []
+    for hubspot_id, obj in sorted(hubspot.items()):
+        if hubspot_id in taken or hubspot_id in inputs.held or obj.archived:
+            continue
+        if (obj.properties.get(inputs.id_property) or "").strip():
+            continue
+        contact = contact_of(obj)
+        label = contact.full_name or contact.email or ""
+        if f"{HS_SOURCE}{hubspot_id}" in inputs.quarantined:
+            left_out.append(
+                f"contact {hubspot_id} {label!r}: not created in QBO: its creates failed too "
+                f"often (engine.release(ObjectKind.CONTACTS, '{HS_SOURCE}{hubspot_id}'))"
+            )
+            continue
+        if policy is CustomerCreationPolicy.ONLY_IF_ELIGIBLE:
+            keep = settings.contact_filter
+            if keep is None or not keep(contact):
+                left_out.append(
+                    f"contact {hubspot_id} {label!r}: not created in QBO (it does not meet the "
+                    "contact sync filter; policy only_if_eligible)"
+                )
+                continue
+            reason = "new HubSpot contact meeting the contact sync filter; policy only_if_eligible"
+        else:
+            reason = "new HubSpot contact; policy always"
+        customer = customer_from_buyer(contact, None, None)
+        name = customer_display_name(customer.display_name or "")
+        if not name:
+            left_out.append(
+                f"contact {hubspot_id}: not created in QBO: no company, name or e-mail to name "
+                "the customer"
+            )
+            continue
+        version = _millis(obj.updated_at)
+        creates.append(
+            QboCreate(
+                op_id=op_id(
+                    inputs.tenant,
+                    inputs.kind,
+                    f"{HS_SOURCE}{hubspot_id}",
+                    version,
+                    None,
+                    Action.CREATE,
+                    "qbo",
+                ),
+                kind=inputs.kind,
+                hubspot_id=hubspot_id,
+                version=version,
+                customer=attrs.evolve(customer, display_name=name),
+                unique_name=unique_display_name(name, hubspot_id),
+                hubspot_values={n: obj.properties.get(n) for n in fields},
+                reason=reason,
+            )
+        )
+    return creates, left_out
+
+
+def created_base(qbo: Mapping[str, str], hubspot: Mapping[str, str | None]) -> dict[str, str]:
+    """The base snapshot of a link made by creating the QBO customer: a field both sides
+    hold (or neither) is settled as each side holds it; a field only one side holds is left
+    out, so the next run copies it over the other side's blank (hubqbo's id among them).
+
+    Example:
+        >>> created_base({"email": "a@b.co", "hubqbo_id": "9:1"}, {"email": "a@b.co"})
+        {'email': 'a@b.co'}
+    """
+    settled = {}
+    for name in sorted(set(qbo) | set(hubspot)):
+        q, h = qbo.get(name) or "", hubspot.get(name) or ""
+        if bool(q.strip()) == bool(h.strip()):
+            settled[name] = FieldBase(q, h)
+    return join_base({}, settled)
+
+
+def _fold(text: str | None) -> str:
+    return (text or "").strip().casefold()
+
+
+def _ours(
+    ledger: Any,
+    store: StateStore,
+    tenant: str,
+    create: QboCreate,
+    names: Sequence[str],
+) -> Customer | None:
+    """A QBO customer named one of ``names`` that this contact's create made (or that is
+    this contact): active, linked to no HubSpot record, and either carrying the unique name
+    with this contact's HubSpot id or the contact's e-mail (case-insensitively)."""
+    for name in names:
+        for found in ledger.find_customers(display_name=name):
+            if found.id is None or not found.active:
+                continue
+            if store.link(tenant, create.kind.value, qbo_id=found.id) is not None:
+                continue
+            if _fold(name) == _fold(create.unique_name) or _fold(found.email) == _fold(
+                create.customer.email
+            ):
+                return found  # type: ignore[no-any-return]
+    return None
+
+
+def _create_customer(
+    ledger: Any, store: StateStore, tenant: str, create: QboCreate, *, resumed: bool
+) -> Customer:
+    """Create (or find again) the QBO customer of one contact: the name rule of
+    :func:`customer_display_name` and :func:`hubqbo.sync.unique_display_name` (see
+    docs/sync.md)."""
+    first = create.customer.display_name or ""
+    if resumed:
+        # an earlier send's answer may have been lost, and Intuit does not say how long it
+        # remembers a requestid: look the customer up before sending again
+        found = _ours(ledger, store, tenant, create, [first, create.unique_name])
+        if found is not None:
+            return found
+    try:
+        return ledger.create_customer(create.customer, request_id=create.op_id)  # type: ignore[no-any-return]
+    except DuplicateNameError:
+        pass  # a customer, vendor or employee has the name (QBO fault 6240)
+    found = _ours(ledger, store, tenant, create, [first])
+    if found is not None:
+        return found  # the same person, unlinked: adopted, as invoicing adopts it
+    renamed = attrs.evolve(create.customer, display_name=create.unique_name)
+    key = derive_request_id("create:Customer:unique", create.op_id, namespace=tenant)
+    return ledger.create_customer(renamed, request_id=key)  # type: ignore[no-any-return]
+
+
+def apply_qbo_creates(
+    ledger: Any,
+    store: StateStore,
+    lease: Lease,
+    *,
+    tenant: str,
+    plans: Sequence[TwoWayPlan],
+    wanted_of: Callable[[ObjectKind, object, str], Mapping[str, str]],
+    run_id: str | None,
+    counts: dict[str, dict[str, int]],
+    errors: list[str],
+) -> tuple[int, int, set[str]]:
+    """Create each planned QBO customer once (journaled, in flight before the call, the op
+    id as ``requestid``) and link it to its contact, the base from QBO's answer and the
+    contact's values (:func:`created_base`). A contact whose earlier create is in flight or
+    failed is first looked up by DisplayName. Returns applied and failed counts and the
+    QBO ids linked (a customer found again may be in this plan's HubSpot creates: it has a
+    contact now)."""
+    applied = failed = 0
+    linked: set[str] = set()
+    for plan in plans:
+        for create in plan.qbo_creates:
+            source = f"{HS_SOURCE}{create.hubspot_id}"
+            earlier = any(
+                o.action == QBO_CREATE
+                and o.state in (OperationState.IN_FLIGHT, OperationState.FAILED)
+                for o in store.operations(tenant, kind=create.kind.value, source_id=source)
+            )
+            entry = Operation(
+                op_id=create.op_id,
+                kind=create.kind.value,
+                source_id=source,
+                source_version=create.version,
+                action=QBO_CREATE,
+                target="qbo",
+                payload=canonical_json(
+                    {"display_name": create.customer.display_name, "hubspot_id": create.hubspot_id}
+                ),
+                run_id=run_id,
+            )
+            (stored,) = store.journal(lease, [entry])
+            if stored.state.final:
+                continue
+            store.begin_operations(lease, [create.op_id])
+            try:
+                made = _create_customer(ledger, store, tenant, create, resumed=earlier)
+            except (ApiError, HubQboError) as exc:
+                failed += 1
+                taken = (
+                    f", then {create.unique_name!r}: both names are taken in QBO; rename the "
+                    "contact or the other record"
+                    if isinstance(exc, DuplicateNameError)
+                    else ""
+                )
+                errors.append(
+                    f"contact {create.hubspot_id} (QBO customer "
+                    f"{create.customer.display_name!r}{taken}): {exc}"
+                )
+                store.commit(
+                    lease,
+                    StateChange(
+                        outcomes=[
+                            OperationOutcome(create.op_id, OperationState.FAILED, error=str(exc))
+                        ]
+                    ),
+                )
+                continue
+            qbo_id = made.id or ""
+            base = created_base(wanted_of(create.kind, made, qbo_id), create.hubspot_values)
+            store.commit(
+                lease,
+                StateChange(
+                    outcomes=[
+                        OperationOutcome(create.op_id, OperationState.APPLIED, remote_id=qbo_id)
+                    ],
+                    links=[
+                        Link(
+                            kind=create.kind.value,
+                            qbo_id=qbo_id,
+                            hubspot_id=create.hubspot_id,
+                            qbo_sync_token=made.sync_token,
+                            base=canonical_json(base),
+                        )
+                    ],
+                ),
+            )
+            _log.info("created QBO customer %s for HubSpot contact %s", qbo_id, create.hubspot_id)
+            applied += 1
+            linked.add(qbo_id)
+            bucket = counts.setdefault(create.kind.value, {})
+            bucket[QBO_CREATE] = bucket.get(QBO_CREATE, 0) + 1
+    return applied, failed, linked

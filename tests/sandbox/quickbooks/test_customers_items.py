@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hubqbo.sandbox import ManualClock, QuickBooksSandbox
 from tests.sandbox.quickbooks.conftest import ClientFactory, fault_codes, query
 
@@ -195,3 +197,44 @@ def test_customer_cannot_be_deleted(connect: ClientFactory, us: str) -> None:
     client.post("/customer", json={"DisplayName": "X"})
     response = client.post("/customer?operation=delete", json={"Id": "1", "SyncToken": "0"})
     assert (400, ["500"]) == (response.status_code, fault_codes(response))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("vendor", "customer"),
+        ("employee", "customer"),
+        ("customer", "vendor"),
+        ("customer", "employee"),
+        ("vendor", "employee"),
+    ],
+)
+def test_display_name_is_one_space_for_customers_vendors_and_employees(
+    connect: ClientFactory, us: str, first: str, second: str
+) -> None:
+    """Intuit: DisplayName is unique across customers, vendors and employees: a name one of
+    them uses is refused for another with 6240, case-insensitively; another name is fine, and
+    a record keeps its own name on update."""
+    client = connect(us)
+    made = client.post(f"/{first}", json={"DisplayName": "Acme Inc"})
+    assert made.status_code == 200
+    taken = client.post(f"/{second}", json={"DisplayName": "ACME inc"})
+    assert (400, ["6240"]) == (taken.status_code, fault_codes(taken))
+    assert client.post(f"/{second}", json={"DisplayName": "Acme Inc (2)"}).status_code == 200
+    own = made.json()[first.title()]
+    again = client.post(
+        f"/{first}", json={"Id": own["Id"], "SyncToken": own["SyncToken"], "sparse": True}
+    )
+    assert again.status_code == 200
+
+
+def test_an_inactive_vendor_frees_its_name(connect: ClientFactory, us: str) -> None:
+    """As for customers, a vendor made inactive keeps its name with " (deleted)"."""
+    client = connect(us)
+    vendor = client.post("/vendor", json={"DisplayName": "Acme Inc"}).json()["Vendor"]
+    gone = client.post(
+        "/vendor",
+        json={**{k: vendor[k] for k in ("Id", "SyncToken")}, "sparse": True, "Active": False},
+    )
+    assert gone.json()["Vendor"]["DisplayName"] == "Acme Inc (deleted)"
+    assert client.post("/customer", json={"DisplayName": "Acme Inc"}).status_code == 200

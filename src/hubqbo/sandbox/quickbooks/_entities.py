@@ -2,7 +2,8 @@
 
 Why: these are the rules integrations trip over, so the sandbox applies them as QBO does, before
 any write: SyncToken optimistic concurrency (5010), case-insensitive unique DisplayName (6240, no
-``:``), DocNumber assignment (none when custom transaction numbers are on) and uniqueness (6140),
+``:``; one name space for customers, vendors and employees), DocNumber assignment (none when
+custom transaction numbers are on) and uniqueness (6140),
 ``Amount == Qty × UnitPrice`` on item lines (6070), a tax code on every non-US line (6000),
 references to missing or inactive records (610), a foreign currency only with multicurrency,
 server-computed totals, tax and balances, payments linked both ways, and void zeroing amounts.
@@ -29,6 +30,7 @@ from hubqbo.sandbox.quickbooks._wire import QboFault, qbo_date, qbo_time
 
 __all__ = [
     "KNOWN_PROPERTIES",
+    "NAME_ENTITIES",
     "WRITABLE_ENTITIES",
     "delete",
     "invoice_pdf",
@@ -46,6 +48,14 @@ Record = dict[str, Any]
 def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
+
+_NAME_BASE = (
+    "Active AlternatePhone CompanyName CustomField DefaultTaxCodeRef DisplayName FamilyName Fax "
+    "FullyQualifiedName GivenName Id IntuitId MetaData MiddleName Mobile Organization "
+    "OtherContactInfo PrimaryEmailAddr PrimaryPhone PrintOnCheckName Suffix SyncToken Title "
+    "UserId V4IDPseudonym WebAddr domain sparse status"
+)
+"""NameBase's properties (IntuitNamesTypes.xsd), shared by customers, vendors and employees."""
 
 # Top-level properties per entity, from Intuit's XSD (Finance.xsd / IntuitNamesTypes.xsd).
 KNOWN_PROPERTIES: dict[str, frozenset[str]] = {
@@ -110,8 +120,24 @@ KNOWN_PROPERTIES: dict[str, frozenset[str]] = {
         "DiscountPercent DueDays DueNextMonthDays Id MetaData Name SalesTermEx SyncToken Type "
         "domain sparse status"
     ),
+    "Vendor": _names(
+        _NAME_BASE + " APAccountRef AcctNum AltContactName Balance BillAddr BillRate "
+        "BusinessNumber CISRate CompanyRegistrationNumber ContactName CostRate CreditLimit "
+        "CurrencyRef GSTIN GSTRegistrationType HasTPAR IsSubContractor Notes OpenBalanceDate "
+        "OtherAddr ParentRef PrefillAccountRef ShipAddr Source SubcontractorType T4AEligible "
+        "T5018Eligible TDSEnabled TaxCountry TaxIdentifier TaxReportingBasis TermRef Vendor1099 "
+        "VendorEx VendorTypeRef"
+    ),
+    "Employee": _names(
+        _NAME_BASE + " BillRate BillableTime BirthDate CostRate EmployeeEx EmployeeNumber "
+        "EmployeeType Gender HiredDate Notes OtherAddr PrimaryAddr ReleasedDate SSN UseTimeEntry"
+    ),
 }
-WRITABLE_ENTITIES = ("Customer", "Invoice", "Item", "Payment", "Term")
+WRITABLE_ENTITIES = ("Customer", "Employee", "Invoice", "Item", "Payment", "Term", "Vendor")
+NAME_ENTITIES = ("Customer", "Vendor", "Employee")
+"""Entities sharing one DisplayName space: a name a vendor or employee uses is taken for a
+customer too (Intuit: "DisplayName must be unique across all Customer, Vendor and Employee
+records"; QBO answers 6240 "Duplicate Name Exists Error")."""
 _SYSTEM_KEYS = ("Id", "SyncToken", "MetaData", "domain", "sparse", "status")
 _DELETED = " (deleted)"
 _ITEM_TYPES = ("Service", "NonInventory", "Inventory", "Group", "Category", "Bundle")
@@ -205,9 +231,16 @@ def _check_name_chars(name: str, element: str) -> None:
 
 
 def _unique(realm: Realm, entity: str, name: str, own_id: str | None) -> None:
-    """6240 when another record of ``entity`` already uses ``name`` (case-insensitively)."""
-    owner = realm.owner(entity, name)
-    if owner is None or owner == own_id:
+    """6240 when another record of ``entity`` already uses ``name`` (case-insensitively); for
+    customers, vendors and employees, another record of any of the three."""
+    shared = NAME_ENTITIES if entity in NAME_ENTITIES else (entity,)
+    taken = [
+        (other, owner)
+        for other in shared
+        if (owner := realm.owner(other, name)) is not None
+        and not (other == entity and owner == own_id)
+    ]
+    if not taken:
         return
     detail = "The name supplied already exists. : null"
     if entity == "Item":
@@ -797,8 +830,34 @@ def _links(payment: Record) -> list[tuple[str, Decimal]]:
     ]
 
 
+def _build_name(entity: str) -> Callable[[Realm, Record, Record | None, dt.datetime], Record]:
+    """A vendor or employee: the DisplayName rules customers follow (made from the person's
+    or company's name when absent, no ``:``, unique across customers, vendors and employees;
+    an inactive one's name is kept with " (deleted)" and no longer taken)."""
+
+    def build(realm: Realm, data: Record, existing: Record | None, now: dt.datetime) -> Record:
+        del now
+        active = _bool(data.get("Active", True))
+        name = _name_with_state(_display_name(data), True)
+        _check_name_chars(name, "DisplayName")
+        if active:
+            _unique(realm, entity, name, existing["Id"] if existing else None)
+        record: Record = {key: value for key, value in data.items() if key not in _SYSTEM_KEYS}
+        stored = _name_with_state(name, active)
+        record.update(DisplayName=stored, PrintOnCheckName=record.get("PrintOnCheckName", name))
+        record["Active"] = active
+        if entity == "Vendor":
+            record.setdefault("Balance", Decimal(0))
+            record["CurrencyRef"] = currency_ref(_currency(realm, data.get("CurrencyRef")))
+        return record
+
+    return build
+
+
 _BUILDERS: dict[str, Callable[[Realm, Record, Record | None, dt.datetime], Record]] = {
     "Customer": _build_customer,
+    "Vendor": _build_name("Vendor"),
+    "Employee": _build_name("Employee"),
     "Item": _build_item,
     "Term": _build_term,
     "Invoice": _build_invoice,

@@ -45,6 +45,7 @@ EMULATED_ENTITIES = (
     "Account",
     "CompanyInfo",
     "Customer",
+    "Employee",
     "Invoice",
     "Item",
     "Payment",
@@ -52,6 +53,7 @@ EMULATED_ENTITIES = (
     "TaxCode",
     "TaxRate",
     "Term",
+    "Vendor",
 )
 # Real QBO entities the sandbox keeps none of: queries on them answer an empty QueryResponse.
 _OTHER_ENTITIES = (
@@ -64,7 +66,6 @@ _OTHER_ENTITIES = (
     "CreditMemo",
     "Department",
     "Deposit",
-    "Employee",
     "Estimate",
     "ExchangeRate",
     "JournalEntry",
@@ -76,7 +77,6 @@ _OTHER_ENTITIES = (
     "TaxAgency",
     "TimeActivity",
     "Transfer",
-    "Vendor",
     "VendorCredit",
 )
 KNOWN_ENTITIES = {name.lower(): name for name in EMULATED_ENTITIES + _OTHER_ENTITIES}

@@ -113,7 +113,14 @@ _ACCOUNTS: list[tuple[str, str, str, str]] = [
 
 
 # Names QBO keeps unique (case-insensitively) per entity, and references kept as indexes.
-_UNIQUE_FIELDS = {"Customer": "DisplayName", "Item": "Name", "Term": "Name", "Invoice": "DocNumber"}
+_UNIQUE_FIELDS = {
+    "Customer": "DisplayName",
+    "Vendor": "DisplayName",
+    "Employee": "DisplayName",
+    "Item": "Name",
+    "Term": "Name",
+    "Invoice": "DocNumber",
+}
 _PARENT_FIELDS = {"Invoice": "CustomerRef", "Customer": "ParentRef", "Payment": "CustomerRef"}
 
 

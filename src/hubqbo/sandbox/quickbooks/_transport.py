@@ -412,6 +412,22 @@ class QuickBooksSandbox(httpx.BaseTransport):
         """Seed a customer; returns its id. ``fields`` are QBO Customer properties."""
         return self.create(realm_id, "Customer", {"DisplayName": display_name, **fields})
 
+    def forget_request_ids(self, realm_id: str | None = None) -> None:
+        """Forget the answers kept to replay ``requestid`` re-sends (of one realm, or all).
+        Intuit does not document how long QBO remembers a requestid: after this, a re-sent
+        write is applied again, as it may be by QBO once it has forgotten."""
+        with self._lock:
+            for realm in [self._realm(realm_id)] if realm_id else self._realms.values():
+                realm.replays.clear()
+
+    def add_vendor(self, realm_id: str, display_name: str, **fields: Any) -> str:
+        """Seed a vendor; returns its id. Its DisplayName is taken for customers too (6240)."""
+        return self.create(realm_id, "Vendor", {"DisplayName": display_name, **fields})
+
+    def add_employee(self, realm_id: str, display_name: str, **fields: Any) -> str:
+        """Seed an employee; returns its id. Its DisplayName is taken for customers too."""
+        return self.create(realm_id, "Employee", {"DisplayName": display_name, **fields})
+
     def add_item(
         self, realm_id: str, name: str, unit_price: Decimal | str | int = 0, **fields: Any
     ) -> str:
