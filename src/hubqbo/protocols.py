@@ -868,6 +868,8 @@ class Run:
     ended_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
     counts: Mapping[str, int] = attrs.field(factory=dict, converter=_int_map)
     error: str | None = None
+    mapping_version: str | None = None
+    """The mapping sets the run used (``kind:vN:digest`` per object, space-separated)."""
 
 
 @attrs.frozen
@@ -1080,8 +1082,11 @@ class StateStore(Protocol):
         """The tenant's lease as stored (possibly expired), if any."""
         ...
 
-    def start_run(self, lease: Lease, kind: str = "sync") -> Run:
-        """Open a run under ``lease``. An open run of an older epoch (its holder died) is
+    def start_run(
+        self, lease: Lease, kind: str = "sync", *, mapping_version: str | None = None
+    ) -> Run:
+        """Open a run under ``lease``, recording the mapping sets it uses
+        (``mapping_version``). An open run of an older epoch (its holder died) is
         closed as ``abandoned`` first.
 
         Raises:

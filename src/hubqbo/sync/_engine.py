@@ -107,6 +107,10 @@ __all__ = ["SyncCrm", "SyncEngine", "SyncLedger"]
 _log = logging.getLogger("hubqbo.sync")
 
 PARKED_STREAM = "hubspot:parked_until"
+RUN_KIND_SYNC = "sync"
+"""The run kind of ``apply`` and ``run`` in the store's run history."""
+RUN_KIND_SWEEP = "sweep"
+"""The run kind of the daily sweep's run (``SyncEngine.sweep``)."""
 
 
 @runtime_checkable
@@ -246,6 +250,17 @@ class SyncEngine:
         if kind is ObjectKind.INVOICES:
             return self._invoice_props.qbo_ref
         return self.config.id_property
+
+    @property
+    def mapping_version(self) -> str:
+        """The mapping sets runs use, as recorded on each run's row and result:
+        ``kind:vN:digest`` (the first 12 hex digits of ``MappingSet.digest``) per mapped object
+        switched on, space-separated — two runs with the same text used the same mappings."""
+        parts = []
+        for kind in self.config.enabled_kinds:
+            mappings = self.config.mapping_set(kind)
+            parts.append(f"{kind.value}:v{mappings.version}:{mappings.digest[:12]}")
+        return " ".join(parts)
 
     def _stream(self, kind: ObjectKind) -> str:
         return f"qbo:{self._qbo.realm_id}:{kind.entity}"
@@ -972,9 +987,10 @@ class SyncEngine:
         """Write exactly the plan's operations, once (see ``hubqbo.sync._apply``)."""
         return self._locked(lambda lease, run_id: self._apply(plan, lease, run_id))
 
-    def run(self, *, proceed: bool = False) -> SyncResult:
+    def run(self, *, proceed: bool = False, kind: str = RUN_KIND_SYNC) -> SyncResult:
         """Complete what an interrupted run left in flight, then plan and apply; safe to
-        repeat."""
+        repeat. ``kind`` names the run in the store's run history (``"sweep"`` for
+        :meth:`sweep`'s)."""
 
         def body(lease: Lease, run_id: str) -> SyncResult:
             resumed = self._applier(lease, run_id).resume()
@@ -988,7 +1004,7 @@ class SyncEngine:
                 )
             return result
 
-        return self._locked(body)
+        return self._locked(body, kind=kind)
 
     def sweep(self) -> SweepResult:
         """The daily sweep (``hubqbo.sync._sweep``): mark dirty the invoices whose status
@@ -1008,9 +1024,13 @@ class SyncEngine:
         self._store.mark_dirty(
             self.tenant, [DirtyMark("qbo", ObjectKind.INVOICES.entity, i, now) for i in due]
         )
-        return SweepResult(tenant=self.tenant, today=today, due=due, result=self.run())
+        return SweepResult(
+            tenant=self.tenant, today=today, due=due, result=self.run(kind=RUN_KIND_SWEEP)
+        )
 
-    def _locked(self, body: Callable[[Lease, str], SyncResult]) -> SyncResult:
+    def _locked(
+        self, body: Callable[[Lease, str], SyncResult], *, kind: str = RUN_KIND_SYNC
+    ) -> SyncResult:
         parked = self._parked()
         if parked is not None:
             return SyncResult(
@@ -1019,7 +1039,8 @@ class SyncEngine:
                 errors=(f"parked until {parked.isoformat()} (HubSpot's daily limit)",),
             )
         lease = self._lease()
-        run = self._store.start_run(lease)
+        mapping_version = self.mapping_version
+        run = self._store.start_run(lease, kind, mapping_version=mapping_version)
         try:
             result = body(lease, run.run_id)
         except BaseException as exc:
@@ -1036,7 +1057,7 @@ class SyncEngine:
             error="; ".join(result.errors) or None,
         )
         self._store.release_lease(lease)
-        return attrs.evolve(result, run_id=run.run_id)
+        return attrs.evolve(result, run_id=run.run_id, mapping_version=mapping_version)
 
     def _apply(self, plan: SyncPlan, lease: Lease, run_id: str | None) -> SyncResult:
         if plan.tenant != self.tenant:

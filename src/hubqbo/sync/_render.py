@@ -139,6 +139,8 @@ def result_text(result: SyncResult) -> str:
     for e in result.errors[:_SHOWN]:
         lines.append(f"  error: {e}")
     lines.append(f"  cursors {'moved' if result.cursors_moved else 'unmoved'}")
+    if result.mapping_version:
+        lines.append(f"  mappings {result.mapping_version}")
     return "\n".join(lines)
 
 
