@@ -53,6 +53,7 @@ from hubqbo.protocols import (
 from hubqbo.sync._config import ObjectKind
 from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
 from hubqbo.sync._result import Quarantined
+from hubqbo.sync._rollup import ROLLUP_ACTION, needs_rollup, rollup_marker
 
 __all__ = [
     "FLAG_PREFIX",
@@ -87,6 +88,8 @@ class ApplyReport:
     events: int = 0
     touched: dict[ObjectKind, set[str]] = attrs.field(factory=lambda: defaultdict(set))
     """QBO ids written per object (the invoices whose deals need a roll-up)."""
+    applied_ops: set[str] = attrs.field(factory=set)
+    """The record operations applied (their deal roll-up markers are ready)."""
 
     def count(self, kind: ObjectKind, action: Action) -> None:
         bucket = self.counts[kind.value]
@@ -227,7 +230,11 @@ class Applier:
 
     def resume(self) -> ApplyReport:
         """Re-send every operation left in flight by an interrupted run (same payload)."""
-        entries = self._store.operations(self._tenant, states=[OperationState.IN_FLIGHT])
+        entries = [
+            e
+            for e in self._store.operations(self._tenant, states=[OperationState.IN_FLIGHT])
+            if e.action != ROLLUP_ACTION  # deal roll-ups are the engine's (``_rollup``)
+        ]
         ops = [op for op in (op_from_journal(e) for e in entries) if op is not None]
         if ops:
             _log.info("resuming %d operation(s) left in flight", len(ops))
@@ -252,6 +259,10 @@ class Applier:
                     run_id=self._run_id,
                 )
                 for op in chunk
+            ]
+            # an invoice write's deal roll-up, made durable with the write (``_rollup``)
+            entries += [
+                rollup_marker(self._tenant, op, self._run_id) for op in chunk if needs_rollup(op)
             ]
             for entry in self._store.journal(self.lease, entries):
                 stored[entry.op_id] = entry
@@ -343,6 +354,7 @@ class Applier:
             self.report.applied += 1
             self.report.count(kind, op.action)
             self.report.touched[kind].add(op.qbo_id)
+            self.report.applied_ops.add(op.op_id)
         self._store.commit(
             self.lease,
             StateChange(outcomes=outcomes, links=links, events=events, tallies=tallies),

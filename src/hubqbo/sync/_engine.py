@@ -82,6 +82,7 @@ from hubqbo.sync._plan import (
     wanted_values,
 )
 from hubqbo.sync._result import SyncResult
+from hubqbo.sync._rollup import DealRollups
 from hubqbo.sync._source import (
     Mapper,
     contact_record,
@@ -511,6 +512,8 @@ class SyncEngine:
         out: dict[ObjectKind, set[str]] = {}
         released = self._released()
         for entry in self._store.operations(self.tenant, states=[OperationState.FAILED]):
+            if entry.kind not in _KIND_NAMES:
+                continue  # a deal roll-up (``_rollup``): retried by every run, not a record
             floor = released.get((entry.kind, entry.source_id), 0)
             if entry.attempts >= floor + self._max_attempts:
                 out.setdefault(ObjectKind(entry.kind), set()).add(entry.source_id)
@@ -1088,42 +1091,30 @@ class SyncEngine:
         report.applied += qbo_applied
         report.failed += qbo_failed
         report.errors.extend(errors)
-        if report.touched.get(ObjectKind.INVOICES) and report.parked_until is None:
-            self._refresh_deals(sorted(report.touched[ObjectKind.INVOICES]), applier.lease, report)
+        if self.config.invoices.enabled and report.parked_until is None:
+            self._refresh_deals(applier.lease, run_id, report)
         moved = self._finish(plan, applier.lease, report)
         return _result(self.tenant, report, moved)
 
-    def _refresh_deals(self, invoice_ids: Sequence[str], lease: Lease, report: ApplyReport) -> None:
+    def _refresh_deals(self, lease: Lease, run_id: str | None, report: ApplyReport) -> None:
         """Recompute the roll-up (C1-C3) of every deal whose invoices changed, with
         ``InvoiceBuilder.refresh_deal`` (one implementation), and put its changes in the
-        outbox (C4). Idempotent: a roll-up already current costs no write."""
-        links = self._store.links(self.tenant, ObjectKind.INVOICES.value, qbo_ids=invoice_ids)
-        deals: set[str] = set()
-        try:
-            found = self._crm.associated_ids(
-                CrmObjectType.INVOICE, [link.hubspot_id for link in links], CrmObjectType.DEAL
-            )
-        except ApiError as failed:
-            report.errors.append(f"deals of the changed invoices: {failed}")
-            return
-        for ids in found.values():
-            deals.update(ids)
-        if not deals:
-            return
-        builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
-        events: list[OutboxEvent] = []
-        for deal_id in sorted(deals):
-            try:
-                refreshed = builder.refresh_deal(deal_id)
-            except ApiError as failed:
-                report.errors.append(f"roll-up of deal {deal_id}: {failed}")
-                continue
-            events.extend(
-                _outbox(e, self.tenant) for e in refreshed.events if e.kind == "deal_rollup_changed"
-            )
-        if events:
-            self._store.commit(lease, StateChange(events=events))
-            report.events += len(events)
+        outbox (C4) — each deal's roll-up a journal operation, so a crash between an invoice
+        write and its deal's roll-up never skips it (``hubqbo.sync._rollup``). A roll-up
+        already current costs no write."""
+        rollups = DealRollups(
+            self._crm,
+            self._store,
+            lambda: InvoiceBuilder(self._crm, self._qbo, now=self._now),
+            tenant=self.tenant,
+            lease=lease,
+            run_id=run_id,
+            outbox=lambda event: _outbox(event, self.tenant),
+            max_attempts=self._max_attempts,
+        )
+        rollups.run(report.applied_ops)
+        report.errors.extend(rollups.errors)
+        report.events += rollups.events
 
     def _finish(self, plan: SyncPlan, lease: Lease, report: ApplyReport) -> bool:
         """Move the cursors (and clear the dirty inbox) only when every write landed."""
@@ -1200,6 +1191,8 @@ def _outbox(event: object, tenant: str) -> OutboxEvent:
         payload=payload,
     )
 
+
+_KIND_NAMES = frozenset(k.value for k in ObjectKind)
 
 _HUBSPOT_CHANGES = frozenset({"creation", "change", "propertyChange", "restore"})
 """HubSpot webhook operations that make a record worth re-reading in two-way sync."""
