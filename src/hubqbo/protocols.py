@@ -489,6 +489,16 @@ class CrmRecordStore(Protocol):
         """Create the CRM's default association for each pair."""
         ...
 
+    def dissociate_records(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+    ) -> None:
+        """Remove every association between each pair (a pair not associated is not an
+        error); raises ``ApiError`` when the CRM refuses."""
+        ...
+
     def associated_ids(
         self,
         from_type: CrmObjectType,

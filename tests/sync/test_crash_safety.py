@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hubqbo.sandbox import Fault, FaultPlan
-from hubqbo.sync import ObjectSync, SyncConfig
+from hubqbo.sync import Action, ObjectKind, ObjectSync, SyncConfig
 from tests.sync._world import World, props
 
 ALL = SyncConfig(invoices=ObjectSync())
@@ -64,3 +64,81 @@ def test_a_rollup_interrupted_after_its_invoice_write_is_completed_by_the_next_r
     world.later()
     again = world.engine(ALL).run()
     assert (again.applied, _rollup_events(world)) == (0, events + 1)
+
+
+def _contacts_of_invoice(world: World, record_id: str) -> list[str]:
+    return sorted(a.to_id for a in world.crm.associations("invoices", record_id, "contacts"))  # type: ignore[arg-type]
+
+
+def _companies_of_invoice(world: World, record_id: str) -> list[str]:
+    return sorted(a.to_id for a in world.crm.associations("invoices", record_id, "companies"))  # type: ignore[arg-type]
+
+
+def test_an_invoice_moved_to_another_customer_keeps_only_the_new_contact_and_company(
+    world: World,
+) -> None:
+    old_company = world.hs.create("companies", {"name": "Acme Inc"})
+    new_company = world.hs.create("companies", {"name": "Globex"})
+    for email, company in (("ann@acme.example", old_company), ("bob@globex.example", new_company)):
+        contact = world.hs.create("contacts", {"email": email})
+        world.crm.associate("contacts", contact, "companies", company, type_id=1)  # type: ignore[arg-type]
+    acme = world.customer("Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    globex = world.customer("Globex", PrimaryEmailAddr={"Address": "bob@globex.example"})
+    item = world.qbo.add_item(world.realm, "Audit", 500, Sku="AUD")
+    invoice = world.qbo.add_invoice(world.realm, acme, [(item, 2, 500)])
+    engine = world.engine(ALL)
+    assert engine.run().ok
+    contacts = {props(c)["email"]: c["id"] for c in world.contacts()}
+    (record,) = world.hs.records("invoices")
+    assert _contacts_of_invoice(world, record["id"]) == [contacts["ann@acme.example"]]
+    world.later()
+    world.edit("Invoice", invoice, CustomerRef={"value": globex})
+    world.later()
+    plan = engine.plan()
+    moved = [
+        (op.action.value, op.to_type.value if op.to_type else "", op.to_id)
+        for op in plan.of(ObjectKind.INVOICES).operations
+        if op.action in (Action.ASSOCIATE, Action.DISSOCIATE)
+    ]
+    assert sorted(moved) == sorted(
+        [
+            ("dissociate", "contacts", acme),
+            ("associate", "contacts", globex),
+            ("dissociate", "companies", old_company),
+            ("associate", "companies", new_company),
+        ]
+    )
+    result = engine.apply(plan)
+    assert result.ok, result.errors
+    assert result.counts["invoices"]["dissociate"] == 2
+    assert _contacts_of_invoice(world, record["id"]) == [contacts["bob@globex.example"]]
+    assert _companies_of_invoice(world, record["id"]) == [new_company]
+    world.later()
+    assert engine.run().applied == 0
+
+
+def test_a_failed_association_removal_is_retried_before_the_new_association(
+    world: World,
+) -> None:
+    acme = world.customer("Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    globex = world.customer("Globex", PrimaryEmailAddr={"Address": "bob@globex.example"})
+    item = world.qbo.add_item(world.realm, "Audit", 500, Sku="AUD")
+    invoice = world.qbo.add_invoice(world.realm, acme, [(item, 2, 500)])
+    engine = world.engine(ALL)
+    assert engine.run().ok
+    world.later()
+    world.edit("Invoice", invoice, CustomerRef={"value": globex})
+    world.later()
+    world.hs.faults = FaultPlan.scripted(
+        [Fault.server_error(503, path=r"/invoices/contacts/batch/archive")] * 10
+    )
+    failed = engine.run()
+    assert not failed.ok
+    (record,) = world.hs.records("invoices")
+    contacts = {props(c)["email"]: c["id"] for c in world.contacts()}
+    # nothing half-done: the old contact stays until its removal lands, the new one waits
+    assert _contacts_of_invoice(world, record["id"]) == [contacts["ann@acme.example"]]
+    world.hs.faults = FaultPlan.none()
+    world.later()
+    assert engine.run().ok
+    assert _contacts_of_invoice(world, record["id"]) == [contacts["bob@globex.example"]]

@@ -219,8 +219,8 @@ class Applier:
                 if not mine:
                     continue
                 live = self._journal(mine)
-                self._records(kind, [op for op in live if op.action is not Action.ASSOCIATE])
-                self._associations(kind, [op for op in live if op.action is Action.ASSOCIATE])
+                self._records(kind, [op for op in live if op.action not in _LINKING])
+                self._associations(kind, [op for op in live if op.action in _LINKING])
         except Parked as parked:
             self.report.parked_until = parked.until
             self.report.errors.append(
@@ -448,6 +448,7 @@ class Applier:
             for link in self._store.links(self._tenant, to_kind.value, qbo_ids=sorted(ids)):
                 targets[(to_kind, link.qbo_id)] = link.hubspot_id
         groups: dict[CrmObjectType, list[tuple[PlannedOp, str, str]]] = defaultdict(list)
+        removals: dict[CrmObjectType, list[tuple[PlannedOp, str, str]]] = defaultdict(list)
         unresolved: list[OperationOutcome] = []
         for op in ops:
             source = sources.get(op.qbo_id)
@@ -463,9 +464,31 @@ class Applier:
                 )
                 self.report.skipped += 1
                 continue
-            groups[op.to_type].append((op, source.hubspot_id, target))
+            chosen = removals if op.action is Action.DISSOCIATE else groups
+            chosen[op.to_type].append((op, source.hubspot_id, target))
         if unresolved:
             self._store.commit(self.lease, StateChange(outcomes=unresolved))
+        kept: set[tuple[str, CrmObjectType]] = set()
+        for to_type, entries in removals.items():
+            for start in range(0, len(entries), ASSOCIATION_BATCH):
+                kept |= self._dissociate(kind, to_type, entries[start : start + ASSOCIATION_BATCH])
+        if kept:  # a new association waits until the old one is gone (the next run retries)
+            waiting = [
+                OperationOutcome(
+                    op.op_id,
+                    OperationState.FAILED,
+                    error=f"waits for the removal of its old {to_type.value} association",
+                )
+                for to_type, entries in groups.items()
+                for op, _, _ in entries
+                if (op.qbo_id, to_type) in kept
+            ]
+            self.report.failed += len(waiting)
+            self._store.commit(self.lease, StateChange(outcomes=waiting))
+            groups = {
+                t: [e for e in entries if (e[0].qbo_id, t) not in kept]
+                for t, entries in groups.items()
+            }
         for to_type, entries in groups.items():
             for start in range(0, len(entries), ASSOCIATION_BATCH):
                 self._associate(kind, to_type, entries[start : start + ASSOCIATION_BATCH], sources)
@@ -509,6 +532,38 @@ class Applier:
         for link in links:  # the next association group of the same record builds on it
             sources[link.qbo_id] = link
         self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links))
+
+    def _dissociate(
+        self,
+        kind: ObjectKind,
+        to_type: CrmObjectType,
+        entries: Sequence[tuple[PlannedOp, str, str]],
+    ) -> set[tuple[str, CrmObjectType]]:
+        """Remove old associations (one batch); the records whose removal failed."""
+        ops = [op for op, _, _ in entries]
+        attempts = self._begin(ops)
+        pairs = [(a, b) for _, a, b in entries]
+
+        def dissociate() -> bool:
+            self._crm.dissociate_records(kind.crm_type, to_type, pairs)
+            return True
+
+        answer, failed = self._call(dissociate, ops, attempts)
+        if answer is None:
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return {(op.qbo_id, to_type) for op in ops}
+        outcomes = []
+        for op, _, target in entries:
+            outcomes.append(OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=target))
+            self.report.applied += 1
+            self.report.count(kind, op.action)
+        self._store.commit(self.lease, StateChange(outcomes=outcomes))
+        return set()
+
+
+_LINKING = frozenset({Action.ASSOCIATE, Action.DISSOCIATE})
+"""Operations on associations (applied after the records of their object)."""
 
 
 def _rebased(link: Link, base: Mapping[str, str]) -> Link:

@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 __all__ = ["plan_html", "plan_text", "result_html", "result_text"]
 
-_ACTIONS = (Action.CREATE, Action.UPDATE, Action.MARK, Action.ARCHIVE, Action.ASSOCIATE)
+_ACTIONS = (
+    Action.CREATE,
+    Action.UPDATE,
+    Action.MARK,
+    Action.ARCHIVE,
+    Action.ASSOCIATE,
+    Action.DISSOCIATE,
+)
 _SHOWN = 20
 
 

@@ -57,7 +57,10 @@ _INVOICES = ObjectKind.INVOICES.value
 
 def needs_rollup(op: PlannedOp) -> bool:
     """True for an invoice record write (its deals' roll-ups follow it)."""
-    return op.kind is ObjectKind.INVOICES and op.action is not Action.ASSOCIATE
+    return op.kind is ObjectKind.INVOICES and op.action not in (
+        Action.ASSOCIATE,
+        Action.DISSOCIATE,
+    )
 
 
 def rollup_marker(tenant: str, op: PlannedOp, run_id: str | None) -> Operation:
