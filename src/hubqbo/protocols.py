@@ -476,6 +476,33 @@ class CrmRecordStore(Protocol):
         """Update records by CRM id (``(id, properties)`` pairs)."""
         ...
 
+    def create_records(
+        self,
+        object_type: CrmObjectType,
+        records: Sequence[Mapping[str, str]],
+        *,
+        id_property: str,
+    ) -> list[WriteOutcome]:
+        """Create records (never retried: a create is not idempotent); outcomes matched to
+        the inputs by the value of ``id_property`` each carries."""
+        ...
+
+    def find_records(
+        self,
+        object_type: CrmObjectType,
+        property_name: str,
+        values: Sequence[str],
+        *,
+        properties: Sequence[str] = (),
+    ) -> list[CrmObject]:
+        """Live records whose ``property_name`` (unique or not) holds one of ``values``."""
+        ...
+
+    def unique_properties(self, object_type: CrmObjectType) -> frozenset[str]:
+        """The names of the properties of ``object_type`` whose values are unique (usable
+        by ``upsert_records`` and ``read_records(id_property=...)``)."""
+        ...
+
     def archive_records(self, object_type: CrmObjectType, ids: Sequence[str]) -> None:
         """Archive records (a record already gone is not an error)."""
         ...

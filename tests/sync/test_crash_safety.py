@@ -3,11 +3,13 @@ written is completed by the next run, with its event written once."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from hubqbo.sandbox import Fault, FaultPlan
 from hubqbo.sync import Action, ObjectKind, ObjectSync, SyncConfig
-from tests.sync._world import World, props
+from tests.sync._world import World, make_world, props
 
 ALL = SyncConfig(invoices=ObjectSync())
 
@@ -142,3 +144,83 @@ def test_a_failed_association_removal_is_retried_before_the_new_association(
     world.later()
     assert engine.run().ok
     assert _contacts_of_invoice(world, record["id"]) == [contacts["bob@globex.example"]]
+
+
+# --------------------------------------------------------------------- look-up before create
+
+_ID_PROPERTY = {
+    "products": "hubqbo_id",
+    "line_items": "hubqbo_id",
+    "invoices": "qbo_invoice_ref",
+}
+
+
+def _strict_world() -> tuple[World, str]:
+    """A portal that refuses unique-value properties where HubSpot does not document them
+    (products, line items, invoices), with one customer, item and invoice in QBO."""
+    world = make_world(strict_unique_properties=True)
+    customer = world.customer("Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    item = world.qbo.add_item(world.realm, "Audit", 500, Sku="AUD")
+    invoice = world.qbo.add_invoice(world.realm, customer, [(item, 2, 500)])
+    return world, invoice
+
+
+def _by_id_property(world: World, object_type: str) -> Counter[str]:
+    prop = _ID_PROPERTY[object_type]
+    return Counter(str(props(r).get(prop)) for r in world.hs.records(object_type))
+
+
+@pytest.mark.parametrize("object_type", ["products", "invoices", "line_items"])
+def test_a_create_whose_answer_was_lost_is_adopted_by_the_next_run(object_type: str) -> None:
+    world, invoice = _strict_world()
+    world.hs.faults = FaultPlan.scripted(
+        [Fault.reset_after_apply(method="POST", path=rf"/{object_type}/batch/create$")]
+    )
+    first = world.engine(ALL).run()
+    assert not first.ok  # the create landed, its answer did not
+    assert len(world.hs.records(object_type)) == 1
+    world.later()
+    again = world.engine(ALL).run()
+    assert again.ok, again.errors
+    for each in ("products", "invoices", "line_items"):
+        counts = _by_id_property(world, each)
+        assert list(counts.values()) == [1], (each, counts)
+    (record,) = world.hs.records("invoices")
+    assert props(record)["qbo_invoice_ref"] == f"{world.realm}:{invoice}"
+    (contact,) = world.contacts()
+    assert _contacts_of_invoice(world, record["id"]) == [contact["id"]]
+    (line,) = world.hs.records("line_items")
+    lines = world.crm.associations("invoices", record["id"], "line_items")  # type: ignore[arg-type]
+    assert [a.to_id for a in lines] == [line["id"]]
+    world.later()
+    assert world.engine(ALL).run().applied == 0
+
+
+def test_creates_without_unique_properties_cost_no_search_on_the_normal_path() -> None:
+    world, _ = _strict_world()
+    assert world.engine(ALL).run().ok
+    searches = [r.path for r in world.hs.requests if r.path.endswith("/search")]
+    assert searches == []
+    assert [len(world.hs.records(t)) for t in ("products", "invoices", "line_items")] == [1] * 3
+
+
+def test_an_invoice_whose_write_failed_gets_its_associations_with_the_retry(
+    world: World,
+) -> None:
+    customer = world.customer("Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    item = world.qbo.add_item(world.realm, "Audit", 500, Sku="AUD")
+    world.qbo.add_invoice(world.realm, customer, [(item, 2, 500)])
+    world.hs.faults = FaultPlan.scripted(
+        [Fault.server_error(503, method="POST", path=r"/invoices/batch/upsert$")] * 10
+    )
+    assert not world.engine(ALL).run().ok
+    assert world.hs.records("invoices") == []
+    world.hs.faults = FaultPlan.none()
+    world.later()
+    assert world.engine(ALL).run().ok
+    (record,) = world.hs.records("invoices")
+    (contact,) = world.contacts()
+    assert _contacts_of_invoice(world, record["id"]) == [contact["id"]]
+    (line,) = world.hs.records("line_items")
+    lines = world.crm.associations("invoices", record["id"], "line_items")  # type: ignore[arg-type]
+    assert [a.to_id for a in lines] == [line["id"]]

@@ -320,6 +320,7 @@ class HubSpotClient:
         self._currency: str | None = None
         self._time_zone: str | None = None
         self._kinds: dict[str, dict[str, PropertyKind]] = {}
+        self._unique: dict[str, frozenset[str]] = {}
         self._replies = threading.local()
 
     # ------------------------------------------------------------------ construction helpers
@@ -891,6 +892,9 @@ class HubSpotClient:
         self._kinds[_type(object_type)] = {
             d.name: kind_of(d.type, d.field_type) for d in definitions
         }
+        self._unique[_type(object_type)] = frozenset(
+            d.name for d in definitions if d.has_unique_value
+        )
         return definitions
 
     @takes_timeout
@@ -967,6 +971,8 @@ class HubSpotClient:
                     continue
                 self._create_definition(self.paths.properties(t), wire.property_body(spec), "")
                 created.append(f"{t}/{spec.name}")
+                if spec.has_unique_value:  # uniqueness never changes once created
+                    self._unique[t] = self._unique.get(t, frozenset()) | {spec.name}
             self._kinds.pop(t, None)
         return PropertyChanges(tuple(groups_created), tuple(created), tuple(unchanged))
 
@@ -1322,6 +1328,40 @@ class HubSpotClient:
     ) -> list[WriteOutcome]:
         """Batch upsert on ``id_property``, one outcome per input (``CrmRecordStore``)."""
         return _records.upsert_records(self, object_type, records, id_property=id_property)
+
+    def create_records(
+        self,
+        object_type: CrmObjectType,
+        records: Sequence[Mapping[str, str]],
+        *,
+        id_property: str,
+    ) -> list[WriteOutcome]:
+        """Batch create, one outcome per input matched by ``id_property`` (``CrmRecordStore``)."""
+        return _records.create_records(self, object_type, records, id_property=id_property)
+
+    def find_records(
+        self,
+        object_type: CrmObjectType,
+        property_name: str,
+        values: Sequence[str],
+        *,
+        properties: Sequence[str] = (),
+    ) -> list[CrmObject]:
+        """Records whose ``property_name`` is one of ``values``, by search, 100 values a
+        request (``CrmRecordStore``)."""
+        return _records.find_records(
+            self, object_type, property_name, values, properties=properties
+        )
+
+    def unique_properties(self, object_type: CrmObjectType) -> frozenset[str]:
+        """The names of ``object_type``'s unique-value properties (``CrmRecordStore``): as
+        the last read of its definitions (``ensure_properties`` makes one) found them, plus
+        those created since — a property's uniqueness never changes — or read now."""
+        known = self._unique.get(_type(object_type))
+        if known is None:
+            self.property_definitions(object_type)
+            known = self._unique.get(_type(object_type), frozenset())
+        return known
 
     def update_records(
         self, object_type: CrmObjectType, updates: Sequence[tuple[str, Mapping[str, str]]]

@@ -194,6 +194,7 @@ class Applier:
         max_attempts: int = 3,
         tally: Callable[[PlannedOp], Sequence[MappingTally]] | None = None,
         released: Mapping[tuple[str, str], int] | None = None,
+        keyed: Callable[[ObjectKind], bool] | None = None,
     ) -> None:
         self._crm = crm
         self._store = store
@@ -206,6 +207,8 @@ class Applier:
         self._max_attempts = max_attempts
         self._tally = tally
         self._released = dict(released or {})
+        self._keyed = keyed or (lambda _kind: True)
+        self._states: dict[str, OperationState] = {}
         self.report = ApplyReport()
 
     # ------------------------------------------------------------------ entry points
@@ -266,6 +269,7 @@ class Applier:
             ]
             for entry in self._store.journal(self.lease, entries):
                 stored[entry.op_id] = entry
+                self._states[entry.op_id] = entry.state
         return [op for op in ops if not (stored.get(op.op_id) and stored[op.op_id].state.final)]
 
     def _begin(self, ops: Sequence[PlannedOp]) -> dict[str, int]:
@@ -324,8 +328,9 @@ class Applier:
             op for op in ops if op.action in (Action.UPDATE, Action.MARK) and not op.properties
         ]
         archives = [op for op in ops if op.action is Action.ARCHIVE]
+        write = self._upsert if creates and self._keyed(kind) else self._create
         for start in range(0, len(creates), RECORD_BATCH):
-            self._upsert(kind, creates[start : start + RECORD_BATCH])
+            write(kind, creates[start : start + RECORD_BATCH])
         for start in range(0, len(updates), RECORD_BATCH):
             self._update(kind, updates[start : start + RECORD_BATCH])
         if quiet:
@@ -383,8 +388,65 @@ class Applier:
                 bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
         self._commit_applied(kind, done, bad)
 
-    def _update(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+    def _create(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        """Creates where hubqbo's id property is not unique (no upsert): a create sent
+        before (attempts > 1: its answer was lost, or the run died) is first looked up by
+        that property, and a record found is adopted by an update instead of created again.
+        One search per 100 such creates; none on the normal path."""
         attempts = self._begin(ops)
+        prop = self._id_property(kind)
+        again = [op for op in ops if attempts.get(op.op_id, 0) > 1]
+        found: dict[str, str] = {}
+        if again:
+            answer, failed = self._call(
+                lambda: self._crm.find_records(
+                    kind.crm_type, prop, [op.properties.get(prop, "") for op in again]
+                ),
+                ops,
+                attempts,
+            )
+            if not isinstance(answer, list):
+                if failed:
+                    self._store.commit(self.lease, StateChange(outcomes=failed))
+                return
+            for record in answer:  # oldest first: a duplicate made before keeps the first
+                found.setdefault(str(record.properties.get(prop) or ""), record.id)
+        adopted = [
+            attrs.evolve(op, hubspot_id=found[op.properties.get(prop, "")])
+            for op in ops
+            if op.properties.get(prop, "") in found
+        ]
+        fresh = [op for op in ops if op.properties.get(prop, "") not in found]
+        if adopted:
+            _log.info("%d %s create(s) sent before found in HubSpot: adopted", len(adopted), kind)
+            self._send_update(kind, adopted, attempts)
+        if not fresh:
+            return
+        records = [dict(op.properties) for op in fresh]
+        answer, failed = self._call(
+            lambda: self._crm.create_records(kind.crm_type, records, id_property=prop),
+            fresh,
+            attempts,
+        )
+        if not isinstance(answer, list):
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return
+        done: list[tuple[PlannedOp, str]] = []
+        bad: list[OperationOutcome] = []
+        for op, outcome in zip(fresh, answer, strict=True):
+            if outcome.ok and outcome.record_id:
+                done.append((op, outcome.record_id))
+            else:
+                bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
+        self._commit_applied(kind, done, bad)
+
+    def _update(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        self._send_update(kind, ops, self._begin(ops))
+
+    def _send_update(
+        self, kind: ObjectKind, ops: Sequence[PlannedOp], attempts: Mapping[str, int]
+    ) -> None:
         updates = [(op.hubspot_id or "", dict(op.properties)) for op in ops]
         answer, failed = self._call(
             lambda: self._crm.update_records(kind.crm_type, updates), ops, attempts
@@ -457,11 +519,17 @@ class Applier:
             )
             if source is None or not target or op.to_type is None:
                 what = "this record" if source is None else f"{op.to_type} {op.to_id}"
-                unresolved.append(
-                    OperationOutcome(
-                        op.op_id, OperationState.SKIPPED, error=f"{what} is not linked in HubSpot"
+                # an association waits (failed, not final) for a record whose write failed:
+                # re-planned with it, it is made once both exist; a removal has nothing to do
+                waits = op.action is Action.ASSOCIATE
+                if not (waits and self._states.get(op.op_id) is OperationState.FAILED):
+                    unresolved.append(
+                        OperationOutcome(
+                            op.op_id,
+                            OperationState.FAILED if waits else OperationState.SKIPPED,
+                            error=f"{what} is not linked in HubSpot",
+                        )
                     )
-                )
                 self.report.skipped += 1
                 continue
             chosen = removals if op.action is Action.DISSOCIATE else groups

@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.errors import ApiError
+from hubqbo.errors import ApiError, ValidationError
 from hubqbo.idempotency import canonical_json, derive_request_id
 from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
@@ -235,6 +235,7 @@ class SyncEngine:
         self._matcher_factory = matcher_factory
         self._invoice_props = InvoiceProperties()
         self._properties_ensured = False
+        self._keyed: dict[ObjectKind, bool] = {}
         self._mappers: dict[ObjectKind, Mapper] = {}
         self._overdue_day: str | None = None
         self._planned_contacts: dict[str, str] = {}
@@ -267,7 +268,13 @@ class SyncEngine:
         return f"qbo:{self._qbo.realm_id}:{kind.entity}"
 
     def ensure_properties(self) -> None:
-        """Create hubqbo's HubSpot properties (unique ``realm:id`` and status), once."""
+        """Create hubqbo's HubSpot properties (unique ``realm:id`` and status), once.
+
+        HubSpot documents unique-value properties for contacts (and companies, deals) but
+        not for products, line items and invoices: where it refuses one there, the
+        ``realm:id`` property is created without uniqueness, and the sync writes those
+        records by create, looking the value up first for a create that was sent before
+        (see ``keyed``)."""
         if self._properties_ensured:
             return
         specs: list[PropertySpec] = []
@@ -289,10 +296,44 @@ class SyncEngine:
                 PropertySpec(kind.crm_type, self.config.status_property, "QuickBooks status")
             )
         if groups:
-            self._crm.ensure_properties(groups, specs)
+            try:
+                self._crm.ensure_properties(groups, specs)
+            except ValidationError:  # no unique values there: the id property without
+                self._crm.ensure_properties(groups, [_not_unique(p) for p in specs])
         if self.config.invoices.enabled:
-            InvoiceBuilder(self._crm, self._qbo, now=self._now).ensure_properties()
+            builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
+            try:
+                builder.ensure_properties()
+            except ValidationError:
+                self._crm.ensure_properties(
+                    [PropertyGroupSpec(CrmObjectType.INVOICE)],
+                    [
+                        PropertySpec(
+                            CrmObjectType.INVOICE,
+                            self._invoice_props.qbo_ref,
+                            "QuickBooks invoice (realm:id)",
+                            description="Set by hubqbo; looked up before a repeated create.",
+                        )
+                    ],
+                )
+                builder.ensure_properties()
+        self._keyed = {
+            kind: self.id_property(kind) in self._crm.unique_properties(kind.crm_type)
+            for kind in _LOOKED_UP
+            if self.config.of(kind).enabled
+        }
         self._properties_ensured = True
+
+    def keyed(self, kind: ObjectKind) -> bool:
+        """Whether ``kind``'s ``realm:id`` property is unique in HubSpot, so records are
+        written by upsert on it; otherwise (products, line items and invoices where HubSpot
+        refuses unique values) by create, a create sent before — its answer lost, or the
+        run interrupted — first looked up by search and the record found adopted, never
+        created twice (the journal tells which creates were sent before)."""
+        if kind not in _LOOKED_UP:
+            return True
+        self.ensure_properties()
+        return self._keyed.get(kind, True)
 
     # ------------------------------------------------------------------ webhooks
 
@@ -944,6 +985,7 @@ class SyncEngine:
             max_attempts=self._max_attempts,
             tally=self._written,
             released=self._released(),
+            keyed=self.keyed,
         )
 
     # ------------------------------------------------------------------ mapping status
@@ -1138,6 +1180,22 @@ class SyncEngine:
             ),
         )
         return True
+
+
+_LOOKED_UP = (ObjectKind.PRODUCTS, ObjectKind.LINE_ITEMS, ObjectKind.INVOICES)
+"""Objects for which HubSpot does not document unique-value properties."""
+
+
+def _not_unique(spec: PropertySpec) -> PropertySpec:
+    """``spec`` without uniqueness on objects where HubSpot may refuse it (contacts keep
+    theirs)."""
+    if spec.object_type is CrmObjectType.CONTACT or not spec.has_unique_value:
+        return spec
+    return attrs.evolve(
+        spec,
+        has_unique_value=False,
+        description="Set by hubqbo's sync; looked up before a repeated create.",
+    )
 
 
 def _relinked(link: Link, hubspot_id: str, base: Mapping[str, str]) -> Link:
