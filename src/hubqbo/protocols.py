@@ -1166,6 +1166,13 @@ class StateStore(Protocol):
         """
         ...
 
+    def prune_journal(self, tenant: str, *, older_than: dt.datetime) -> int:
+        """Delete the tenant's final operations (applied or skipped) last changed before
+        ``older_than`` (aware); planned, in-flight and failed ones are always kept (a crashed
+        run's work is never forgotten). Returns how many were deleted. Keep the cutoff well
+        behind the runs (days): an operation id is how a re-plan finds work already done."""
+        ...
+
     def begin_operations(self, lease: Lease, op_ids: Sequence[str]) -> list[Operation]:
         """Move operations to ``in_flight`` (attempts + 1) in one transaction, before the
         provider call; returns them as stored.

@@ -972,6 +972,19 @@ class SqlStateStore(abc.ABC):
         with self._read() as tx:
             return [self._op(r) for r in tx.all(sql, params)]
 
+    def prune_journal(self, tenant: str, *, older_than: dt.datetime) -> int:
+        """Delete the tenant's final operations (applied or skipped) last changed before
+        ``older_than``; planned, in-flight and failed ones are always kept. Returns how many
+        were deleted."""
+        if older_than.tzinfo is None:
+            raise ValueError("older_than must be timezone-aware")
+        with self._write() as tx:
+            return tx.run(
+                "DELETE FROM hubqbo_journal WHERE tenant = ? AND state IN ('applied', 'skipped') "
+                "AND updated_at < ?",
+                (tenant, self._ts(older_than)),
+            )
+
     # ---------------------------------------------------------------- links and cursors
 
     def _link(self, row: Sequence[Any]) -> Link:
