@@ -552,7 +552,14 @@ class Applier:
                 if (op.qbo_id, to_type) in kept
             ]
             self.report.failed += len(waiting)
-            self._store.commit(self.lease, StateChange(outcomes=waiting))
+            self._store.commit(
+                self.lease,
+                StateChange(
+                    outcomes=[
+                        o for o in waiting if self._states.get(o.op_id) is not OperationState.FAILED
+                    ]
+                ),
+            )
             groups = {
                 t: [e for e in entries if (e[0].qbo_id, t) not in kept]
                 for t, entries in groups.items()
