@@ -521,8 +521,9 @@ class Applier:
                 what = "this record" if source is None else f"{op.to_type} {op.to_id}"
                 # an association waits (failed, not final) for a record whose write failed:
                 # re-planned with it, it is made once both exist; a removal has nothing to do
-                waits = op.action is Action.ASSOCIATE
-                if not (waits and self._states.get(op.op_id) is OperationState.FAILED):
+                state = self._states.get(op.op_id)
+                waits = op.action is Action.ASSOCIATE or state is OperationState.IN_FLIGHT
+                if not (waits and state is OperationState.FAILED):
                     unresolved.append(
                         OperationOutcome(
                             op.op_id,
