@@ -1,12 +1,21 @@
 """Crash safety beyond the record writes: a deal's roll-up interrupted after its invoice was
-written is completed by the next run, with its event written once."""
+written is completed by the next run, with its event written once; an invoice moved to another
+customer keeps one contact association; creates without a unique property are looked up when
+they were sent before, never duplicated.
+
+The seeded fault runs on a portal without unique properties run a CI-sized share; more with::
+
+    HUBQBO_LOOKUP_SEEDS=200 python -m pytest -q -p no:cacheprovider tests/sync/test_crash_safety.py
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
 
+from hubqbo.errors import HubQboError
 from hubqbo.sandbox import Fault, FaultPlan
 from hubqbo.sync import Action, ObjectKind, ObjectSync, SyncConfig
 from tests.sync._world import World, make_world, props
@@ -159,11 +168,15 @@ _ID_PROPERTY = {
 
 def _strict_world() -> tuple[World, str]:
     """A portal that refuses unique-value properties where HubSpot does not document them
-    (products, line items, invoices), with one customer, item and invoice in QBO."""
+    (products, line items, invoices), already synced once (so the product is not found by
+    the first run's initial linking), then one new item and invoice in QBO."""
     world = make_world(strict_unique_properties=True)
     customer = world.customer("Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"})
+    assert world.engine(ALL).run().ok
+    world.later()
     item = world.qbo.add_item(world.realm, "Audit", 500, Sku="AUD")
     invoice = world.qbo.add_invoice(world.realm, customer, [(item, 2, 500)])
+    world.later()
     return world, invoice
 
 
@@ -226,3 +239,48 @@ def test_an_invoice_whose_write_failed_gets_its_associations_with_the_retry(
     (line,) = world.hs.records("line_items")
     lines = world.crm.associations("invoices", record["id"], "line_items")  # type: ignore[arg-type]
     assert [a.to_id for a in lines] == [line["id"]]
+
+
+LOOKUP_SEEDS = int(os.environ.get("HUBQBO_LOOKUP_SEEDS", "12"))
+
+
+@pytest.mark.parametrize("seed", range(LOOKUP_SEEDS))
+def test_faulty_runs_without_unique_properties_create_each_record_once(seed: int) -> None:
+    """20% of HubSpot's requests fail (429, 5xx, timeouts, resets after the write applied):
+    once the runs settle, one product, invoice and line item per QBO record."""
+    world = make_world(strict_unique_properties=True)
+    customers = [
+        world.customer(f"C{n}", PrimaryEmailAddr={"Address": f"c{n}@example.test"})
+        for n in range(6)
+    ]
+    assert world.engine(ALL).run().ok
+    world.later()
+    items = [world.qbo.add_item(world.realm, f"Item {n}", 10 + n, Sku=f"S{n}") for n in range(8)]
+    for n in range(10):
+        world.qbo.add_invoice(world.realm, customers[n % 6], [(items[n % 8], 1 + n % 3, 10 + n)])
+    world.hs.faults = FaultPlan.random(
+        rate=0.2,
+        seed=seed,
+        faults=[
+            Fault.rate_limit(retry_after=1),
+            Fault.server_error(503),
+            Fault.timeout(),
+            Fault.reset_after_apply(),
+        ],
+    )
+    engine = world.engine(ALL, max_attempts=1_000)
+    for _ in range(40):
+        world.later(1)
+        try:
+            result = engine.run()
+        except HubQboError:  # a fault in a run's reads: try again
+            continue
+        if result.ok and result.cursors_moved:
+            break
+    else:
+        raise AssertionError("the runs never settled")
+    world.hs.faults = FaultPlan.none()
+    expected = {"products": 8, "invoices": 10, "line_items": 10}
+    for object_type, count in expected.items():
+        found = _by_id_property(world, object_type)
+        assert (len(found), max(found.values())) == (count, 1), (object_type, found)
