@@ -479,6 +479,33 @@ class CrmRecordStore(Protocol):
         """Update records by CRM id (``(id, properties)`` pairs)."""
         ...
 
+    def create_records(
+        self,
+        object_type: CrmObjectType,
+        records: Sequence[Mapping[str, str]],
+        *,
+        id_property: str,
+    ) -> list[WriteOutcome]:
+        """Create records (never retried: a create is not idempotent); outcomes matched to
+        the inputs by the value of ``id_property`` each carries."""
+        ...
+
+    def find_records(
+        self,
+        object_type: CrmObjectType,
+        property_name: str,
+        values: Sequence[str],
+        *,
+        properties: Sequence[str] = (),
+    ) -> list[CrmObject]:
+        """Live records whose ``property_name`` (unique or not) holds one of ``values``."""
+        ...
+
+    def unique_properties(self, object_type: CrmObjectType) -> frozenset[str]:
+        """The names of the properties of ``object_type`` whose values are unique (usable
+        by ``upsert_records`` and ``read_records(id_property=...)``)."""
+        ...
+
     def archive_records(self, object_type: CrmObjectType, ids: Sequence[str]) -> None:
         """Archive records (a record already gone is not an error)."""
         ...
@@ -490,6 +517,16 @@ class CrmRecordStore(Protocol):
         pairs: Sequence[tuple[str, str]],
     ) -> list[AssociationOutcome]:
         """Create the CRM's default association for each pair."""
+        ...
+
+    def dissociate_records(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+    ) -> None:
+        """Remove every association between each pair (a pair not associated is not an
+        error); raises ``ApiError`` when the CRM refuses."""
         ...
 
     def associated_ids(
@@ -871,6 +908,8 @@ class Run:
     ended_at: dt.datetime | None = attrs.field(default=None, converter=_aware)
     counts: Mapping[str, int] = attrs.field(factory=dict, converter=_int_map)
     error: str | None = None
+    mapping_version: str | None = None
+    """The mapping sets the run used (``kind:vN:digest`` per object, space-separated)."""
 
 
 @attrs.frozen
@@ -1083,8 +1122,11 @@ class StateStore(Protocol):
         """The tenant's lease as stored (possibly expired), if any."""
         ...
 
-    def start_run(self, lease: Lease, kind: str = "sync") -> Run:
-        """Open a run under ``lease``. An open run of an older epoch (its holder died) is
+    def start_run(
+        self, lease: Lease, kind: str = "sync", *, mapping_version: str | None = None
+    ) -> Run:
+        """Open a run under ``lease``, recording the mapping sets it uses
+        (``mapping_version``). An open run of an older epoch (its holder died) is
         closed as ``abandoned`` first.
 
         Raises:
@@ -1125,6 +1167,13 @@ class StateStore(Protocol):
         ``begin``, the batch's non-final operations also move to ``in_flight`` (attempts + 1)
         in the same transaction — for a batch sent right away.
         """
+        ...
+
+    def prune_journal(self, tenant: str, *, older_than: dt.datetime) -> int:
+        """Delete the tenant's final operations (applied or skipped) last changed before
+        ``older_than`` (aware); planned, in-flight and failed ones are always kept (a crashed
+        run's work is never forgotten). Returns how many were deleted. Keep the cutoff well
+        behind the runs (days): an operation id is how a re-plan finds work already done."""
         ...
 
     def begin_operations(self, lease: Lease, op_ids: Sequence[str]) -> list[Operation]:

@@ -64,11 +64,14 @@ class World:
         )
 
 
-def make_world(clock: ManualClock | None = None) -> World:
+def make_world(clock: ManualClock | None = None, **hubspot: Any) -> World:
+    """The world; ``hubspot``: more ``HubSpotSandbox`` settings (``strict_unique_properties``)."""
     clock = clock or ManualClock(START)
     qbo = QuickBooksSandbox(clock=clock)
     realm = qbo.add_realm(country="US")
-    hs = HubSpotSandbox(clock=clock, time_zone="America/New_York", company_currency="USD")
+    hs = HubSpotSandbox(
+        clock=clock, time_zone="America/New_York", company_currency="USD", **hubspot
+    )
     ledger = QuickBooksClient(
         realm_id=realm, access_token="t", transport=qbo, clock=clock, sleep=clock.sleep
     )

@@ -18,6 +18,7 @@ import pytest
 
 from hubqbo import SchemaTooNew, StoreConnectionError, StoreNotUsable
 from hubqbo.sync import PostgresStateStore, SQLiteStateStore, latest_version, redact_dsn
+from hubqbo.sync._migrations import migrations
 from tests._postgres import PostgresServer
 from tests.sync.conftest import StoreFactory
 
@@ -119,7 +120,8 @@ def test_the_database_itself_allows_one_open_run(backend: str, open_store: Store
     store = open_store()
     store.connect_tenant("acme")
     row = "('{}', 'acme', 'sync', 'w', 1, 'open', '2026-12-01T09:00:00+00:00', NULL, '{{}}', NULL)"
-    sql = "INSERT INTO hubqbo_runs VALUES " + row  # noqa: S608 - constants only
+    cols = "run_id, tenant, kind, holder, epoch, status, started_at, ended_at, counts, error"
+    sql = f"INSERT INTO hubqbo_runs ({cols}) VALUES " + row  # noqa: S608 - constants only
 
     def two_open_runs() -> None:
         with store._write() as raw:  # the backend's own connection, outside the store's rules
@@ -155,7 +157,7 @@ def test_concurrent_first_opens_migrate_once(backend: str, store_target: str) ->
         for _ in range(4)
     ]
     outs = [p.communicate(timeout=120) for p in procs]
-    assert [("1", 0)] * 4 == [
+    assert [(str(latest_version(backend)), 0)] * 4 == [
         (o.strip(), p.returncode) for (o, _), p in zip(outs, procs, strict=True)
     ], outs
     store = (
@@ -166,7 +168,7 @@ def test_concurrent_first_opens_migrate_once(backend: str, store_target: str) ->
     with store._read() as tx:
         rows = tx.all("SELECT version, name FROM hubqbo_schema_version ORDER BY version")
     store.close()
-    assert [(1, "initial")] == [tuple(r) for r in rows]
+    assert [(m.version, m.name) for m in migrations(backend)] == [tuple(r) for r in rows]
 
 
 # ------------------------------------------------------------------------------- PostgreSQL

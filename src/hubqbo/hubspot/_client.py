@@ -96,6 +96,9 @@ _log = logging.getLogger("hubqbo.hubspot")
 MAX_BATCH = 100
 MAX_ASSOCIATION_CREATE = 2_000
 MAX_ASSOCIATION_READ = 1_000
+MAX_ASSOCIATION_ARCHIVE = 1_000
+"""Inputs per v4 association ``batch/archive`` (no documented limit: the smaller of the
+documented association batch sizes, 1,000 reads and 2,000 creates)."""
 LIST_PAGE = 100
 ObjectType = CrmObjectType | str
 P = ParamSpec("P")
@@ -317,6 +320,7 @@ class HubSpotClient:
         self._currency: str | None = None
         self._time_zone: str | None = None
         self._kinds: dict[str, dict[str, PropertyKind]] = {}
+        self._unique: dict[str, frozenset[str]] = {}
         self._replies = threading.local()
 
     # ------------------------------------------------------------------ construction helpers
@@ -794,6 +798,36 @@ class HubSpotClient:
 
     @takes_timeout
     @_checks_replies
+    def batch_dissociate(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        timeout: TimeoutArg = None,
+    ) -> None:
+        """Remove every association between each pair (v4 ``batch/archive``: one input per
+        ``from`` record with its ``to`` records; HubSpot answers 204, the dated versions 200
+        with a batch body). Pairs not associated are not an error.
+
+        Raises:
+            ApiError: an error HubSpot reports in a dated version's batch body.
+        """
+        path = self.paths.associations_batch(_type(from_type), _type(to_type), "archive")
+        grouped: dict[str, list[str]] = {}
+        for a, b in pairs:
+            grouped.setdefault(str(a), []).append(str(b))
+        for chunk in chunked(list(grouped.items()), MAX_ASSOCIATION_ARCHIVE):
+            inputs = [{"from": {"id": a}, "to": [{"id": b} for b in tos]} for a, tos in chunk]
+            data = self._request(
+                "POST", path, json={"inputs": inputs}, idempotent=True, empty_ok=True
+            )
+            errors = wire_errors(data)
+            if errors:
+                raise error_from_body(None, errors[0])
+
+    @takes_timeout
+    @_checks_replies
     def batch_associate(
         self,
         from_type: CrmObjectType,
@@ -858,6 +892,9 @@ class HubSpotClient:
         self._kinds[_type(object_type)] = {
             d.name: kind_of(d.type, d.field_type) for d in definitions
         }
+        self._unique[_type(object_type)] = frozenset(
+            d.name for d in definitions if d.has_unique_value
+        )
         return definitions
 
     @takes_timeout
@@ -934,6 +971,8 @@ class HubSpotClient:
                     continue
                 self._create_definition(self.paths.properties(t), wire.property_body(spec), "")
                 created.append(f"{t}/{spec.name}")
+                if spec.has_unique_value:  # uniqueness never changes once created
+                    self._unique[t] = self._unique.get(t, frozenset()) | {spec.name}
             self._kinds.pop(t, None)
         return PropertyChanges(tuple(groups_created), tuple(created), tuple(unchanged))
 
@@ -1290,6 +1329,40 @@ class HubSpotClient:
         """Batch upsert on ``id_property``, one outcome per input (``CrmRecordStore``)."""
         return _records.upsert_records(self, object_type, records, id_property=id_property)
 
+    def create_records(
+        self,
+        object_type: CrmObjectType,
+        records: Sequence[Mapping[str, str]],
+        *,
+        id_property: str,
+    ) -> list[WriteOutcome]:
+        """Batch create, one outcome per input matched by ``id_property`` (``CrmRecordStore``)."""
+        return _records.create_records(self, object_type, records, id_property=id_property)
+
+    def find_records(
+        self,
+        object_type: CrmObjectType,
+        property_name: str,
+        values: Sequence[str],
+        *,
+        properties: Sequence[str] = (),
+    ) -> list[CrmObject]:
+        """Records whose ``property_name`` is one of ``values``, by search, 100 values a
+        request (``CrmRecordStore``)."""
+        return _records.find_records(
+            self, object_type, property_name, values, properties=properties
+        )
+
+    def unique_properties(self, object_type: CrmObjectType) -> frozenset[str]:
+        """The names of ``object_type``'s unique-value properties (``CrmRecordStore``): as
+        the last read of its definitions (``ensure_properties`` makes one) found them, plus
+        those created since — a property's uniqueness never changes — or read now."""
+        known = self._unique.get(_type(object_type))
+        if known is None:
+            self.property_definitions(object_type)
+            known = self._unique.get(_type(object_type), frozenset())
+        return known
+
     def update_records(
         self, object_type: CrmObjectType, updates: Sequence[tuple[str, Mapping[str, str]]]
     ) -> list[WriteOutcome]:
@@ -1308,6 +1381,16 @@ class HubSpotClient:
     ) -> list[AssociationOutcome]:
         """Default associations in batches, one outcome per pair (``CrmRecordStore``)."""
         return _records.associate_records(self, from_type, to_type, pairs)
+
+    def dissociate_records(
+        self,
+        from_type: CrmObjectType,
+        to_type: CrmObjectType,
+        pairs: Sequence[tuple[str, str]],
+    ) -> None:
+        """Remove the associations of each pair in batches (``CrmRecordStore``)."""
+        if pairs:
+            self.batch_dissociate(from_type, to_type, pairs)
 
     def associated_ids(
         self,

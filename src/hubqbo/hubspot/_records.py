@@ -21,8 +21,11 @@ if TYPE_CHECKING:
     from hubqbo.hubspot._wire import WireObject
 
 __all__ = [
+    "FIND_CHUNK",
     "archive_records",
     "associate_records",
+    "create_records",
+    "find_records",
     "list_records",
     "read_records",
     "update_records",
@@ -114,6 +117,54 @@ def _outcomes(
                 )
             )
     return out
+
+
+FIND_CHUNK = 100
+"""Values per search in ``find_records`` (one ``IN`` filter; at most 200 results a page)."""
+
+
+def find_records(
+    client: HubSpotClient,
+    object_type: CrmObjectType,
+    property_name: str,
+    values: Sequence[str],
+    *,
+    properties: Sequence[str] = (),
+) -> list[CrmObject]:
+    """Live records whose ``property_name`` is one of ``values``: one search (an ``IN``
+    filter) per 100 values, oldest record first. For properties that are not unique, where a
+    batch read by ``idProperty`` is refused. Search is eventually consistent: a record
+    written moments ago may be missing."""
+    from hubqbo.hubspot._search import Filter, FilterGroup, SearchQuery
+
+    wanted = list(dict.fromkeys(v for v in values if v))
+    shown = list(dict.fromkeys([property_name, *properties]))
+    found: list[CrmObject] = []
+    for start in range(0, len(wanted), FIND_CHUNK):
+        chunk = tuple(v.lower() for v in wanted[start : start + FIND_CHUNK])
+        query = SearchQuery(
+            filter_groups=(FilterGroup((Filter(property_name, "IN", values=chunk),)),),
+            properties=shown,
+        )
+        found.extend(_object(r) for r in client.search(object_type, query))
+    return found
+
+
+def create_records(
+    client: HubSpotClient,
+    object_type: CrmObjectType,
+    records: Sequence[Mapping[str, str]],
+    *,
+    id_property: str,
+) -> list[WriteOutcome]:
+    """Batch create (not retried: a create is not idempotent); one outcome per input,
+    matched by the value of ``id_property`` each input carries."""
+    if not records:
+        return []
+    result = client.batch_create(object_type, records)
+    keys = [str(r.get(id_property) or "") for r in records]
+    by_id = {r.id: str(r.properties.get(id_property) or "") for r in result.records}
+    return _outcomes(result, len(records), keys, by_id)
 
 
 def upsert_records(

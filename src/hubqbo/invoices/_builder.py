@@ -1047,18 +1047,24 @@ class InvoiceBuilder:
 
     # ------------------------------------------------------------------ refresh, C4
 
-    def refresh_deal(self, deal_id: str) -> DealRefresh:
+    def refresh_deal(self, deal_id: str, *, before: Mapping[str, str] | None = None) -> DealRefresh:
         """Recompute a deal's roll-up from all its invoices, write it, and report events.
 
         Statuses change as payments arrive and time passes; the events compare what HubSpot
         last knew (each invoice record's status and balance, and the deal's roll-up) with QBO
         now. Each changed invoice record is updated too, so an event is reported once.
+
+        ``before``: the deal's roll-up properties as the caller recorded them before this
+        refresh (the sync journal does): the roll-up event compares with them instead of
+        the deal as read now, so a refresh completed after a crash that wrote the roll-up
+        but lost its event still reports the change.
         """
         names = self._rollup_names
         deal = self._crm.get_deal(deal_id, properties=list(names.names()))
         linked = self._linked_records(deal.invoice_ids)
         events: list[InvoiceEvent | DealRollupChanged] = []
-        before = {k: deal.properties.get(k) or "" for k in names.names()}
+        current = {k: deal.properties.get(k) or "" for k in names.names()}
+        before = current if before is None else {k: before.get(k) or "" for k in names.names()}
         for item, record in linked:
             previous = _status_of(record.properties.get(self._inv_props.status))
             if (
@@ -1105,12 +1111,12 @@ class InvoiceBuilder:
             (i.realm_id for i, _ in linked if i.invoice is winner),
             linked[0][0].realm_id if linked else self._ledgers.realm_ids[0],
         )
-        rollup = self._write_rollup(deal_id, invoices, realm=realm, current=before)
+        rollup = self._write_rollup(deal_id, invoices, realm=realm, current=current)
         written = False
         if rollup is not None:
             after = rollup.to_properties(names)
+            written = after != current
             if after != before:
-                written = True
                 events.append(DealRollupChanged(deal_id=deal_id, before=before, after=after))
         return DealRefresh(
             deal_id=deal_id,

@@ -54,6 +54,7 @@ from hubqbo.protocols import (
 from hubqbo.sync._config import ObjectKind
 from hubqbo.sync._plan import ASSOCIATION_PREFIX, Action, PlannedOp, association_key
 from hubqbo.sync._result import Quarantined
+from hubqbo.sync._rollup import ROLLUP_ACTION, needs_rollup, rollup_marker
 from hubqbo.sync._twoway import hubspot_read_back
 
 __all__ = [
@@ -89,6 +90,8 @@ class ApplyReport:
     events: int = 0
     touched: dict[ObjectKind, set[str]] = attrs.field(factory=lambda: defaultdict(set))
     """QBO ids written per object (the invoices whose deals need a roll-up)."""
+    applied_ops: set[str] = attrs.field(factory=set)
+    """The record operations applied (their deal roll-up markers are ready)."""
 
     def count(self, kind: ObjectKind, action: Action) -> None:
         bucket = self.counts[kind.value]
@@ -193,6 +196,7 @@ class Applier:
         max_attempts: int = 3,
         tally: Callable[[PlannedOp], Sequence[MappingTally]] | None = None,
         released: Mapping[tuple[str, str], int] | None = None,
+        keyed: Callable[[ObjectKind], bool] | None = None,
     ) -> None:
         self._crm = crm
         self._store = store
@@ -205,6 +209,8 @@ class Applier:
         self._max_attempts = max_attempts
         self._tally = tally
         self._released = dict(released or {})
+        self._keyed = keyed or (lambda _kind: True)
+        self._states: dict[str, OperationState] = {}
         self.report = ApplyReport()
 
     # ------------------------------------------------------------------ entry points
@@ -218,8 +224,8 @@ class Applier:
                 if not mine:
                     continue
                 live = self._journal(mine)
-                self._records(kind, [op for op in live if op.action is not Action.ASSOCIATE])
-                self._associations(kind, [op for op in live if op.action is Action.ASSOCIATE])
+                self._records(kind, [op for op in live if op.action not in _LINKING])
+                self._associations(kind, [op for op in live if op.action in _LINKING])
         except Parked as parked:
             self.report.parked_until = parked.until
             self.report.errors.append(
@@ -229,7 +235,11 @@ class Applier:
 
     def resume(self) -> ApplyReport:
         """Re-send every operation left in flight by an interrupted run (same payload)."""
-        entries = self._store.operations(self._tenant, states=[OperationState.IN_FLIGHT])
+        entries = [
+            e
+            for e in self._store.operations(self._tenant, states=[OperationState.IN_FLIGHT])
+            if e.action != ROLLUP_ACTION  # deal roll-ups are the engine's (``_rollup``)
+        ]
         ops = [op for op in (op_from_journal(e) for e in entries) if op is not None]
         if ops:
             _log.info("resuming %d operation(s) left in flight", len(ops))
@@ -255,8 +265,13 @@ class Applier:
                 )
                 for op in chunk
             ]
+            # an invoice write's deal roll-up, made durable with the write (``_rollup``)
+            entries += [
+                rollup_marker(self._tenant, op, self._run_id) for op in chunk if needs_rollup(op)
+            ]
             for entry in self._store.journal(self.lease, entries):
                 stored[entry.op_id] = entry
+                self._states[entry.op_id] = entry.state
         return [op for op in ops if not (stored.get(op.op_id) and stored[op.op_id].state.final)]
 
     def _begin(self, ops: Sequence[PlannedOp]) -> dict[str, int]:
@@ -315,8 +330,9 @@ class Applier:
             op for op in ops if op.action in (Action.UPDATE, Action.MARK) and not op.properties
         ]
         archives = [op for op in ops if op.action is Action.ARCHIVE]
+        write = self._upsert if creates and self._keyed(kind) else self._create
         for start in range(0, len(creates), RECORD_BATCH):
-            self._upsert(kind, creates[start : start + RECORD_BATCH])
+            write(kind, creates[start : start + RECORD_BATCH])
         for start in range(0, len(updates), RECORD_BATCH):
             self._update(kind, updates[start : start + RECORD_BATCH])
         if quiet:
@@ -345,6 +361,7 @@ class Applier:
             self.report.applied += 1
             self.report.count(kind, op.action)
             self.report.touched[kind].add(op.qbo_id)
+            self.report.applied_ops.add(op.op_id)
         self._store.commit(
             self.lease,
             StateChange(outcomes=outcomes, links=links, events=events, tallies=tallies),
@@ -373,8 +390,65 @@ class Applier:
                 bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
         self._commit_applied(kind, done, bad)
 
-    def _update(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+    def _create(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        """Creates where hubqbo's id property is not unique (no upsert): a create sent
+        before (attempts > 1: its answer was lost, or the run died) is first looked up by
+        that property, and a record found is adopted by an update instead of created again.
+        One search per 100 such creates; none on the normal path."""
         attempts = self._begin(ops)
+        prop = self._id_property(kind)
+        again = [op for op in ops if attempts.get(op.op_id, 0) > 1]
+        found: dict[str, str] = {}
+        if again:
+            answer, failed = self._call(
+                lambda: self._crm.find_records(
+                    kind.crm_type, prop, [op.properties.get(prop, "") for op in again]
+                ),
+                ops,
+                attempts,
+            )
+            if not isinstance(answer, list):
+                if failed:
+                    self._store.commit(self.lease, StateChange(outcomes=failed))
+                return
+            for record in answer:  # oldest first: a duplicate made before keeps the first
+                found.setdefault(str(record.properties.get(prop) or ""), record.id)
+        adopted = [
+            attrs.evolve(op, hubspot_id=found[op.properties.get(prop, "")])
+            for op in ops
+            if op.properties.get(prop, "") in found
+        ]
+        fresh = [op for op in ops if op.properties.get(prop, "") not in found]
+        if adopted:
+            _log.info("%d %s create(s) sent before found in HubSpot: adopted", len(adopted), kind)
+            self._send_update(kind, adopted, attempts)
+        if not fresh:
+            return
+        records = [dict(op.properties) for op in fresh]
+        answer, failed = self._call(
+            lambda: self._crm.create_records(kind.crm_type, records, id_property=prop),
+            fresh,
+            attempts,
+        )
+        if not isinstance(answer, list):
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return
+        done: list[tuple[PlannedOp, str]] = []
+        bad: list[OperationOutcome] = []
+        for op, outcome in zip(fresh, answer, strict=True):
+            if outcome.ok and outcome.record_id:
+                done.append((op, outcome.record_id))
+            else:
+                bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
+        self._commit_applied(kind, done, bad)
+
+    def _update(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
+        self._send_update(kind, ops, self._begin(ops))
+
+    def _send_update(
+        self, kind: ObjectKind, ops: Sequence[PlannedOp], attempts: Mapping[str, int]
+    ) -> None:
         updates = [(op.hubspot_id or "", dict(op.properties)) for op in ops]
         answer, failed = self._call(
             lambda: self._crm.update_records(kind.crm_type, updates), ops, attempts
@@ -438,6 +512,7 @@ class Applier:
             for link in self._store.links(self._tenant, to_kind.value, qbo_ids=sorted(ids)):
                 targets[(to_kind, link.qbo_id)] = link.hubspot_id
         groups: dict[CrmObjectType, list[tuple[PlannedOp, str, str]]] = defaultdict(list)
+        removals: dict[CrmObjectType, list[tuple[PlannedOp, str, str]]] = defaultdict(list)
         unresolved: list[OperationOutcome] = []
         for op in ops:
             source = sources.get(op.qbo_id)
@@ -446,16 +521,52 @@ class Applier:
             )
             if source is None or not target or op.to_type is None:
                 what = "this record" if source is None else f"{op.to_type} {op.to_id}"
-                unresolved.append(
-                    OperationOutcome(
-                        op.op_id, OperationState.SKIPPED, error=f"{what} is not linked in HubSpot"
+                # an association waits (failed, not final) for a record whose write failed:
+                # re-planned with it, it is made once both exist; a removal has nothing to do
+                state = self._states.get(op.op_id)
+                waits = op.action is Action.ASSOCIATE or state is OperationState.IN_FLIGHT
+                if not (waits and state is OperationState.FAILED):
+                    unresolved.append(
+                        OperationOutcome(
+                            op.op_id,
+                            OperationState.FAILED if waits else OperationState.SKIPPED,
+                            error=f"{what} is not linked in HubSpot",
+                        )
                     )
-                )
                 self.report.skipped += 1
                 continue
-            groups[op.to_type].append((op, source.hubspot_id, target))
+            chosen = removals if op.action is Action.DISSOCIATE else groups
+            chosen[op.to_type].append((op, source.hubspot_id, target))
         if unresolved:
             self._store.commit(self.lease, StateChange(outcomes=unresolved))
+        kept: set[tuple[str, CrmObjectType]] = set()
+        for to_type, entries in removals.items():
+            for start in range(0, len(entries), ASSOCIATION_BATCH):
+                kept |= self._dissociate(kind, to_type, entries[start : start + ASSOCIATION_BATCH])
+        if kept:  # a new association waits until the old one is gone (the next run retries)
+            waiting = [
+                OperationOutcome(
+                    op.op_id,
+                    OperationState.FAILED,
+                    error=f"waits for the removal of its old {to_type.value} association",
+                )
+                for to_type, entries in groups.items()
+                for op, _, _ in entries
+                if (op.qbo_id, to_type) in kept
+            ]
+            self.report.failed += len(waiting)
+            self._store.commit(
+                self.lease,
+                StateChange(
+                    outcomes=[
+                        o for o in waiting if self._states.get(o.op_id) is not OperationState.FAILED
+                    ]
+                ),
+            )
+            groups = {
+                t: [e for e in entries if (e[0].qbo_id, t) not in kept]
+                for t, entries in groups.items()
+            }
         for to_type, entries in groups.items():
             for start in range(0, len(entries), ASSOCIATION_BATCH):
                 self._associate(kind, to_type, entries[start : start + ASSOCIATION_BATCH], sources)
@@ -499,6 +610,38 @@ class Applier:
         for link in links:  # the next association group of the same record builds on it
             sources[link.qbo_id] = link
         self._store.commit(self.lease, StateChange(outcomes=outcomes, links=links))
+
+    def _dissociate(
+        self,
+        kind: ObjectKind,
+        to_type: CrmObjectType,
+        entries: Sequence[tuple[PlannedOp, str, str]],
+    ) -> set[tuple[str, CrmObjectType]]:
+        """Remove old associations (one batch); the records whose removal failed."""
+        ops = [op for op, _, _ in entries]
+        attempts = self._begin(ops)
+        pairs = [(a, b) for _, a, b in entries]
+
+        def dissociate() -> bool:
+            self._crm.dissociate_records(kind.crm_type, to_type, pairs)
+            return True
+
+        answer, failed = self._call(dissociate, ops, attempts)
+        if answer is None:
+            if failed:
+                self._store.commit(self.lease, StateChange(outcomes=failed))
+            return {(op.qbo_id, to_type) for op in ops}
+        outcomes = []
+        for op, _, target in entries:
+            outcomes.append(OperationOutcome(op.op_id, OperationState.APPLIED, remote_id=target))
+            self.report.applied += 1
+            self.report.count(kind, op.action)
+        self._store.commit(self.lease, StateChange(outcomes=outcomes))
+        return set()
+
+
+_LINKING = frozenset({Action.ASSOCIATE, Action.DISSOCIATE})
+"""Operations on associations (applied after the records of their object)."""
 
 
 def _rebased(link: Link, base: Mapping[str, str]) -> Link:

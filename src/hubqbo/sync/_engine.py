@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.errors import ApiError
+from hubqbo.errors import ApiError, ValidationError
 from hubqbo.idempotency import canonical_json, derive_request_id
 from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
@@ -82,6 +82,7 @@ from hubqbo.sync._plan import (
     wanted_values,
 )
 from hubqbo.sync._result import SyncResult
+from hubqbo.sync._rollup import DealRollups
 from hubqbo.sync._source import (
     Mapper,
     contact_record,
@@ -108,6 +109,10 @@ __all__ = ["SyncCrm", "SyncEngine", "SyncLedger"]
 _log = logging.getLogger("hubqbo.sync")
 
 PARKED_STREAM = "hubspot:parked_until"
+RUN_KIND_SYNC = "sync"
+"""The run kind of ``apply`` and ``run`` in the store's run history."""
+RUN_KIND_SWEEP = "sweep"
+"""The run kind of the daily sweep's run (``SyncEngine.sweep``)."""
 
 
 @runtime_checkable
@@ -231,6 +236,7 @@ class SyncEngine:
         self._matcher_factory = matcher_factory
         self._invoice_props = InvoiceProperties()
         self._properties_ensured = False
+        self._keyed: dict[ObjectKind, bool] = {}
         self._mappers: dict[ObjectKind, Mapper] = {}
         self._overdue_day: str | None = None
         self._planned_contacts: dict[str, str] = {}
@@ -263,11 +269,28 @@ class SyncEngine:
             return self._invoice_props.qbo_ref
         return self.config.id_property
 
+    @property
+    def mapping_version(self) -> str:
+        """The mapping sets runs use, as recorded on each run's row and result:
+        ``kind:vN:digest`` (the first 12 hex digits of ``MappingSet.digest``) per mapped object
+        switched on, space-separated — two runs with the same text used the same mappings."""
+        parts = []
+        for kind in self.config.enabled_kinds:
+            mappings = self.config.mapping_set(kind)
+            parts.append(f"{kind.value}:v{mappings.version}:{mappings.digest[:12]}")
+        return " ".join(parts)
+
     def _stream(self, kind: ObjectKind) -> str:
         return f"qbo:{self._qbo.realm_id}:{kind.entity}"
 
     def ensure_properties(self) -> None:
-        """Create hubqbo's HubSpot properties (unique ``realm:id`` and status), once."""
+        """Create hubqbo's HubSpot properties (unique ``realm:id`` and status), once.
+
+        HubSpot documents unique-value properties for contacts (and companies, deals) but
+        not for products, line items and invoices: where it refuses one there, the
+        ``realm:id`` property is created without uniqueness, and the sync writes those
+        records by create, looking the value up first for a create that was sent before
+        (see ``keyed``)."""
         if self._properties_ensured:
             return
         specs: list[PropertySpec] = []
@@ -289,10 +312,44 @@ class SyncEngine:
                 PropertySpec(kind.crm_type, self.config.status_property, "QuickBooks status")
             )
         if groups:
-            self._crm.ensure_properties(groups, specs)
+            try:
+                self._crm.ensure_properties(groups, specs)
+            except ValidationError:  # no unique values there: the id property without
+                self._crm.ensure_properties(groups, [_not_unique(p) for p in specs])
         if self.config.invoices.enabled:
-            InvoiceBuilder(self._crm, self._qbo, now=self._now).ensure_properties()
+            builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
+            try:
+                builder.ensure_properties()
+            except ValidationError:
+                self._crm.ensure_properties(
+                    [PropertyGroupSpec(CrmObjectType.INVOICE)],
+                    [
+                        PropertySpec(
+                            CrmObjectType.INVOICE,
+                            self._invoice_props.qbo_ref,
+                            "QuickBooks invoice (realm:id)",
+                            description="Set by hubqbo; looked up before a repeated create.",
+                        )
+                    ],
+                )
+                builder.ensure_properties()
+        self._keyed = {
+            kind: self.id_property(kind) in self._crm.unique_properties(kind.crm_type)
+            for kind in _LOOKED_UP
+            if self.config.of(kind).enabled
+        }
         self._properties_ensured = True
+
+    def keyed(self, kind: ObjectKind) -> bool:
+        """Whether ``kind``'s ``realm:id`` property is unique in HubSpot, so records are
+        written by upsert on it; otherwise (products, line items and invoices where HubSpot
+        refuses unique values) by create, a create sent before — its answer lost, or the
+        run interrupted — first looked up by search and the record found adopted, never
+        created twice (the journal tells which creates were sent before)."""
+        if kind not in _LOOKED_UP:
+            return True
+        self.ensure_properties()
+        return self._keyed.get(kind, True)
 
     # ------------------------------------------------------------------ webhooks
 
@@ -528,6 +585,8 @@ class SyncEngine:
         out: dict[ObjectKind, set[str]] = {}
         released = self._released()
         for entry in self._store.operations(self.tenant, states=[OperationState.FAILED]):
+            if entry.kind not in _KIND_NAMES:
+                continue  # a deal roll-up (``_rollup``): retried by every run, not a record
             floor = released.get((entry.kind, entry.source_id), 0)
             if entry.attempts >= floor + self._max_attempts:
                 out.setdefault(ObjectKind(entry.kind), set()).add(entry.source_id)
@@ -958,6 +1017,7 @@ class SyncEngine:
             max_attempts=self._max_attempts,
             tally=self._written,
             released=self._released(),
+            keyed=self.keyed,
         )
 
     # ------------------------------------------------------------------ mapping status
@@ -1004,9 +1064,10 @@ class SyncEngine:
         """Write exactly the plan's operations, once (see ``hubqbo.sync._apply``)."""
         return self._locked(lambda lease, run_id: self._apply(plan, lease, run_id))
 
-    def run(self, *, proceed: bool = False) -> SyncResult:
+    def run(self, *, proceed: bool = False, kind: str = RUN_KIND_SYNC) -> SyncResult:
         """Complete what an interrupted run left in flight, then plan and apply; safe to
-        repeat."""
+        repeat. ``kind`` names the run in the store's run history (``"sweep"`` for
+        :meth:`sweep`'s)."""
 
         def body(lease: Lease, run_id: str) -> SyncResult:
             resumed = self._applier(lease, run_id).resume()
@@ -1020,7 +1081,7 @@ class SyncEngine:
                 )
             return result
 
-        return self._locked(body)
+        return self._locked(body, kind=kind)
 
     def sweep(self) -> SweepResult:
         """The daily sweep (``hubqbo.sync._sweep``): mark dirty the invoices whose status
@@ -1040,9 +1101,13 @@ class SyncEngine:
         self._store.mark_dirty(
             self.tenant, [DirtyMark("qbo", ObjectKind.INVOICES.entity, i, now) for i in due]
         )
-        return SweepResult(tenant=self.tenant, today=today, due=due, result=self.run())
+        return SweepResult(
+            tenant=self.tenant, today=today, due=due, result=self.run(kind=RUN_KIND_SWEEP)
+        )
 
-    def _locked(self, body: Callable[[Lease, str], SyncResult]) -> SyncResult:
+    def _locked(
+        self, body: Callable[[Lease, str], SyncResult], *, kind: str = RUN_KIND_SYNC
+    ) -> SyncResult:
         parked = self._parked()
         if parked is not None:
             return SyncResult(
@@ -1051,7 +1116,8 @@ class SyncEngine:
                 errors=(f"parked until {parked.isoformat()} (HubSpot's daily limit)",),
             )
         lease = self._lease()
-        run = self._store.start_run(lease)
+        mapping_version = self.mapping_version
+        run = self._store.start_run(lease, kind, mapping_version=mapping_version)
         try:
             result = body(lease, run.run_id)
         except BaseException as exc:
@@ -1068,7 +1134,7 @@ class SyncEngine:
             error="; ".join(result.errors) or None,
         )
         self._store.release_lease(lease)
-        return attrs.evolve(result, run_id=run.run_id)
+        return attrs.evolve(result, run_id=run.run_id, mapping_version=mapping_version)
 
     def _apply(self, plan: SyncPlan, lease: Lease, run_id: str | None) -> SyncResult:
         if plan.tenant != self.tenant:
@@ -1122,42 +1188,30 @@ class SyncEngine:
         report.applied += qbo_applied
         report.failed += qbo_failed
         report.errors.extend(errors)
-        if report.touched.get(ObjectKind.INVOICES) and report.parked_until is None:
-            self._refresh_deals(sorted(report.touched[ObjectKind.INVOICES]), applier.lease, report)
+        if self.config.invoices.enabled and report.parked_until is None:
+            self._refresh_deals(applier.lease, run_id, report)
         moved = self._finish(plan, applier.lease, report)
         return _result(self.tenant, report, moved)
 
-    def _refresh_deals(self, invoice_ids: Sequence[str], lease: Lease, report: ApplyReport) -> None:
+    def _refresh_deals(self, lease: Lease, run_id: str | None, report: ApplyReport) -> None:
         """Recompute the roll-up (C1-C3) of every deal whose invoices changed, with
         ``InvoiceBuilder.refresh_deal`` (one implementation), and put its changes in the
-        outbox (C4). Idempotent: a roll-up already current costs no write."""
-        links = self._store.links(self.tenant, ObjectKind.INVOICES.value, qbo_ids=invoice_ids)
-        deals: set[str] = set()
-        try:
-            found = self._crm.associated_ids(
-                CrmObjectType.INVOICE, [link.hubspot_id for link in links], CrmObjectType.DEAL
-            )
-        except ApiError as failed:
-            report.errors.append(f"deals of the changed invoices: {failed}")
-            return
-        for ids in found.values():
-            deals.update(ids)
-        if not deals:
-            return
-        builder = InvoiceBuilder(self._crm, self._qbo, now=self._now)
-        events: list[OutboxEvent] = []
-        for deal_id in sorted(deals):
-            try:
-                refreshed = builder.refresh_deal(deal_id)
-            except ApiError as failed:
-                report.errors.append(f"roll-up of deal {deal_id}: {failed}")
-                continue
-            events.extend(
-                _outbox(e, self.tenant) for e in refreshed.events if e.kind == "deal_rollup_changed"
-            )
-        if events:
-            self._store.commit(lease, StateChange(events=events))
-            report.events += len(events)
+        outbox (C4) — each deal's roll-up a journal operation, so a crash between an invoice
+        write and its deal's roll-up never skips it (``hubqbo.sync._rollup``). A roll-up
+        already current costs no write."""
+        rollups = DealRollups(
+            self._crm,
+            self._store,
+            lambda: InvoiceBuilder(self._crm, self._qbo, now=self._now),
+            tenant=self.tenant,
+            lease=lease,
+            run_id=run_id,
+            outbox=lambda event: _outbox(event, self.tenant),
+            max_attempts=self._max_attempts,
+        )
+        rollups.run(report.applied_ops)
+        report.errors.extend(rollups.errors)
+        report.events += rollups.events
 
     def _finish(self, plan: SyncPlan, lease: Lease, report: ApplyReport) -> bool:
         """Move the cursors (and clear the dirty inbox) only when every write landed."""
@@ -1196,6 +1250,22 @@ def _retargeted(objects: Sequence[ObjectPlan], moved: Sequence[Link]) -> list[Ob
         )
         out.append(attrs.evolve(obj, operations=ops) if ops != obj.operations else obj)
     return out
+
+
+_LOOKED_UP = (ObjectKind.PRODUCTS, ObjectKind.LINE_ITEMS, ObjectKind.INVOICES)
+"""Objects for which HubSpot does not document unique-value properties."""
+
+
+def _not_unique(spec: PropertySpec) -> PropertySpec:
+    """``spec`` without uniqueness on objects where HubSpot may refuse it (contacts keep
+    theirs)."""
+    if spec.object_type is CrmObjectType.CONTACT or not spec.has_unique_value:
+        return spec
+    return attrs.evolve(
+        spec,
+        has_unique_value=False,
+        description="Set by hubqbo's sync; looked up before a repeated create.",
+    )
 
 
 def _relinked(link: Link, hubspot_id: str, base: Mapping[str, str]) -> Link:
@@ -1249,6 +1319,8 @@ def _outbox(event: object, tenant: str) -> OutboxEvent:
         payload=payload,
     )
 
+
+_KIND_NAMES = frozenset(k.value for k in ObjectKind)
 
 _HUBSPOT_CHANGES = frozenset({"creation", "change", "propertyChange", "restore"})
 """HubSpot webhook operations that make a record worth re-reading in two-way sync."""

@@ -88,6 +88,9 @@ class Action(str, enum.Enum):
     MARK = "mark"
     ARCHIVE = "archive"
     ASSOCIATE = "associate"
+    DISSOCIATE = "dissociate"
+    """Remove an association the record no longer has (an invoice moved to another
+    customer loses its old contact and company)."""
 
 
 class SkipReason(str, enum.Enum):
@@ -458,7 +461,9 @@ def _associations(  # noqa: PLR0917 - private helper of plan_object
     base: Mapping[str, str] | None,
     base_hash: str | None,
 ) -> list[PlannedOp]:
-    """An association operation for each association target that is new or changed."""
+    """An association operation for each association target that is new or changed; a
+    changed one first removes the association with the old target (its own operation, which
+    the new one waits for)."""
     ops: list[PlannedOp] = []
     old = base or {}
     for key, target in sorted(wanted.items()):
@@ -468,6 +473,30 @@ def _associations(  # noqa: PLR0917 - private helper of plan_object
             continue
         to_kind = ObjectKind(key[len(ASSOCIATION_PREFIX) :]) if key[1:] in _KINDS else None
         to_type = to_kind.crm_type if to_kind else CrmObjectType(key[len(ASSOCIATION_PREFIX) :])
+        previous = old.get(key)
+        if previous:
+            ops.append(
+                PlannedOp(
+                    op_id=op_id(
+                        ctx.tenant,
+                        kind,
+                        record.qbo_id,
+                        record.version,
+                        base_hash,
+                        Action.DISSOCIATE,
+                        f"{key}={previous}",
+                    ),
+                    kind=kind,
+                    action=Action.DISSOCIATE,
+                    qbo_id=record.qbo_id,
+                    version=record.version,
+                    reason=f"no longer associated with {to_type.value} {previous}",
+                    label=record.label,
+                    to_type=to_type,
+                    to_kind=to_kind,
+                    to_id=previous,
+                )
+            )
         ops.append(
             PlannedOp(
                 op_id=op_id(

@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 __all__ = ["plan_html", "plan_text", "result_html", "result_text"]
 
-_ACTIONS = (Action.CREATE, Action.UPDATE, Action.MARK, Action.ARCHIVE, Action.ASSOCIATE)
+_ACTIONS = (
+    Action.CREATE,
+    Action.UPDATE,
+    Action.MARK,
+    Action.ARCHIVE,
+    Action.ASSOCIATE,
+    Action.DISSOCIATE,
+)
 _SHOWN = 20
 
 
@@ -139,6 +146,8 @@ def result_text(result: SyncResult) -> str:
     for e in result.errors[:_SHOWN]:
         lines.append(f"  error: {e}")
     lines.append(f"  cursors {'moved' if result.cursors_moved else 'unmoved'}")
+    if result.mapping_version:
+        lines.append(f"  mappings {result.mapping_version}")
     return "\n".join(lines)
 
 

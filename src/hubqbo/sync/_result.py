@@ -48,6 +48,8 @@ class SyncResult:
         parked_until: HubSpot's daily limit was reached: the tenant waits until then.
         events: status events written to the outbox (invoices, C4).
         run_id: the store's run id.
+        mapping_version: the mapping sets the run used (``SyncEngine.mapping_version``), as
+            recorded on its run row.
     """
 
     tenant: str
@@ -62,6 +64,7 @@ class SyncResult:
     parked_until: dt.datetime | None = None
     events: int = 0
     run_id: str | None = None
+    mapping_version: str | None = None
 
     @property
     def ok(self) -> bool:

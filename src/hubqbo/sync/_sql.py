@@ -141,7 +141,10 @@ _OP_COLS = (
 _LINK_COLS = (
     "kind, qbo_id, hubspot_id, qbo_sync_token, hubspot_updated_at, base, base_hash, updated_at"
 )
-_RUN_COLS = "run_id, tenant, kind, holder, epoch, status, started_at, ended_at, counts, error"
+_RUN_COLS = (
+    "run_id, tenant, kind, holder, epoch, status, started_at, ended_at, counts, error, "
+    "mapping_version"
+)
 _CONFLICT_COLS = (
     "conflict_id, kind, qbo_id, hubspot_id, field, base, qbo_value, hubspot_value, "
     "detected_at, resolved_at, resolution"
@@ -420,10 +423,14 @@ class SqlStateStore(abc.ABC):
             ended_at=self._odt(row[7]),
             counts=json.loads(row[8] or "{}"),
             error=row[9],
+            mapping_version=row[10],
         )
 
-    def start_run(self, lease: Lease, kind: str = "sync") -> Run:
-        """Open a run under ``lease`` (at most one open run per tenant)."""
+    def start_run(
+        self, lease: Lease, kind: str = "sync", *, mapping_version: str | None = None
+    ) -> Run:
+        """Open a run under ``lease`` (at most one open run per tenant), recording the
+        mapping sets it uses (``mapping_version``)."""
         with self._write() as tx:
             self._fence(tx, lease)
             now = self._now()
@@ -454,10 +461,12 @@ class SqlStateStore(abc.ABC):
                 epoch=lease.epoch,
                 status=RunStatus.OPEN,
                 started_at=now,
+                mapping_version=mapping_version,
             )
             try:
                 tx.run(
-                    f"INSERT INTO hubqbo_runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO hubqbo_runs ({_RUN_COLS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         run.run_id,
                         run.tenant,
@@ -469,6 +478,7 @@ class SqlStateStore(abc.ABC):
                         None,
                         "{}",
                         None,
+                        mapping_version,
                     ),
                 )
             except Exception as exc:
@@ -962,6 +972,19 @@ class SqlStateStore(abc.ABC):
         with self._read() as tx:
             return [self._op(r) for r in tx.all(sql, params)]
 
+    def prune_journal(self, tenant: str, *, older_than: dt.datetime) -> int:
+        """Delete the tenant's final operations (applied or skipped) last changed before
+        ``older_than``; planned, in-flight and failed ones are always kept. Returns how many
+        were deleted."""
+        if older_than.tzinfo is None:
+            raise ValueError("older_than must be timezone-aware")
+        with self._write() as tx:
+            return tx.run(
+                "DELETE FROM hubqbo_journal WHERE tenant = ? AND state IN ('applied', 'skipped') "
+                "AND updated_at < ?",
+                (tenant, self._ts(older_than)),
+            )
+
     # ---------------------------------------------------------------- links and cursors
 
     def _link(self, row: Sequence[Any]) -> Link:
@@ -1412,7 +1435,7 @@ class SqlStateStore(abc.ABC):
                 ],
             )
             tx.many(
-                f"INSERT INTO hubqbo_runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO hubqbo_runs ({_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_moved_run(r, self, now) for r in export.runs],
             )
             tx.many(
@@ -1504,6 +1527,7 @@ def _moved_run(run: Run, store: SqlStateStore, now: dt.datetime) -> tuple[Any, .
         store._ots(ended),
         json.dumps(dict(run.counts)),
         error,
+        run.mapping_version,
     )
 
 
