@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.errors import ApiError
+from hubqbo.errors import ApiError, RateLimitedError
 from hubqbo.idempotency import canonical_json, derive_request_id
 from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
@@ -902,8 +902,8 @@ class SyncEngine:
         """The next midnight in the portal's time zone (HubSpot's daily limit resets then)."""
         try:
             zone = resolve_time_zone(self._crm.portal_time_zone())
-        except Exception:  # noqa: BLE001 - the zone only refines when to retry
-            zone = dt.timezone.utc
+        except Exception:  # noqa: BLE001 - zone unknown: the next hour, where most resets fall
+            return now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
         local = now.astimezone(zone)
         tomorrow = (local + dt.timedelta(days=1)).date()
         return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).astimezone(dt.timezone.utc)
@@ -1022,6 +1022,24 @@ class SyncEngine:
         run = self._store.start_run(lease)
         try:
             result = body(lease, run.run_id)
+        except RateLimitedError as limited:  # the daily limit while reading: park, as apply does
+            if (limited.policy or "").upper() != "DAILY":
+                self._store.finish_run(
+                    lease, run.run_id, status=RunStatus.FAILED, error=str(limited)
+                )
+                self._store.release_lease(lease)
+                raise
+            until = self._daily_reset(self._now())
+            self._store.commit(
+                lease, StateChange(cursors=[Cursor(PARKED_STREAM, until.isoformat())])
+            )
+            result = SyncResult(
+                tenant=self.tenant,
+                parked_until=until,
+                errors=(
+                    f"HubSpot's daily limit reached: the tenant waits until {until.isoformat()}",
+                ),
+            )
         except BaseException as exc:
             self._store.finish_run(
                 lease, run.run_id, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"
