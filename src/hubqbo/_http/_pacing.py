@@ -25,12 +25,15 @@ import contextlib
 import copy
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TypeVar
 
 import attrs
 
 from hubqbo.clock import Clock, Sleep, real_sleep
 
 __all__ = ["Pacer", "RateWindow"]
+
+P = TypeVar("P", bound="Pacer")
 
 
 @attrs.frozen
@@ -161,7 +164,7 @@ class Pacer:
         with self._lock:
             return self._in_flight.setdefault(key, threading.BoundedSemaphore(self.max_in_flight))
 
-    def sharing(self, *, sleep: Sleep | None = None) -> Pacer:
+    def sharing(self: P, *, sleep: Sleep | None = None) -> P:
         """A pacer that shares this one's budgets and in-flight slots but waits with ``sleep``.
 
         Several clients of one account (QBO realm) must draw on one budget, yet each keeps its
