@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from hubqbo.hubspot import HubSpotClient
 from hubqbo.hubspot._limits import RateLimits
+from hubqbo.mapping import Direction
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
 from hubqbo.sync import ObjectSync, SQLiteStateStore, SyncConfig, SyncEngine
@@ -160,7 +161,7 @@ def _provider(log: list[Sent], provider: str, tier: str) -> dict[str, Any]:
 
 def _world(n: int, tier: str, latency: float) -> tuple[Any, ...]:
     clock = ManualClock(START)
-    qbo = QuickBooksSandbox(clock=clock)
+    qbo = QuickBooksSandbox(clock=clock, requests_per_second=10)
     realm = qbo.add_realm(country="US")
     hs = HubSpotSandbox(
         clock=clock,
@@ -214,7 +215,7 @@ def _run(
     }
 
 
-def measure(n: int, tier: str, latency: float) -> dict[str, Any]:
+def measure(n: int, tier: str, latency: float, twoway: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {"n": n, "tier": tier, "latency_s": latency}
     clock, qbo, _, realm, log, ledger, crm, customers, args = _world(n, tier, latency)
     with tempfile.TemporaryDirectory() as tmp:
@@ -227,6 +228,28 @@ def measure(n: int, tier: str, latency: float) -> dict[str, Any]:
         out["incremental"] = _run(engine, clock, log, tier, latency)
         store.close()
     out["daily"] = measure_daily(n, tier, latency)
+    if twoway:
+        out["two-way"] = measure_twoway(n, twoway, tier, latency)
+    return out
+
+
+def measure_twoway(n: int, k: int, tier: str, latency: float) -> dict[str, Any]:
+    """A QBO-bound run: contacts two-way, k contacts' phones changed in HubSpot after the
+    full sync, so the run writes k customers to QBO, one sparse update each."""
+    clock, _, hs, _, log, ledger, crm, _, args = _world(n, tier, latency)
+    args["config"] = SyncConfig(
+        contacts=ObjectSync(direction=Direction.BOTH), products=ObjectSync.off()
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStateStore(Path(tmp) / "state.db")
+        engine = SyncEngine(crm, ledger, state=store, **args)
+        engine.run()
+        clock.advance(seconds=600)
+        for contact in hs.records("contacts")[:k]:
+            hs.update("contacts", contact["id"], {"phone": f"555-{contact['id'][-6:]}"})
+        clock.advance(seconds=60)
+        out = _run(engine, clock, log, tier, latency)
+        store.close()
     return out
 
 
@@ -263,9 +286,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--tier", default="free", help="HubSpot tier: free, professional, ...")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per request")
+    parser.add_argument(
+        "--twoway", type=int, default=0, help="also a two-way run with this many HubSpot edits"
+    )
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
     args = parser.parse_args()
-    row = measure(args.size, args.tier, args.latency)
+    row = measure(args.size, args.tier, args.latency, args.twoway)
     if args.json:
         print(json.dumps(row, indent=2))
         return
@@ -274,7 +300,9 @@ def main() -> None:
         f"{'run':<12} {'provider':<10} {'requests':>8} {'429s':>5} {'in window':>9} "
         f"{'allowed/s':>9} {'achieved/s':>10} {'sim s':>7} {'fastest s':>9} {'% allowed':>9}"
     )
-    for phase in ("full", "incremental"):
+    for phase in ("full", "incremental", "two-way"):
+        if phase not in row:
+            continue
         r = row[phase]
         for provider in ("hubspot", "quickbooks"):
             p = r[provider]
