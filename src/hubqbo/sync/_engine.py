@@ -908,6 +908,13 @@ class SyncEngine:
         tomorrow = (local + dt.timedelta(days=1)).date()
         return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).astimezone(dt.timezone.utc)
 
+    def _park(self, lease: Lease) -> SyncResult:
+        """Park the tenant until HubSpot's daily limit resets (the limit was hit while reading)."""
+        until = self._daily_reset(self._now())
+        self._store.commit(lease, StateChange(cursors=[Cursor(PARKED_STREAM, until.isoformat())]))
+        reason = f"HubSpot's daily limit reached: the tenant waits until {until.isoformat()}"
+        return SyncResult(tenant=self.tenant, parked_until=until, errors=(reason,))
+
     def _parked(self) -> dt.datetime | None:
         row = self._store.cursor(self.tenant, PARKED_STREAM)
         until = _parse_instant(row.value if row else None)
@@ -1021,25 +1028,12 @@ class SyncEngine:
         lease = self._lease()
         run = self._store.start_run(lease)
         try:
-            result = body(lease, run.run_id)
-        except RateLimitedError as limited:  # the daily limit while reading: park, as apply does
-            if (limited.policy or "").upper() != "DAILY":
-                self._store.finish_run(
-                    lease, run.run_id, status=RunStatus.FAILED, error=str(limited)
-                )
-                self._store.release_lease(lease)
-                raise
-            until = self._daily_reset(self._now())
-            self._store.commit(
-                lease, StateChange(cursors=[Cursor(PARKED_STREAM, until.isoformat())])
-            )
-            result = SyncResult(
-                tenant=self.tenant,
-                parked_until=until,
-                errors=(
-                    f"HubSpot's daily limit reached: the tenant waits until {until.isoformat()}",
-                ),
-            )
+            try:
+                result = body(lease, run.run_id)
+            except RateLimitedError as limited:  # the daily limit while reading parks too
+                if (limited.policy or "").upper() != "DAILY":
+                    raise
+                result = self._park(lease)
         except BaseException as exc:
             self._store.finish_run(
                 lease, run.run_id, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"
