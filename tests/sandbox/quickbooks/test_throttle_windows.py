@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import ManualClock, QuickBooksSandbox
 from tests.sandbox.quickbooks.conftest import PRODUCTION, ClientFactory
 
@@ -91,3 +92,31 @@ def test_the_eleventh_request_in_flight_is_refused(clock: ManualClock) -> None:
         for thread in threads:
             thread.join(timeout=30)
     assert [200] * 10 + [429] == sorted(statuses)
+
+
+def test_a_client_used_by_twenty_threads_keeps_ten_in_flight(clock: ManualClock) -> None:
+    """Twenty threads share one ``QuickBooksClient``: its pacer lets ten requests of the realm
+    into the sandbox at once and holds the others back, so none is refused."""
+    gate = _Gate(clock)
+    sandbox = QuickBooksSandbox(clock=gate)  # type: ignore[arg-type]
+    realm = sandbox.add_realm()
+    customer = sandbox.add_customer(realm, "Busy")
+    client = QuickBooksClient(
+        realm_id=realm, access_token="t", transport=sandbox, clock=clock, sleep=clock.sleep
+    )
+    names: list[str] = []
+    gate.open.clear()
+    threads = [
+        threading.Thread(target=lambda: names.append(client.get_customer(customer).display_name))
+        for _ in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20
+    while sandbox._in_flight[realm] < 10 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # room for an eleventh to slip in, were the client not holding it back
+    gate.open.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert (["Busy"] * 20, 0) == (names, sandbox.count_requests(status=429))
