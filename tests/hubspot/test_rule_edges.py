@@ -93,18 +93,24 @@ def test_pause_starts_when_remaining_reaches_the_reserve(remaining: str, gap: in
 
 def test_every_request_started_before_the_reported_window_rolls_waits() -> None:
     """``X-HubSpot-RateLimit-Remaining: 0``: each request that starts before the reported
-    interval has passed waits for it — not just the first one (a client shared by threads
-    sends several at once). Modelled without threads: a sleep that does not advance the clock
-    is a second request arriving while the first is still waiting."""
+    window has rolled waits for it — not just the first one (a client shared by threads
+    sends several at once). Modelled without threads: a second request enters its slot while
+    the first is still waiting (inside the first one's sleep)."""
     clock = ManualClock(START)
     slept: list[float] = []
-    pacer = HeaderAwarePacer(RateLimits(per_ten_seconds=100), clock=clock, sleep=slept.append)
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 1:  # another thread's request arrives during this wait
+            with pacer.slot("app"):
+                pass
+        clock.advance(seconds=seconds)
+
+    pacer = HeaderAwarePacer(RateLimits(per_ten_seconds=100), clock=clock, sleep=sleep)
     pacer.observe({"X-HubSpot-RateLimit-Remaining": "0"})
-    for _ in range(2):
-        with pacer.slot("app"):
-            pass
+    with pacer.slot("app"):
+        pass
     assert [10.0, 10.0] == slept
-    clock.advance(seconds=10)
     with pacer.slot("app"):
         pass
     assert [10.0, 10.0] == slept

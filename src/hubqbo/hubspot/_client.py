@@ -257,6 +257,9 @@ class HubSpotClient:
             with discounts and fees costs one batch read per kind. ``False`` skips them:
             those fields then stay empty whatever the quote holds (a discount is missed).
         retry: retry policy (``HubSpotRetryPolicy()`` by default).
+        pacer: a ``HeaderAwarePacer`` to share with other clients of the same app (HubSpot's
+            10-second window is per app): e.g. ``other.pacer``; by default each client has
+            its own, built from ``rate_limits`` (HubSpot's headers then report the others).
         clock, sleep: injectable time (``ManualClock().sleep`` in tests: nothing really sleeps).
 
     Example:
@@ -281,6 +284,7 @@ class HubSpotClient:
         qbo_item_id_property: str = "qbo_item_id",
         quote_adjustments: bool = True,
         retry: RetryPolicy | None = None,
+        pacer: HeaderAwarePacer | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
         timeout: float = 60.0,
@@ -306,7 +310,11 @@ class HubSpotClient:
             auth=resolved_auth,
             timeout=timeout,
         )
-        self.pacer = HeaderAwarePacer(self.limits, clock=self.clock, sleep=self._sleep)
+        self.pacer = (
+            HeaderAwarePacer(self.limits, clock=self.clock, sleep=self._sleep)
+            if pacer is None
+            else pacer.sharing(sleep=self._sleep)
+        )
         self._runner = HttpRunner(
             client=self._http,
             provider=PROVIDER,

@@ -3,12 +3,12 @@
 Why: HubSpot counts requests per app in a rolling 10-second window (100/190/250 for private
 apps by tier, 110 for a public OAuth app per installing account) and search separately at 5 per
 second. The shared ``Pacer`` keeps our own count; this module also reads the
-``X-HubSpot-RateLimit-Remaining``/``-Interval-Milliseconds`` headers HubSpot returns, so requests
-that other processes of the same app sent are accounted for too, and a well-behaved run never
-sees a 429. ``HubSpotRetryPolicy`` adds two rules to the shared policy, both for answers that
-mean "not applied", so even non-idempotent writes are sent again: 423 Locked (after at least
-2 s) and 477 Migration in Progress (after its ``Retry-After``; a wait longer than
-``max_retry_after`` raises at once instead of sleeping).
+``X-HubSpot-RateLimit-Max``/``-Remaining`` headers HubSpot returns, so requests that other
+processes of the same app sent are accounted for too, and a well-behaved run never sees a 429
+while using the whole window. ``HubSpotRetryPolicy`` adds two rules to the shared policy,
+both for answers that mean "not applied", so even non-idempotent writes are sent again: 423
+Locked (after at least 2 s) and 477 Migration in Progress (after its ``Retry-After``; a wait
+longer than ``max_retry_after`` raises at once instead of sleeping).
 
 Example:
     >>> RateLimits.tier("professional").per_ten_seconds
@@ -17,9 +17,7 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 
 import attrs
 
@@ -84,12 +82,13 @@ def _int(headers: Mapping[str, str], name: str) -> int | None:
 
 
 class HeaderAwarePacer(Pacer):
-    """A ``Pacer`` that also waits when HubSpot reports its window (nearly) spent.
+    """A ``Pacer`` that also counts what HubSpot reports of its 10-second window.
 
-    Call :meth:`observe` with each response's headers; when ``X-HubSpot-RateLimit-Remaining``
-    was at or below ``reserve``, every request in the ``requests`` budget that starts before
-    that window has rolled (``-Interval-Milliseconds`` after the response) sleeps until it has
-    (all of them, when several threads share the client).
+    Call :meth:`observe` with each response's headers: ``X-HubSpot-RateLimit-Max`` less
+    ``-Remaining`` is what HubSpot counted in the window; requests this pacer did not send
+    (other processes of the app) count from then on as if sent at that moment, and the window
+    allows ``Max - reserve`` requests. So a request waits exactly until the window has room,
+    never a whole interval after a busy answer, and several threads sharing the client all wait.
     """
 
     def __init__(
@@ -101,35 +100,21 @@ class HeaderAwarePacer(Pacer):
     ) -> None:
         super().__init__(limits.windows(), clock=clock, sleep=sleep)
         self.limits = limits
-        self._header_lock = threading.Lock()
-        self._blocked_until: float | None = None
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Note HubSpot's reported remaining budget (search answers carry no headers)."""
+    def observe(self, headers: Mapping[str, str], key: str = "app") -> None:
+        """Note HubSpot's reported window (search answers carry no headers)."""
         lowered = {k.lower(): v for k, v in headers.items()}
         remaining = _int(lowered, "x-hubspot-ratelimit-remaining")
         if remaining is None:
             return
-        interval = _int(lowered, "x-hubspot-ratelimit-interval-milliseconds") or 10_000
-        with self._header_lock:
-            if remaining <= self.limits.reserve:
-                self._blocked_until = self._clock.now().timestamp() + interval / 1000
-            else:
-                self._blocked_until = None
-
-    @contextlib.contextmanager
-    def slot(self, key: str, budgets: Sequence[str] = ("requests",)) -> Iterator[None]:
-        """Wait for HubSpot's reported window when spent, then for our own budgets."""
-        if "requests" in budgets:
-            with self._header_lock:
-                until = self._blocked_until  # kept: every request until then waits, not one
-            if until is not None:
-                wait = until - self._clock.now().timestamp()
-                if wait > 0:
-                    self.waited += wait
-                    self._sleep(wait)
-        with super().slot(key, budgets):
-            yield
+        reported = _int(lowered, "x-hubspot-ratelimit-max")
+        most = reported if reported else self.limits.per_ten_seconds
+        self.report(
+            key,
+            "requests",
+            used=most - remaining,
+            limit=max(1, min(most, self.limits.per_ten_seconds) - self.limits.reserve),
+        )
 
 
 @attrs.frozen

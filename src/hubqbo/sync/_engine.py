@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from hubqbo.errors import ApiError, ValidationError
+from hubqbo.errors import ApiError, RateLimitedError, ValidationError
 from hubqbo.idempotency import canonical_json, derive_request_id
 from hubqbo.invoices import InvoiceBuilder, InvoiceProperties, invoice_events
 from hubqbo.matching import CustomerMatcher
@@ -993,11 +993,18 @@ class SyncEngine:
         """The next midnight in the portal's time zone (HubSpot's daily limit resets then)."""
         try:
             zone = resolve_time_zone(self._crm.portal_time_zone())
-        except Exception:  # noqa: BLE001 - the zone only refines when to retry
-            zone = dt.timezone.utc
+        except Exception:  # noqa: BLE001 - zone unknown: the next hour, where most resets fall
+            return now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
         local = now.astimezone(zone)
         tomorrow = (local + dt.timedelta(days=1)).date()
         return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone).astimezone(dt.timezone.utc)
+
+    def _park(self, lease: Lease) -> SyncResult:
+        """Park the tenant until HubSpot's daily limit resets (the limit was hit while reading)."""
+        until = self._daily_reset(self._now())
+        self._store.commit(lease, StateChange(cursors=[Cursor(PARKED_STREAM, until.isoformat())]))
+        reason = f"HubSpot's daily limit reached: the tenant waits until {until.isoformat()}"
+        return SyncResult(tenant=self.tenant, parked_until=until, errors=(reason,))
 
     def _parked(self) -> dt.datetime | None:
         row = self._store.cursor(self.tenant, PARKED_STREAM)
@@ -1119,7 +1126,12 @@ class SyncEngine:
         mapping_version = self.mapping_version
         run = self._store.start_run(lease, kind, mapping_version=mapping_version)
         try:
-            result = body(lease, run.run_id)
+            try:
+                result = body(lease, run.run_id)
+            except RateLimitedError as limited:  # the daily limit while reading parks too
+                if (limited.policy or "").upper() != "DAILY":
+                    raise
+                result = self._park(lease)
         except BaseException as exc:
             self._store.finish_run(
                 lease, run.run_id, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"

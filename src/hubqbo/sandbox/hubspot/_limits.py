@@ -112,6 +112,20 @@ class RateLimiter:
         self._search.append(now)
         self._day_count += 1
 
+    def spend_daily(self, count: int) -> int:
+        """Count ``count`` requests against today's budget as if other apps of the account
+        had sent them (the daily limit is shared by every app of an account); returns what is
+        left of the day.
+
+        Example:
+            >>> from hubqbo.sandbox import ManualClock
+            >>> RateLimiter(ManualClock(), daily=1_000, time_zone="UTC").spend_daily(990)
+            10
+        """
+        self._purge(self.clock.now())
+        self._day_count += max(0, count)
+        return max(0, self.daily - self._day_count)
+
     def take_exempt(self) -> None:
         """Count a request exempt from the 10-second window (association batches)."""
         self._start({})

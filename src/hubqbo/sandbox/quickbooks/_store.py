@@ -197,7 +197,6 @@ class Realm:
         self.tombstones: dict[str, dict[str, dt.datetime]] = {}
         self.next_doc_number = 1001
         self.replays: dict[str, tuple[int, dict[str, str], bytes]] = {}
-        self.minute_counts: dict[tuple[str, int], int] = {}
         self._seed(now, tax_rates)
 
     # --- storage -------------------------------------------------------------------------

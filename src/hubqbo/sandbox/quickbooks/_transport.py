@@ -10,6 +10,7 @@ rules live in ``_entities``, the query language in ``_query``.
 from __future__ import annotations
 
 import base64
+import collections
 import copy
 import datetime as dt
 import json
@@ -117,11 +118,21 @@ def _discovery(request: httpx.Request) -> dict[str, Any]:
     }
 
 
+def _realm_of(request: httpx.Request) -> str:
+    """The realm id of an API request (``/v3/company/{realmId}/...``), else ``""``."""
+    segments = [s for s in request.url.path.split("/") if s]
+    if len(segments) >= 3 and segments[0] == "v3" and segments[1].lower() == "company":
+        return segments[2]
+    return ""
+
+
 STATE_FORMAT = "hubqbo.sandbox.quickbooks"
 STATE_VERSION = 1
 _SAVED_FIELDS = (
     "requests_per_minute",
     "batch_per_minute",
+    "requests_per_second",
+    "max_in_flight",
     "_access_tokens",
     "_client_id",
     "_client_secret",
@@ -147,8 +158,13 @@ class QuickBooksSandbox(httpx.BaseTransport):
         faults: a ``FaultPlan`` (429, 5xx, timeouts, reset after apply, stale SyncToken).
         access_tokens: bearer tokens to accept; ``None`` accepts any non-empty bearer (plus
             the tokens the OAuth endpoint issued, until they expire).
-        requests_per_minute: per realm per clock minute before 429 + Fault 3001.
-        batch_per_minute: ``/batch`` requests per realm per clock minute.
+        requests_per_minute: requests per realm in any 60 s before 429 + Fault 3001
+            (``ThrottleExceeded``, type ``SERVICE``); refused requests are not counted.
+        batch_per_minute: ``/batch`` requests per realm in any 60 s.
+        requests_per_second: requests per realm in any second (QBO documents 10; ``None``,
+            the default, leaves it off: many tests send bursts on a clock that never moves).
+        max_in_flight: requests of one realm being answered at once (QBO's 10); the next
+            one is refused with the same 429.
         client_id: OAuth client id (with ``client_secret``) the token endpoint accepts.
         client_secret: its secret.
 
@@ -169,6 +185,8 @@ class QuickBooksSandbox(httpx.BaseTransport):
         access_tokens: Iterable[str] | None = None,
         requests_per_minute: int = 500,
         batch_per_minute: int = 40,
+        requests_per_second: int | None = None,
+        max_in_flight: int = 10,
         client_id: str = "sandbox-client-id",
         client_secret: str = "sandbox-client-secret",  # noqa: S107 - a fake for tests
     ) -> None:
@@ -177,6 +195,11 @@ class QuickBooksSandbox(httpx.BaseTransport):
         self._access_tokens = None if access_tokens is None else set(access_tokens)
         self.requests_per_minute = requests_per_minute
         self.batch_per_minute = batch_per_minute
+        self.requests_per_second = requests_per_second
+        self.max_in_flight = max_in_flight
+        self._sent: dict[tuple[str, str], collections.deque[float]] = {}
+        self._in_flight: collections.Counter[str] = collections.Counter()
+        self._flight_lock = threading.Lock()
         self._client_id = client_id
         self._client_secret = client_secret
         self._realms: dict[str, Realm] = {}
@@ -627,10 +650,24 @@ class QuickBooksSandbox(httpx.BaseTransport):
     # --- the transport -------------------------------------------------------------------
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request (httpx calls this)."""
+        realm_id = _realm_of(request)
+        with self._flight_lock:  # counted before waiting for the lock: it is in the server
+            self._in_flight[realm_id] += 1
+            crowded = bool(realm_id) and self._in_flight[realm_id] > self.max_in_flight
+        try:
+            return self._handle_locked(request, crowded=crowded)
+        finally:
+            with self._flight_lock:
+                self._in_flight[realm_id] -= 1
+
+    def _handle_locked(self, request: httpx.Request, *, crowded: bool) -> httpx.Response:
         with self._lock:
             status = 0
             try:
-                response = self._handle(request)
+                if crowded:
+                    response = self._respond(request, self._fault(QboFault.throttled()))
+                else:
+                    response = self._handle(request)
                 status = response.status_code
                 return response
             except httpx.RemoteProtocolError:  # reset after apply: the answer was made
@@ -753,18 +790,26 @@ class QuickBooksSandbox(httpx.BaseTransport):
         return response
 
     def _throttled(self, realm: Realm, is_batch: bool) -> bool:
-        minute = int(self.clock.now().timestamp() // 60)
-        for stale in [key for key in realm.minute_counts if key[1] != minute]:
-            del realm.minute_counts[stale]
-        limits = [("all", self.requests_per_minute)]
+        """Whether a request now would break one of the realm's rolling windows (500 in any
+        60 s, 40 ``/batch`` in any 60 s, and the per-second limit when set); a request that
+        passes is counted in each."""
+        now = self.clock.now().timestamp()
+        windows = [("minute", self.requests_per_minute, 60.0)]
+        if self.requests_per_second is not None:
+            windows.append(("second", self.requests_per_second, 1.0))
         if is_batch:
-            limits.append(("batch", self.batch_per_minute))
-        over = False
-        for kind, limit in limits:
-            count = realm.minute_counts.get((kind, minute), 0) + 1
-            realm.minute_counts[(kind, minute)] = count
-            over = over or count > limit
-        return over
+            windows.append(("batch", self.batch_per_minute, 60.0))
+        counted = []
+        for name, limit, period in windows:
+            sent = self._sent.setdefault((realm.realm_id, name), collections.deque())
+            while sent and sent[0] <= now - period:
+                sent.popleft()
+            if len(sent) >= limit:
+                return True
+            counted.append(sent)
+        for sent in counted:
+            sent.append(now)
+        return False
 
     def _replayable(
         self, realm: Realm, request: httpx.Request, rest: list[str], is_batch: bool
