@@ -18,6 +18,7 @@ from hubqbo.hubspot import HubSpotClient
 from hubqbo.mapping import Direction
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sync import ConflictRule, ObjectSync, SyncConfig
+from tests.sync._twoway_model import Model
 from tests.sync._world import World, make_world, props
 
 FIELDS = {"firstname": "GivenName", "lastname": "FamilyName", "phone": "PrimaryPhone"}
@@ -47,34 +48,6 @@ class Crashing(httpx.BaseTransport):
                 self.inner.handle_request(request)
             raise Crash
         return self.inner.handle_request(request)
-
-
-class Model:
-    """The rule, from the edits alone: per field the value each side holds and the value
-    both last agreed on. A run copies a side's change to the other; a conflict goes to the
-    rule's side; an empty value is never copied."""
-
-    def __init__(self, rule: ConflictRule) -> None:
-        self.rule = rule
-        self.qbo: dict[tuple[int, str], str] = {}
-        self.hs: dict[tuple[int, str], str] = {}
-        self.base: dict[tuple[int, str], str] = {}
-
-    def run(self) -> None:
-        for key, base in self.base.items():
-            q, h = self.qbo[key], self.hs[key]
-            qc, hc = q != base, h != base
-            if not qc and not hc:
-                continue
-            if q == h:
-                self.base[key] = q
-                continue
-            winner = q if (qc and not hc) else h if (hc and not qc) else None
-            if winner is None:
-                winner = q if self.rule is ConflictRule.QBO_WINS else h
-            if winner == "":
-                continue  # an empty value is never copied: both sides stay as they are
-            self.qbo[key] = self.hs[key] = self.base[key] = winner
 
 
 class TwoWayMachine(RuleBasedStateMachine):
