@@ -17,33 +17,59 @@ PRODUCT_FIELDS = {"description": "Description"}
 class Model:
     """The rule, from the edits alone: per field the value each side holds and the value
     both last agreed on. A run copies a side's change to the other; a conflict goes to the
-    rule's side; an empty value is never copied."""
+    rule's side; an empty value is never copied. A record whose next write would make a
+    field go back and forth (hubqbo wrote A, B, A and would write B) is quarantined: never
+    written again (keys are ``(record..., field)``)."""
 
     def __init__(self, rule: ConflictRule) -> None:
         self.rule = rule
         self.qbo: dict[Hashable, str] = {}
         self.hs: dict[Hashable, str] = {}
         self.base: dict[Hashable, str] = {}
+        self.written: dict[Hashable, list[str]] = {}
+        self.quarantined: set[Hashable] = set()
 
     def agree(self, key: Hashable, value: str) -> None:
         """A field both sides hold equal (synced)."""
         self.qbo[key] = self.hs[key] = self.base[key] = value
 
+    def _decide(self, key: Hashable) -> tuple[str | None, bool]:
+        """The field's new agreed value (``None``: unchanged) and whether a side is written."""
+        base, q, h = self.base[key], self.qbo[key], self.hs[key]
+        qc, hc = q != base, h != base
+        if not qc and not hc:
+            return None, False
+        if q == h:
+            return q, False
+        winner = q if (qc and not hc) else h if (hc and not qc) else None
+        if winner is None:
+            winner = q if self.rule is ConflictRule.QBO_WINS else h
+        if winner == "":
+            return None, False  # an empty value is never copied: both sides stay as they are
+        return winner, True
+
     def run(self) -> None:
-        for key, base in self.base.items():
-            q, h = self.qbo[key], self.hs[key]
-            qc, hc = q != base, h != base
-            if not qc and not hc:
+        decided: dict[Hashable, dict[Hashable, tuple[str, bool]]] = {}
+        for key in self.base:
+            record = key[:-1]  # type: ignore[index]
+            value, write = self._decide(key)
+            if record not in self.quarantined and value is not None:
+                decided.setdefault(record, {})[key] = (value, write)
+        for record, fields in decided.items():
+            if any(w and _loops(self.written.get(k, []), v) for k, (v, w) in fields.items()):
+                self.quarantined.add(record)
                 continue
-            if q == h:
-                self.base[key] = q
-                continue
-            winner = q if (qc and not hc) else h if (hc and not qc) else None
-            if winner is None:
-                winner = q if self.rule is ConflictRule.QBO_WINS else h
-            if winner == "":
-                continue  # an empty value is never copied: both sides stay as they are
-            self.qbo[key] = self.hs[key] = self.base[key] = winner
+            for key, (value, write) in fields.items():
+                self.qbo[key] = self.hs[key] = self.base[key] = value
+                history = self.written.setdefault(key, [])
+                if write and (not history or history[-1] != value):
+                    history.append(value)
+
+
+def _loops(history: list[str], value: str) -> bool:
+    """Writing ``value`` after ``history`` makes the last four writes A, B, A, B."""
+    last = [*history, value][-4:]
+    return len(last) == 4 and last[0] == last[2] != last[1] == last[3]
 
 
 def qbo_value(record: Mapping[str, Any], field: str) -> str:

@@ -41,6 +41,7 @@ from hubqbo.protocols import (
     StateChange,
     StateStore,
 )
+from hubqbo.sync._alternation import Alternation, remember_writes, would_alternate
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._plan import (
     ASSOCIATION_PREFIX,
@@ -212,6 +213,8 @@ class TwoWayPlan:
     """Open conflicts (rule ``MANUAL``) to keep in the store until resolved."""
     links: tuple[Link, ...] = ()
     """Base updates with no write (both sides changed to the same value)."""
+    alternating: tuple[Alternation, ...] = ()
+    """Records quarantined now: their values kept alternating between runs (not written)."""
 
     def lines(self) -> list[str]:
         """The plan's two-way section, one line per field decision."""
@@ -225,6 +228,9 @@ class TwoWayPlan:
             f"  open conflict {c.conflict_id}: {c.kind} {c.qbo_id} {c.field} "
             f"(QBO {c.qbo_value!r}, HubSpot {c.hubspot_value!r}): engine.resolve(...)"
             for c in self.conflicts
+        )
+        out.extend(
+            f"  quarantined {a.kind.value} {a.qbo_id}: {a.explanation()}" for a in self.alternating
         )
         return out
 
@@ -285,6 +291,7 @@ class TwoWayPlanner:
             for d in decision.fields
         }
         label = str(getattr(qbo_record, "display_name", None) or getattr(qbo_record, "name", ""))
+        written = {d.name: d.new or "" for d in decision.fields if d.to is not None}
         return TwoWayRecord(
             kind=self.kind,
             qbo_id=link.qbo_id,
@@ -292,8 +299,8 @@ class TwoWayPlanner:
             label=label,
             decision=decision,
             base_before=dict(base_raw),
-            base_qbo=join_base(base_raw, qbo_only),
-            base_after=join_base(base_raw, settled),
+            base_qbo=remember_writes(join_base(base_raw, qbo_only), written),
+            base_after=remember_writes(join_base(base_raw, settled), written),
         )
 
     def _resolved(  # noqa: PLR0917 - a re-decision of open conflicts
@@ -445,8 +452,12 @@ def apply_qbo_writes(
     applied = failed = 0
     for plan in plans:
         records = {r.qbo_id: r for r in plan.records}
-        if plan.conflicts or plan.links:
-            store.commit(lease, StateChange(conflicts=plan.conflicts, links=plan.links))
+        if plan.conflicts or plan.links or plan.alternating:
+            quarantines = [a.cursor() for a in plan.alternating]
+            store.commit(
+                lease,
+                StateChange(conflicts=plan.conflicts, links=plan.links, cursors=quarantines),
+            )
         for write in plan.qbo_writes:
             entry = Operation(
                 op_id=write.op_id,
@@ -666,6 +677,7 @@ def plan_two_way(
     writes: list[QboWrite] = []
     conflicts: list[Conflict] = []
     base_links: list[Link] = []
+    alternating: list[Alternation] = []
     for qbo_id, link in sorted(links.items()):
         change = records.get(qbo_id)
         obj = hubspot.get(link.hubspot_id)
@@ -697,6 +709,13 @@ def plan_two_way(
             _log.warning("%s %s: HubSpot values QBO cannot take: %s", kind.value, qbo_id, problems)
             continue
         handled.add(qbo_id)
+        written = {d.name: d.new or "" for d in record.decision.fields if d.to is not None}
+        flipping = would_alternate(base_raw, written) if hs_op or qbo_write else {}
+        if flipping:  # a write loop: quarantined with its values instead of written again
+            stuck = Alternation(kind, qbo_id, link.hubspot_id, flipping, record.label)
+            _log.warning("%s %s quarantined: %s", kind.value, qbo_id, stuck.explanation())
+            alternating.append(stuck)
+            continue
         twr.append(record)
         conflicts.extend(opened)
         if hs_op is not None:
@@ -720,5 +739,6 @@ def plan_two_way(
         qbo_writes=tuple(writes),
         conflicts=tuple(conflicts),
         links=tuple(base_links),
+        alternating=tuple(alternating),
     )
     return kept + new_ops, out, cursor_text(last[0], last[1])
