@@ -59,10 +59,10 @@ class Model:
             if any(w and _loops(self.written.get(k, []), v) for k, (v, w) in fields.items()):
                 self.quarantined.add(record)
                 continue
-            for key, (value, write) in fields.items():
+            for key, (value, _write) in fields.items():
                 self.qbo[key] = self.hs[key] = self.base[key] = value
                 history = self.written.setdefault(key, [])
-                if write and (not history or history[-1] != value):
+                if not history or history[-1] != value:  # writes, and equal changes on both sides
                     history.append(value)
 
 

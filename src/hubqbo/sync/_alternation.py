@@ -6,7 +6,9 @@ flipping a field on one side (an automation, a workflow, a second integration), 
 rules fight, every run writes again — the loop users of other integrations complain about.
 Echo suppression cannot see it: each write is a real change on the other side. So the link's
 base snapshot keeps, per field, the last few values hubqbo wrote (``#w:<property>``, a JSON
-list, oldest first, a value sent again not repeated; ``#`` keys are hubqbo's flags, never compared as values), and a record
+list, oldest first, a value sent again not repeated; a write whose answer was lost counts
+when the next run finds both sides equal; ``#`` keys are hubqbo's flags, never compared as
+values), and a record
 whose next write would make a field go back and forth (A, B, A, B: see
 :func:`hubqbo.sync.alternating_fields`) is quarantined instead of written. The quarantine is
 kept in the store (a cursor row ``alternating:<object>:<QBO id>`` holding the fields and

@@ -57,6 +57,7 @@ from hubqbo.sync._threeway import (
     FieldDecision,
     RecordDecision,
     Side,
+    Why,
     compare_record,
     decide_field,
 )
@@ -291,7 +292,11 @@ class TwoWayPlanner:
             for d in decision.fields
         }
         label = str(getattr(qbo_record, "display_name", None) or getattr(qbo_record, "name", ""))
-        written = {d.name: d.new or "" for d in decision.fields if d.to is not None}
+        agreed = {  # the values written, and those a lost answer left equal on both sides
+            d.name: (d.new if d.to is not None else d.qbo) or ""
+            for d in decision.fields
+            if d.to is not None or d.why is Why.SAME_CHANGE
+        }
         return TwoWayRecord(
             kind=self.kind,
             qbo_id=link.qbo_id,
@@ -299,8 +304,8 @@ class TwoWayPlanner:
             label=label,
             decision=decision,
             base_before=dict(base_raw),
-            base_qbo=remember_writes(join_base(base_raw, qbo_only), written),
-            base_after=remember_writes(join_base(base_raw, settled), written),
+            base_qbo=remember_writes(join_base(base_raw, qbo_only), agreed),
+            base_after=remember_writes(join_base(base_raw, settled), agreed),
         )
 
     def _resolved(  # noqa: PLR0917 - a re-decision of open conflicts
