@@ -131,6 +131,10 @@ def test_two_way_runs_killed_at_random_points_resume_to_the_model(tmp_path: Path
             assert duplicates(qbo, realm, hs) == []
             again = _run(urls, db, rule, "-")
             assert again[1:4] == ["0", "True", "True"], again  # settled: no echo, no loop
+    print(
+        f"{sum(killed.values())} kills in {rounds} rounds: {dict(killed)}; quarantined",
+        model.quarantined,
+    )
     assert sum(killed.values()) >= KILLS
     assert killed["qbo write"] >= min(1, KILLS // 3)  # kills did land after QBO writes
     assert len(hs.records("contacts")) == len(qbo.records(realm, "Customer"))
