@@ -1,7 +1,6 @@
 """Fault injection: seeded runs with 20% of HubSpot and QBO requests failing (429, 5xx,
 timeouts, a connection reset after the server applied the write, HubSpot 207 batches half
-applied) end in the same HubSpot state
-as a fault-free run, with no duplicate.
+applied) end in the same HubSpot state as a fault-free run, with no duplicate.
 
 The suite runs a CI-sized share; the full count (1,000 seeds) is::
 
