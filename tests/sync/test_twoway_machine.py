@@ -117,6 +117,21 @@ class TwoWayMachine(RuleBasedStateMachine):
         assert self.engine().run().ok
         self.model.run()
 
+    @rule(
+        n=st.integers(0, N - 1),
+        name=st.sampled_from(sorted(FIELDS)),
+        values=st.lists(VALUES, min_size=2, max_size=2, unique=True),
+    )
+    def fight(self, n: int, name: str, values: list[str]) -> None:
+        """Something outside puts a field back on each side between runs (a workflow and an
+        automation): four runs; the model says when the record is quarantined."""
+        for turn in range(4):
+            if turn % 2:
+                self.edit_qbo(n, name, values[1])
+            else:
+                self.edit_hubspot(n, name, values[0])
+            self.run()
+
     @rule(at=st.integers(min_value=1, max_value=12), after=st.booleans())
     def run_crash_and_resume(self, at: int, after: bool) -> None:
         """A run dies at its ``at``-th request; the next process runs again at once."""
