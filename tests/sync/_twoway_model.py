@@ -56,7 +56,7 @@ class Model:
             if record not in self.quarantined and value is not None:
                 decided.setdefault(record, {})[key] = (value, write)
         for record, fields in decided.items():
-            if any(w and _loops(self.written.get(k, []), v) for k, (v, w) in fields.items()):
+            if any(w and loops(self.written.get(k, []), v) for k, (v, w) in fields.items()):
                 self.quarantined.add(record)
                 continue
             for key, (value, _write) in fields.items():
@@ -66,7 +66,7 @@ class Model:
                     history.append(value)
 
 
-def _loops(history: list[str], value: str) -> bool:
+def loops(history: list[str], value: str) -> bool:
     """Writing ``value`` after ``history`` makes the last four writes A, B, A, B."""
     last = [*history, value][-4:]
     return len(last) == 4 and last[0] == last[2] != last[1] == last[3]

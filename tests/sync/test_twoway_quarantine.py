@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubqbo.mapping import Direction
 from hubqbo.sync import ConflictRule, ObjectKind, ObjectSync, SkipReason, SyncConfig
-from hubqbo.sync._alternation import written_history
+from hubqbo.sync._alternation import remember_writes, would_alternate, written_history
 from hubqbo.sync._apply import decode_base
+from tests.sync._twoway_model import loops
 from tests.sync._world import World, props
 
 CONFIG = SyncConfig(
@@ -137,3 +140,21 @@ def test_values_that_keep_changing_are_not_a_loop(fight: tuple[World, str, str])
         "555-0204",
         "555-0205",
     ]  # the last three writes only
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=12))
+def test_the_history_refuses_exactly_the_writes_that_go_back_and_forth(writes: list[str]) -> None:
+    """Writes fed one by one: a write is refused exactly when the model's reading of the
+    rule (the last four writes A, B, A, B, a value sent again not counted) says it loops."""
+    base: dict[str, str] = {"phone": "a"}
+    written: list[str] = []
+    for value in writes:
+        refused = would_alternate(base, {"phone": value})
+        assert bool(refused) == loops(written, value)
+        if refused:
+            assert refused["phone"][-1] == value
+            break  # quarantined: nothing more is written
+        base = remember_writes(base, {"phone": value})
+        if not written or written[-1] != value:
+            written.append(value)
+        assert written_history(base, "phone") == written[-3:]
