@@ -15,6 +15,7 @@ read. The suite runs a CI-sized share; the full count (200 kills) is::
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import subprocess
@@ -22,10 +23,16 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
+import httpx
+import pytest
+
+from hubqbo.mapping import Direction
+from hubqbo.protocols import OperationState
+from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox, serve_sandboxes
-from hubqbo.sync import ConflictRule
+from hubqbo.sync import ConflictRule, ObjectSync, SQLiteStateStore, SyncConfig
 from tests.sync._twoway_model import Model, duplicates, mismatches, random_edits, seed_records
-from tests.sync._world import spawn
+from tests.sync._world import World, props, spawn
 
 KILLS = int(os.environ.get("HUBQBO_TWOWAY_CRASH_KILLS", "6"))
 NO_PROGRESS = 300  # seconds one child may take before the test fails instead of hanging
@@ -95,6 +102,18 @@ def _run(urls: tuple[str, str, str], db: Path, rule: ConflictRule, kill: str) ->
     return last[-1].split()
 
 
+def _in_flight(db: Path) -> list[str]:
+    """The journal's operations still in flight (a write nobody completed)."""
+    store = SQLiteStateStore(str(db))
+    try:
+        return [
+            f"{o.action} {o.kind} {o.source_id}"
+            for o in store.operations("crash", states=[OperationState.IN_FLIGHT])
+        ]
+    finally:
+        store.close()
+
+
 def test_two_way_runs_killed_at_random_points_resume_to_the_model(tmp_path: Path) -> None:
     hs, qbo = HubSpotSandbox(), QuickBooksSandbox()
     realm = qbo.add_realm(country="US")
@@ -131,6 +150,7 @@ def test_two_way_runs_killed_at_random_points_resume_to_the_model(tmp_path: Path
             assert duplicates(qbo, realm, hs) == []
             again = _run(urls, db, rule, "-")
             assert again[1:4] == ["0", "True", "True"], again  # settled: no echo, no loop
+            assert _in_flight(db) == []  # every interrupted write was completed or closed
     print(
         f"{sum(killed.values())} kills in {rounds} rounds: {dict(killed)}; quarantined",
         model.quarantined,
@@ -139,3 +159,63 @@ def test_two_way_runs_killed_at_random_points_resume_to_the_model(tmp_path: Path
     assert killed["qbo write"] >= min(1, KILLS // 3)  # kills did land after QBO writes
     assert len(hs.records("contacts")) == len(qbo.records(realm, "Customer"))
     assert len(hs.records("products")) == len(qbo.records(realm, "Item"))
+
+
+class _Died(BaseException):
+    """The process dies here."""
+
+
+class _DiesAfterQboWrite(httpx.BaseTransport):
+    """The QBO sandbox; the first write is applied and answered, then the process dies
+    (before the run could journal the answer)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.armed = True
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if self.armed and request.method == "POST" and "/query" not in request.url.path:
+            self.armed = False
+            raise _Died
+        return response
+
+
+def test_a_qbo_write_answered_but_never_journaled_is_closed_by_the_next_run(
+    world: World,
+) -> None:
+    """Found by the crash test: such a write stayed in flight in the journal for ever (every
+    later run warned it could not re-read it). The next run sends it again with its
+    requestid (QBO answers with its first answer) and closes it; nothing is written twice."""
+    config = SyncConfig(contacts=ObjectSync(direction=Direction.BOTH), products=ObjectSync.off())
+    ann = world.customer(
+        "Acme Inc", PrimaryEmailAddr={"Address": "ann@acme.example"}, GivenName="Ann"
+    )
+    assert world.engine(config).run().ok
+    (contact,) = world.contacts()
+    world.later()
+    world.hs.update("contacts", contact["id"], {"firstname": "Annie"})
+    world.later(1)
+    world.ledger = QuickBooksClient(
+        realm_id=world.realm,
+        access_token="t",
+        transport=_DiesAfterQboWrite(world.qbo),
+        clock=world.clock,
+        sleep=world.clock.sleep,
+    )
+    with pytest.raises(_Died):
+        world.engine(config, lease_ttl=dt.timedelta(seconds=1)).run()
+    assert [
+        o.action for o in world.store.operations("acme", states=[OperationState.IN_FLIGHT])
+    ] == ["qbo_update"]
+    world.later(1)  # the dead run's lease expires
+    customers = len(world.qbo.records(world.realm, "Customer"))
+    result = world.engine(config).run()
+    assert result.ok
+    assert world.store.operations("acme", states=[OperationState.IN_FLIGHT]) == []
+    stored = world.qbo.get(world.realm, "Customer", ann) or {}
+    assert (stored["GivenName"], stored["SyncToken"]) == ("Annie", "1")  # applied once
+    assert props(world.hs.get("contacts", contact["id"]) or {})["firstname"] == "Annie"
+    assert len(world.qbo.records(world.realm, "Customer")) == customers
+    world.later(1)
+    assert world.engine(config).run().applied == 0

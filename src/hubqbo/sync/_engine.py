@@ -100,6 +100,7 @@ from hubqbo.sync._twoway import (
     apply_qbo_writes,
     patch_hubspot_ops,
     plan_two_way,
+    resume_qbo_writes,
 )
 from hubqbo.timezones import resolve_time_zone
 
@@ -1002,13 +1003,15 @@ class SyncEngine:
         repeat."""
 
         def body(lease: Lease, run_id: str) -> SyncResult:
+            ledger = self._qbo  # two-way QBO updates first: their records are planned afresh
+            resent = resume_qbo_writes(ledger, self._store, lease, tenant=self.tenant)  # type: ignore[arg-type]
             resumed = self._applier(lease, run_id).resume()
             plan = self.plan(proceed=proceed)
             result = self._apply(plan, lease, run_id)
-            if resumed.applied or resumed.failed:
+            if resumed.applied or resumed.failed or resent:
                 result = attrs.evolve(
                     result,
-                    applied=result.applied + resumed.applied,
+                    applied=result.applied + resumed.applied + resent,
                     failed=result.failed + resumed.failed,
                 )
             return result

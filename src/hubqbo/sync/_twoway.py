@@ -20,6 +20,7 @@ finds it equal to the base: no echo write, whoever made the change.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -525,6 +526,38 @@ def apply_qbo_writes(
             bucket = counts.setdefault(write.kind.value, {})
             bucket["qbo_update"] = bucket.get("qbo_update", 0) + 1
     return read_back, applied, failed
+
+
+def resume_qbo_writes(ledger: LedgerWrites, store: StateStore, lease: Lease, *, tenant: str) -> int:
+    """Complete the QBO updates an interrupted run left in flight: each is sent again as it
+    was journaled (same ``requestid``, SyncToken and fields — QBO answers a request it
+    already applied with its first answer) and closed applied or failed. The plan that
+    follows decides its record afresh from both sides (a write that landed is then a value
+    both sides share). Returns how many were applied."""
+    applied = 0
+    for entry in store.operations(tenant, states=[OperationState.IN_FLIGHT]):
+        if entry.action != "qbo_update":
+            continue
+        try:
+            fields = json.loads(entry.payload or "{}")["fields"]
+            entity = _entity(ObjectKind(entry.kind))
+        except (ValueError, KeyError, TypeError):
+            _log.warning("journal entry %s cannot be re-read; left as it is", entry.op_id)
+            continue
+        store.begin_operations(lease, [entry.op_id])
+        try:
+            ledger.update_fields(
+                entity, entry.source_id, entry.source_version, fields, request_id=entry.op_id
+            )
+        except (ApiError, HubQboError) as exc:
+            outcome = OperationOutcome(entry.op_id, OperationState.FAILED, error=str(exc))
+        else:
+            outcome = OperationOutcome(
+                entry.op_id, OperationState.APPLIED, remote_id=entry.source_id
+            )
+            applied += 1
+        store.commit(lease, StateChange(outcomes=[outcome]))
+    return applied
 
 
 def _with_read_back(
