@@ -31,7 +31,7 @@ from tests.sync._twoway_model import (
 )
 from tests.sync._world import FAULTS, World, make_world, props, set_faults, until_clean
 
-SEEDS = int(os.environ.get("HUBQBO_TWOWAY_FAULT_SEEDS", "10"))
+SEEDS = int(os.environ.get("HUBQBO_TWOWAY_FAULT_SEEDS", "24"))
 VARIANTS = 8
 """Edit scripts: a seed's edits are script ``seed % VARIANTS`` (its fault-free run is cached)."""
 RULES = (ConflictRule.QBO_WINS, ConflictRule.HUBSPOT_WINS)
