@@ -13,15 +13,14 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import textwrap
 import time
 from collections import Counter
 from pathlib import Path
 
 from hubqbo.sandbox import HubSpotSandbox, QuickBooksSandbox, serve_sandboxes
+from tests.sync._world import spawn
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 KILLS = int(os.environ.get("HUBQBO_CRASH_KILLS", "4"))
 
 CHILD = textwrap.dedent(
@@ -46,14 +45,7 @@ CHILD = textwrap.dedent(
 
 
 def _child(hubspot: str, quickbooks: str, realm: str, db: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    return subprocess.Popen(
-        [sys.executable, "-c", CHILD, hubspot, quickbooks, realm, str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    return spawn(CHILD, hubspot, quickbooks, realm, str(db))
 
 
 def _seed(qbo: QuickBooksSandbox, realm: str, size: int, batch: int = 0) -> None:

@@ -18,6 +18,7 @@ from hubqbo.hubspot import HubSpotClient
 from hubqbo.mapping import Direction
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.sync import ConflictRule, ObjectSync, SyncConfig
+from tests.sync._twoway_model import Model
 from tests.sync._world import World, make_world, props
 
 FIELDS = {"firstname": "GivenName", "lastname": "FamilyName", "phone": "PrimaryPhone"}
@@ -47,34 +48,6 @@ class Crashing(httpx.BaseTransport):
                 self.inner.handle_request(request)
             raise Crash
         return self.inner.handle_request(request)
-
-
-class Model:
-    """The rule, from the edits alone: per field the value each side holds and the value
-    both last agreed on. A run copies a side's change to the other; a conflict goes to the
-    rule's side; an empty value is never copied."""
-
-    def __init__(self, rule: ConflictRule) -> None:
-        self.rule = rule
-        self.qbo: dict[tuple[int, str], str] = {}
-        self.hs: dict[tuple[int, str], str] = {}
-        self.base: dict[tuple[int, str], str] = {}
-
-    def run(self) -> None:
-        for key, base in self.base.items():
-            q, h = self.qbo[key], self.hs[key]
-            qc, hc = q != base, h != base
-            if not qc and not hc:
-                continue
-            if q == h:
-                self.base[key] = q
-                continue
-            winner = q if (qc and not hc) else h if (hc and not qc) else None
-            if winner is None:
-                winner = q if self.rule is ConflictRule.QBO_WINS else h
-            if winner == "":
-                continue  # an empty value is never copied: both sides stay as they are
-            self.qbo[key] = self.hs[key] = self.base[key] = winner
 
 
 class TwoWayMachine(RuleBasedStateMachine):
@@ -143,6 +116,21 @@ class TwoWayMachine(RuleBasedStateMachine):
         self.world.later(1)
         assert self.engine().run().ok
         self.model.run()
+
+    @rule(
+        n=st.integers(0, N - 1),
+        name=st.sampled_from(sorted(FIELDS)),
+        values=st.lists(VALUES, min_size=2, max_size=2, unique=True),
+    )
+    def fight(self, n: int, name: str, values: list[str]) -> None:
+        """Something outside puts a field back on each side between runs (a workflow and an
+        automation): four runs; the model says when the record is quarantined."""
+        for turn in range(4):
+            if turn % 2:
+                self.edit_qbo(n, name, values[1])
+            else:
+                self.edit_hubspot(n, name, values[0])
+            self.run()
 
     @rule(at=st.integers(min_value=1, max_value=12), after=st.booleans())
     def run_crash_and_resume(self, at: int, after: bool) -> None:

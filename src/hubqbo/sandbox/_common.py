@@ -171,6 +171,9 @@ class FaultKind(str, enum.Enum):
     """Answer the provider's stale-object error (QBO 5010) for a write."""
     MIGRATION_IN_PROGRESS = "migration_in_progress"
     """Answer 477 Migration in Progress with ``Retry-After`` in seconds (HubSpot)."""
+    PARTIAL_BATCH = "partial_batch"
+    """Apply the first half of a HubSpot batch write's inputs and answer 207 with the rest
+    failed (only for inputs carrying ``objectWriteTraceId``, as HubSpot does)."""
 
 
 @attrs.frozen
@@ -225,6 +228,13 @@ class Fault:
     def reset_after_apply(cls, *, method: str | None = None, path: str | None = None) -> Fault:
         """The request is applied, then the connection drops."""
         return cls(FaultKind.RESET_AFTER_APPLY, None, None, method, path)
+
+    @classmethod
+    def partial_batch(
+        cls, *, method: str | None = "POST", path: str | None = r"/batch/(create|update|upsert)$"
+    ) -> Fault:
+        """A HubSpot batch write half applied: 207, the second half of its inputs failed."""
+        return cls(FaultKind.PARTIAL_BATCH, 207, None, method, path)
 
     def applies_to(self, method: str, path: str) -> bool:
         """True when this fault targets a request with ``method`` and ``path``."""

@@ -14,6 +14,7 @@ Example:
     'acme'
 """
 
+from hubqbo.sync._alternation import Alternation
 from hubqbo.sync._config import (
     DeletePolicy,
     ObjectKind,
@@ -63,6 +64,7 @@ __all__ = [
     "LEDGER_ONLY",
     "MAX_TENANT_NAME",
     "Action",
+    "Alternation",
     "Ambiguity",
     "ConflictRule",
     "DeletePolicy",

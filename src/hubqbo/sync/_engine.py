@@ -54,6 +54,7 @@ from hubqbo.protocols import (
     StateStore,
 )
 from hubqbo.status import InvoiceStatus
+from hubqbo.sync._alternation import Alternation, alternations, forget_writes
 from hubqbo.sync._apply import FLAG_PREFIX, Applier, ApplyReport, decode_base, merge_tallies
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._feeds import read_changes, read_dirty
@@ -81,7 +82,7 @@ from hubqbo.sync._plan import (
     snapshot_hash,
     wanted_values,
 )
-from hubqbo.sync._result import SyncResult
+from hubqbo.sync._result import Quarantined, SyncResult
 from hubqbo.sync._rollup import DealRollups
 from hubqbo.sync._source import (
     Mapper,
@@ -101,6 +102,7 @@ from hubqbo.sync._twoway import (
     apply_qbo_writes,
     patch_hubspot_ops,
     plan_two_way,
+    resume_qbo_writes,
 )
 from hubqbo.timezones import resolve_time_zone
 
@@ -240,6 +242,7 @@ class SyncEngine:
         self._mappers: dict[ObjectKind, Mapper] = {}
         self._overdue_day: str | None = None
         self._planned_contacts: dict[str, str] = {}
+        self._alternating: dict[tuple[ObjectKind, str], Alternation] = {}
         self._store.connect_tenant(tenant, qbo_realm_id=qbo.realm_id)
 
     def __repr__(self) -> str:
@@ -388,18 +391,27 @@ class SyncEngine:
 
     def release(self, kind: ObjectKind, qbo_id: str) -> None:
         """Let a quarantined record be tried again (``max_attempts`` more times): the next
-        run re-reads it and re-sends its failed writes under their own ids."""
+        run re-reads it and re-sends its failed writes under their own ids. A record
+        quarantined because its values kept alternating starts afresh (its write history
+        is forgotten): the next run decides it by the rule and writes it."""
         from hubqbo.protocols import OperationState
 
         failed = self._store.operations(
             self.tenant, states=[OperationState.FAILED], kind=kind.value, source_id=qbo_id
         )
         spent = max((op.attempts for op in failed), default=0)
+        stuck = Alternation(kind, qbo_id, "", {})
         lease = self._lease()
         try:
-            self._store.commit(
-                lease, StateChange(cursors=[Cursor(_release_stream(kind, qbo_id), str(spent))])
-            )
+            links = [
+                _relinked(link, link.hubspot_id, forget_writes(decode_base(link.base)))
+                for link in self._store.links(self.tenant, kind.value, qbo_ids=[qbo_id])
+                if link.base
+            ]
+            cursors = [Cursor(_release_stream(kind, qbo_id), str(spent))]
+            if self._store.cursor(self.tenant, stuck.stream) is not None:
+                cursors.append(Cursor(stuck.stream, ""))
+            self._store.commit(lease, StateChange(cursors=cursors, links=links))
         finally:
             self._store.release_lease(lease)
         self._store.mark_dirty(self.tenant, [DirtyMark("qbo", kind.entity, qbo_id, self._now())])
@@ -583,6 +595,9 @@ class SyncEngine:
         from hubqbo.protocols import OperationState
 
         out: dict[ObjectKind, set[str]] = {}
+        self._alternating = alternations(self._store.cursors(self.tenant))
+        for kind, qbo_id in self._alternating:
+            out.setdefault(kind, set()).add(qbo_id)
         released = self._released()
         for entry in self._store.operations(self.tenant, states=[OperationState.FAILED]):
             if entry.kind not in _KIND_NAMES:
@@ -824,9 +839,20 @@ class SyncEngine:
         ]
         if held:
             planned = attrs.evolve(planned, skipped=planned.skipped + tuple(held))
+        if any(k is kind for k, _ in self._alternating):
+            planned = attrs.evolve(
+                planned, skipped=tuple(self._why_held(s) for s in planned.skipped)
+            )
         if kind is ObjectKind.INVOICES:
             planned = self._with_events(reading, planned, states)
         return planned
+
+    def _why_held(self, skip: Skip) -> Skip:
+        """A quarantine's skip, with its explanation when the record's values alternated."""
+        stuck = self._alternating.get((skip.kind, skip.qbo_id))
+        if stuck is None or skip.reason is not SkipReason.QUARANTINED:
+            return skip
+        return attrs.evolve(skip, reason=SkipReason.ALTERNATING, detail=stuck.explanation())
 
     def _with_events(
         self, reading: _Read, planned: ObjectPlan, states: Mapping[str, LinkState]
@@ -1077,13 +1103,15 @@ class SyncEngine:
         :meth:`sweep`'s)."""
 
         def body(lease: Lease, run_id: str) -> SyncResult:
+            ledger = self._qbo  # two-way QBO updates first: their records are planned afresh
+            resent = resume_qbo_writes(ledger, self._store, lease, tenant=self.tenant)  # type: ignore[arg-type]
             resumed = self._applier(lease, run_id).resume()
             plan = self.plan(proceed=proceed)
             result = self._apply(plan, lease, run_id)
-            if resumed.applied or resumed.failed:
+            if resumed.applied or resumed.failed or resent:
                 result = attrs.evolve(
                     result,
-                    applied=result.applied + resumed.applied,
+                    applied=result.applied + resumed.applied + resent,
                     failed=result.failed + resumed.failed,
                 )
             return result
@@ -1203,6 +1231,11 @@ class SyncEngine:
         if self.config.invoices.enabled and report.parked_until is None:
             self._refresh_deals(applier.lease, run_id, report)
         moved = self._finish(plan, applier.lease, report)
+        report.quarantined.extend(  # after _finish: not failed writes, they block nothing
+            Quarantined(a.kind, a.qbo_id, a.explanation())
+            for p in plan.twoway
+            for a in p.alternating
+        )
         return _result(self.tenant, report, moved)
 
     def _refresh_deals(self, lease: Lease, run_id: str | None, report: ApplyReport) -> None:

@@ -107,6 +107,7 @@ class SkipReason(str, enum.Enum):
     ALREADY_GONE = "already_gone"
     AMBIGUOUS = "ambiguous"
     QUARANTINED = "quarantined"
+    ALTERNATING = "alternating"
 
 
 _SKIP_TEXT = {
@@ -121,6 +122,7 @@ _SKIP_TEXT = {
     SkipReason.ALREADY_GONE: "already archived or marked in HubSpot",
     SkipReason.AMBIGUOUS: "several HubSpot records could be this one: link it by hand",
     SkipReason.QUARANTINED: "its writes kept failing: quarantined until released",
+    SkipReason.ALTERNATING: "its values kept alternating between runs: quarantined until released",
 }
 
 
@@ -396,7 +398,7 @@ class SyncPlan:
             s
             for o in self.objects
             for s in o.skipped
-            if s.reason in (SkipReason.BAD_DATA, SkipReason.QUARANTINED)
+            if s.reason in (SkipReason.BAD_DATA, SkipReason.QUARANTINED, SkipReason.ALTERNATING)
         )
         return bad + tuple(a for o in self.objects for a in o.ambiguous)
 

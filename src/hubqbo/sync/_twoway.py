@@ -20,6 +20,7 @@ finds it equal to the base: no echo write, whoever made the change.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -42,6 +43,7 @@ from hubqbo.protocols import (
     StateChange,
     StateStore,
 )
+from hubqbo.sync._alternation import Alternation, remember_writes, would_alternate
 from hubqbo.sync._config import ObjectKind, SyncConfig
 from hubqbo.sync._linking import CONTACT_PROPERTIES
 from hubqbo.sync._plan import (
@@ -58,6 +60,7 @@ from hubqbo.sync._threeway import (
     FieldDecision,
     RecordDecision,
     Side,
+    Why,
     compare_record,
     decide_field,
     unique_display_name,
@@ -275,6 +278,8 @@ class TwoWayPlan:
     """QBO customers to create from new HubSpot contacts (``ObjectSync.create_in_qbo``)."""
     not_created: tuple[str, ...] = ()
     """New HubSpot contacts the policy leaves out of QBO, one line each with why."""
+    alternating: tuple[Alternation, ...] = ()
+    """Records quarantined now: their values kept alternating between runs (not written)."""
 
     def lines(self) -> list[str]:
         """The plan's two-way section, one line per field decision."""
@@ -288,6 +293,9 @@ class TwoWayPlan:
             f"  open conflict {c.conflict_id}: {c.kind} {c.qbo_id} {c.field} "
             f"(QBO {c.qbo_value!r}, HubSpot {c.hubspot_value!r}): engine.resolve(...)"
             for c in self.conflicts
+        )
+        out.extend(
+            f"  quarantined {a.kind.value} {a.qbo_id}: {a.explanation()}" for a in self.alternating
         )
         return out
 
@@ -348,6 +356,11 @@ class TwoWayPlanner:
             for d in decision.fields
         }
         label = str(getattr(qbo_record, "display_name", None) or getattr(qbo_record, "name", ""))
+        agreed = {  # the values written, and those a lost answer left equal on both sides
+            d.name: (d.new if d.to is not None else d.qbo) or ""
+            for d in decision.fields
+            if d.to is not None or d.why is Why.SAME_CHANGE
+        }
         return TwoWayRecord(
             kind=self.kind,
             qbo_id=link.qbo_id,
@@ -355,8 +368,8 @@ class TwoWayPlanner:
             label=label,
             decision=decision,
             base_before=dict(base_raw),
-            base_qbo=join_base(base_raw, qbo_only),
-            base_after=join_base(base_raw, settled),
+            base_qbo=remember_writes(join_base(base_raw, qbo_only), agreed),
+            base_after=remember_writes(join_base(base_raw, settled), agreed),
         )
 
     def _resolved(  # noqa: PLR0917 - a re-decision of open conflicts
@@ -508,8 +521,12 @@ def apply_qbo_writes(
     applied = failed = 0
     for plan in plans:
         records = {r.qbo_id: r for r in plan.records}
-        if plan.conflicts or plan.links:
-            store.commit(lease, StateChange(conflicts=plan.conflicts, links=plan.links))
+        if plan.conflicts or plan.links or plan.alternating:
+            quarantines = [a.cursor() for a in plan.alternating]
+            store.commit(
+                lease,
+                StateChange(conflicts=plan.conflicts, links=plan.links, cursors=quarantines),
+            )
         for write in plan.qbo_writes:
             entry = Operation(
                 op_id=write.op_id,
@@ -572,6 +589,38 @@ def apply_qbo_writes(
             bucket = counts.setdefault(write.kind.value, {})
             bucket["qbo_update"] = bucket.get("qbo_update", 0) + 1
     return read_back, applied, failed
+
+
+def resume_qbo_writes(ledger: LedgerWrites, store: StateStore, lease: Lease, *, tenant: str) -> int:
+    """Complete the QBO updates an interrupted run left in flight: each is sent again as it
+    was journaled (same ``requestid``, SyncToken and fields — QBO answers a request it
+    already applied with its first answer) and closed applied or failed. The plan that
+    follows decides its record afresh from both sides (a write that landed is then a value
+    both sides share). Returns how many were applied."""
+    applied = 0
+    for entry in store.operations(tenant, states=[OperationState.IN_FLIGHT]):
+        if entry.action != "qbo_update":
+            continue
+        try:
+            fields = json.loads(entry.payload or "{}")["fields"]
+            entity = _entity(ObjectKind(entry.kind))
+        except (ValueError, KeyError, TypeError):
+            _log.warning("journal entry %s cannot be re-read; left as it is", entry.op_id)
+            continue
+        store.begin_operations(lease, [entry.op_id])
+        try:
+            ledger.update_fields(
+                entity, entry.source_id, entry.source_version, fields, request_id=entry.op_id
+            )
+        except (ApiError, HubQboError) as exc:
+            outcome = OperationOutcome(entry.op_id, OperationState.FAILED, error=str(exc))
+        else:
+            outcome = OperationOutcome(
+                entry.op_id, OperationState.APPLIED, remote_id=entry.source_id
+            )
+            applied += 1
+        store.commit(lease, StateChange(outcomes=[outcome]))
+    return applied
 
 
 def _with_read_back(
@@ -733,6 +782,7 @@ def plan_two_way(
     writes: list[QboWrite] = []
     conflicts: list[Conflict] = []
     base_links: list[Link] = []
+    alternating: list[Alternation] = []
     for qbo_id, link in sorted(links.items()):
         change = records.get(qbo_id)
         obj = hubspot.get(link.hubspot_id)
@@ -764,6 +814,13 @@ def plan_two_way(
             _log.warning("%s %s: HubSpot values QBO cannot take: %s", kind.value, qbo_id, problems)
             continue
         handled.add(qbo_id)
+        written = {d.name: d.new or "" for d in record.decision.fields if d.to is not None}
+        flipping = would_alternate(base_raw, written) if hs_op or qbo_write else {}
+        if flipping:  # a write loop: quarantined with its values instead of written again
+            stuck = Alternation(kind, qbo_id, link.hubspot_id, flipping, record.label)
+            _log.warning("%s %s quarantined: %s", kind.value, qbo_id, stuck.explanation())
+            alternating.append(stuck)
+            continue
         twr.append(record)
         conflicts.extend(opened)
         if hs_op is not None:
@@ -791,6 +848,7 @@ def plan_two_way(
         links=tuple(base_links),
         qbo_creates=tuple(creates),
         not_created=tuple(left_out),
+        alternating=tuple(alternating),
     )
     return kept + new_ops, out, cursor_text(last[0], last[1])
 

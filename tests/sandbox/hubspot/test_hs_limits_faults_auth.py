@@ -218,3 +218,23 @@ def test_request_log_counts(sandbox: HubSpotSandbox) -> None:
     client.get("/crm/v3/objects/deals")
     client.post("/crm/v3/objects/deals/search", json={})
     assert (2, 1) == (sandbox.count_requests(), sandbox.count_requests(path_contains="/search"))
+
+
+def test_partial_batch_applies_half_and_answers_207(sandbox: HubSpotSandbox) -> None:
+    """PARTIAL_BATCH writes the first half of a batch whose inputs carry objectWriteTraceId
+    and fails the rest in a 207; without trace ids (all or nothing) it changes nothing."""
+    sandbox.faults = FaultPlan.scripted([Fault.partial_batch(), Fault.partial_batch()])
+    inputs = [
+        {"properties": {"dealname": f"d{n}"}, "objectWriteTraceId": f"t{n}"} for n in range(4)
+    ]
+    response = _client(sandbox).post("/crm/v3/objects/deals/batch/create", json={"inputs": inputs})
+    assert response.status_code == 207
+    body = response.json()
+    assert sorted(r["objectWriteTraceId"] for r in body["results"]) == ["t0", "t1"]
+    assert sorted(e["context"]["objectWriteTraceId"][0] for e in body["errors"]) == ["t2", "t3"]
+    assert {e["category"] for e in body["errors"]} == {"INTERNAL_ERROR"}
+    assert sorted(r["properties"]["dealname"] for r in sandbox.records("deals")) == ["d0", "d1"]
+    plain = [{"properties": {"dealname": "e"}}]
+    response = _client(sandbox).post("/crm/v3/objects/deals/batch/create", json={"inputs": plain})
+    assert response.status_code == 201
+    assert len(sandbox.records("deals")) == 3

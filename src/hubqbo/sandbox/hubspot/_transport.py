@@ -186,6 +186,7 @@ class HubSpotSandbox(httpx.BaseTransport):
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or FaultPlan.none()
+        self._partial_fault = False  # the request being answered got FaultKind.PARTIAL_BATCH
         self.store = PortalStore(
             self.clock,
             portal_id=portal_id,
@@ -283,11 +284,16 @@ class HubSpotSandbox(httpx.BaseTransport):
                     raise httpx.ReadTimeout("sandbox: injected read timeout", request=request)
                 if fault.kind is FaultKind.RESET_AFTER_APPLY:
                     reset = True
+                elif fault.kind is FaultKind.PARTIAL_BATCH:
+                    self._partial_fault = True
                 else:
                     injected = self._fault_response(fault.kind, fault.status, fault.retry_after)
                     if injected is not None:
                         return self._finish(call, injected)
-            response = self._answer(call)
+            try:
+                response = self._answer(call)
+            finally:
+                self._partial_fault = False
             if reset:
                 self.requests.append(SandboxRequest(call.method, call.path, response.status_code))
                 raise httpx.RemoteProtocolError(
@@ -808,10 +814,13 @@ class HubSpotSandbox(httpx.BaseTransport):
                 self._check_batch_input(call, kind, operation, item)
         results: list[Any] = []
         errors: list[Any] = []
-        for item, trace in zip(inputs, traces, strict=True):
+        failing = len(inputs) // 2 if partial and self._partial_fault else len(inputs)
+        for index, (item, trace) in enumerate(zip(inputs, traces, strict=True)):
             try:
                 if not isinstance(item, dict):
                     raise ApiError.validation("Each input must be an object.")
+                if index >= failing:  # an injected partial failure (FaultKind.PARTIAL_BATCH)
+                    raise ApiError(500, "internal error", "INTERNAL_ERROR")
                 result = self._batch_one(call, kind, operation, item)
             except ApiError as error:
                 if not partial:
