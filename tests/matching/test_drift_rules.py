@@ -2,8 +2,9 @@
 
 One or more regression tests per class: a family name changed at the same address; a street and
 postcode agreeing without a house number; words split by a stray space or run together; a name
-missing on one side; a fuzzy e-mail that only repeats the names; household mailboxes; and
-QuickBooks' ``(2)`` uniqueness suffix on display names.
+missing on one side (also when that side's own e-mail spells it); a fuzzy e-mail that only
+repeats the names; household mailboxes; and QuickBooks' ``(2)`` uniqueness suffix on display
+names.
 """
 
 from __future__ import annotations
@@ -253,6 +254,59 @@ def test_two_given_names_alone_still_conflict() -> None:
     )
     result = CustomerMatcher(ledger).match(buyer)
     assert (None, True) == (result.customer_id, result.candidates[0].vetoed)
+
+
+JOHN = Customer(id="J", given_name="John", family_name="Lefebvre", phone="(512) 555-0199")
+# the household's landline, shared by four customers: worth 9 bits, not 11
+JOHNS = [JOHN] + [
+    Customer(id=f"H{i}", given_name=given, family_name="Lefebvre", phone="(512) 555-0199")
+    for i, given in enumerate(["Marie", "Paul", "Anne"])
+]
+
+
+def test_a_family_name_missing_beside_an_e_mail_that_spells_it_agrees() -> None:
+    """``John <john.lefebvre@…>``, no family name written, with John Lefebvre's phone: him.
+
+    A common given name and the household's landline (4 + 9 bits) stay under the threshold;
+    the e-mail has told us the family name, which then counts as written out (issue 19, a name
+    missing on one side). Marie, Paul and Anne Lefebvre are no rivals.
+    """
+    buyer = Buyer(first_name="John", email="john.lefebvre@gmail.com", phone="512-555-0199")
+    result = CustomerMatcher(JOHNS).match(buyer)
+    assert ("J", Agreement.NAME_IN_EMAIL) == (
+        result.customer_id,
+        reason(result, MatchKey.FAMILY_NAME),
+    )
+
+
+def test_a_customer_recorded_by_its_given_name_is_joined_by_its_own_e_mail() -> None:
+    """The ledger side: ``John <johnlefebvre72@…>`` on record, John Lefebvre buying."""
+    mailed = Customer(
+        id="J", given_name="John", email="johnlefebvre72@aol.com", phone="(512) 555-0199"
+    )
+    buyer = Buyer(first_name="John", last_name="Lefebvre", phone="512 555 0199")
+    result = CustomerMatcher([mailed, *JOHNS[1:]]).match(buyer)
+    assert ("J", Agreement.NAME_IN_EMAIL) == (
+        result.customer_id,
+        reason(result, MatchKey.FAMILY_NAME),
+    )
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "john@gmail.com",  # the given name alone: no family name spelled
+        "john.l@gmail.com",  # an initial is not the family name
+        "john.smith@gmail.com",  # another family name
+        "jlefebvre@gmail.com",  # the given name not spelled (an initial): not read
+        "lefebvre.marie@gmail.com",  # another given name beside the family name
+    ],
+)
+def test_an_e_mail_that_does_not_spell_both_names_adds_no_family_name(email: str) -> None:
+    """Only a local part that spells the side's own given name and the whole family name."""
+    buyer = Buyer(first_name="John", email=email, phone="512-555-0199")
+    result = CustomerMatcher(JOHNS).match(buyer)
+    assert (None, None) == (result.customer_id, reason(result, MatchKey.FAMILY_NAME))
 
 
 # --------------------------------------------------------------------------- e-mail echoes

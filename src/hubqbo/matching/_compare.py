@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -581,6 +581,33 @@ def _split_name_in_email(
     return None
 
 
+_GIVEN_SPELLED: Final = frozenset(
+    {Agreement.EXACT, Agreement.NICKNAME, Agreement.FUZZY, Agreement.PHONETIC, Agreement.INITIAL}
+)
+"""Given-name agreements beside which a family name spelled by an e-mail may be read."""
+
+
+def _family_in_email(
+    b: PersonName, c: PersonName, b_local: str | None, c_local: str | None
+) -> str | None:
+    """The family name one side's own e-mail spells for it when that side writes none.
+
+    ``René <rene.lefebvre@…>`` (no family name written) has told us his family name; when it is
+    the other side's, the family names agree as written. The local part must spell the side's
+    own given name as written out (see :func:`_spells_given`) *and* the whole family name: not
+    ``rene@`` nor ``rene.l@``. Returns the other side's family name (joined), or ``None``.
+    """
+    for named, other, local in ((b, c, b_local), (c, b, c_local)):
+        if not (local and named.given and other.family) or named.family:
+            continue
+        given, family = named.given[0], "".join(other.family)
+        words = _LETTERS.findall(local)
+        spells_family = any(w in (family, given + family, family + given) for w in words)
+        if len(family) >= 3 and spells_family and _spells_given(local, given, family):
+            return family
+    return None
+
+
 def _name_reasons(
     b: PersonName,
     c: PersonName,
@@ -640,6 +667,16 @@ def _name_reasons(
             if spelled is not None:
                 giv, key = Agreement.NAME_IN_EMAIL, spelled
                 bg = bg or (spelled,)
+        elif not swapped and fam is None and giv in _GIVEN_SPELLED and (b_local or c_local):
+            family = _family_in_email(b, c, b_local, c_local)
+            if family is not None:  # weighed as that family name written out
+                fam = Agreement.NAME_IN_EMAIL
+                w = _discounted(cfg.family_exact, cfg.family_min, counts["family"].get(family, 1))
+                if family in COMMON_FAMILY_NAMES:
+                    w = min(w, cfg.family_common)
+                bv = " ".join(b.family) or f"{family} (e-mail)"
+                cv = " ".join(c.family) or f"{family} (e-mail)"
+                reasons.append(MatchReason(MatchKey.FAMILY_NAME, fam, w, bv, cv, False))
         if giv is not None:
             exact_w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
             if key in COMMON_GIVEN_NAMES:

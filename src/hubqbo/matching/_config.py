@@ -142,7 +142,15 @@ class MatchConfig:
     person, and rare by chance for the full family name. (When one side has only a given name
     and the other only a family name, an e-mail on either side spelling both — ``Nicholas``
     and ``Walker <walker.nicholas@…>`` — makes the given name agree, weighed as that name
-    written out: the two halves of one name, each missing on one side.)"""
+    written out: the two halves of one name, each missing on one side. Likewise when one side
+    writes a given name but no family name and its *own* personal e-mail spells that given
+    name with the other side's whole family name — ``René <rene.lefebvre@…>`` against René
+    Lefebvre — the family names agree, weighed as that family name written out (frequency
+    discount and common-name cap): the address is the person's own account of the name, as
+    good as typing it, and no better — a namesake René Lefebvre costs what it would have cost
+    had the name been typed. Not from the other side's e-mail (that spells its own name), an
+    initial (``rene.l@``) or the given name alone (``rene@``). Measured: one more true partner
+    on the CRM data with drift at 10,000 customers, no wrong match on any data set.)"""
     email_fuzzy_names: float = 0.0
     """Local parts one typo apart when each is nothing but its owner's name, a slip allowed
     (``michael.palsen@`` for Michale Palsen vs ``michael.malsen@`` for Michael Malsen), both
