@@ -271,7 +271,10 @@ def class_run(
         "customers": len(data.customers),
         "buyers": len(results),
         "digest": digest(data),
+        "precision": quality.precision,
         "recall": quality.recall,
+        "f1": quality.f1,
+        "no_match": quality.no_match_accuracy,
         "wrong": quality.wrong,
         "classes": by_class(data, results),
     }
@@ -353,7 +356,7 @@ def main_by_class(args: argparse.Namespace, argv: list[str]) -> None:
     overrides += ", drift" if args.drift else ""
     print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}{overrides}")
     if args.before_src:
-        print(f"before: {args.before_src}; after: {ROOT / 'src'}")
+        print(f"before: {args.before_src}; after: this checkout's src")
     for (size, world), after, before in zip(runs, afters, befores, strict=True):
         if before is not None and before["digest"] != after["digest"]:
             raise SystemExit(f"{world} {size}: the two sides generated different data")
@@ -364,6 +367,10 @@ def main_by_class(args: argparse.Namespace, argv: list[str]) -> None:
                 f"recall {before['recall']:.4f} → {after['recall']:.4f}, "
                 f"wrong {before['wrong']} → {after['wrong']}"
             )
+        totals += (
+            f" (after: precision {after['precision']:.4f}, F1 {after['f1']:.4f}, "
+            f"no-match {after['no_match']:.4f})"
+        )
         print(f"{name}: {after['customers']} customers, {after['buyers']} buyers, {totals}")
         for line in _class_table(after, before):
             print(f"  {line}")

@@ -483,3 +483,87 @@ def test_a_street_of_the_same_name_in_another_city_is_another_street() -> None:
     )
     result = CustomerMatcher(ledger).match(buyer)
     assert (None, Agreement.DISAGREE) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))
+
+
+# ------------------------------------------- wrong matches the per-class figures brought to light
+
+WEI_ZHANG = Customer(
+    id="Z",
+    given_name="Wei",
+    family_name="Zhang",
+    company_name="Zhang & Co SpA",
+    phone="0699 269 946",
+    billing_address=Address(("218 Queen Dr",), city="Firenze", postal_code="16209"),
+)
+OTHER_WEIS = [
+    Customer(id=f"W{i}", given_name="Wei", family_name=family)
+    for i, family in enumerate(["Chen", "Wang", "Li", "Liu", "Yang", "Huang", "Zhao", "Wu"])
+]
+
+
+def test_a_domain_naming_another_firm_of_the_family_is_no_company_agreement() -> None:
+    """Wei Zhang of Zhang & Wang (``zhangwang682.com``) is not Wei Zhang of Zhang & Co.
+
+    ``Zhang & Co`` reads ``zhang``, which the domain starts with only because the family names
+    agree: a wrong match on the CRM data with drift (seed 99, 10,000 customers).
+    """
+    buyer = Buyer(
+        first_name="Wei",
+        last_name="Zhang",
+        company_name="Zhang & Wang Company",
+        email="wei.zhang@zhangwang682.com",
+        phone="+1 970 865 2998",
+        address=Address(("42 South Road",), city="Austin"),
+    )
+    result = CustomerMatcher([WEI_ZHANG, *OTHER_WEIS]).match(buyer)
+    assert (None, None) == (result.customer_id, reason(result, MatchKey.EMAIL_DOMAIN))
+
+
+def test_a_domain_spelling_the_family_firm_still_agrees() -> None:
+    """``zhangco.com`` is Zhang & Co run together: the company's own domain."""
+    buyer = Buyer(
+        first_name="Wei",
+        last_name="Zhang",
+        company_name="Zhang & Co",
+        email="wei.zhang@zhangco.com",
+        address=Address(("42 South Road",), city="Austin"),
+    )
+    result = CustomerMatcher([WEI_ZHANG, *OTHER_WEIS]).match(buyer)
+    assert ("Z", Agreement.PARTIAL) == (result.customer_id, reason(result, MatchKey.EMAIL_DOMAIN))
+
+
+WEI_CHEN = Customer(
+    id="C",
+    given_name="Wei",
+    family_name="Chen",
+    billing_address=Address(("209 Highland Way",), city="Richmond", postal_code="57115"),
+)
+
+
+def test_a_house_number_a_slip_away_in_another_place_is_another_address() -> None:
+    """29 Highland Way in postcode 77707 is not 209 Highland Way in 57115.
+
+    A street of the same name in another place earns no street weight; nor may a house
+    number one slip away there (a wrong match on the complete ledger with drift, seed 99).
+    """
+    buyer = Buyer(
+        first_name="Wei",
+        last_name="Chen",
+        address=Address(("29 Highland Way",), city="Tulsa", postal_code="77707"),
+    )
+    result = CustomerMatcher([WEI_CHEN]).match(buyer)
+    assert (None, Agreement.DISAGREE) == (
+        result.customer_id,
+        reason(result, MatchKey.ADDRESS_LINE),
+    )
+
+
+def test_a_house_number_a_slip_away_in_the_same_place_still_agrees() -> None:
+    """The same number slip in the same postcode is a typo: the address agrees (fuzzy)."""
+    buyer = Buyer(
+        first_name="Wei",
+        last_name="Chen",
+        address=Address(("29 Highland Way",), city="Richmond", postal_code="57115"),
+    )
+    result = CustomerMatcher([WEI_CHEN]).match(buyer)
+    assert ("C", Agreement.FUZZY) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))

@@ -766,6 +766,26 @@ def _cities_close(a: str, b: str) -> bool:
     )
 
 
+_FIRM_ENDINGS: Final = frozenset(
+    {"", "co", "andco", "company", "inc", "ltd", "llc", "group", "sons", "andsons"}
+)
+
+
+def _another_firm_of_the_family(domain: str, company: str, b: Record, c: Record) -> bool:
+    """A domain that starts with a family firm's name but names another firm of the family.
+
+    ``Zhang & Co`` reads ``zhang``; ``zhangwang682.com`` starts with it only because the
+    family names agree — Zhang & Wang is another firm, and namesakes in family firms get such
+    agreements. With the family name both people share as the whole company name, the domain
+    must be that name alone or with a firm's ending (``satoco.com``, ``shahandsons.in``).
+    """
+    family = "".join(b.name.family)
+    if not family or family != "".join(c.name.family) or company.replace(" ", "") != family:
+        return False
+    label = domain.split(".", 1)[0].rstrip("0123456789").replace("-", "")
+    return label.removeprefix(family) not in _FIRM_ENDINGS
+
+
 def _domain_spells(domain: str, company: str) -> bool:
     """True when a domain's name is the company's name run together (or its start).
 
@@ -899,7 +919,12 @@ def compare(
     # one side's company domain spelled by the other side's company name
     if not (b.domain and c.domain):
         domain, company = (b.domain, c.company) if b.domain else (c.domain, b.company)
-        if domain and company and _domain_spells(domain, company):
+        if (
+            domain
+            and company
+            and _domain_spells(domain, company)
+            and not _another_firm_of_the_family(domain, company, b, c)
+        ):
             bv, cv = (domain, company) if domain is b.domain else (company, domain)
             add(MatchKey.EMAIL_DOMAIN, Agreement.PARTIAL, cfg.domain_company, bv, cv)
 
@@ -967,7 +992,7 @@ def compare(
                 same_address = not _postcodes_differ(b, c)
                 w = cfg.address_exact if same_address else cfg.address_elsewhere
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, w, bv, cv)
-            elif same_street and _number_typo(ba.number, ca.number):
+            elif same_street and _number_typo(ba.number, ca.number) and not _elsewhere(b, c):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
             elif street_ratio >= 90 and not _elsewhere(b, c):
                 # the whole street (its type too: Manor Rd is not Manor Ct), another number

@@ -135,7 +135,13 @@ class MatchConfig:
     below the threshold alone; discounted one bit per doubling of customers sharing it."""
     domain_company: float = 5.0
     """One side has only a company domain, the other only a company name, and the domain is
-    that name run together (``libertysummit.com`` for Liberty Summit Consulting)."""
+    that name run together (``libertysummit.com`` for Liberty Summit Consulting). When the
+    company name is only the family name both people share (``Zhang & Co`` reads ``zhang``),
+    the domain must be that name alone or with a firm's ending (``zhangco``, ``zhangandsons``):
+    ``zhangwang682.com`` starts with ``zhang`` only because the family names agree — Zhang &
+    Wang is another firm of another Zhang. Measured (PYTHONHASHSEED=0, judge, crm and complete
+    with and without drift at 1k and 10k, seeds 20261125/7/99, person, FEBRL): 3 wrong
+    matches gone on the CRM data with drift, seed 99, 10,000 customers; no partner lost."""
     name_in_email: float = 5.0
     """One side has only an e-mail address, and its local part spells the other side's name
     (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same
@@ -308,7 +314,12 @@ class MatchConfig:
     than a house-number typo."""
     address_fuzzy: float = 4.0
     """Same street, house numbers one character apart (``4v6`` vs ``476``): a typo — or the
-    neighbour, so well below an exact address."""
+    neighbour, so well below an exact address. Not in another place (postcodes apart, or
+    cities that clearly differ when a postcode is missing), like the street weights below:
+    29 Highland Way in 77707 is not 209 Highland Way in 57115 — a wrong match once QBO's
+    ``(2)`` suffix made a namesake's display name readable (complete ledger with drift,
+    seeds 7 and 99, 10,000 customers: two wrong matches gone, found by the per-class figures;
+    no partner lost on any data set)."""
     address_street: float = 3.0
     """Same street, another house number (``43`` vs ``8 Wilkinson St``): a mistyped or stale
     number, or a neighbour — but a namesake on the same street is rare, so it is evidence for,
