@@ -567,3 +567,24 @@ def test_a_house_number_a_slip_away_in_the_same_place_still_agrees() -> None:
     )
     result = CustomerMatcher([WEI_CHEN]).match(buyer)
     assert ("C", Agreement.FUZZY) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))
+
+
+def test_a_house_number_a_slip_away_with_a_mistyped_city_and_no_postcode_still_agrees() -> None:
+    """``Ahne`` for Anne, no postcode: a short city mistyped is not another place."""
+    ledger = [
+        Customer(
+            id="K",
+            given_name="Kaan",
+            family_name="Rogean",
+            phone="8429506932",
+            billing_address=Address(("959 Lona Street",), city="Anne", postal_code="46848"),
+        )
+    ]
+    buyer = Buyer(
+        first_name="Kaan",
+        last_name="Rogean",
+        phone="+1 (842) 950-6932",
+        address=Address(("95 9Lona St",), city="Ahne"),
+    )
+    result = CustomerMatcher(ledger).match(buyer)
+    assert ("K", Agreement.FUZZY) == (result.customer_id, reason(result, MatchKey.ADDRESS_LINE))

@@ -992,7 +992,7 @@ def compare(
                 same_address = not _postcodes_differ(b, c)
                 w = cfg.address_exact if same_address else cfg.address_elsewhere
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, w, bv, cv)
-            elif same_street and _number_typo(ba.number, ca.number) and not _elsewhere(b, c):
+            elif same_street and _number_typo(ba.number, ca.number) and not _postcodes_differ(b, c):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
             elif street_ratio >= 90 and not _elsewhere(b, c):
                 # the whole street (its type too: Manor Rd is not Manor Ct), another number
