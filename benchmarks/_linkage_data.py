@@ -32,7 +32,35 @@ import attrs
 from hubqbo.matching import Buyer, MatchResult
 from hubqbo.models import Address, Customer
 
-__all__ = ["LinkageData", "Quality", "evaluate", "generate", "generate_person_records"]
+__all__ = [
+    "CLASSES",
+    "LinkageData",
+    "Quality",
+    "evaluate",
+    "generate",
+    "generate_person_records",
+]
+
+CLASSES: dict[str, str] = {
+    # label: what the generator did to the pair (issue 19's classes, then the rest)
+    "family_changed": "changed family name, same address",
+    "family_changed_moved": "changed family name and moved",
+    "no_house_number": "street + postcode, no house number on one side",
+    "space_slip": "words run together / split by a space",
+    "name_missing": "a name missing on one side",
+    "email_fuzzy": "fuzzy e-mail repeating the names",
+    "household_mailbox": "household mailbox (family-name e-mail)",
+    "qbo_suffix": "QBO (2) suffix namesakes",
+    "given_replaced": "given name replaced (vetoed)",
+    "relative": "a customer's relative (no partner)",
+    "none": "none of these",
+}
+"""The corruption classes a pair can carry (``LinkageData.labels``), in report order.
+
+A pair carries every class applied to it; ``none`` only when it carries no other. Precision
+classes (fuzzy e-mails, household mailboxes, QBO's suffix, relatives) also label buyers without
+a partner: those are the buyers a wrong customer would come from.
+"""
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -372,8 +400,10 @@ def typo(text: str, rng: random.Random) -> str:
     return text[:i] + text[i] + text[i:]
 
 
-def _slip(text: str, rng: random.Random, *, drift: bool) -> str:
+def _slip(text: str, rng: random.Random, *, drift: bool, labels: set[str] | None = None) -> str:
     """A typo; with ``drift``, 15% of slips a space lost or added instead.
+
+    ``labels`` gets ``space_slip`` when the slip is a space lost or added (no draw of its own).
 
     Kukich (1992, "Techniques for automatically correcting words in text", ACM Computing
     Surveys 24(4); its study of typed TDD text): run-on words 13% and split words 2% of the
@@ -384,12 +414,20 @@ def _slip(text: str, rng: random.Random, *, drift: bool) -> str:
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     if spaces and rng.random() < 13 / 15:
         i = rng.choice(spaces)
+        _label(labels, "space_slip")
         return text[:i] + text[i + 1 :]
     cuts = [i for i in range(1, len(text)) if text[i - 1].isalpha() and text[i].isalpha()]
     if not cuts:
         return typo(text, rng)
     i = rng.choice(cuts)
+    _label(labels, "space_slip")
     return text[:i] + " " + text[i:]
+
+
+def _label(labels: set[str] | None, name: str) -> None:
+    """Record a corruption class on a pair (labels never draw from the generator's rng)."""
+    if labels is not None:
+        labels.add(name)
 
 
 def _case(text: str, rng: random.Random) -> str:
@@ -627,13 +665,16 @@ def _customer(entity: _Entity, cid: str, rng: random.Random, *, complete: bool) 
     )
 
 
-def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer:
+def _buyer(
+    entity: _Entity, rng: random.Random, *, drift: bool = False, labels: set[str] | None = None
+) -> Buyer:
     """How the same entity looks in the CRM: typed by sales, filled in by forms, drifting.
 
     ``drift``: 2% of people have changed their family name since the ledger recorded them
     (marriage: Pew Research Center 2023, 79% of US women in opposite-sex marriages took the
     husband's name; about 1.2% of people marry a year, CDC/NCHS 2022), half of them at a new
     address; and 15% of the typing slips are a space lost or added (see :func:`_slip`).
+    ``labels`` gets the corruption classes applied (see :data:`CLASSES`); it draws nothing.
     """
     renamed = drift and not entity.is_business and rng.random() < 0.02
     if renamed:
@@ -647,12 +688,12 @@ def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer
     elif r < 0.15:
         given = f"{entity.given[0]}."
     elif r < 0.22:
-        given = _slip(entity.given, rng, drift=drift)
+        given = _slip(entity.given, rng, drift=drift, labels=labels)
     elif r < 0.25:
         given = None
     r = rng.random()
     if r < 0.10:
-        family = _slip(entity.family, rng, drift=drift)
+        family = _slip(entity.family, rng, drift=drift, labels=labels)
     elif r < 0.12:
         family = typo(typo(entity.family, rng), rng)
     elif r < 0.14:
@@ -664,6 +705,8 @@ def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer
     full_name = None
     if rng.random() < 0.08 and given and family:
         full_name, given, family = f"{given} {family}", None, None
+    if (given is None) != (family is None) and not entity.is_business:
+        _label(labels, "name_missing")
 
     email: str | None = None
     r = rng.random()
@@ -677,6 +720,7 @@ def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer
         email = rng.choice([email.upper(), f" {email} ", email.capitalize()])
     if email and rng.random() < 0.05:
         email = typo(email, rng)
+        _label(labels, "email_fuzzy")
 
     phone = _phone_text(entity, rng, international=0.4) if rng.random() < 0.65 else None
     if phone and rng.random() < 0.03:
@@ -687,10 +731,12 @@ def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer
     address = None
     if rng.random() < 0.65:
         moved = rng.random() < 0.06 or (renamed and rng.random() < 0.5)
+        if renamed and moved:
+            _label(labels, "family_changed_moved")
         source = _entity(rng, set()) if moved else entity
         line = _street_text(source, rng, abbreviate=0.3)
         if rng.random() < 0.06:
-            line = _slip(line, rng, drift=drift)
+            line = _slip(line, rng, drift=drift, labels=labels)
         address = Address(
             lines=(line,),
             city=source.city if rng.random() < 0.9 else None,
@@ -698,6 +744,8 @@ def _buyer(entity: _Entity, rng: random.Random, *, drift: bool = False) -> Buyer
             if rng.random() < 0.85
             else None,
         )
+    if renamed and not (labels and "family_changed_moved" in labels):
+        _label(labels, "family_changed")
     company_name = domain = None
     if entity.company and rng.random() < 0.8:
         company_name = _company_text(entity, rng, legal=rng.random() < 0.5)
@@ -729,6 +777,8 @@ class LinkageData:
 
     customers: list[Customer]
     pairs: list[tuple[Buyer, frozenset[str]]] = field(default_factory=list)
+    labels: list[frozenset[str]] = field(default_factory=list)
+    """Per pair, the :data:`CLASSES` applied to it (empty when the source does not label)."""
 
     @property
     def buyers(self) -> list[Buyer]:
@@ -772,10 +822,15 @@ def generate(
         ids_of.append(ids)
     n_buyers = n_customers // 2 if n_buyers is None else n_buyers
     pairs: list[tuple[Buyer, frozenset[str]]] = []
+    labels: list[set[str]] = []
+    sources: list[_Entity] = []
     for _ in range(n_buyers):
+        labels.append(set())
         if rng.random() >= absent_rate:
             i = rng.randrange(n_customers)
-            pairs.append((_buyer(entities[i], rng, drift=drift), frozenset(ids_of[i])))
+            buyer = _buyer(entities[i], rng, drift=drift, labels=labels[-1])
+            pairs.append((buyer, frozenset(ids_of[i])))
+            sources.append(entities[i])
             continue
         if rng.random() < relative_rate / absent_rate:
             relative = entities[rng.randrange(n_customers)]
@@ -783,6 +838,7 @@ def generate(
                 rng, used, family=relative.family, culture=relative.culture, business=False
             )
             if other.given == relative.given:
+                labels.pop()
                 continue
             if rng.random() < 0.6:  # same household
                 other.street_no, other.street, other.street_type = (
@@ -793,13 +849,57 @@ def generate(
                 )  # fmt: skip
                 if rng.random() < 0.5:
                     other.phone = relative.phone
-            pairs.append((_buyer(other, rng, drift=drift), frozenset()))
+            labels[-1].add("relative")
+            pairs.append((_buyer(other, rng, drift=drift, labels=labels[-1]), frozenset()))
+            sources.append(other)
         else:
-            pairs.append((_buyer(_entity(rng, used), rng, drift=drift), frozenset()))
-    rng.shuffle(pairs)
+            source = _entity(rng, used)
+            pairs.append((_buyer(source, rng, drift=drift, labels=labels[-1]), frozenset()))
+            sources.append(source)
     if drift:
         customers = _unique_display_names(customers)
-    return LinkageData(customers, pairs)
+        _label_namesakes(customers, pairs, sources, labels)
+    # one shuffle of the triples: the same permutation as shuffling the pairs alone
+    triples = list(zip(pairs, labels, strict=True))
+    rng.shuffle(triples)
+    pairs = [pair for pair, _ in triples]
+    return LinkageData(customers, pairs, [_final(lab) for _, lab in triples])
+
+
+def _final(labels: set[str]) -> frozenset[str]:
+    return frozenset(labels or {"none"})
+
+
+def _label_namesakes(
+    customers: list[Customer],
+    pairs: list[tuple[Buyer, frozenset[str]]],
+    sources: list[_Entity],
+    labels: list[set[str]],
+) -> None:
+    """``qbo_suffix`` on each pair whose customer, or a namesake of it, QBO saved as ``(n)``.
+
+    Also on a buyer without a partner whose name is such a display name: the namesake a wrong
+    customer would come from. Reads the finished records only (no draw).
+    """
+    suffixed = {
+        _base_display(c.display_name).lower()
+        for c in customers
+        if c.display_name and _base_display(c.display_name) != c.display_name
+    }
+    ids = {c.id for c in customers if _base_display(c.display_name or "").lower() in suffixed}
+    for (_, truth), source, label in zip(pairs, sources, labels, strict=True):
+        names = {
+            f"{source.given} {source.family}".lower(),
+            f"{source.family}, {source.given}".lower(),
+        }
+        if truth & ids or (not truth and names & suffixed):
+            label.add("qbo_suffix")
+
+
+def _base_display(display: str) -> str:
+    """A display name without QBO's uniqueness suffix (``Sophie Mason (2)`` → ``Sophie Mason``)."""
+    head, sep, tail = display.rpartition(" (")
+    return head if sep and tail.endswith(")") and tail[:-1].isdigit() else display
 
 
 def _unique_display_names(customers: list[Customer]) -> list[Customer]:
@@ -920,6 +1020,7 @@ def generate_person_records(
         for i, p in enumerate(people)
     ]
     pairs: list[tuple[Buyer, frozenset[str]]] = []
+    labels: list[frozenset[str]] = []  # read off the corrupted record: no draw
     for _ in range(n_customers // 2 if n_buyers is None else n_buyers):
         if rng.random() >= absent_rate:
             i = rng.randrange(n_customers)
@@ -927,12 +1028,13 @@ def generate_person_records(
         else:
             source, truth = person(), frozenset()
         d = corrupt(source)
+        labels.append(frozenset({"name_missing"} if d["first"] is None and d["last"] else {"none"}))
         street = d["street"]
         address = Address((street,) if street else (), city=d["city"], postal_code=d["zip"])
         buyer = Buyer(first_name=d["first"], last_name=d["last"], email=d["email"],
                       phone=d["phone"], address=address)  # fmt: skip
         pairs.append((buyer, truth))
-    return LinkageData(customers, pairs)
+    return LinkageData(customers, pairs, labels)
 
 
 # --------------------------------------------------------------------------- scoring

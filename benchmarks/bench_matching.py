@@ -10,6 +10,8 @@ Run from the repository root::
     python benchmarks/bench_matching.py --data febrl      # FEBRL 4 (external; see _febrl.py)
     python benchmarks/bench_matching.py --data febrl --config given_conflict_vetoes=false
     python benchmarks/bench_matching.py --data judge --drift  # + changed names, run-on words...
+    python benchmarks/bench_matching.py --data judge --drift --by-class   # figures per class
+    python benchmarks/bench_matching.py --data judge --by-class --before-src /tmp/old/src
 
 For each ledger size it generates linkage data with a fixed seed (``benchmarks/_linkage_data.py``:
 CRM-vs-ledger data by default, or the plainer person-record world with ``--data person``), then
@@ -20,13 +22,24 @@ prints:
   slows Python down, so it is never mixed with the timings);
 * match latency p50 / p99 — each buyer matched on its own, timed with ``perf_counter_ns``;
 * precision, recall, F1 and no-match accuracy of those matches against the known truth.
+
+``--by-class`` prints instead, per corruption class the generator applied (``CLASSES`` in
+``_linkage_data.py``; read off the rows for FEBRL), how many buyers carry it, how many of them
+have a partner, how many got it (recall), how many got a wrong customer, and how many with a
+partner were left ambiguous or unmatched. ``--before-src DIR`` runs the same in a child process
+with ``DIR`` (another version's ``src``, e.g. ``git worktree add /tmp/old <commit>``) in place
+of this repository's, checks that it generated the very same data, and prints before → after.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -35,9 +48,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [os.environ.get("HUBQBO_BENCH_SRC", str(ROOT / "src")), str(ROOT)]
+
+import attrs  # noqa: E402
 
 from benchmarks._linkage_data import (  # noqa: E402
+    CLASSES,
     LinkageData,
     evaluate,
     generate,
@@ -204,6 +220,162 @@ def run(
     }
 
 
+def by_class(data: LinkageData, results: list[MatchResult]) -> dict[str, dict[str, int]]:
+    """Per class (``data.labels``): buyers, partners, found, wrong, ambiguous, unmatched.
+
+    ``wrong`` counts every buyer given a customer not its own (with a partner or without one);
+    ``ambiguous`` and ``unmatched`` only buyers that have a partner (a miss), and
+    ``refused`` the buyers without one rightly left unmatched.
+    """
+    rows: dict[str, Counter[str]] = {}
+    for (_, truth), labels, result in zip(data.pairs, data.labels, results, strict=True):
+        chosen = result.customer_id
+        for label in labels:
+            row = rows.setdefault(label, Counter())
+            row["buyers"] += 1
+            row["partners"] += bool(truth)
+            row["found"] += chosen in truth
+            row["wrong"] += chosen is not None and chosen not in truth
+            if chosen is None and truth:
+                row["ambiguous" if result.ambiguous else "unmatched"] += 1
+            row["refused"] += chosen is None and not truth
+    keys = ("buyers", "partners", "found", "wrong", "ambiguous", "unmatched", "refused")
+    return {label: {k: row[k] for k in keys} for label, row in rows.items()}
+
+
+def digest(data: LinkageData) -> str:
+    """A hash of the data's records and truths: two runs read the same data iff equal."""
+    h = hashlib.sha256()
+    for customer in data.customers:
+        h.update(repr(attrs.astuple(customer)).encode())
+    for buyer, truth in data.pairs:
+        h.update(repr((attrs.astuple(buyer), sorted(truth))).encode())
+    return h.hexdigest()[:16]
+
+
+def class_run(
+    size: int,
+    *,
+    buyers: int,
+    seed: int,
+    world: str,
+    config: MatchConfig | None,
+    drift: bool,
+) -> dict[str, Any]:
+    """Match every buyer of one data set; the per-class figures (no timing)."""
+    data = _data(size, buyers=buyers, seed=seed, world=world, drift=drift)
+    matcher = CustomerMatcher(data.customers, config=config)
+    results = [matcher.match(buyer) for buyer in data.buyers]
+    quality = evaluate(results, [truth for _, truth in data.pairs])
+    return {
+        "customers": len(data.customers),
+        "buyers": len(results),
+        "digest": digest(data),
+        "precision": quality.precision,
+        "recall": quality.recall,
+        "f1": quality.f1,
+        "no_match": quality.no_match_accuracy,
+        "wrong": quality.wrong,
+        "classes": by_class(data, results),
+    }
+
+
+def _before(argv: list[str], source: str) -> list[dict[str, Any]]:
+    """The same ``--by-class`` runs with another version's ``src`` (a child process)."""
+    args = [a for a in argv if a != "--by-class"]
+    i = args.index("--before-src")
+    del args[i : i + 2]
+    env = dict(os.environ, HUBQBO_BENCH_SRC=str(Path(source).resolve()))
+    child = subprocess.run(  # noqa: S603 - this script, this interpreter
+        [sys.executable, __file__, *args, "--class-json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    runs: list[dict[str, Any]] = json.loads(child.stdout)
+    return runs
+
+
+def _class_table(after: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+    """Rows of one per-class table (before → after when ``before`` is given)."""
+
+    def pair(key: str, label: str, fmt: str = "d") -> str:
+        new = after["classes"][label][key]
+        if before is None:
+            return format(new, fmt)
+        old = before["classes"].get(label, {}).get(key, 0)
+        return format(new, fmt) if old == new else f"{old:{fmt}}→{new:{fmt}}"
+
+    def recall(side: dict[str, Any], label: str) -> str:
+        row = side["classes"].get(label, {})
+        return f"{row['found'] / row['partners']:.3f}" if row.get("partners") else "—"
+
+    lines = [
+        f"{'class':<46} {'buyers':>6} {'partners':>8} {'found':>9} {'recall':>13} "
+        f"{'wrong':>5} {'ambig':>7} {'unmatched':>9}"
+    ]
+    for label, text in CLASSES.items():
+        if label not in after["classes"]:
+            continue
+        row = after["classes"][label]
+        shown = recall(after, label)
+        if before is not None and recall(before, label) != shown:
+            shown = f"{recall(before, label)} → {shown}"
+        lines.append(
+            f"{text:<46} {row['buyers']:>6} {row['partners']:>8} {pair('found', label):>9} "
+            f"{shown:>13} {pair('wrong', label):>5} {pair('ambiguous', label):>7} "
+            f"{pair('unmatched', label):>9}"
+        )
+    return lines
+
+
+def main_by_class(args: argparse.Namespace, argv: list[str]) -> None:
+    """``--by-class``: one per-class table per data set (before → after with --before-src)."""
+    runs = (
+        [(0, "febrl"), (0, "febrl-absent")]
+        if args.data == "febrl"
+        else [(size, args.data) for size in args.sizes]
+    )
+    afters = [
+        class_run(
+            size,
+            buyers=min(args.buyers, size) if size else 0,
+            seed=args.seed,
+            world=world,
+            config=_config(args.config),
+            drift=args.drift,
+        )
+        for size, world in runs
+    ]
+    if args.class_json:
+        print(json.dumps(afters))
+        return
+    befores = _before(argv, args.before_src) if args.before_src else [None] * len(afters)
+    overrides = f", config {' '.join(args.config)}" if args.config else ""
+    overrides += ", drift" if args.drift else ""
+    print(f"python {sys.version.split()[0]}, seed {args.seed}, data {args.data}{overrides}")
+    if args.before_src:
+        print(f"before: {args.before_src}; after: this checkout's src")
+    for (size, world), after, before in zip(runs, afters, befores, strict=True):
+        if before is not None and before["digest"] != after["digest"]:
+            raise SystemExit(f"{world} {size}: the two sides generated different data")
+        name = world if size == 0 else f"{world} {size}"
+        totals = f"recall {after['recall']:.4f}, wrong {after['wrong']}"
+        if before is not None:
+            totals = (
+                f"recall {before['recall']:.4f} → {after['recall']:.4f}, "
+                f"wrong {before['wrong']} → {after['wrong']}"
+            )
+        totals += (
+            f" (after: precision {after['precision']:.4f}, F1 {after['f1']:.4f}, "
+            f"no-match {after['no_match']:.4f})"
+        )
+        print(f"{name}: {after['customers']} customers, {after['buyers']} buyers, {totals}")
+        for line in _class_table(after, before):
+            print(f"  {line}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, run every size, print one table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -240,7 +412,22 @@ def main(argv: list[str] | None = None) -> None:
         "split, QBO's display-name suffix (and for judge: household mailboxes, customers "
         "recorded by one name or their display name alone, namesakes' e-mails a letter apart)",
     )
+    parser.add_argument(
+        "--by-class",
+        action="store_true",
+        help="figures per corruption class (recall, wrong, ambiguous, unmatched), no timing",
+    )
+    parser.add_argument(
+        "--before-src",
+        metavar="DIR",
+        help="with --by-class: also run another version's src (e.g. a git worktree of an "
+        "older commit) on the same data and print before → after",
+    )
+    parser.add_argument("--class-json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.by_class or args.class_json:
+        main_by_class(args, sys.argv[1:] if argv is None else argv)
+        return
     runs = (
         [(0, "febrl"), (0, "febrl-absent")]
         if args.data == "febrl"

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -581,6 +581,33 @@ def _split_name_in_email(
     return None
 
 
+_GIVEN_SPELLED: Final = frozenset(
+    {Agreement.EXACT, Agreement.NICKNAME, Agreement.FUZZY, Agreement.PHONETIC, Agreement.INITIAL}
+)
+"""Given-name agreements beside which a family name spelled by an e-mail may be read."""
+
+
+def _family_in_email(
+    b: PersonName, c: PersonName, b_local: str | None, c_local: str | None
+) -> str | None:
+    """The family name one side's own e-mail spells for it when that side writes none.
+
+    ``René <rene.lefebvre@…>`` (no family name written) has told us his family name; when it is
+    the other side's, the family names agree as written. The local part must spell the side's
+    own given name as written out (see :func:`_spells_given`) *and* the whole family name: not
+    ``rene@`` nor ``rene.l@``. Returns the other side's family name (joined), or ``None``.
+    """
+    for named, other, local in ((b, c, b_local), (c, b, c_local)):
+        if not (local and named.given and other.family) or named.family:
+            continue
+        given, family = named.given[0], "".join(other.family)
+        words = _LETTERS.findall(local)
+        spells_family = any(w in (family, given + family, family + given) for w in words)
+        if len(family) >= 3 and spells_family and _spells_given(local, given, family):
+            return family
+    return None
+
+
 def _name_reasons(
     b: PersonName,
     c: PersonName,
@@ -640,6 +667,16 @@ def _name_reasons(
             if spelled is not None:
                 giv, key = Agreement.NAME_IN_EMAIL, spelled
                 bg = bg or (spelled,)
+        elif not swapped and fam is None and giv in _GIVEN_SPELLED and (b_local or c_local):
+            family = _family_in_email(b, c, b_local, c_local)
+            if family is not None:  # weighed as that family name written out
+                fam = Agreement.NAME_IN_EMAIL
+                w = _discounted(cfg.family_exact, cfg.family_min, counts["family"].get(family, 1))
+                if family in COMMON_FAMILY_NAMES:
+                    w = min(w, cfg.family_common)
+                bv = " ".join(b.family) or f"{family} (e-mail)"
+                cv = " ".join(c.family) or f"{family} (e-mail)"
+                reasons.append(MatchReason(MatchKey.FAMILY_NAME, fam, w, bv, cv, False))
         if giv is not None:
             exact_w = _discounted(cfg.given_exact, cfg.given_min, counts["given"].get(key, 1))
             if key in COMMON_GIVEN_NAMES:
@@ -727,6 +764,26 @@ def _cities_close(a: str, b: str) -> bool:
     return bool(fuzz.ratio(a, b, score_cutoff=85)) or (
         min(len(a), len(b)) >= 7 and OSA.distance(a, b, score_cutoff=2) <= 2
     )
+
+
+_FIRM_ENDINGS: Final = frozenset(
+    {"", "co", "andco", "company", "inc", "ltd", "llc", "group", "sons", "andsons"}
+)
+
+
+def _another_firm_of_the_family(domain: str, company: str, b: Record, c: Record) -> bool:
+    """A domain that starts with a family firm's name but names another firm of the family.
+
+    ``Zhang & Co`` reads ``zhang``; ``zhangwang682.com`` starts with it only because the
+    family names agree — Zhang & Wang is another firm, and namesakes in family firms get such
+    agreements. With the family name both people share as the whole company name, the domain
+    must be that name alone or with a firm's ending (``satoco.com``, ``shahandsons.in``).
+    """
+    family = "".join(b.name.family)
+    if not family or family != "".join(c.name.family) or company.replace(" ", "") != family:
+        return False
+    label = domain.split(".", 1)[0].rstrip("0123456789").replace("-", "")
+    return label.removeprefix(family) not in _FIRM_ENDINGS
 
 
 def _domain_spells(domain: str, company: str) -> bool:
@@ -862,7 +919,12 @@ def compare(
     # one side's company domain spelled by the other side's company name
     if not (b.domain and c.domain):
         domain, company = (b.domain, c.company) if b.domain else (c.domain, b.company)
-        if domain and company and _domain_spells(domain, company):
+        if (
+            domain
+            and company
+            and _domain_spells(domain, company)
+            and not _another_firm_of_the_family(domain, company, b, c)
+        ):
             bv, cv = (domain, company) if domain is b.domain else (company, domain)
             add(MatchKey.EMAIL_DOMAIN, Agreement.PARTIAL, cfg.domain_company, bv, cv)
 
@@ -930,7 +992,7 @@ def compare(
                 same_address = not _postcodes_differ(b, c)
                 w = cfg.address_exact if same_address else cfg.address_elsewhere
                 add(MatchKey.ADDRESS_LINE, Agreement.EXACT, w, bv, cv)
-            elif same_street and _number_typo(ba.number, ca.number):
+            elif same_street and _number_typo(ba.number, ca.number) and not _postcodes_differ(b, c):
                 add(MatchKey.ADDRESS_LINE, Agreement.FUZZY, cfg.address_fuzzy, bv, cv)
             elif street_ratio >= 90 and not _elsewhere(b, c):
                 # the whole street (its type too: Manor Rd is not Manor Ct), another number

@@ -135,14 +135,28 @@ class MatchConfig:
     below the threshold alone; discounted one bit per doubling of customers sharing it."""
     domain_company: float = 5.0
     """One side has only a company domain, the other only a company name, and the domain is
-    that name run together (``libertysummit.com`` for Liberty Summit Consulting)."""
+    that name run together (``libertysummit.com`` for Liberty Summit Consulting). When the
+    company name is only the family name both people share (``Zhang & Co`` reads ``zhang``),
+    the domain must be that name alone or with a firm's ending (``zhangco``, ``zhangandsons``):
+    ``zhangwang682.com`` starts with ``zhang`` only because the family names agree — Zhang &
+    Wang is another firm of another Zhang. Measured (PYTHONHASHSEED=0, judge, crm and complete
+    with and without drift at 1k and 10k, seeds 20261125/7/99, person, FEBRL): 3 wrong
+    matches gone on the CRM data with drift, seed 99, 10,000 customers; no partner lost."""
     name_in_email: float = 5.0
     """One side has only an e-mail address, and its local part spells the other side's name
     (``kim.watson@…`` for Kimberly Watson): a common way a ledger and a CRM record the same
     person, and rare by chance for the full family name. (When one side has only a given name
     and the other only a family name, an e-mail on either side spelling both — ``Nicholas``
     and ``Walker <walker.nicholas@…>`` — makes the given name agree, weighed as that name
-    written out: the two halves of one name, each missing on one side.)"""
+    written out: the two halves of one name, each missing on one side. Likewise when one side
+    writes a given name but no family name and its *own* personal e-mail spells that given
+    name with the other side's whole family name — ``René <rene.lefebvre@…>`` against René
+    Lefebvre — the family names agree, weighed as that family name written out (frequency
+    discount and common-name cap): the address is the person's own account of the name, as
+    good as typing it, and no better — a namesake René Lefebvre costs what it would have cost
+    had the name been typed. Not from the other side's e-mail (that spells its own name), an
+    initial (``rene.l@``) or the given name alone (``rene@``). Measured: one more true partner
+    on the CRM data with drift at 10,000 customers, no wrong match on any data set.)"""
     email_fuzzy_names: float = 0.0
     """Local parts one typo apart when each is nothing but its owner's name, a slip allowed
     (``michael.palsen@`` for Michale Palsen vs ``michael.malsen@`` for Michael Malsen), both
@@ -300,7 +314,13 @@ class MatchConfig:
     than a house-number typo."""
     address_fuzzy: float = 4.0
     """Same street, house numbers one character apart (``4v6`` vs ``476``): a typo — or the
-    neighbour, so well below an exact address."""
+    neighbour, so well below an exact address. Not with postcodes apart (as the exact address
+    gets only ``address_elsewhere`` there): 29 Highland Way in 77707 is not 209 Highland Way
+    in 57115 — a wrong match once QBO's ``(2)`` suffix made a namesake's display name
+    readable (complete ledger with drift, seeds 7 and 99, 10,000 customers: two wrong matches
+    gone, found by the per-class figures; no partner lost on any data set). Cities are not
+    asked: a short one mistyped (Ahne for Anne) read as another place cost two partners among
+    100,000 person records."""
     address_street: float = 3.0
     """Same street, another house number (``43`` vs ``8 Wilkinson St``): a mistyped or stale
     number, or a neighbour — but a namesake on the same street is rare, so it is evidence for,

@@ -262,7 +262,14 @@ class _PostingCounts(Mapping[str, int]):
 
 _NAME_AGREES: Final = {
     MatchKey.FAMILY_NAME: frozenset(
-        {Agreement.EXACT, Agreement.PARTIAL, Agreement.FUZZY, Agreement.PHONETIC, Agreement.SIMILAR}
+        {
+            Agreement.EXACT,
+            Agreement.PARTIAL,
+            Agreement.FUZZY,
+            Agreement.PHONETIC,
+            Agreement.SIMILAR,
+            Agreement.NAME_IN_EMAIL,
+        }
     ),
     MatchKey.GIVEN_NAME: frozenset(
         {
