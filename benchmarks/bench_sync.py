@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
+import gc
 import json
 import math
+import re
 import resource
 import subprocess
 import sys
@@ -41,12 +44,17 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from hubqbo.hubspot import HubSpotClient
+from hubqbo._http import RateWindow
+from hubqbo.hubspot import HubSpotClient, RateLimits
 from hubqbo.quickbooks import QuickBooksClient
+from hubqbo.quickbooks._client import PACING_WINDOWS as QBO_WINDOWS
 from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
 from hubqbo.sync import ObjectSync, SQLiteStateStore, SyncConfig, SyncEngine
 
 START = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.timezone.utc)
+BENCH_TIER = "api_add_on"
+"""The HubSpot tier the clients pace for (250 requests / 10 s); figures for ``free`` (the
+default, 100 / 10 s) are given too."""
 SETUP_PATHS = ("/crm/properties/", "/account-info/", "/settings/", "/preferences", "/companyinfo")
 
 
@@ -59,6 +67,8 @@ class Counting(httpx.BaseTransport):
         self.setup = 0
         self.by: collections.Counter[str] = collections.Counter()
         self.cpu = 0.0
+        self.searches = 0
+        self.batches = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -67,6 +77,8 @@ class Counting(httpx.BaseTransport):
         else:
             self.work += 1
             self.by[f"{request.method} {path.rsplit('/', 2)[-2]}/{path.rsplit('/', 1)[-1]}"] += 1
+        self.searches += path.endswith("/search")
+        self.batches += path.endswith("/batch")
         started = time.process_time()
         try:
             return self.inner.handle_request(request)
@@ -74,7 +86,7 @@ class Counting(httpx.BaseTransport):
             self.cpu += time.process_time() - started
 
     def reset(self) -> None:
-        self.work = self.setup = 0
+        self.work = self.setup = self.searches = self.batches = 0
         self.cpu = 0.0
         self.by.clear()
 
@@ -82,6 +94,18 @@ class Counting(httpx.BaseTransport):
 def _pages(n: int, size: int) -> int:
     """Pages to read n records when a full last page needs one more (empty) page."""
     return n // size + 1
+
+
+def _clients(clock: ManualClock, qbo: QuickBooksSandbox, realm: str, hs: HubSpotSandbox) -> Any:
+    q, h = Counting(qbo), Counting(hs)
+    token = "sandbox"  # noqa: S105 - the sandboxes accept any token
+    ledger = QuickBooksClient(
+        realm_id=realm, access_token=token, transport=q, clock=clock, sleep=clock.sleep
+    )
+    crm = HubSpotClient(
+        access_token=token, transport=h, clock=clock, sleep=clock.sleep, rate_limits=BENCH_TIER
+    )
+    return q, h, ledger, crm
 
 
 def _world(n: int) -> tuple[Any, ...]:
@@ -101,15 +125,7 @@ def _world(n: int) -> tuple[Any, ...]:
         customers.append(c)
         if i % 2 == 0:
             qbo.add_invoice(realm, c, [(items[i % len(items)], 1 + i % 3, 10 + i % 50)])
-    q, h = Counting(qbo), Counting(hs)
-    token = "sandbox"  # noqa: S105 - the sandboxes accept any token
-    ledger = QuickBooksClient(
-        realm_id=realm, access_token=token, transport=q, clock=clock, sleep=clock.sleep
-    )
-    crm = HubSpotClient(
-        access_token=token, transport=h, clock=clock, sleep=clock.sleep, rate_limits="api_add_on"
-    )
-    return clock, qbo, realm, q, h, ledger, crm, customers
+    return clock, qbo, realm, hs, customers
 
 
 def _minimum_full(n: int) -> dict[str, int]:
@@ -131,77 +147,214 @@ def _minimum_incremental(k: int) -> dict[str, int]:
     }
 
 
-def measure(n: int) -> dict[str, Any]:
-    clock, qbo, realm, q, h, ledger, crm, customers = _world(n)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SQLiteStateStore(Path(tmp) / "state.db")
-        engine = SyncEngine(
-            crm,
-            ledger,
-            state=store,
-            tenant="bench",
-            config=SyncConfig(invoices=ObjectSync()),
-            now=clock.now,
+# --------------------------------------------------------------------------- rate limits
+
+
+def _forced(requests: int, window: RateWindow) -> float:
+    """Seconds a sliding window forces on ``requests`` sent as fast as it allows: the first
+    ``limit`` go at once, each later one waits for the request ``limit`` before it to age out
+    (the (j*limit + 1)-th request goes ``j * period`` after the first)."""
+    return (requests - 1) // window.limit * window.period if requests > 0 else 0.0
+
+
+def _sustained(requests: int, window: RateWindow) -> float:
+    """Seconds ``requests`` take at the window's steady rate (``limit`` per ``period``): what
+    the limits cost a tenant synced again and again, or a run long enough to use many windows."""
+    return requests * window.period / window.limit
+
+
+def _limit_seconds(
+    qbo_requests: int, qbo_batches: int, hs_requests: int, hs_searches: int, tier: str
+) -> dict[str, float]:
+    """The least wall time the providers' limits force on a run's requests (the clients' own
+    pacing windows; the one-time set-up requests left out), per provider; the two are paced
+    independently, so a run needs at least the larger. ``forced``: every window starting
+    empty (a burst of ``limit`` at once); ``sustained``: at the steady rate."""
+    qbo_w = QBO_WINDOWS
+    hs_w = RateLimits.tier(tier).windows()
+    out: dict[str, float] = {}
+    for how, f in (("forced", _forced), ("sustained", _sustained)):
+        qbo_s = max(
+            f(qbo_requests, qbo_w["requests"]),
+            f(qbo_requests, qbo_w["second"]),
+            f(qbo_batches, qbo_w["batch"]),
         )
-        out: dict[str, Any] = {"n": n}
-        for phase in ("full", "incremental", "idle"):
-            if phase == "incremental":
-                for c in customers[: max(1, n // 100)]:
-                    qbo.update(realm, "Customer", c, {"GivenName": "Changed"})
-            clock.advance(seconds=300)
-            q.reset()
-            h.reset()
-            started = time.process_time()
-            result = engine.run()
-            cpu = time.process_time() - started
-            assert result.ok, result.errors
-            sandbox = q.cpu + h.cpu
-            out[phase] = {
-                "applied": result.applied,
-                "requests": q.work + h.work,
-                "setup_requests": q.setup + h.setup,
-                "qbo": dict(q.by),
-                "hubspot": dict(h.by),
-                "cpu_total_s": round(cpu, 3),
-                "cpu_sdk_s": round(cpu - sandbox, 3),
-                "cpu_sdk_us_per_record": round((cpu - sandbox) / max(1, result.applied) * 1e6, 1),
-            }
-        store.close()
-    full_min = _minimum_full(n)
-    out["full"]["minimum"] = sum(full_min.values())
-    out["full"]["minimum_parts"] = full_min
-    inc_min = _minimum_incremental(max(1, n // 100))
-    out["incremental"]["minimum"] = sum(inc_min.values())
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        hs_s = max(f(hs_requests, hs_w["requests"]), f(hs_searches, hs_w["search"]))
+        out[f"{how}_qbo_s"] = round(qbo_s, 2)
+        out[f"{how}_hubspot_s"] = round(hs_s, 2)
+        out[f"{how}_s"] = round(max(qbo_s, hs_s), 2)
     return out
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _rss_mb(field: str) -> float:
+    """``VmRSS`` (now) or ``VmHWM`` (peak since the last reset) of this process, in MB."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    found = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    if found is None:  # not Linux: the process's lifetime peak
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return int(found.group(1)) / 1024
+
+
+def _reset_peak() -> None:
+    """Start a new peak (Linux: ``clear_refs`` 5 resets ``VmHWM`` to the current RSS)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def _run(engine: SyncEngine, clock: ManualClock, q: Counting, h: Counting) -> dict[str, Any]:
+    clock.advance(seconds=300)
+    q.reset()
+    h.reset()
+    gc.collect()
+    _reset_peak()
+    rss_before = _rss_mb("VmRSS")
+    started = time.process_time()
+    result = engine.run()
+    cpu = time.process_time() - started
+    peak = _rss_mb("VmHWM")
+    assert result.ok, result.errors
+    sandbox = q.cpu + h.cpu
+    out: dict[str, Any] = {
+        "applied": result.applied,
+        "requests": q.work + h.work,
+        "setup_requests": q.setup + h.setup,
+        "qbo": dict(q.by),
+        "hubspot": dict(h.by),
+        "cpu_total_s": round(cpu, 3),
+        "cpu_sdk_s": round(cpu - sandbox, 3),
+        "cpu_sdk_us_per_record": round((cpu - sandbox) / max(1, result.applied) * 1e6, 1),
+        "rss_before_mb": round(rss_before, 1),
+        "peak_rss_mb": round(peak, 1),
+    }
+    for tier in (BENCH_TIER, "free"):
+        out[f"limits_{tier}"] = _limit_seconds(q.work, q.batches, h.work, h.searches, tier)
+    return out
+
+
+def _engine(
+    store: SQLiteStateStore, crm: HubSpotClient, ledger: QuickBooksClient, clock: Any
+) -> Any:
+    return SyncEngine(
+        crm,
+        ledger,
+        state=store,
+        tenant="bench",
+        config=SyncConfig(invoices=ObjectSync()),
+        now=clock.now,
+    )
+
+
+def measure_full(n: int, folder: Path) -> dict[str, Any]:
+    """Build the world, run the full sync, save both sandboxes and the state for the next
+    process."""
+    clock, qbo, realm, hs, customers = _world(n)
+    q, h, ledger, crm = _clients(clock, qbo, realm, hs)
+    store = SQLiteStateStore(folder / "state.db")
+    out = {"n": n, "full": _run(_engine(store, crm, ledger, clock), clock, q, h)}
+    store.close()
+    out["full"]["minimum_parts"] = _minimum_full(n)
+    out["full"]["minimum"] = sum(out["full"]["minimum_parts"].values())
+    qbo.save(folder / "qbo.json")
+    hs.save(folder / "hubspot.json")
+    (folder / "world.json").write_text(
+        json.dumps({"now": clock.now().isoformat(), "realm": realm, "customers": customers}),
+        encoding="utf-8",
+    )
+    return out
+
+
+def measure_incremental(n: int, folder: Path) -> dict[str, Any]:
+    """In a fresh process: load what ``measure_full`` saved, change k = N/100 customers, run
+    (incremental), then run again with nothing changed (idle)."""
+    world = json.loads((folder / "world.json").read_text(encoding="utf-8"))
+    clock = ManualClock(dt.datetime.fromisoformat(world["now"]))
+    qbo = QuickBooksSandbox.load(folder / "qbo.json", clock=clock)
+    hs = HubSpotSandbox.load(folder / "hubspot.json", clock=clock)
+    realm = world["realm"]
+    q, h, ledger, crm = _clients(clock, qbo, realm, hs)
+    store = SQLiteStateStore(folder / "state.db")
+    engine = _engine(store, crm, ledger, clock)
+    k = max(1, n // 100)
+    for c in world["customers"][:k]:
+        qbo.update(realm, "Customer", c, {"GivenName": "Changed"})
+    out: dict[str, Any] = {"n": n, "incremental": _run(engine, clock, q, h)}
+    out["idle"] = _run(engine, clock, q, h)
+    store.close()
+    out["incremental"]["minimum_parts"] = _minimum_incremental(k)
+    out["incremental"]["minimum"] = sum(out["incremental"]["minimum_parts"].values())
+    out["idle"]["minimum"] = 3  # one CDC call per entity
+    return out
+
+
+def _child(phase: str, n: int, folder: str) -> dict[str, Any]:
+    done = subprocess.run(  # noqa: S603 - this script, this interpreter
+        [sys.executable, __file__, "--phase", phase, "--n", str(n), "--dir", folder],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def measure(n: int) -> dict[str, Any]:
+    """Both processes for one N: the full run, then incremental and idle from its saved state."""
+    with tempfile.TemporaryDirectory() as tmp:
+        row = _child("full", n, tmp)
+        row.update(_child("incremental", n, tmp))
+    return row
+
+
+def _pct(cpu: float, seconds: float) -> str:
+    return f"{100 * cpu / seconds:.1f}%" if seconds > 0 else "-"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print each N's figures as JSON")
+    parser.add_argument("--phase", choices=("full", "incremental"), help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(measure(args.one)))
+    if args.phase:
+        how = measure_full if args.phase == "full" else measure_incremental
+        print(json.dumps(how(args.n, Path(args.dir))))
         return
     print(
         f"{'N':>7} {'phase':<12} {'applied':>8} {'requests':>9} {'minimum':>8} {'ratio':>6} "
-        f"{'setup':>6} {'SDK CPU s':>10} {'µs/record':>10} {'peak MB':>8}"
+        f"{'setup':>6} {'SDK CPU s':>10} {'µs/write':>9} "
+        f"{'limits s':>17} {'CPU/limits':>17} {'burst s':>17} {'peak MB':>8} {'start MB':>8}"
     )
+    tiers = f"{BENCH_TIER} | free"
+    print(f"{'':>84}{tiers:>17} {tiers:>17} {tiers:>17}")
     for n in args.sizes:
-        done = subprocess.run(  # noqa: S603 - this script, this interpreter
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
-        )
-        row = json.loads(done.stdout)
+        row = measure(n)
+        if args.json:
+            print(json.dumps(row))
         for phase in ("full", "incremental", "idle"):
             r = row[phase]
             minimum = r.get("minimum")
             ratio = f"{r['requests'] / minimum:.2f}" if minimum else "-"
+            fast, slow = r[f"limits_{BENCH_TIER}"], r["limits_free"]
+            limits = f"{fast['sustained_s']:g} | {slow['sustained_s']:g}"
+            burst = f"{fast['forced_s']:g} | {slow['forced_s']:g}"
+            share = (
+                f"{_pct(r['cpu_sdk_s'], fast['sustained_s'])} | "
+                f"{_pct(r['cpu_sdk_s'], slow['sustained_s'])}"
+            )
+            per = r["cpu_sdk_us_per_record"] if r["applied"] else "-"
             print(
                 f"{n:>7} {phase:<12} {r['applied']:>8} {r['requests']:>9} "
                 f"{minimum if minimum is not None else '-':>8} {ratio:>6} {r['setup_requests']:>6} "
-                f"{r['cpu_sdk_s']:>10} {r['cpu_sdk_us_per_record']:>10} "
-                f"{row['peak_rss_mb'] if phase == 'full' else '':>8}"
+                f"{r['cpu_sdk_s']:>10} {per:>9} {limits:>17} {share:>17} {burst:>17} "
+                f"{r['peak_rss_mb']:>8} {r['rss_before_mb']:>8}"
             )
         sys.stdout.flush()
 
