@@ -27,6 +27,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -145,21 +146,20 @@ def op_from_journal(entry: Operation) -> PlannedOp | None:
 
 def merge_tallies(tallies: Iterable[MappingTally]) -> list[MappingTally]:
     """Tallies of one commit summed per mapping (the last refusal's reason kept)."""
-    out: dict[tuple[str, str, int, str], MappingTally] = {}
+    sums: dict[tuple[str, str, int, str], list[Any]] = {}
     for t in tallies:
         key = (t.hubspot_object, t.qbo_object, t.version, t.mapping)
-        seen = out.get(key)
-        out[key] = (
-            t
-            if seen is None
-            else attrs.evolve(
-                seen,
-                written=seen.written + t.written,
-                refused=seen.refused + t.refused,
-                refusal=t.refusal or seen.refusal,
-            )
-        )
-    return list(out.values())
+        seen = sums.get(key)
+        if seen is None:
+            sums[key] = [t.written, t.refused, t.refusal]
+        else:  # summed in place: one tally per mapping made at the end, not one per record
+            seen[0] += t.written
+            seen[1] += t.refused
+            seen[2] = t.refusal or seen[2]
+    return [
+        MappingTally(h, q, v, m, written=w, refused=r, refusal=why)
+        for (h, q, v, m), (w, r, why) in sums.items()
+    ]
 
 
 def _error_text(error: BaseException) -> str:
