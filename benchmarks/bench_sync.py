@@ -48,7 +48,7 @@ from hubqbo._http import RateWindow
 from hubqbo.hubspot import HubSpotClient, RateLimits
 from hubqbo.quickbooks import QuickBooksClient
 from hubqbo.quickbooks._client import PACING_WINDOWS as QBO_WINDOWS
-from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox
+from hubqbo.sandbox import HubSpotSandbox, ManualClock, QuickBooksSandbox, serve_sandboxes
 from hubqbo.sync import ObjectSync, SQLiteStateStore, SyncConfig, SyncEngine
 
 START = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.timezone.utc)
@@ -73,6 +73,7 @@ class Counting(httpx.BaseTransport):
         self.cpu = 0.0
         self.searches = 0
         self.batches = 0
+        self.statuses: collections.Counter[int] = collections.Counter()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -85,13 +86,16 @@ class Counting(httpx.BaseTransport):
         self.batches += path.endswith("/batch")
         started = time.process_time()
         try:
-            return self.inner.handle_request(request)
+            answer = self.inner.handle_request(request)
         finally:
             self.cpu += time.process_time() - started
+        self.statuses[answer.status_code] += 1
+        return answer
 
     def reset(self) -> None:
         self.work = self.setup = self.searches = self.batches = 0
         self.cpu = 0.0
+        self.statuses.clear()
         self.by.clear()
 
 
@@ -112,11 +116,19 @@ def _clients(clock: ManualClock, qbo: QuickBooksSandbox, realm: str, hs: HubSpot
     return q, h, ledger, crm
 
 
-def _world(n: int) -> tuple[Any, ...]:
+def _world(n: int, *, served: bool = False) -> tuple[Any, ...]:
+    """N customers with e-mails, N/10 items, N/2 one-line invoices. Served, the sandboxes'
+    clock stands still during a run (the client's pacer keeps its own): their own limits are
+    off, the client paces for them (and is checked to get no 429)."""
     clock = ManualClock(START)
-    qbo = QuickBooksSandbox(clock=clock)
+    qbo = QuickBooksSandbox(clock=clock, requests_per_minute=10**9 if served else 500)
     realm = qbo.add_realm(country="US")
-    hs = HubSpotSandbox(clock=clock, time_zone="America/New_York", company_currency="USD")
+    hs = HubSpotSandbox(
+        clock=clock,
+        time_zone="America/New_York",
+        company_currency="USD",
+        enforce_rate_limits=not served,
+    )
     items = [qbo.add_item(realm, f"Item {i}", 10 + i % 90, Sku=f"SKU-{i}") for i in range(n // 10)]
     customers = []
     for i in range(n):
@@ -225,12 +237,15 @@ class GcTimer:
             self.seconds += time.process_time() - self._started
 
 
-def _run(engine: SyncEngine, clock: ManualClock, q: Counting, h: Counting) -> dict[str, Any]:
-    clock.advance(seconds=300)
+def _run(
+    engine: SyncEngine, clock: ManualClock, q: Counting, h: Counting, *, served: bool = False
+) -> dict[str, Any]:
+    if not served:
+        clock.advance(seconds=300)
     q.reset()
     h.reset()
     gc.collect()
-    if FREEZE:
+    if FREEZE and not served:
         gc.freeze()  # the sandboxes' world, which a real SDK process does not hold
     _reset_peak()
     rss_before = _rss_mb("VmRSS")
@@ -244,8 +259,9 @@ def _run(engine: SyncEngine, clock: ManualClock, q: Counting, h: Counting) -> di
         gc.callbacks.remove(collector)
     peak = _rss_mb("VmHWM")
     assert result.ok, result.errors
-    sandbox = q.cpu + h.cpu
+    sandbox = 0.0 if served else q.cpu + h.cpu
     out: dict[str, Any] = {
+        "statuses": dict(q.statuses + h.statuses),
         "applied": result.applied,
         "requests": q.work + h.work,
         "setup_requests": q.setup + h.setup,
@@ -330,11 +346,69 @@ def _child(phase: str, n: int, folder: str) -> dict[str, Any]:
     return result
 
 
-def measure(n: int) -> dict[str, Any]:
-    """Both processes for one N: the full run, then incremental and idle from its saved state."""
+def measure_in_process(n: int) -> dict[str, Any]:
+    """``--in-process``: the sandboxes in the SDK's process (their CPU measured inside their
+    transports and taken off; their N records in its memory): the full run, then incremental
+    and idle in a second process from the saved state."""
     with tempfile.TemporaryDirectory() as tmp:
         row = _child("full", n, tmp)
         row.update(_child("incremental", n, tmp))
+    return row
+
+
+# --------------------------------------------------------------------------- served
+
+
+def measure_served_run(args: argparse.Namespace) -> dict[str, Any]:
+    """One run in this (fresh) process against the sandboxes the parent serves over loopback
+    HTTP: everything this process spends is the SDK's (engine, mapping, clients, store, HTTP)."""
+    clock = ManualClock(dt.datetime.fromisoformat(args.now))
+    q, h = Counting(httpx.HTTPTransport()), Counting(httpx.HTTPTransport())
+    token = "sandbox"  # noqa: S105 - the sandboxes accept any token
+    ledger = QuickBooksClient(
+        realm_id=args.realm,
+        access_token=token,
+        base_url=args.quickbooks,
+        transport=q,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    crm = HubSpotClient(
+        access_token=token,
+        base_url=args.hubspot,
+        transport=h,
+        clock=clock,
+        sleep=clock.sleep,
+        rate_limits=BENCH_TIER,
+    )
+    store = SQLiteStateStore(Path(args.db))
+    out = _run(_engine(store, crm, ledger, clock), clock, q, h, served=True)
+    store.close()
+    return out
+
+
+def measure_served(n: int) -> dict[str, Any]:
+    """The world in this process, served over loopback HTTP; each run in its own process."""
+    clock, qbo, realm, hs, customers = _world(n, served=True)
+    row: dict[str, Any] = {"n": n}
+    with serve_sandboxes(hs, qbo) as served, tempfile.TemporaryDirectory() as tmp:
+        for phase in ("full", "incremental", "idle"):
+            if phase == "incremental":
+                for c in customers[: max(1, n // 100)]:
+                    qbo.update(realm, "Customer", c, {"GivenName": "Changed"})
+            clock.advance(seconds=300)
+            command = [sys.executable, __file__, "--run", phase, "--now", clock.now().isoformat()]
+            command += ["--hubspot", served.hubspot_url, "--quickbooks", served.quickbooks_url]
+            command += ["--realm", realm, "--db", str(Path(tmp) / "state.db")]
+            done = subprocess.run(  # noqa: S603 - this script, this interpreter
+                command, capture_output=True, text=True, check=True
+            )
+            row[phase] = json.loads(done.stdout)
+    row["full"]["minimum_parts"] = _minimum_full(n)
+    row["full"]["minimum"] = sum(row["full"]["minimum_parts"].values())
+    row["incremental"]["minimum_parts"] = _minimum_incremental(max(1, n // 100))
+    row["incremental"]["minimum"] = sum(row["incremental"]["minimum_parts"].values())
+    row["idle"]["minimum"] = 3
     return row
 
 
@@ -349,7 +423,15 @@ def main() -> None:
     parser.add_argument(
         "--no-freeze", action="store_true", help="leave the sandboxes' world to the collector"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="sandboxes in the SDK's process (their CPU measured and taken off), as before",
+    )
     parser.add_argument("--phase", choices=("full", "incremental"), help=argparse.SUPPRESS)
+    parser.add_argument("--run", choices=("full", "incremental", "idle"), help=argparse.SUPPRESS)
+    for hidden in ("--now", "--hubspot", "--quickbooks", "--realm", "--db"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -359,6 +441,9 @@ def main() -> None:
         how = measure_full if args.phase == "full" else measure_incremental
         print(json.dumps(how(args.n, Path(args.dir))))
         return
+    if args.run:
+        print(json.dumps(measure_served_run(args)))
+        return
     print(
         f"{'N':>7} {'phase':<12} {'applied':>8} {'requests':>9} {'minimum':>8} {'ratio':>6} "
         f"{'setup':>6} {'SDK CPU s':>10} {'µs/write':>9} "
@@ -367,7 +452,7 @@ def main() -> None:
     tiers = f"{BENCH_TIER} | free"
     print(f"{'':>84}{tiers:>17} {tiers:>17} {tiers:>17}")
     for n in args.sizes:
-        row = measure(n)
+        row = measure_in_process(n) if args.in_process else measure_served(n)
         if args.json:
             print(json.dumps(row))
         for phase in ("full", "incremental", "idle"):
