@@ -237,7 +237,7 @@ class Applier:
 
     def _journal(self, ops: Sequence[PlannedOp]) -> list[PlannedOp]:
         """Journal ``ops``; the ones not already final (applied or skipped), in order."""
-        stored: dict[str, Operation] = {}
+        final: set[str] = set()  # ids only: the entries (payloads) are not held
         for start in range(0, len(ops), 500):
             chunk = ops[start : start + 500]
             entries = [
@@ -253,9 +253,8 @@ class Applier:
                 )
                 for op in chunk
             ]
-            for entry in self._store.journal(self.lease, entries):
-                stored[entry.op_id] = entry
-        return [op for op in ops if not (stored.get(op.op_id) and stored[op.op_id].state.final)]
+            final.update(e.op_id for e in self._store.journal(self.lease, entries) if e.state.final)
+        return [op for op in ops if op.op_id not in final]
 
     def _begin(self, ops: Sequence[PlannedOp]) -> dict[str, int]:
         """Mark in flight (committed before the call); attempts per op id."""
