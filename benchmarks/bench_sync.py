@@ -1,23 +1,40 @@
-"""SyncEngine: HTTP requests against the documented minimum, CPU per record, peak memory.
+"""SyncEngine: HTTP requests against the documented minimum, CPU per record, peak memory, and
+the SDK's CPU as a share of the wall time the providers' rate limits force.
 
 A world of N QBO customers (every one with an e-mail), N/10 items and N/2 invoices of one line
-each is synced into an empty HubSpot portal through the real HTTP clients and the in-process
-sandboxes, with a SQLite state store in a temporary file. Three runs per N:
+each is synced into an empty HubSpot portal through the real HTTP clients and a SQLite state
+store in a temporary file. Three runs per N, **each in a fresh process of its own**:
 
 * full: the first run (backfill, initial linking, every create and association);
 * incremental: k = N/100 customers changed, then a run (CDC per entity, k updates);
 * idle: a run with nothing changed (zero writes).
+
+By default the bench's own process holds both sandboxes and serves them over loopback HTTP
+(``serve_sandboxes``); the run's process holds only the SDK (engine, mapping, clients, HTTP,
+store), so its CPU (``time.process_time``) and its peak RSS (``VmHWM``, reset before the run)
+are the SDK's alone. The served sandboxes' clock stands still during a run and their own rate
+limits are off: the clients pace on a manual clock of their own, and the answers are counted
+(no 429 expected). ``--in-process`` runs the sandboxes inside the SDK's process instead, as
+this bench first did (their CPU measured inside their transports and taken off; their world
+``gc.freeze()``-d before each run; RSS then includes their N records).
 
 Requests are counted at the transports. The documented minimum of a run is what the APIs'
 limits force for the work it does: QBO reads at 1,000 records a page (plus the closing page a
 page of exactly 1,000 needs), HubSpot record writes at 100 a batch, association creates at
 2,000 a batch, the initial linking's contact and product listing at 100 a page; the one-time
 property set-up and company/portal settings (a few dozen requests, independent of N) are
-counted apart. CPU is ``time.process_time`` of the run, split into the SDK (engine + clients)
-and the in-process sandboxes (measured inside their transports); peak memory is the process's
-peak resident set (sandboxes included; each N in a fresh process).
+counted apart.
 
-Usage (about a minute at 10,000 on a quiet machine)::
+Rate-limited time: from each run's request counts (set-up left out) and the windows the
+clients pace with (``hubqbo.quickbooks`` ``PACING_WINDOWS``: 500 requests a minute, 10 a
+second, 40 batches a minute per realm; HubSpot ``RateLimits``: per 10 s, by tier, and 5
+searches a second), per provider, the larger of the two: *sustained* is the requests at the
+windows' steady rate, *burst* lets every window start empty (``limit`` requests at once). The
+bench's HubSpot client uses the ``api_add_on`` tier (250 / 10 s); figures for ``free``
+(100 / 10 s, the client's default) are given too.
+
+Usage (about a minute at 10,000 on a quiet machine; N = 100,000 takes several minutes and
+about 2 GB for the served world)::
 
     nice -n 10 python benchmarks/bench_sync.py --sizes 1000 10000
 """
