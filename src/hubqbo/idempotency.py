@@ -47,9 +47,14 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot canonicalise {type(value).__name__}")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_default)
+"""Made once: ``json.dumps`` with options builds a new encoder per call (the sync engine
+canonicalises several payloads per record)."""
+
+
 def canonical_json(payload: Any) -> str:
     """JSON with sorted keys and no whitespace (Decimals and dates as strings)."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_default)
+    return _CANONICAL.encode(payload)
 
 
 def derive_request_id(operation: str, payload: Any, *, namespace: str = "") -> str:

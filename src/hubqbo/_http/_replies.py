@@ -118,19 +118,19 @@ def _no_constant(name: str) -> Any:
 
 
 def json_depth_exceeds(value: Any, limit: int = MAX_REPLY_DEPTH) -> bool:
-    """Whether ``value`` (parsed JSON) nests containers deeper than ``limit`` (iterative)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    """Whether ``value`` (parsed JSON) nests containers deeper than ``limit`` (iterative, one
+    level at a time: a list comprehension per container, no tuple per child)."""
+    level: list[Any] = [value] if isinstance(value, (dict, list)) else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        deeper: list[Any] = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            deeper += [child for child in children if isinstance(child, (dict, list))]
+        level = deeper
+        depth += 1
     return False
 
 

@@ -21,6 +21,8 @@ HubSpot datetime written to a QBO date is its calendar date in the QBO company's
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -32,7 +34,7 @@ from hubqbo.mapping._model import Direction, FieldMapping, LossPolicy, Transform
 from hubqbo.mapping._problems import MappingProblem, ProblemKind
 from hubqbo.mapping._rules import resolve_qbo_field
 from hubqbo.mapping._set import MappingSet
-from hubqbo.mapping._types import HubSpotProperty, QboField, QboType
+from hubqbo.mapping._types import HubSpotProperty, QboField, QboType, custom_field_id
 from hubqbo.mapping._values import (
     EMAIL,
     MISSING,
@@ -376,40 +378,112 @@ def map_record(
     to_qbo = direction is Direction.HUBSPOT_TO_QBO
     if direction is Direction.BOTH:
         raise ValueError("a record is mapped one way: QBO_TO_HUBSPOT or HUBSPOT_TO_QBO")
-    live = (
-        {}
+    plan = (
+        _plan(mapping_set, direction, qbo_time_zone, hubspot_time_zone)
         if hubspot is None
-        else dict(hubspot)
-        if isinstance(hubspot, Mapping)
-        else {p.name: p for p in hubspot}
+        else _compile(mapping_set, direction, qbo_time_zone, hubspot_time_zone, _live(hubspot))
     )
     values: dict[str, Any] = {}
     problems: list[MappingProblem] = []
     written: list[str] = []
     lossy: list[str] = []
+    for step in plan:
+        if isinstance(step, MappingProblem):
+            problems.append(step)
+            continue
+        raw = source.get(step.ctx.prop.name, MISSING) if to_qbo else step.read(source)
+        if raw is MISSING:
+            continue
+        out = _map_one(step.ctx, raw, to_qbo=to_qbo)
+        if isinstance(out, MappingProblem):
+            problems.append(out)
+            continue
+        if to_qbo:
+            set_path(values, step.ctx.field.path, out.value)
+        else:
+            values[step.ctx.prop.name] = out.value
+        written.append(step.key)
+        if out.lossy:
+            lossy.append(step.key)
+    return MappedRecord(
+        direction, values, tuple(problems), tuple(written), tuple(lossy), mapping_set.version
+    )
+
+
+# --------------------------------------------------------------------------- compiled plans
+
+
+@attrs.frozen
+class _Step:
+    """One mapping made ready for one direction: its QBO field resolved, its HubSpot side
+    chosen, the source path split (what ``map_record`` used to work out for every record)."""
+
+    key: str
+    ctx: _Ctx
+    parts: tuple[str, ...] | None
+    """The QBO path's parts, or ``None`` for a custom field (read by ``get_path``)."""
+
+    def read(self, source: Mapping[str, Any]) -> Any:
+        """The QBO value at the field's path, or ``MISSING`` (``get_path``, pre-split)."""
+        if self.parts is None:
+            return get_path(source, self.ctx.field.path)
+        node: Any = source
+        for part in self.parts:
+            if not isinstance(node, Mapping) or part not in node:
+                return MISSING
+            node = node[part]
+        return node
+
+
+_Plan = tuple["_Step | MappingProblem", ...]
+
+
+def _live(hubspot: Mapping[str, HubSpotProperty] | Iterable[HubSpotProperty]) -> dict[str, Any]:
+    return dict(hubspot) if isinstance(hubspot, Mapping) else {p.name: p for p in hubspot}
+
+
+def _compile(
+    mapping_set: MappingSet,
+    direction: Direction,
+    qbo_zone: str | None,
+    hub_zone: str | None,
+    live: Mapping[str, HubSpotProperty],
+) -> _Plan:
+    """Per mapping carrying ``direction``, in order: a step, or the problem of its QBO field."""
+    steps: list[_Step | MappingProblem] = []
     for mapping in mapping_set:
         if not mapping.direction.includes(direction):
             continue
         field = resolve_qbo_field(mapping_set.pair, mapping.qbo_field)
         if isinstance(field, MappingProblem):
-            problems.append(attrs.evolve(field, mapping=mapping.key))
+            steps.append(attrs.evolve(field, mapping=mapping.key))
             continue
-        prop = live.get(mapping.hubspot_property, mapping.hubspot)
-        ctx = _Ctx(mapping, prop, field, qbo_time_zone, hubspot_time_zone)
-        raw = source.get(prop.name, MISSING) if to_qbo else get_path(source, field.path)
-        if raw is MISSING:
-            continue
-        out = _map_one(ctx, raw, to_qbo=to_qbo)
-        if isinstance(out, MappingProblem):
-            problems.append(out)
-            continue
-        if to_qbo:
-            set_path(values, field.path, out.value)
-        else:
-            values[prop.name] = out.value
-        written.append(mapping.key)
-        if out.lossy:
-            lossy.append(mapping.key)
-    return MappedRecord(
-        direction, values, tuple(problems), tuple(written), tuple(lossy), mapping_set.version
-    )
+        name = mapping.hubspot_property
+        prop = live.get(name, mapping.hubspot)
+        parts = None if custom_field_id(field.path) is not None else tuple(field.path.split("."))
+        steps.append(_Step(mapping.key, _Ctx(mapping, prop, field, qbo_zone, hub_zone), parts))
+    return tuple(steps)
+
+
+_PLANS: dict[tuple[int, Direction, str | None, str | None], tuple[Any, _Plan]] = {}
+_PLANS_MAX = 256
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan(
+    mapping_set: MappingSet, direction: Direction, qbo_zone: str | None, hub_zone: str | None
+) -> _Plan:
+    """The compiled plan of a set (without live HubSpot definitions), made once per set object,
+    direction and zones: a ``MappingSet`` is immutable, so its plan never goes stale. Keyed by
+    the set's identity (hashing a set costs more than mapping a small record), checked through
+    a weak reference so a reused id never finds another set's plan."""
+    key = (id(mapping_set), direction, qbo_zone, hub_zone)
+    found = _PLANS.get(key)
+    if found is not None and found[0]() is mapping_set:
+        return found[1]
+    plan = _compile(mapping_set, direction, qbo_zone, hub_zone, {})
+    with _PLANS_LOCK:
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = (weakref.ref(mapping_set), plan)
+    return plan

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -132,12 +133,24 @@ def _ref_out(ref: Ref | None) -> Json | None:
     return out
 
 
+_PLAIN_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6})?[+-]\d{2}:\d{2}"
+)
+"""QBO's own timestamp shape (``2026-11-02T07:00:00-08:00``), which ``fromisoformat`` reads
+(Python 3.10 too) at a tenth of ``isoparse``'s cost: the same instant and offset."""
+
+
 def _when(value: Any) -> dt.datetime | None:
     if not value:
         return None
     if not isinstance(value, str):
         raise TypeError(f"a timestamp is a string, got {type(value).__name__}")
-    parsed = isoparse(value)
+    parsed = None
+    if _PLAIN_INSTANT.fullmatch(value):
+        with contextlib.suppress(ValueError):  # e.g. hour 24, which isoparse reads
+            parsed = dt.datetime.fromisoformat(value)
+    if parsed is None:
+        parsed = isoparse(value)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
 
 

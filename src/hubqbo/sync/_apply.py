@@ -27,6 +27,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -150,21 +151,20 @@ def op_from_journal(entry: Operation) -> PlannedOp | None:
 
 def merge_tallies(tallies: Iterable[MappingTally]) -> list[MappingTally]:
     """Tallies of one commit summed per mapping (the last refusal's reason kept)."""
-    out: dict[tuple[str, str, int, str], MappingTally] = {}
+    sums: dict[tuple[str, str, int, str], list[Any]] = {}
     for t in tallies:
         key = (t.hubspot_object, t.qbo_object, t.version, t.mapping)
-        seen = out.get(key)
-        out[key] = (
-            t
-            if seen is None
-            else attrs.evolve(
-                seen,
-                written=seen.written + t.written,
-                refused=seen.refused + t.refused,
-                refusal=t.refusal or seen.refusal,
-            )
-        )
-    return list(out.values())
+        seen = sums.get(key)
+        if seen is None:
+            sums[key] = [t.written, t.refused, t.refusal]
+        else:  # summed in place: one tally per mapping made at the end, not one per record
+            seen[0] += t.written
+            seen[1] += t.refused
+            seen[2] = t.refusal or seen[2]
+    return [
+        MappingTally(h, q, v, m, written=w, refused=r, refusal=why)
+        for (h, q, v, m), (w, r, why) in sums.items()
+    ]
 
 
 def _error_text(error: BaseException) -> str:
@@ -249,7 +249,7 @@ class Applier:
 
     def _journal(self, ops: Sequence[PlannedOp]) -> list[PlannedOp]:
         """Journal ``ops``; the ones not already final (applied or skipped), in order."""
-        stored: dict[str, Operation] = {}
+        final: set[str] = set()  # ids only: the entries (payloads) are not held
         for start in range(0, len(ops), 500):
             chunk = ops[start : start + 500]
             entries = [
@@ -270,9 +270,10 @@ class Applier:
                 rollup_marker(self._tenant, op, self._run_id) for op in chunk if needs_rollup(op)
             ]
             for entry in self._store.journal(self.lease, entries):
-                stored[entry.op_id] = entry
                 self._states[entry.op_id] = entry.state
-        return [op for op in ops if not (stored.get(op.op_id) and stored[op.op_id].state.final)]
+                if entry.state.final:
+                    final.add(entry.op_id)
+        return [op for op in ops if op.op_id not in final]
 
     def _begin(self, ops: Sequence[PlannedOp]) -> dict[str, int]:
         """Mark in flight (committed before the call); attempts per op id."""

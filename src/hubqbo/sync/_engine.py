@@ -444,11 +444,9 @@ class SyncEngine:
         objects: list[ObjectPlan] = []
         cursors: dict[str, str] = {}
         notes: list[str] = []
-        readings: dict[ObjectKind, _Read] = {}
         twoway: list[TwoWayPlan] = []
         for kind in self.config.enabled_kinds:
             reading = self._read(kind, started, dirty)
-            readings[kind] = reading
             cursors[self._stream(kind)] = reading.cursor
             planned = self._plan_kind(
                 reading, proceed=proceed, quarantined=quarantined.get(kind, set())

@@ -697,8 +697,8 @@ def plan_object(
                     action=Action.CREATE,
                     qbo_id=record.qbo_id,
                     version=record.version,
-                    properties=_properties(wanted),
-                    snapshot=_snapshot(wanted, None),
+                    properties=(created := _properties(wanted)),
+                    snapshot=created,  # _snapshot(wanted, None): the same values, one dict
                     changes=_changes(None, wanted),
                     reason="new in QBO",
                     label=record.label,
