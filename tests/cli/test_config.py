@@ -149,6 +149,33 @@ def test_a_good_file_reads_into_tenants(monkeypatch: pytest.MonkeyPatch) -> None
             "tenants.a.sync.invoices.direction",
             "one way",
         ),
+        (
+            '[tenants.a]\n[tenants.a.sync.contacts]\ncreate_in_qbo = "always"\n',
+            3,
+            "tenants.a.sync.contacts.create_in_qbo",
+            'direction = "both"',
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.contacts]\ndirection = "both"\n'
+            'create_in_qbo = "only_if_eligible"\n',
+            4,
+            "tenants.a.sync.contacts.create_in_qbo",
+            "contact_filter",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.products]\ndirection = "both"\n'
+            'create_in_qbo = "always"\n',
+            4,
+            "tenants.a.sync.products.create_in_qbo",
+            "contacts only",
+        ),
+        (
+            '[tenants.a]\n[tenants.a.sync.contacts]\ndirection = "both"\n'
+            'create_in_qbo = "sometimes"\n',
+            4,
+            "tenants.a.sync.contacts.create_in_qbo",
+            "only_if_eligible",
+        ),
         ('default_tenant = "b"\n[tenants.a]\n', 1, "default_tenant", "no tenant 'b'"),
         ('[tenants.a]\nhubspot_scopes = "oauth"\n', 2, "tenants.a.hubspot_scopes", "list"),
     ],
@@ -255,3 +282,22 @@ def test_two_way_settings_reach_the_sync_config() -> None:
     assert Direction.BOTH == config.contacts.direction
     assert Direction.QBO_TO_HUBSPOT == config.products.direction
     assert ConflictRule.QBO_WINS == sync_config({}, {}).conflict_rule
+
+
+def test_creating_qbo_customers_from_contacts_reaches_the_sync_config() -> None:
+    from hubqbo.cli._sync import sync_config
+    from hubqbo.invoices import CustomerCreationPolicy
+    from hubqbo.models import Contact
+
+    tenant = parse_config(
+        "[tenants.a]\n[tenants.a.sync]\n"
+        'contacts = { direction = "both", create_in_qbo = "only_if_eligible", '
+        'contact_filter = ["with_email"] }\n',
+        "hubqbo.toml",
+    ).tenant(None)
+    contacts = sync_config(tenant.sync, {}).contacts
+    assert CustomerCreationPolicy.ONLY_IF_ELIGIBLE == contacts.create_in_qbo
+    keep = contacts.contact_filter
+    assert keep is not None
+    assert (True, False) == (keep(Contact(id="1", email="a@b.example")), keep(Contact(id="2")))
+    assert sync_config({}, {}).contacts.create_in_qbo is None

@@ -70,6 +70,8 @@ SYNC_KEYS: dict[str, Any] = {
     "sub_customers": bool,
     "line_items": bool,
     "direction": ("qbo_to_hubspot", "both"),
+    "create_in_qbo": ("always", "only_if_eligible"),
+    "contact_filter": ("with_email",),
 }
 SYNC_RULES = ("qbo_wins", "hubspot_wins", "newest_wins", "manual")
 
@@ -422,8 +424,27 @@ def _sync_settings(reader: _Reader, raw: Any, where: str) -> dict[str, dict[str,
                 raise reader.fail(here, f"must be true or false, not {given!r}")
             settings[setting] = _sync_value(reader, name, setting, given, here)
             continue
+        _check_creation(reader, key, settings)
         out[name] = settings
     return out
+
+
+def _check_creation(reader: _Reader, key: str, settings: Mapping[str, Any]) -> None:
+    """``create_in_qbo`` needs two-way contacts, and ``only_if_eligible`` a contact filter
+    (the engine refuses the same; here the error names the file and line)."""
+    policy = settings.get("create_in_qbo")
+    if policy is None:
+        if "contact_filter" in settings:
+            raise reader.fail(f"{key}.contact_filter", "goes with create_in_qbo")
+        return
+    if settings.get("direction") != "both":
+        raise reader.fail(
+            f"{key}.create_in_qbo", 'contacts create QBO customers only with direction = "both"'
+        )
+    if policy == "only_if_eligible" and not settings.get("contact_filter"):
+        raise reader.fail(
+            f"{key}.create_in_qbo", 'only_if_eligible needs contact_filter = ["with_email"]'
+        )
 
 
 _FILTER_NAMES = ("active_only", "with_email")
@@ -444,6 +465,14 @@ def _sync_value(reader: _Reader, name: str, setting: str, given: Any, here: str)
             return dt.date.fromisoformat(str(given))
         except ValueError:
             raise reader.fail(here, f"not a date: {given!r}") from None
+    if setting in ("create_in_qbo", "contact_filter"):
+        if name != "contacts":
+            raise reader.fail(here, "contacts only: QBO customers are made from HubSpot contacts")
+        if setting == "contact_filter":
+            names = [given] if isinstance(given, str) else given
+            if not isinstance(names, list) or any(g not in rule for g in names):
+                raise reader.fail(here, f"must name contact filters among {', '.join(rule)}")
+            return names
     if setting == "direction" and name == "invoices" and given == "both":
         raise reader.fail(here, "invoices sync one way (qbo_to_hubspot): the ledger keeps money")
     if isinstance(rule, tuple) and given not in rule:

@@ -35,6 +35,7 @@ from hubqbo.cli._exit import ExitCode
 from hubqbo.cli._mappings import current_set, state_store
 from hubqbo.cli._render import print_table
 from hubqbo.cli._tenant import Workspace
+from hubqbo.invoices import CustomerCreationPolicy
 from hubqbo.mapping import Direction, ObjectPair
 from hubqbo.protocols import Conflict, OperationState, StateStore
 from hubqbo.sync import (
@@ -94,6 +95,11 @@ def _object(settings: Mapping[str, Any], default: ObjectSync) -> ObjectSync:
     keep = _filter(settings)
     if keep is not None:
         options["filter"] = keep
+    if "create_in_qbo" in settings:
+        options["create_in_qbo"] = CustomerCreationPolicy(settings["create_in_qbo"])
+        contact_keep = _filter({"filter": settings.get("contact_filter", ())})
+        if contact_keep is not None:
+            options["contact_filter"] = contact_keep
     return ObjectSync(**{"enabled": default.enabled, **options})
 
 
