@@ -373,23 +373,12 @@ class Applier:
         attempts = self._begin(ops)
         prop = self._id_property(kind)
         records = [dict(op.properties) for op in ops]
-        answer, failed = self._call(
-            lambda: self._crm.upsert_records(kind.crm_type, records, id_property=prop),
+        self._written(
+            kind,
             ops,
             attempts,
+            lambda: self._crm.upsert_records(kind.crm_type, records, id_property=prop),
         )
-        if not isinstance(answer, list):
-            if failed:
-                self._store.commit(self.lease, StateChange(outcomes=failed))
-            return
-        done: list[tuple[PlannedOp, str]] = []
-        bad: list[OperationOutcome] = []
-        for op, outcome in zip(ops, answer, strict=True):
-            if outcome.ok and outcome.record_id:
-                done.append((_as_stored(op, outcome), outcome.record_id))
-            else:
-                bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
-        self._commit_applied(kind, done, bad)
 
     def _create(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
         """Creates where hubqbo's id property is not unique (no upsert): a create sent
@@ -426,23 +415,12 @@ class Applier:
         if not fresh:
             return
         records = [dict(op.properties) for op in fresh]
-        answer, failed = self._call(
-            lambda: self._crm.create_records(kind.crm_type, records, id_property=prop),
+        self._written(
+            kind,
             fresh,
             attempts,
+            lambda: self._crm.create_records(kind.crm_type, records, id_property=prop),
         )
-        if not isinstance(answer, list):
-            if failed:
-                self._store.commit(self.lease, StateChange(outcomes=failed))
-            return
-        done: list[tuple[PlannedOp, str]] = []
-        bad: list[OperationOutcome] = []
-        for op, outcome in zip(fresh, answer, strict=True):
-            if outcome.ok and outcome.record_id:
-                done.append((op, outcome.record_id))
-            else:
-                bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
-        self._commit_applied(kind, done, bad)
 
     def _update(self, kind: ObjectKind, ops: Sequence[PlannedOp]) -> None:
         self._send_update(kind, ops, self._begin(ops))
@@ -451,9 +429,27 @@ class Applier:
         self, kind: ObjectKind, ops: Sequence[PlannedOp], attempts: Mapping[str, int]
     ) -> None:
         updates = [(op.hubspot_id or "", dict(op.properties)) for op in ops]
-        answer, failed = self._call(
-            lambda: self._crm.update_records(kind.crm_type, updates), ops, attempts
+        self._written(
+            kind,
+            ops,
+            attempts,
+            lambda: self._crm.update_records(kind.crm_type, updates),
+            updating=True,
         )
+
+    def _written(
+        self,
+        kind: ObjectKind,
+        ops: Sequence[PlannedOp],
+        attempts: Mapping[str, int],
+        call: Callable[[], list[WriteOutcome]],
+        *,
+        updating: bool = False,
+    ) -> None:
+        """Send one batch write of ``ops`` and record each record's outcome (a 207 maps back
+        per record): applied with its HubSpot id and what HubSpot stored, or failed. An update
+        keeps the id it was sent to; a create or upsert takes the id of the answer."""
+        answer, failed = self._call(call, ops, attempts)
         if not isinstance(answer, list):
             if failed:
                 self._store.commit(self.lease, StateChange(outcomes=failed))
@@ -461,8 +457,11 @@ class Applier:
         done: list[tuple[PlannedOp, str]] = []
         bad: list[OperationOutcome] = []
         for op, outcome in zip(ops, answer, strict=True):
-            if outcome.ok:
-                done.append((_as_stored(op, outcome), op.hubspot_id or outcome.record_id or ""))
+            record_id = (
+                (op.hubspot_id or outcome.record_id or "") if updating else outcome.record_id
+            )
+            if outcome.ok and (record_id or updating):
+                done.append((_as_stored(op, outcome), record_id or ""))
             else:
                 bad.append(self._failed(op, outcome.error or HubQboError("not written"), attempts))
         self._commit_applied(kind, done, bad)
