@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -221,3 +223,33 @@ def test_a_world_saved_served_and_reloaded_answers_the_same(tmp_path: Path) -> N
 def test_latency_must_not_be_negative() -> None:
     with pytest.raises(ValueError, match="latency"):
         serve_sandboxes(latency=-1)
+
+
+def test_a_request_cut_off_mid_body_is_dropped_not_answered_for_its_requestid() -> None:
+    """A client killed while sending its body leaves a request shorter than its
+    Content-Length: the served sandbox drops it, as a real server does, instead of refusing
+    the cut-off JSON and keeping that refusal as the requestid's replay — so the retry with
+    the same requestid is applied (this was the served-world kill test's rare failure)."""
+    quickbooks = QuickBooksSandbox()
+    realm = quickbooks.add_realm(country="US")
+    token = quickbooks.authorize(realm)
+    body = json.dumps({"DisplayName": "Cut Off Co"}).encode()
+    path = f"/v3/company/{realm}/customer?requestid=cut-1&minorversion=75"
+    with serve_sandboxes(quickbooks=quickbooks) as served:
+        host, port = served.quickbooks_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as raw:
+            raw.sendall(
+                f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body[:10]
+            )
+            raw.shutdown(socket.SHUT_WR)  # the client is gone: EOF before the whole body
+            assert raw.recv(4096) == b""  # no answer at all
+        again = httpx.post(
+            served.quickbooks_url + path,
+            content=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+    assert 200 == again.status_code, again.text
+    assert ["Cut Off Co"] == [c["DisplayName"] for c in quickbooks.records(realm, "Customer")]

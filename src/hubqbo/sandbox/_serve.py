@@ -100,6 +100,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-body (killed): as a real server,
+            # never hand a cut-off request on (it would be refused, and a refusal of a
+            # ``requestid`` is kept for its replay)
+            logger.debug(
+                "sandbox server: %d of %d body bytes, then EOF: dropped", len(body), length
+            )
+            self.close_connection = True
+            return
         host = self.headers.get("Host", "")
         url = self.server.origin(self.path, host) + self.path
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
