@@ -1229,8 +1229,13 @@ class StateStore(Protocol):
         *,
         qbo_ids: Sequence[str] | None = None,
         hubspot_ids: Sequence[str] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Link]:
-        """Links of ``kind``: those of the given ids (either side), or all (by QBO id)."""
+        """Links of ``kind``: those of the given ids (either side), or all (by QBO id).
+
+        Without ids, ``after`` and ``limit`` read the links a page at a time (keyset paging):
+        at most ``limit`` links whose QBO id sorts after ``after``, in the store's order."""
         ...
 
     def cursor(self, tenant: str, stream: str) -> Cursor | None:

@@ -8,7 +8,9 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from hubqbo.sync import Action, DeletePolicy, ObjectKind, ObjectSync, SyncConfig
+import pytest
+
+from hubqbo.sync import Action, DeletePolicy, ObjectKind, ObjectSync, SyncConfig, SyncEngine
 from tests.sync._world import World, props
 
 ALL = SyncConfig(invoices=ObjectSync())
@@ -157,6 +159,51 @@ def test_an_invoice_becoming_overdue_is_found_by_the_daily_sweep(world: World) -
     assert [e.type for e in world.store.pending_events("acme")] == ["invoice_became_overdue"]
     world.later()
     assert engine.run().applied == 0  # once a day: the next run does not sweep again
+
+
+def test_the_overdue_check_marks_exactly_the_due_invoices_across_pages_of_links(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's check reads the links a page at a time (here 2 a page, 6 invoices): it
+    re-reads and marks overdue exactly the open invoices past due, whichever page they are
+    on, and the plan still counts every linked invoice."""
+    monkeypatch.setattr(SyncEngine, "_link_page", 2)
+    customer, item, first = _setup(world)  # no due date: never overdue
+    day = world.clock.now().date()
+    due = {  # days from today -> invoice
+        d: world.qbo.add_invoice(
+            world.realm,
+            customer,
+            [(item, 1, 500)],
+            DueDate=(day + dt.timedelta(days=d)).isoformat(),
+        )
+        for d in (1, 2, 5, 9)
+    }
+    paid = world.qbo.add_invoice(
+        world.realm, customer, [(item, 1, 500)], DueDate=(day + dt.timedelta(days=1)).isoformat()
+    )
+    world.qbo.add_payment(world.realm, paid, 500)
+    engine = world.engine(ALL)
+    assert engine.run().ok
+    world.clock.advance(seconds=dt.timedelta(days=3).total_seconds())
+    plan = engine.plan()
+    (invoices,) = [o for o in plan.objects if o.kind is ObjectKind.INVOICES]
+    assert invoices.linked == 6  # five above plus the one of _setup
+    assert sorted(op.qbo_id for op in invoices.operations if op.action is Action.UPDATE) == sorted(
+        [due[1], due[2]]
+    )
+    assert engine.apply(plan).ok
+    statuses = {r["qbo_invoice_ref"]: r["hubqbo_invoice_status"] for r in _invoices(world)}
+    overdue = {ref for ref, status in statuses.items() if status == "overdue"}
+    assert overdue == {f"{world.realm}:{due[1]}", f"{world.realm}:{due[2]}"}
+    assert statuses[f"{world.realm}:{paid}"] == "paid"
+    assert statuses[f"{world.realm}:{first}"] != "overdue"
+    events = [e.type for e in world.store.pending_events("acme")]
+    assert events.count("invoice_became_overdue") == 2
+    world.clock.advance(seconds=dt.timedelta(days=3).total_seconds())
+    swept = engine.sweep()  # the sweep pages the same way: the 5-day one is due now
+    assert swept.due == (due[5],)
+    assert swept.ok
 
 
 def test_an_invoice_is_associated_with_its_contacts_primary_company(world: World) -> None:

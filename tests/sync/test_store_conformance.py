@@ -363,6 +363,26 @@ def test_bad_operation_ids_are_refused(store: SqlStateStore) -> None:
 # ------------------------------------------------------------------------------- links
 
 
+def test_links_read_a_page_at_a_time_are_all_the_links_in_order(store: SqlStateStore) -> None:
+    """Keyset paging (``after`` / ``limit``) returns every link once, in the store's order."""
+    lease = store.acquire_lease("acme", "w1", ttl=TTL)
+    ids = [f"{i}" for i in range(1, 24)]  # "1", "10", "11"...: text order, not numbers
+    store.commit(lease, StateChange(links=[Link("invoice", i, f"h{i}", base="{}") for i in ids]))
+    store.commit(lease, StateChange(links=[Link("customer", "5", "h5", base="{}")]))
+    paged: list[str] = []
+    after: str | None = None
+    while True:
+        page = store.links("acme", "invoice", after=after, limit=5)
+        assert len(page) <= 5
+        paged += [link.qbo_id for link in page]
+        if len(page) < 5:
+            break
+        after = page[-1].qbo_id
+    assert paged == [link.qbo_id for link in store.links("acme", "invoice")]
+    assert sorted(paged) == sorted(ids)
+    assert [] == store.links("acme", "invoice", after=paged[-1], limit=5)
+
+
 def test_link_update_keeps_one_row_and_hashes_the_base(store: SqlStateStore) -> None:
     """Upserting a link updates its token, timestamp and base snapshot."""
     lease = store.acquire_lease("acme", "w1", ttl=TTL)

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -172,6 +172,8 @@ class _Read:
     links: tuple[Link, ...]
     cursor: str
     first: bool
+    linked_total: int | None = None
+    """How many links the object has, when the read counted them (the overdue check)."""
 
 
 class SyncEngine:
@@ -626,8 +628,10 @@ class SyncEngine:
         )
         seen = {c.id for c in read.changes}
         asked = [d.record_id for d in dirty if d.side == "qbo" and d.kind == entity]
+        linked_total: int | None = None
         if kind is ObjectKind.INVOICES and cursor is not None:
-            asked += self._coming_due(started, linked_ids, every)
+            due, linked_total = self._coming_due(started, every)
+            asked += due
         extra = read_dirty(self._qbo, entity, [i for i in dict.fromkeys(asked) if i not in seen])
         changes = (*read.changes, *extra)
         if cursor is None or every:
@@ -640,23 +644,28 @@ class SyncEngine:
             links=links,
             cursor=read.cursor.isoformat(),
             first=cursor is None,
+            linked_total=None if every else linked_total,
         )
 
     def _coming_due(
-        self, started: dt.datetime, load: Callable[[], list[str]], links: list[Link]
-    ) -> list[str]:
+        self, started: dt.datetime, read: Sequence[Link]
+    ) -> tuple[list[str], int | None]:
         """Once a day (in the QBO company's calendar), the linked invoices HubSpot last knew
         open and due before today: nothing changes in QBO when an invoice becomes overdue, so
         change data capture never reports it. They are re-read, and the plan updates their
-        status and writes the ``invoice_became_overdue`` event (C4)."""
+        status and writes the ``invoice_became_overdue`` event (C4). Also how many invoices
+        are linked (the plan's ``linked``), counted on the way: the links are read a page at
+        a time (or taken from ``read``, when the feed's sweep already read them all), and
+        only the due ones' ids are kept, so the check never holds every decoded base."""
         today = self._qbo.company_profile().today(started)
         row = self._store.cursor(self.tenant, self._overdue_stream)
         if row is not None and row.value >= today.isoformat():
-            return []
-        load()
+            return [], None
         names = self._invoice_props
         due: list[str] = []
-        for link in links:
+        total = 0
+        for link in read or self._each_link(ObjectKind.INVOICES):
+            total += 1
             base = decode_base(link.base)
             status = base.get(names.status)
             due_text = base.get("hs_due_date") or ""
@@ -665,7 +674,24 @@ class SyncEngine:
             if due_text[:10] < today.isoformat() and (_decimal(base.get(names.balance)) or 0) > 0:
                 due.append(link.qbo_id)
         self._overdue_day = today.isoformat()
-        return due
+        return due, total
+
+    _link_page = 1000
+    """Links per store read when a pass goes over every link of an object."""
+
+    def _count_links(self, kind: ObjectKind) -> int:
+        return sum(1 for _ in self._each_link(kind))
+
+    def _each_link(self, kind: ObjectKind) -> Iterator[Link]:
+        """Every link of ``kind``, read from the store a page at a time (by QBO id), so a
+        pass over them all holds one page, not every link at once."""
+        after: str | None = None
+        while True:
+            page = self._store.links(self.tenant, kind.value, after=after, limit=self._link_page)
+            yield from page
+            if len(page) < self._link_page:
+                return
+            after = page[-1].qbo_id
 
     @property
     def _overdue_stream(self) -> str:
@@ -822,9 +848,9 @@ class SyncEngine:
         context = self._context(kind, proceed=proceed, quarantined=quarantined)
         if not reading.first and any(r.gone is not None for r in records):
             # the mass-delete guard compares with every linked record of the object
-            context = attrs.evolve(
-                context, linked_total=len(self._store.links(self.tenant, kind.value))
-            )
+            context = attrs.evolve(context, linked_total=self._count_links(kind))
+        elif reading.linked_total is not None:
+            context = attrs.evolve(context, linked_total=reading.linked_total)
         proposal = self._propose(reading, records, states)
         context = attrs.evolve(context, proposed=proposal.proposed, proposed_values=proposal.values)
         planned = plan_object(
@@ -902,11 +928,7 @@ class SyncEngine:
             records.extend(line_item_records(invoice))
         if not changed:
             return ObjectPlan(kind)
-        links = [
-            link
-            for link in self._store.links(self.tenant, kind.value)
-            if link.qbo_id.partition(".")[0] in changed
-        ]
+        links = [link for link in self._each_link(kind) if link.qbo_id.partition(".")[0] in changed]
         present = {r.qbo_id for r in records}
         records.extend(
             SourceRecord(kind, link.qbo_id, "deleted", gone=Gone.DELETED)
@@ -1124,8 +1146,13 @@ class SyncEngine:
         provider call at all unless some invoice could be due in some time zone (the
         company's profile, for its calendar day, is read only then)."""
         now = self._now()
-        links = self._store.links(self.tenant, ObjectKind.INVOICES.value)
-        if not due_by_date(links, today=latest_date(now), names=self._invoice_props):
+        latest = latest_date(now)
+        links = [  # due somewhere on Earth: a superset of those due in the company's day
+            link
+            for link in self._each_link(ObjectKind.INVOICES)
+            if due_by_date([link], today=latest, names=self._invoice_props)
+        ]
+        if not links:
             return SweepResult(tenant=self.tenant, today=None, due=())  # nothing, anywhere
         today = self._qbo.company_profile().today(now)
         due = due_by_date(links, today=today, names=self._invoice_props)

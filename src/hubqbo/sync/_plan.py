@@ -197,7 +197,9 @@ class PlannedOp:
             resolved from the link at apply time).
         properties: every value to write (creates and updates: the full mapped set).
         snapshot: the base snapshot to store once applied.
-        changes: the properties that differ from the base, with both values.
+        changes: the properties that differ from the base, with both values (``None`` given:
+            computed from ``properties`` when asked, as a create's are — every non-blank
+            property, from nothing — so a plan of N creates does not hold N lists of them).
         reason: why, in a sentence.
         to_type: for associations, the HubSpot type of the other record.
         to_kind: for associations, the object pair of the other record (resolved through
@@ -213,7 +215,9 @@ class PlannedOp:
     hubspot_id: str | None = None
     properties: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     snapshot: Mapping[str, str] = attrs.field(factory=dict, hash=False)
-    changes: tuple[FieldChange, ...] = ()
+    _given_changes: tuple[FieldChange, ...] | None = attrs.field(
+        default=(), alias="changes", repr=False
+    )
     reason: str = ""
     label: str = ""
     to_type: CrmObjectType | None = None
@@ -221,6 +225,13 @@ class PlannedOp:
     to_id: str | None = None
     events: tuple[OutboxEvent, ...] = attrs.field(default=(), eq=False)
     """Status events (C4) written to the outbox in the transaction that applies this op."""
+
+    @property
+    def changes(self) -> tuple[FieldChange, ...]:
+        """The properties that differ from the base, with both values."""
+        if self._given_changes is None:
+            return _changes(None, self.properties)
+        return self._given_changes
 
 
 @attrs.frozen
@@ -699,7 +710,7 @@ def plan_object(
                     version=record.version,
                     properties=(created := _properties(wanted)),
                     snapshot=created,  # _snapshot(wanted, None): the same values, one dict
-                    changes=_changes(None, wanted),
+                    changes=None,  # _changes(None, wanted), computed when asked
                     reason="new in QBO",
                     label=record.label,
                 )

@@ -1020,12 +1020,22 @@ class SqlStateStore(abc.ABC):
         *,
         qbo_ids: Sequence[str] | None = None,
         hubspot_ids: Sequence[str] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Link]:
-        """Links of ``kind``: of the given ids (either side), or all, by QBO id."""
+        """Links of ``kind``: of the given ids (either side), or all, by QBO id; without ids,
+        ``after`` / ``limit`` read them a page at a time (keyset paging on the QBO id)."""
         base = f"SELECT {_LINK_COLS} FROM hubqbo_links WHERE tenant = ? AND kind = ?"
         with self._read() as tx:
             if qbo_ids is None and hubspot_ids is None:
-                rows = tx.all(base + " ORDER BY qbo_id", (tenant, kind))
+                sql, params = base, [tenant, kind]
+                if after is not None:
+                    sql += " AND qbo_id > ?"
+                    params.append(after)
+                sql += " ORDER BY qbo_id"
+                if limit is not None:
+                    sql += f" LIMIT {int(limit)}"
+                rows = tx.all(sql, tuple(params))
                 return [self._link(r) for r in rows]
             found: dict[str, Link] = {}
             for column, ids in (("qbo_id", qbo_ids or ()), ("hubspot_id", hubspot_ids or ())):
