@@ -487,30 +487,11 @@ def _associations(  # noqa: PLR0917 - private helper of plan_object
         to_kind = ObjectKind(key[len(ASSOCIATION_PREFIX) :]) if key[1:] in _KINDS else None
         to_type = to_kind.crm_type if to_kind else CrmObjectType(key[len(ASSOCIATION_PREFIX) :])
         previous = old.get(key)
-        if previous:
-            ops.append(
-                PlannedOp(
-                    op_id=op_id(
-                        ctx.tenant,
-                        kind,
-                        record.qbo_id,
-                        record.version,
-                        base_hash,
-                        Action.DISSOCIATE,
-                        f"{key}={previous}",
-                    ),
-                    kind=kind,
-                    action=Action.DISSOCIATE,
-                    qbo_id=record.qbo_id,
-                    version=record.version,
-                    reason=f"no longer associated with {to_type.value} {previous}",
-                    label=record.label,
-                    to_type=to_type,
-                    to_kind=to_kind,
-                    to_id=previous,
-                )
-            )
-        ops.append(
+        steps = [(Action.ASSOCIATE, target, f"associate with {to_type.value} {target}")]
+        if previous:  # the old association goes first (the new one waits for it)
+            reason = f"no longer associated with {to_type.value} {previous}"
+            steps.insert(0, (Action.DISSOCIATE, previous, reason))
+        ops.extend(
             PlannedOp(
                 op_id=op_id(
                     ctx.tenant,
@@ -518,19 +499,20 @@ def _associations(  # noqa: PLR0917 - private helper of plan_object
                     record.qbo_id,
                     record.version,
                     base_hash,
-                    Action.ASSOCIATE,
-                    f"{key}={target}",
+                    action,
+                    f"{key}={to_id}",
                 ),
                 kind=kind,
-                action=Action.ASSOCIATE,
+                action=action,
                 qbo_id=record.qbo_id,
                 version=record.version,
-                reason=f"associate with {to_type.value} {target}",
+                reason=reason,
                 label=record.label,
                 to_type=to_type,
                 to_kind=to_kind,
-                to_id=target,
+                to_id=to_id,
             )
+            for action, to_id, reason in steps
         )
     return ops
 
